@@ -21,15 +21,15 @@ def pareto_front_mask(values: np.ndarray) -> np.ndarray:
     mask = np.zeros(n, dtype=bool)
     if m == 2:
         best_second = np.inf
-        prev: np.ndarray | None = None
+        last_front: np.ndarray | None = None
         for i in order:
             v = values[i]
             if v[1] < best_second:
                 mask[i] = True
                 best_second = v[1]
-            elif prev is not None and np.array_equal(v, prev) and mask[last]:
-                mask[i] = True
-            prev, last = v, i
+                last_front = v
+            elif last_front is not None and np.array_equal(v, last_front):
+                mask[i] = True  # a duplicate of a front point
         return mask
     front: list[int] = []
     for i in order:
