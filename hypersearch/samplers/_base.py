@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hypersearch.distributions import BaseDistribution
+from hypersearch.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -67,8 +67,6 @@ class BaseSampler(abc.ABC):
 
 def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> Any:
     """Draw an external value uniformly (log-uniformly where log=True)."""
-    from hypersearch.distributions import CategoricalDistribution, FloatDistribution
-
     if isinstance(distribution, CategoricalDistribution):
         return distribution.choices[int(rng.integers(len(distribution.choices)))]
     low, high, step, log = distribution.low, distribution.high, distribution.step, distribution.log

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
 FAIL_REASON_KEY = "fail_reason"
-PAUSED_KEY = "paused"
 
 _logger = hs_logging.get_logger(__name__)
 
@@ -158,23 +157,13 @@ class Study:
 
         ``fixed_distributions`` suggests those parameters at once (define-and-run).
         """
-        frozen = self._pop_enqueued()
+        frozen = self._storage.claim_queued_trial(self._study_id)
         if frozen is None:
             frozen = self._storage.create_new_trial(self._study_id)
         trial = Trial(self, frozen)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, dist)
         return trial
-
-    def _pop_enqueued(self) -> FrozenTrial | None:
-        history = self.history
-        for number in np.flatnonzero(history.mask(TrialState.WAITING)):
-            candidate = history.trial(int(number))
-            if FIXED_PARAMS_KEY not in candidate.system_attrs or candidate.system_attrs.get(PAUSED_KEY):
-                continue
-            if self._storage.set_trial_state_values(candidate.trial_id, TrialState.RUNNING):
-                return self._storage.get_trial(candidate.trial_id)
-        return None
 
     def tell(
         self,
@@ -219,8 +208,7 @@ class Study:
                 raise ValueError("A FAIL trial takes no values.")
         else:
             raise ValueError(f"tell() finishes trials; state {state.name} is not a finished state.")
-        frozen = self._storage.get_trial(trial_id)
-        self.sampler.after_trial(self, frozen, state, checked)
+        self.sampler.after_trial(self, current, state, checked)
         self._storage.set_trial_state_values(trial_id, state, checked)
         return self._storage.get_trial(trial_id)
 
