@@ -1,0 +1,81 @@
+"""hypersearch: hyperparameter search, every strategy behind one define-by-run API.
+
+Quick start::
+
+    import hypersearch as hs
+
+    def objective(trial):
+        x = trial.suggest_float("x", -10, 10)
+        return (x - 2) ** 2
+
+    study = hs.create_study()
+    study.optimize(objective, n_trials=50)
+    print(study.best_params, study.budget())
+"""
+
+from hypersearch import (
+    distributions,
+    exceptions,
+    logging,
+    pruners,
+    samplers,
+    storages,
+    study,
+    trial,
+)
+from hypersearch.exceptions import (
+    DuplicatedStudyError,
+    HypersearchError,
+    StorageError,
+    StudyNotFoundError,
+    TrialPruned,
+)
+from hypersearch.study import (
+    Budget,
+    MaxTrialsCallback,
+    Study,
+    StudyDirection,
+    StudySummary,
+    copy_study,
+    create_study,
+    delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
+    load_study,
+)
+from hypersearch.trial import FixedTrial, FrozenTrial, Trial, TrialState, create_trial
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Budget",
+    "DuplicatedStudyError",
+    "FixedTrial",
+    "FrozenTrial",
+    "HypersearchError",
+    "MaxTrialsCallback",
+    "StorageError",
+    "Study",
+    "StudyDirection",
+    "StudyNotFoundError",
+    "StudySummary",
+    "Trial",
+    "TrialPruned",
+    "TrialState",
+    "__version__",
+    "copy_study",
+    "create_study",
+    "create_trial",
+    "delete_study",
+    "distributions",
+    "exceptions",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "load_study",
+    "logging",
+    "pruners",
+    "samplers",
+    "storages",
+    "study",
+    "trial",
+]

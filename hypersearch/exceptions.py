@@ -1,0 +1,56 @@
+"""Exceptions raised by hypersearch.
+
+The tree::
+
+    HypersearchError
+     +-- TrialPruned            raised by an objective to stop a trial early
+     +-- StorageError           a storage could not do what was asked
+     |    +-- DuplicatedStudyError   a study with that name exists already
+     |    +-- StudyNotFoundError     no study with that name or id
+     |    +-- TrialNotFoundError     no trial with that id or number
+     |    +-- UpdateFinishedTrialError  a finished trial was changed
+     +-- CLIUsageError          bad command-line usage
+"""
+
+from __future__ import annotations
+
+
+class HypersearchError(Exception):
+    """Base class of every hypersearch error."""
+
+
+class TrialPruned(HypersearchError):
+    """Raise inside an objective to mark the trial PRUNED.
+
+    The trial keeps its last reported intermediate value as its value.
+    """
+
+
+class StorageError(HypersearchError):
+    """A storage failed to carry out a request."""
+
+
+class DuplicatedStudyError(StorageError):
+    """A study with the requested name already exists."""
+
+
+class StudyNotFoundError(StorageError, KeyError):
+    """No study matches the requested name or id."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable.
+        return str(self.args[0]) if self.args else ""
+
+
+class TrialNotFoundError(StorageError, KeyError):
+    """No trial matches the requested id or number."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UpdateFinishedTrialError(StorageError, RuntimeError):
+    """A trial that already finished was asked to change."""
+
+
+class CLIUsageError(HypersearchError):
+    """The command line was used wrongly."""

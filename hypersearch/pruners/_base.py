@@ -1,0 +1,19 @@
+"""The pruner interface."""
+
+from __future__ import annotations
+
+import abc
+from typing import TYPE_CHECKING
+
+from hypersearch.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from hypersearch.study._study import Study
+
+
+class BasePruner(abc.ABC):
+    """Decides, from reported intermediate values, whether a trial should stop."""
+
+    @abc.abstractmethod
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        """True when ``trial`` (RUNNING, with its reports so far) should stop."""

@@ -1,0 +1,85 @@
+"""The sampler interface.
+
+Per trial the study calls, in order: ``before_trial``; then
+``infer_relative_search_space`` and ``sample_relative`` once, for the parameters
+a sampler models jointly; then ``sample_independent`` for each parameter the
+relative step did not cover (a new one, a conditional one); finally
+``after_trial`` before the trial's result is stored.
+
+Samplers read past trials through ``study.history`` (a
+:class:`~hypersearch.study.History`), never by walking trial objects, and keep
+no state the storage cannot rebuild: a worker that joins late samples as well
+as one that was there from the start.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hypersearch.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.study._study import Study
+
+
+class BaseSampler(abc.ABC):
+    """Decides which parameters a trial tries."""
+
+    def infer_relative_search_space(
+        self, study: Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        """Parameters to sample jointly for this trial. Default: none."""
+        return {}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        """Sample the relative search space jointly; external values by name."""
+        return {}
+
+    @abc.abstractmethod
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        """Sample one parameter on its own; returns an external value."""
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        """Called when a trial starts, before any sampling."""
+
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        """Called when a trial ends, before its state is stored."""
+
+    def reseed_rng(self) -> None:
+        """Give the sampler a fresh random state (each process worker calls it)."""
+
+
+def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> Any:
+    """Draw an external value uniformly (log-uniformly where log=True)."""
+    if isinstance(distribution, CategoricalDistribution):
+        return distribution.choices[int(rng.integers(len(distribution.choices)))]
+    low, high, step, log = distribution.low, distribution.high, distribution.step, distribution.log
+    if isinstance(distribution, FloatDistribution):
+        if log:
+            return float(np.exp(rng.uniform(np.log(low), np.log(high))))
+        if step is None:
+            return float(rng.uniform(low, high))
+        n = int(round((high - low) / step))
+        return float(min(high, low + step * int(rng.integers(n + 1))))
+    if log:
+        # Equal mass on [k - 0.5, k + 0.5] in log space, clipped to the range.
+        x = np.exp(rng.uniform(np.log(low - 0.5), np.log(high + 0.5)))
+        return int(min(high, max(low, round(x))))
+    n = (high - low) // step
+    return int(low + step * int(rng.integers(n + 1)))

@@ -1,0 +1,28 @@
+"""Storages: where studies live. ``get_storage`` turns None or a URL into one."""
+
+from __future__ import annotations
+
+from hypersearch.storages._base import BaseStorage, StudyRecord
+from hypersearch.storages._in_memory import InMemoryStorage
+
+
+def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
+    """None -> a new in-memory storage; a storage -> itself; a URL -> its backend."""
+    if storage is None:
+        return InMemoryStorage()
+    if isinstance(storage, BaseStorage):
+        return storage
+    if isinstance(storage, str):
+        scheme = storage.split(":", 1)[0].split("+", 1)[0].lower()
+        if scheme in ("sqlite", "postgresql", "postgres", "mysql", "mariadb"):
+            from hypersearch.storages._url import storage_from_url
+
+            return storage_from_url(storage)
+        raise ValueError(
+            f"Unknown storage URL {storage!r}; use sqlite:///file.db, postgresql://..., "
+            "mysql+pymysql://..., or None for memory."
+        )
+    raise TypeError(f"storage must be None, a URL string or a BaseStorage, got {storage!r}.")
+
+
+__all__ = ["BaseStorage", "InMemoryStorage", "StudyRecord", "get_storage"]

@@ -1,0 +1,165 @@
+"""The storage contract every backend implements.
+
+A storage is the only place with study state. Rules every backend keeps, and
+that :mod:`hypersearch.testing`'s storage suite checks:
+
+* Thread safety: every method may be called from many threads at once.
+* Copies: what a storage returns is a copy; changing it never changes the storage.
+* JSON only: attribute values are JSON-serialisable; nothing read back is
+  unpickled or evaluated.
+* Trial numbers are dense per study (0, 1, 2, ...) and never reused.
+* ``params`` come back in the order they were set.
+* Finished trials (COMPLETE, PRUNED, FAIL) are final: changing one raises
+  :class:`~hypersearch.exceptions.UpdateFinishedTrialError`.
+* Incremental reads: every change to a trial gives it a new *change number*
+  larger than all earlier ones of its study. ``get_trials_since(study_id, c)``
+  returns every trial changed after cursor ``c`` and a new cursor; a change that
+  becomes visible after a call returned cursor ``c`` must carry a change number
+  above ``c`` (SQL backends serialise the bump per study to keep this true).
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hypersearch.distributions import BaseDistribution
+from hypersearch.study._direction import StudyDirection
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+
+@dataclass(frozen=True)
+class StudyRecord:
+    """What a storage knows of a study, without its trials."""
+
+    study_id: int
+    study_name: str
+    directions: tuple[StudyDirection, ...]
+    user_attrs: dict[str, Any]
+    system_attrs: dict[str, Any]
+
+
+def check_json_value(key: str, value: Any) -> None:
+    """Raise a clear error when an attribute value cannot be stored as JSON."""
+    if not isinstance(key, str):
+        raise TypeError(f"Attribute keys must be str, got {key!r}.")
+    try:
+        json.dumps(value, allow_nan=True)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"Attribute {key!r}: value {value!r} is not JSON-serialisable.") from err
+
+
+class BaseStorage(abc.ABC):
+    """Where studies and trials live. See the module docstring for the rules."""
+
+    # -- studies -----------------------------------------------------------
+    @abc.abstractmethod
+    def create_new_study(
+        self, directions: Sequence[StudyDirection], study_name: str | None = None
+    ) -> int:
+        """Create a study and return its id; raise DuplicatedStudyError on a taken name."""
+
+    @abc.abstractmethod
+    def delete_study(self, study_id: int) -> None:
+        """Remove a study and all its trials."""
+
+    @abc.abstractmethod
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None: ...
+
+    @abc.abstractmethod
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None: ...
+
+    @abc.abstractmethod
+    def get_study_id_from_name(self, study_name: str) -> int:
+        """Raise StudyNotFoundError when no study has that name."""
+
+    @abc.abstractmethod
+    def get_study_name_from_id(self, study_id: int) -> str: ...
+
+    @abc.abstractmethod
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]: ...
+
+    @abc.abstractmethod
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def get_all_studies(self) -> list[StudyRecord]: ...
+
+    # -- trials ------------------------------------------------------------
+    @abc.abstractmethod
+    def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
+        """Add a trial (RUNNING, or a copy of ``template``) and return its snapshot."""
+
+    @abc.abstractmethod
+    def set_trial_param(
+        self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        """Move a trial to ``state``; False when asked to run a trial that already runs.
+
+        WAITING -> RUNNING claims a queued or paused trial: exactly one caller gets True.
+        """
+
+    def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
+        """Start the oldest *queued* trial and return it, or None.
+
+        Queued trials are those created WAITING (``enqueue_trial``) that never
+        ran; a trial paused after running (WAITING with a start time) is not
+        queued. Exactly one caller gets each queued trial.
+        """
+        for trial in self.get_all_trials(study_id, (TrialState.WAITING,)):
+            if trial.datetime_start is None and self.set_trial_state_values(
+                trial.trial_id, TrialState.RUNNING
+            ):
+                return self.get_trial(trial.trial_id)
+        return None
+
+    @abc.abstractmethod
+    def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None: ...
+
+    @abc.abstractmethod
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None: ...
+
+    @abc.abstractmethod
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None: ...
+
+    @abc.abstractmethod
+    def get_trial(self, trial_id: int) -> FrozenTrial: ...
+
+    @abc.abstractmethod
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, number: int) -> int: ...
+
+    @abc.abstractmethod
+    def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
+        """Trials changed after ``cursor`` (-1: all) and the cursor to pass next time."""
+
+    def get_all_trials(
+        self, study_id: int, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """All trials of a study in number order, optionally only some states."""
+        trials, _ = self.get_trials_since(study_id, -1)
+        trials.sort(key=lambda t: t.number)
+        if states is None:
+            return trials
+        return [t for t in trials if t.state in states]
+
+    def get_n_trials(self, study_id: int, states: Container[TrialState] | None = None) -> int:
+        return len(self.get_all_trials(study_id, states))
+
+    # -- liveness (backends shared across processes override) ---------------
+    def record_heartbeat(self, trial_id: int) -> None:
+        """Say that the worker running ``trial_id`` is alive. No-op by default."""
+
+    def close(self) -> None:
+        """Release connections and files. The storage may not be used after."""

@@ -1,0 +1,197 @@
+"""The history view: a study's trials as numpy columns, updated incrementally.
+
+Samplers and pruners read the history through this view instead of walking
+trial objects. ``refresh()`` asks the storage only for trials changed since the
+last read, so its cost follows the number of changes, not the study's size.
+
+Columns (rows are trial numbers; ``n`` rows are valid):
+
+* ``states``   int8, a :class:`TrialState` value, -1 for a number not seen yet
+* ``values``   float64 ``(n, n_objectives)``, NaN where a trial has no value
+* ``param(name)``  float64 internal values, NaN where the trial lacks the parameter
+* ``last_step`` int64 largest reported step, -1 if none; ``last_report`` its value
+* ``row_version`` int64 the refresh that last changed the row, for consumers
+  that keep caches of their own (compare with ``version``)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hypersearch.distributions import BaseDistribution
+from hypersearch.study._direction import StudyDirection
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.storages._base import BaseStorage
+
+_INITIAL_CAPACITY = 64
+
+
+class History:
+    """Array-shaped view of one study's trials (see the module docstring)."""
+
+    def __init__(
+        self, storage: BaseStorage, study_id: int, directions: Sequence[StudyDirection]
+    ) -> None:
+        self._storage = storage
+        self._study_id = study_id
+        self.directions = tuple(directions)
+        self._cursor = -1
+        self.version = 0
+        self.n = 0
+        cap = _INITIAL_CAPACITY
+        n_obj = len(self.directions)
+        self._states = np.full(cap, -1, dtype=np.int8)
+        self._values = np.full((cap, n_obj), np.nan)
+        self._last_step = np.full(cap, -1, dtype=np.int64)
+        self._last_report = np.full(cap, np.nan)
+        self._row_version = np.zeros(cap, dtype=np.int64)
+        self._params: dict[str, np.ndarray] = {}
+        self.distributions: dict[str, BaseDistribution] = {}
+        self.conflicting: set[str] = set()
+        self._trials: list[FrozenTrial | None] = []
+        self._best: int | None = None
+        self._sign = 1.0 if self.directions[0] != StudyDirection.MAXIMIZE else -1.0
+
+    # -- update --------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Read what changed since the last refresh; True if anything did."""
+        changed, cursor = self._storage.get_trials_since(self._study_id, self._cursor)
+        self._cursor = cursor
+        if not changed:
+            return False
+        self.version += 1
+        for trial in changed:
+            self._apply(trial)
+        return True
+
+    def _grow(self, size: int) -> None:
+        cap = len(self._states)
+        if size <= cap:
+            return
+        new_cap = max(size, 2 * cap)
+
+        def widen(a: np.ndarray, fill: float) -> np.ndarray:
+            out = np.full((new_cap,) + a.shape[1:], fill, dtype=a.dtype)
+            out[:cap] = a
+            return out
+
+        self._states = widen(self._states, -1)
+        self._values = widen(self._values, np.nan)
+        self._last_step = widen(self._last_step, -1)
+        self._last_report = widen(self._last_report, np.nan)
+        self._row_version = widen(self._row_version, 0)
+        for name, column in self._params.items():
+            self._params[name] = widen(column, np.nan)
+
+    def _apply(self, trial: FrozenTrial) -> None:
+        row = trial.number
+        if row >= self.n:
+            self._grow(row + 1)
+            self._trials.extend([None] * (row + 1 - self.n))
+            self.n = row + 1
+        self._trials[row] = trial
+        self._states[row] = int(trial.state)
+        self._row_version[row] = self.version
+        if trial.values is not None and len(trial.values) == self._values.shape[1]:
+            self._values[row] = trial.values
+        else:
+            self._values[row] = np.nan
+        if trial.intermediate_values:
+            step = max(trial.intermediate_values)
+            self._last_step[row] = step
+            self._last_report[row] = trial.intermediate_values[step]
+        for name, dist in trial.distributions.items():
+            column = self._params.get(name)
+            if column is None:
+                column = np.full(len(self._states), np.nan)
+                self._params[name] = column
+                self.distributions[name] = dist
+            elif self.distributions[name] != dist:
+                self.conflicting.add(name)
+                self.distributions[name] = dist
+            column[row] = dist.to_internal(trial.params[name])
+        if trial.state == TrialState.COMPLETE and len(self.directions) == 1:
+            self._update_best(row)
+
+    def _update_best(self, row: int) -> None:
+        value = self._values[row, 0]
+        if np.isnan(value):
+            return
+        if self._best is None or self._sign * value < self._sign * self._values[self._best, 0]:
+            self._best = row
+
+    # -- read ------------------------------------------------------------------
+    @property
+    def states(self) -> np.ndarray:
+        return self._states[: self.n]
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._values[: self.n]
+
+    @property
+    def last_step(self) -> np.ndarray:
+        return self._last_step[: self.n]
+
+    @property
+    def last_report(self) -> np.ndarray:
+        return self._last_report[: self.n]
+
+    @property
+    def row_version(self) -> np.ndarray:
+        return self._row_version[: self.n]
+
+    @property
+    def param_names(self) -> list[str]:
+        return list(self._params)
+
+    def param(self, name: str) -> np.ndarray:
+        """Internal values of one parameter (NaN where absent)."""
+        column = self._params.get(name)
+        if column is None:
+            return np.full(self.n, np.nan)
+        return column[: self.n]
+
+    def param_matrix(self, names: Iterable[str]) -> np.ndarray:
+        """Internal values as an ``(n, len(names))`` matrix, NaN where absent."""
+        names = list(names)
+        out = np.empty((self.n, len(names)))
+        for j, name in enumerate(names):
+            out[:, j] = self.param(name)
+        return out
+
+    def mask(self, *states: TrialState) -> np.ndarray:
+        """Boolean row mask of the trials in any of ``states``."""
+        if len(states) == 1:
+            return self.states == int(states[0])
+        return np.isin(self.states, [int(s) for s in states])
+
+    def count(self, *states: TrialState) -> int:
+        return int(np.count_nonzero(self.mask(*states)))
+
+    def trial(self, number: int) -> FrozenTrial:
+        """The snapshot of one trial (shared: do not change it)."""
+        trial = self._trials[number]
+        if trial is None:
+            raise KeyError(f"Trial {number} has not been read yet.")
+        return trial
+
+    def trials(self) -> list[FrozenTrial]:
+        """Snapshots of every trial read so far, in number order (shared)."""
+        return [t for t in self._trials if t is not None]
+
+    @property
+    def best_number(self) -> int | None:
+        """Number of the best COMPLETE trial of a single-objective study."""
+        return self._best
+
+    def signed_values(self) -> np.ndarray:
+        """Values turned so that smaller is better for every objective."""
+        signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in self.directions])
+        return self.values * signs

@@ -1,0 +1,336 @@
+"""Study: a search that spends its budget on trials."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import warnings
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hypersearch import logging as hs_logging
+from hypersearch.distributions import BaseDistribution
+from hypersearch.exceptions import UpdateFinishedTrialError
+from hypersearch.storages._base import BaseStorage
+from hypersearch.study._budget import Budget, compute_budget
+from hypersearch.study._direction import StudyDirection
+from hypersearch.study._history import History
+from hypersearch.study._tell import check_values, parse_state
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hypersearch.pruners._base import BasePruner
+    from hypersearch.samplers._base import BaseSampler
+
+ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
+FAIL_REASON_KEY = "fail_reason"
+
+_logger = hs_logging.get_logger(__name__)
+
+
+class Study:
+    """A search: its trials live in a storage; a sampler and a pruner drive it.
+
+    Create one with :func:`hypersearch.create_study` or load one with
+    :func:`hypersearch.load_study` rather than calling this constructor.
+    """
+
+    def __init__(
+        self,
+        study_name: str,
+        storage: BaseStorage,
+        sampler: BaseSampler | None = None,
+        pruner: BasePruner | None = None,
+    ) -> None:
+        from hypersearch.pruners import MedianPruner
+        from hypersearch.samplers import default_sampler
+
+        self.study_name = study_name
+        self._storage = storage
+        self._study_id = storage.get_study_id_from_name(study_name)
+        self._directions = tuple(storage.get_study_directions(self._study_id))
+        self.sampler = sampler if sampler is not None else default_sampler(len(self._directions))
+        self.pruner = pruner if pruner is not None else MedianPruner()
+        self._history = History(storage, self._study_id, self._directions)
+        self._history_lock = threading.Lock()
+        self._stop_flag = False
+        self._optimizing = False
+
+    # -- directions and the history ---------------------------------------------
+    @property
+    def direction(self) -> StudyDirection:
+        """The direction of a single-objective study."""
+        if len(self._directions) > 1:
+            raise RuntimeError("This study has several objectives; use `directions`.")
+        return self._directions[0]
+
+    @property
+    def directions(self) -> list[StudyDirection]:
+        return list(self._directions)
+
+    @property
+    def history(self) -> History:
+        """The array-shaped view of the trials, refreshed from the storage."""
+        with self._history_lock:
+            self._history.refresh()
+        return self._history
+
+    # -- trials ------------------------------------------------------------------
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial, in number order (copies)."""
+        return self.get_trials()
+
+    def get_trials(
+        self, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """Trials in number order, optionally only some states.
+
+        With ``deepcopy=False`` the snapshots are shared with the study's cache:
+        read them, do not change them.
+        """
+        trials = self.history.trials()
+        if states is not None:
+            trials = [t for t in trials if t.state in states]
+        return copy.deepcopy(trials) if deepcopy else trials
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The best COMPLETE trial of a single-objective study."""
+        if len(self._directions) > 1:
+            raise RuntimeError(
+                "best_trial is for single-objective studies; use `best_trials` for the Pareto front."
+            )
+        history = self.history
+        number = history.best_number
+        if number is None:
+            raise ValueError(f"Study {self.study_name!r} has no COMPLETE trial yet.")
+        return copy.deepcopy(history.trial(number))
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        return dict(self.best_trial.params)
+
+    @property
+    def best_value(self) -> float:
+        value = self.best_trial.value
+        assert value is not None
+        return value
+
+    @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The Pareto front of COMPLETE trials (the best trial, for one objective)."""
+        from hypersearch.multi_objective import pareto_front_mask
+
+        history = self.history
+        rows = np.flatnonzero(history.mask(TrialState.COMPLETE))
+        if len(rows) == 0:
+            return []
+        front = rows[pareto_front_mask(history.signed_values()[rows])]
+        return [copy.deepcopy(history.trial(int(i))) for i in front]
+
+    # -- attributes ----------------------------------------------------------------
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return self._storage.get_study_user_attrs(self._study_id)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return self._storage.get_study_system_attrs(self._study_id)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serialisable value to the study."""
+        self._storage.set_study_user_attr(self._study_id, key, value)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self._storage.set_study_system_attr(self._study_id, key, value)
+
+    # -- ask and tell ----------------------------------------------------------------
+    def ask(self, fixed_distributions: Mapping[str, BaseDistribution] | None = None) -> Trial:
+        """Start a trial: an enqueued one if any waits, else a new one.
+
+        ``fixed_distributions`` suggests those parameters at once (define-and-run).
+        """
+        frozen = self._storage.claim_queued_trial(self._study_id)
+        if frozen is None:
+            frozen = self._storage.create_new_trial(self._study_id)
+        trial = Trial(self, frozen)
+        for name, dist in (fixed_distributions or {}).items():
+            trial._suggest(name, dist)
+        return trial
+
+    def tell(
+        self,
+        trial: Trial | int,
+        values: float | Sequence[float] | None = None,
+        state: TrialState | None = None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        """Finish a trial started with :meth:`ask`.
+
+        Values that are NaN, not numbers, or of the wrong count mark the trial
+        FAIL with a warning. A PRUNED trial keeps its last reported value.
+        """
+        state = parse_state(state)
+        trial_id, number = self._resolve(trial)
+        current = self._storage.get_trial(trial_id)
+        if current.state.is_finished():
+            if skip_if_finished:
+                _logger.info(f"Trial {number} already finished ({current.state.name}); skipped.")
+                return current
+            raise UpdateFinishedTrialError(
+                f"Trial {number} already finished as {current.state.name}; it cannot be told again."
+            )
+        checked: tuple[float, ...] | None = None
+        if state is None:
+            if values is None:
+                raise ValueError("tell() needs values or a state.")
+            state = TrialState.COMPLETE
+        if state == TrialState.COMPLETE:
+            checked, problem = check_values(values, len(self._directions))
+            if problem is not None:
+                warnings.warn(f"Trial {number} failed because {problem}.", stacklevel=2)
+                self._storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, problem)
+                state = TrialState.FAIL
+        elif state == TrialState.PRUNED:
+            if values is not None:
+                checked, _ = check_values(values, len(self._directions))
+            elif current.intermediate_values and len(self._directions) == 1:
+                checked = (current.intermediate_values[max(current.intermediate_values)],)
+        elif state == TrialState.FAIL:
+            if values is not None:
+                raise ValueError("A FAIL trial takes no values.")
+        else:
+            raise ValueError(f"tell() finishes trials; state {state.name} is not a finished state.")
+        self.sampler.after_trial(self, current, state, checked)
+        self._storage.set_trial_state_values(trial_id, state, checked)
+        return self._storage.get_trial(trial_id)
+
+    def _resolve(self, trial: Trial | int) -> tuple[int, int]:
+        if isinstance(trial, Trial):
+            if trial.study._study_id != self._study_id or trial.study._storage is not self._storage:
+                raise ValueError(f"Trial {trial.number} belongs to another study.")
+            return trial._trial_id, trial.number
+        if isinstance(trial, bool) or not isinstance(trial, int):
+            raise TypeError(f"tell() takes a Trial or a trial number, got {trial!r}.")
+        if trial < 0:
+            raise ValueError(f"Trial numbers are >= 0, got {trial}.")
+        return self._storage.get_trial_id_from_study_id_trial_number(self._study_id, trial), trial
+
+    # -- adding trials ---------------------------------------------------------------
+    def enqueue_trial(
+        self,
+        params: Mapping[str, Any],
+        user_attrs: Mapping[str, Any] | None = None,
+        skip_if_exists: bool = False,
+    ) -> None:
+        """Queue parameters for the next trial; unnamed parameters are sampled as usual."""
+        if not isinstance(params, Mapping):
+            raise TypeError(f"params must be a mapping, got {params!r}.")
+        params = dict(params)
+        if skip_if_exists and self._already_has(params):
+            _logger.info(f"Trial with params {params} already exists; not enqueued.")
+            return
+        self.add_trial(
+            FrozenTrial(
+                number=-1,
+                state=TrialState.WAITING,
+                user_attrs=dict(user_attrs or {}),
+                system_attrs={FIXED_PARAMS_KEY: params},
+            )
+        )
+
+    def _already_has(self, params: dict[str, Any]) -> bool:
+        for t in self.history.trials():
+            fixed = t.system_attrs.get(FIXED_PARAMS_KEY)
+            if t.state == TrialState.WAITING and fixed == params:
+                return True
+            if t.params and all(k in t.params and t.params[k] == v for k, v in params.items()):
+                return True
+        return False
+
+    def add_trial(self, trial: FrozenTrial) -> None:
+        """Add a finished (or waiting) trial made with :func:`hypersearch.create_trial`."""
+        if not isinstance(trial, FrozenTrial):
+            raise TypeError(f"add_trial() takes a FrozenTrial, got {trial!r}.")
+        if trial.state == TrialState.RUNNING:
+            raise ValueError("add_trial() takes finished or WAITING trials, not RUNNING ones.")
+        if trial.state == TrialState.COMPLETE:
+            checked, problem = check_values(trial.values, len(self._directions))
+            if problem is not None:
+                raise ValueError(f"Cannot add trial: {problem}.")
+            trial = trial.replace(values=checked)
+        self._storage.create_new_trial(self._study_id, template=trial)
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
+        for trial in trials:
+            self.add_trial(trial)
+
+    # -- running -----------------------------------------------------------------------
+    def optimize(
+        self,
+        func: ObjectiveFuncType,
+        n_trials: int | None = None,
+        timeout: float | None = None,
+        n_jobs: int = 1,
+        catch: Iterable[type[Exception]] | type[Exception] = (),
+        callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
+    ) -> None:
+        """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
+
+        Args:
+            func: The objective; takes a :class:`Trial`, returns a value (or values).
+            n_trials: Trials to run in this call (None: until timeout or stop()).
+            timeout: Seconds after which no new trial starts.
+            n_jobs: Threads running trials at once; -1 means one per CPU core.
+            catch: Exception types that fail the trial but do not stop the study.
+            callbacks: Called as ``callback(study, frozen_trial)`` after each trial.
+            gc_after_trial: Run the garbage collector after each trial.
+            show_progress_bar: Show a tqdm progress bar (extra ``progress``).
+        """
+        from hypersearch.study._optimize import run_optimize
+
+        run_optimize(
+            self, func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=catch,
+            callbacks=callbacks, gc_after_trial=gc_after_trial, show_progress_bar=show_progress_bar,
+        )
+
+    def stop(self) -> None:
+        """Let the running trials finish, then end :meth:`optimize`."""
+        self._stop_flag = True
+
+    # -- reporting ---------------------------------------------------------------------
+    def budget(self) -> Budget:
+        """What the study spent so far: trials by state, wall and trial time, steps."""
+        return compute_budget(self.history.trials())
+
+    def summary(self) -> str:
+        """A short printable account: the best result and the budget behind it."""
+        lines = [f"Study {self.study_name!r}"]
+        if len(self._directions) == 1:
+            number = self.history.best_number
+            if number is None:
+                lines.append("No trial completed yet.")
+            else:
+                best = self.history.trial(number)
+                lines.append(f"Best trial #{best.number}: value {best.values[0]:.6g}")  # type: ignore[index]
+                lines.append(f"  params {dict(best.params)}")
+        else:
+            front = self.best_trials
+            lines.append(f"Pareto front: {len(front)} trials")
+        lines.append(f"Budget: {self.budget()}")
+        return "\n".join(lines)
+
+    def trials_dataframe(self, multi_index: bool = False) -> pd.DataFrame:
+        """The trials as a pandas DataFrame (extra ``pandas``)."""
+        from hypersearch.study._dataframe import trials_dataframe
+
+        return trials_dataframe(self, multi_index=multi_index)

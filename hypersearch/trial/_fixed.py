@@ -1,0 +1,111 @@
+"""FixedTrial: run an objective on given parameters, outside any study."""
+
+from __future__ import annotations
+
+import datetime
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from hypersearch.distributions import (
+    BaseDistribution,
+    CategoricalChoiceType,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    check_compatible,
+)
+from hypersearch.trial._trial import check_report_value, check_step
+
+
+class FixedTrial:
+    """A trial whose ``suggest_*`` return the given ``params``.
+
+    Useful to re-run an objective on the best parameters::
+
+        objective(FixedTrial(study.best_params))
+
+    Asking a parameter that ``params`` lacks raises ``ValueError``.
+    """
+
+    def __init__(self, params: dict[str, Any], number: int = 0) -> None:
+        self._fixed = dict(params)
+        self._number = number
+        self._params: dict[str, Any] = {}
+        self._distributions: dict[str, BaseDistribution] = {}
+        self._user_attrs: dict[str, Any] = {}
+        self._system_attrs: dict[str, Any] = {}
+        self._intermediate: dict[int, float] = {}
+        self._datetime_start = datetime.datetime.now()
+
+    def suggest_float(
+        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
+    ) -> float:
+        return self._suggest(name, FloatDistribution(low, high, log=log, step=step, name=name))
+
+    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+        return self._suggest(name, IntDistribution(low, high, log=log, step=step, name=name))
+
+    def suggest_categorical(
+        self, name: str, choices: Sequence[CategoricalChoiceType]
+    ) -> CategoricalChoiceType:
+        return self._suggest(name, CategoricalDistribution(choices, name=name))
+
+    def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        if name in self._distributions:
+            check_compatible(name, self._distributions[name], distribution)
+            return self._params[name]
+        if name not in self._fixed:
+            raise ValueError(f"FixedTrial has no value for parameter {name!r}.")
+        value = self._fixed[name]
+        try:
+            internal = distribution.to_internal(value)
+            inside = distribution.contains(internal)
+        except (TypeError, ValueError):
+            inside = False
+        if not inside:
+            warnings.warn(
+                f"Fixed value {value!r} of parameter {name!r} is outside {distribution!r}.",
+                stacklevel=3,
+            )
+        else:
+            value = distribution.to_external(internal)
+        self._params[name] = value
+        self._distributions[name] = distribution
+        return value
+
+    def report(self, value: float, step: int) -> None:
+        self._intermediate[check_step(step)] = check_report_value(value)
+
+    def should_prune(self) -> bool:
+        return False
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self._user_attrs[key] = value
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self._system_attrs[key] = value
+
+    @property
+    def number(self) -> int:
+        return self._number
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self._params)
+
+    @property
+    def distributions(self) -> dict[str, BaseDistribution]:
+        return dict(self._distributions)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return dict(self._user_attrs)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return dict(self._system_attrs)
+
+    @property
+    def datetime_start(self) -> datetime.datetime:
+        return self._datetime_start

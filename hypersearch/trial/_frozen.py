@@ -1,0 +1,111 @@
+"""FrozenTrial: the immutable record of one trial, and create_trial."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from hypersearch.distributions import BaseDistribution
+from hypersearch.trial._state import TrialState
+
+
+@dataclass(frozen=True, eq=True)
+class FrozenTrial:
+    """A snapshot of a trial as the storage holds it.
+
+    Storages hand out these snapshots; changing the mappings of one never
+    changes the study. ``params`` are external values in the order they were
+    suggested; ``distributions`` has the same keys.
+    """
+
+    number: int
+    state: TrialState
+    values: tuple[float, ...] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    distributions: Mapping[str, BaseDistribution] = field(default_factory=dict)
+    user_attrs: Mapping[str, Any] = field(default_factory=dict)
+    system_attrs: Mapping[str, Any] = field(default_factory=dict)
+    intermediate_values: Mapping[int, float] = field(default_factory=dict)
+    datetime_start: datetime.datetime | None = None
+    datetime_complete: datetime.datetime | None = None
+    trial_id: int = -1
+
+    @property
+    def value(self) -> float | None:
+        """The single objective value; raises on a multi-objective trial."""
+        if self.values is None:
+            return None
+        if len(self.values) != 1:
+            raise RuntimeError(
+                f"Trial {self.number} has {len(self.values)} objective values; use `values`."
+            )
+        return self.values[0]
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        """Wall time from start to finish, or None while it has not finished."""
+        if self.datetime_start is None or self.datetime_complete is None:
+            return None
+        return self.datetime_complete - self.datetime_start
+
+    @property
+    def last_step(self) -> int | None:
+        """The largest step reported so far, or None."""
+        return max(self.intermediate_values) if self.intermediate_values else None
+
+    def replace(self, **changes: Any) -> FrozenTrial:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def __hash__(self) -> int:
+        return hash((self.trial_id, self.number, self.state))
+
+
+def create_trial(
+    *,
+    state: TrialState = TrialState.COMPLETE,
+    value: float | None = None,
+    values: Sequence[float] | None = None,
+    params: Mapping[str, Any] | None = None,
+    distributions: Mapping[str, BaseDistribution] | None = None,
+    user_attrs: Mapping[str, Any] | None = None,
+    system_attrs: Mapping[str, Any] | None = None,
+    intermediate_values: Mapping[int, float] | None = None,
+) -> FrozenTrial:
+    """Build a finished (or waiting) trial to add to a study with ``study.add_trial``."""
+    if value is not None and values is not None:
+        raise ValueError("Pass either value or values, not both.")
+    if value is not None:
+        values = [value]
+    params = dict(params or {})
+    distributions = dict(distributions or {})
+    if set(params) != set(distributions):
+        raise ValueError(
+            f"params and distributions must name the same parameters, got {sorted(params)} "
+            f"and {sorted(distributions)}."
+        )
+    for name, external in params.items():
+        if not distributions[name].contains(distributions[name].to_internal(external)):
+            raise ValueError(f"Parameter {name!r}: value {external!r} is outside {distributions[name]!r}.")
+    now = datetime.datetime.now()
+    checked = None if values is None else tuple(float(v) for v in values)
+    if state == TrialState.COMPLETE:
+        if checked is None or any(math.isnan(v) for v in checked):
+            raise ValueError("A COMPLETE trial needs values that are numbers (not NaN).")
+    elif state == TrialState.FAIL and checked is not None:
+        raise ValueError("A FAIL trial has no values.")
+    return FrozenTrial(
+        number=-1,
+        state=state,
+        values=checked,
+        params=params,
+        distributions=distributions,
+        user_attrs=dict(user_attrs or {}),
+        system_attrs=dict(system_attrs or {}),
+        intermediate_values={int(k): float(v) for k, v in (intermediate_values or {}).items()},
+        datetime_start=None if state == TrialState.WAITING else now,
+        datetime_complete=now if state.is_finished() else None,
+    )
