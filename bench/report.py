@@ -1,0 +1,108 @@
+"""Markdown tables and optional matplotlib plots for suite results."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A GitHub-flavoured Markdown table ('|' in cells escaped)."""
+
+    def cell(x: object) -> str:
+        return str(x).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def versions(packages: Sequence[str]) -> str:
+    """'pkg x.y' for each installed distribution, 'pkg n/a' otherwise."""
+    out = []
+    for pkg in packages:
+        try:
+            out.append(f"{pkg} {metadata.version(pkg)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{pkg} n/a")
+    return ", ".join(out)
+
+
+@dataclass
+class Report:
+    """Accumulates Markdown sections; ``write`` stamps the environment and saves."""
+
+    title: str
+    parts: list[str] = field(default_factory=list)
+
+    def text(self, paragraph: str) -> None:
+        self.parts.append(paragraph.strip())
+
+    def table(self, heading: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
+              note: str = "") -> None:
+        block = f"### {heading}\n\n{md_table(headers, rows)}"
+        if note:
+            block += f"\n\n{note.strip()}"
+        self.parts.append(block)
+
+    def write(self, path: Path, packages: Sequence[str] = ()) -> Path:
+        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        env = f"Python {platform.python_version()} on {platform.machine()}"
+        if packages:
+            env += "; " + versions(packages)
+        header = f"# {self.title}\n\n_Generated {stamp} by `python -m bench`. {env}._"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n\n".join([header, *self.parts]) + "\n", encoding="utf-8")
+        return path
+
+
+Series = Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+"""name -> (x, median, lower quartile, upper quartile)."""
+
+
+def plot_series(path: Path, panels: Mapping[str, Series], xlabel: str, ylabel: str,
+                logy: bool = True, logx: bool = False) -> bool:
+    """One subplot per panel, a median line with a quartile band per method.
+
+    Returns False (and writes nothing) when matplotlib is not installed.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception:  # noqa: BLE001
+        return False
+    n = max(len(panels), 1)
+    cols = min(n, 3)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.8 * rows), squeeze=False)
+    for ax, (title, series) in zip(axes.flat, panels.items()):
+        for name, (x, med, lo, hi) in series.items():
+            style = "-" if name.startswith("hs-") else "--"
+            (line,) = ax.plot(x, med, style, label=name, linewidth=1.4)
+            ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.12)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if logy:
+            ax.set_yscale("symlog", linthresh=1e-4)
+        if logx:
+            ax.set_xscale("log")
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), fontsize=8)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True

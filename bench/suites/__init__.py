@@ -1,0 +1,29 @@
+"""Suite registry: ``python -m bench <name>`` runs ``SUITES.make(name)(options)``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from typing import Callable
+
+from bench._registry import Registry
+from bench.suites.common import SuiteOptions
+from bench.suites.placeholders import not_yet
+
+SuiteRun = Callable[[SuiteOptions], "Path | None"]
+SUITES: Registry[SuiteRun] = Registry("suite")
+
+
+def _lazy(module: str) -> Callable[[], SuiteRun]:
+    """Import a suite module only when it runs (keeps `--help` and other suites fast)."""
+    return lambda: import_module(f"bench.suites.{module}").run
+
+
+SUITES.add("overhead", _lazy("overhead"))
+SUITES.add("quality", _lazy("quality"))
+SUITES.add("multifidelity", _lazy("multifidelity"))
+SUITES.add("multiobjective", _lazy("multiobjective"))
+SUITES.add("pbt", lambda: not_yet("pbt", "population-based training"))
+SUITES.add("strategy", lambda: not_yet("strategy", "search-strategy comparisons"))
+
+__all__ = ["SUITES", "SuiteOptions"]
