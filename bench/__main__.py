@@ -13,25 +13,47 @@ from bench.suites import SUITES, SuiteOptions
 def parse_args(argv: list[str] | None = None) -> tuple[str, SuiteOptions]:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("suite", choices=SUITES.names())
-    ap.add_argument("--quick", action="store_true",
-                    help="tiny budgets, 1 seed, 1-2 problems (what the tests run; <= 2 min)")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny budgets, 1 seed, 1-2 problems (what the tests run; <= 2 min)",
+    )
     ap.add_argument("--seeds", type=int, help="number of seeds (0..N-1)")
-    ap.add_argument("--budgets", help="comma list of trial budgets (quality, multiobjective) "
-                                      "or of trial counts (overhead)")
-    ap.add_argument("--problems", action="append", default=[],
-                    help="glob(s) of problem names, comma lists allowed (repeatable)")
-    ap.add_argument("--methods", action="append", default=[],
-                    help="glob(s) of optimizer/method names, comma lists allowed (repeatable)")
+    ap.add_argument(
+        "--budgets",
+        help="comma list of trial budgets (quality, multiobjective) or of trial counts (overhead)",
+    )
+    ap.add_argument(
+        "--problems",
+        action="append",
+        default=[],
+        help="glob(s) of problem names, comma lists allowed (repeatable)",
+    )
+    ap.add_argument(
+        "--methods",
+        action="append",
+        default=[],
+        help="glob(s) of optimizer/method names, comma lists allowed (repeatable)",
+    )
     ap.add_argument("--jobs", type=int, default=1, help="worker processes for independent runs")
-    ap.add_argument("--workers", type=int, default=4,
-                    help="simulated asynchronous workers (multifidelity)")
+    ap.add_argument(
+        "--workers", type=int, default=4, help="simulated asynchronous workers (multifidelity)"
+    )
     ap.add_argument("--fresh", action="store_true", help="discard stored raw runs first")
     ap.add_argument("--out-dir", type=Path, help="results folder (default bench/results)")
     a = ap.parse_args(argv)
     budgets = [int(b) for b in a.budgets.split(",")] if a.budgets else None
-    return a.suite, SuiteOptions(quick=a.quick, seeds=a.seeds, budgets=budgets,
-                                 problems=a.problems, methods=a.methods, jobs=a.jobs,
-                                 fresh=a.fresh, workers=a.workers, out_dir=a.out_dir)
+    return a.suite, SuiteOptions(
+        quick=a.quick,
+        seeds=a.seeds,
+        budgets=budgets,
+        problems=a.problems,
+        methods=a.methods,
+        jobs=a.jobs,
+        fresh=a.fresh,
+        workers=a.workers,
+        out_dir=a.out_dir,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from bench._env import MissingDependency, in_ci, missing_modules
 
@@ -53,7 +54,9 @@ class Registry(Generic[T]):
         try:
             return self._entries[name]
         except KeyError:
-            raise KeyError(f"unknown {self.kind} {name!r}; known: {sorted(self._entries)}") from None
+            raise KeyError(
+                f"unknown {self.kind} {name!r}; known: {sorted(self._entries)}"
+            ) from None
 
     def names(self, *, tag: str | None = None, pattern: str | None = None) -> list[str]:
         """Registered names in registration order, optionally filtered by tag or glob."""

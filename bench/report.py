@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import platform
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -18,8 +18,10 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     def cell(x: object) -> str:
         return str(x).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = [
+        "| " + " | ".join(cell(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -45,8 +47,9 @@ class Report:
     def text(self, paragraph: str) -> None:
         self.parts.append(paragraph.strip())
 
-    def table(self, heading: str, headers: Sequence[str], rows: Sequence[Sequence[object]],
-              note: str = "") -> None:
+    def table(
+        self, heading: str, headers: Sequence[str], rows: Sequence[Sequence[object]], note: str = ""
+    ) -> None:
         block = f"### {heading}\n\n{md_table(headers, rows)}"
         if note:
             block += f"\n\n{note.strip()}"
@@ -67,8 +70,14 @@ Series = Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 """name -> (x, median, lower quartile, upper quartile)."""
 
 
-def plot_series(path: Path, panels: Mapping[str, Series], xlabel: str, ylabel: str,
-                logy: bool = True, logx: bool = False) -> bool:
+def plot_series(
+    path: Path,
+    panels: Mapping[str, Series],
+    xlabel: str,
+    ylabel: str,
+    logy: bool = True,
+    logx: bool = False,
+) -> bool:
     """One subplot per panel, a median line with a quartile band per method.
 
     Returns False (and writes nothing) when matplotlib is not installed.
@@ -97,7 +106,7 @@ def plot_series(path: Path, panels: Mapping[str, Series], xlabel: str, ylabel: s
         if logx:
             ax.set_xscale("log")
         ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), fontsize=8)

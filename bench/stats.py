@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -80,7 +80,9 @@ class PairedTest:
         return f"{self.wins}/{self.ties}/{self.losses} p={format_p(self.p_value)}"
 
 
-def wilcoxon_paired(ours: Sequence[float], peer: Sequence[float], rel_tol: float = 1e-9) -> PairedTest:
+def wilcoxon_paired(
+    ours: Sequence[float], peer: Sequence[float], rel_tol: float = 1e-9
+) -> PairedTest:
     """Two-sided Wilcoxon signed-rank test on paired values (lower is better for ours).
 
     Wins/ties/losses count pairs where ours is lower / equal (within rel_tol) / higher.

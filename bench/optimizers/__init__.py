@@ -22,8 +22,13 @@ OPTIMIZERS: Registry[Optimizer] = Registry("optimizer")
 
 def _ours(name: str, sampler: str, **kwargs: object) -> None:
     """Register hypersearch's ``samplers.<sampler>`` (n/a until it exists)."""
-    OPTIMIZERS.add(name, partial(OptunaLikeOptimizer, "hypersearch", sampler, **kwargs),
-                   probe=partial(sampler_probe, "hypersearch", sampler), ours=True, tags=("ours",))
+    OPTIMIZERS.add(
+        name,
+        partial(OptunaLikeOptimizer, "hypersearch", sampler, **kwargs),
+        probe=partial(sampler_probe, "hypersearch", sampler),
+        ours=True,
+        tags=("ours",),
+    )
 
 
 _ours("hs-random", "RandomSampler")
@@ -34,20 +39,33 @@ _ours("hs-cmaes", "CmaEsSampler")
 
 _OPTUNA = ("optuna",)
 OPTIMIZERS.add("optuna-tpe", partial(OptunaLikeOptimizer, "optuna", "TPESampler"), requires=_OPTUNA)
-OPTIMIZERS.add("optuna-gp", partial(OptunaLikeOptimizer, "optuna", "GPSampler"),
-               requires=("optuna", "torch"), tags=("slow",))
-OPTIMIZERS.add("optuna-random", partial(OptunaLikeOptimizer, "optuna", "RandomSampler"),
-               requires=_OPTUNA)
-OPTIMIZERS.add("optuna-cmaes", partial(OptunaLikeOptimizer, "optuna", "CmaEsSampler"),
-               requires=("optuna", "cmaes"))
-OPTIMIZERS.add("optuna-qmc", partial(OptunaLikeOptimizer, "optuna", "QMCSampler", scramble=True),
-               requires=_OPTUNA)
+OPTIMIZERS.add(
+    "optuna-gp",
+    partial(OptunaLikeOptimizer, "optuna", "GPSampler"),
+    requires=("optuna", "torch"),
+    tags=("slow",),
+)
+OPTIMIZERS.add(
+    "optuna-random", partial(OptunaLikeOptimizer, "optuna", "RandomSampler"), requires=_OPTUNA
+)
+OPTIMIZERS.add(
+    "optuna-cmaes",
+    partial(OptunaLikeOptimizer, "optuna", "CmaEsSampler"),
+    requires=("optuna", "cmaes"),
+)
+OPTIMIZERS.add(
+    "optuna-qmc",
+    partial(OptunaLikeOptimizer, "optuna", "QMCSampler", scramble=True),
+    requires=_OPTUNA,
+)
 OPTIMIZERS.add("hyperopt-tpe", HyperoptTPE, requires=("hyperopt",))
 OPTIMIZERS.add("skopt-gp", SkoptGP, requires=("skopt",), tags=("slow",))
-OPTIMIZERS.add("smac-bb", partial(SmacOptimizer, "BlackBoxFacade"), requires=("smac",),
-               tags=("slow",))
-OPTIMIZERS.add("smac-hpo", partial(SmacOptimizer, "HyperparameterOptimizationFacade"),
-               requires=("smac",))
+OPTIMIZERS.add(
+    "smac-bb", partial(SmacOptimizer, "BlackBoxFacade"), requires=("smac",), tags=("slow",)
+)
+OPTIMIZERS.add(
+    "smac-hpo", partial(SmacOptimizer, "HyperparameterOptimizationFacade"), requires=("smac",)
+)
 OPTIMIZERS.add("cmaes", CmaesOptimizer, requires=("cmaes",))
 OPTIMIZERS.add("random", RandomSearch)
 

@@ -19,12 +19,14 @@ def hyperopt_space(space: Space) -> dict[str, object]:
         if isinstance(p, Float):
             out[p.name] = (
                 hp.loguniform(p.name, math.log(p.low), math.log(p.high))
-                if p.log else hp.uniform(p.name, p.low, p.high)
+                if p.log
+                else hp.uniform(p.name, p.low, p.high)
             )
         elif isinstance(p, Int):
             out[p.name] = (
                 hp.qloguniform(p.name, math.log(p.low), math.log(p.high), 1)
-                if p.log else hp.quniform(p.name, p.low - 0.5, p.high + 0.5, 1)
+                if p.log
+                else hp.quniform(p.name, p.low - 0.5, p.high + 0.5, 1)
             )
         else:
             assert isinstance(p, Cat)

