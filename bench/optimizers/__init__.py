@@ -69,4 +69,44 @@ OPTIMIZERS.add(
 OPTIMIZERS.add("cmaes", CmaesOptimizer, requires=("cmaes",))
 OPTIMIZERS.add("random", RandomSearch)
 
-__all__ = ["OPTIMIZERS", "Optimizer"]
+
+
+# ---------------------------------------------------------------- multi-fidelity methods
+from bench.optimizers.multifidelity import (  # noqa: E402
+    MFMethod,
+    RandomNoPruning,
+    SmacHyperband,
+    StudyMethod,
+    study_probe,
+)
+
+MF_METHODS: Registry[MFMethod] = Registry("multi-fidelity method")
+
+
+def _study(library: str, sampler: str, pruner: str | None):  # type: ignore[no-untyped-def]
+    return lambda problem, seed: StudyMethod(library, sampler, pruner, problem, seed)
+
+
+def _ours_mf(name: str, sampler: str, pruner: str | None) -> None:
+    """Register hypersearch sampler + pruner (n/a until both exist)."""
+    MF_METHODS.add(name, _study("hypersearch", sampler, pruner), ours=True, tags=("ours",),
+                   probe=partial(study_probe, "hypersearch", sampler, pruner))
+
+
+_ours_mf("hs-random-median", "RandomSampler", "MedianPruner")
+_ours_mf("hs-tpe-median", "TPESampler", "MedianPruner")
+_ours_mf("hs-tpe-hyperband", "TPESampler", "HyperbandPruner")
+_ours_mf("hs-tpe-sha", "TPESampler", "SuccessiveHalvingPruner")
+
+MF_METHODS.add("optuna-tpe-hyperband", _study("optuna", "TPESampler", "HyperbandPruner"),
+               requires=_OPTUNA)
+MF_METHODS.add("optuna-tpe-median", _study("optuna", "TPESampler", "MedianPruner"),
+               requires=_OPTUNA)
+MF_METHODS.add("optuna-tpe-sha", _study("optuna", "TPESampler", "SuccessiveHalvingPruner"),
+               requires=_OPTUNA)
+MF_METHODS.add("optuna-random-median", _study("optuna", "RandomSampler", "MedianPruner"),
+               requires=_OPTUNA)
+MF_METHODS.add("smac-hyperband", SmacHyperband, requires=("smac",))
+MF_METHODS.add("random", RandomNoPruning)
+
+__all__ = ["MF_METHODS", "OPTIMIZERS", "MFMethod", "Optimizer"]

@@ -1,0 +1,297 @@
+"""Multi-fidelity suite: asynchronous workers on a virtual clock, methods that may prune.
+
+Metric: best validation error (LCBench: any epoch; MF-Hartmann: full fidelity only)
+against cumulative simulated time; time-to-target = first time a method's incumbent
+reaches the median final incumbent of random search without pruning.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.optimizers import MF_METHODS
+from bench.problems import MF_PROBLEMS
+from bench.rawstore import RawStore, Record
+from bench.report import Report, plot_series
+from bench.simulator import Trace, simulate
+from bench.stats import fmt, geometric_mean, mean_ranks, wilcoxon_paired
+from bench.suites.common import SuiteOptions, log, quiet_warnings, rotate, run_tasks
+
+SUITE = "multifidelity"
+FULL_PROBLEMS = ["lcbench-*", "mfh*"]
+QUICK_PROBLEMS = ["lcbench-167168", "mfh3-bad"]
+FRACTIONS = (0.25, 0.5, 1.0)
+REFERENCE_METHOD = "random"
+BIG = 1e300  # stands for "no incumbent yet" / "target never reached" in order statistics
+PACKAGES = ("hypersearch", "optuna", "smac", "yahpo-gym", "onnxruntime", "ConfigSpace")
+
+
+@dataclass(frozen=True)
+class Plan:
+    problems: list[str]
+    methods: list[str]
+    seeds: list[int]
+    workers: int
+    full_equivalents: int
+
+
+@dataclass(frozen=True)
+class Task:
+    problem: str
+    method: str
+    seed: int
+    workers: int
+    full_equivalents: int
+
+
+def make_plan(opts: SuiteOptions) -> Plan:
+    problems = MF_PROBLEMS.select(opts.problems or (QUICK_PROBLEMS if opts.quick else FULL_PROBLEMS))
+    methods = MF_METHODS.select(opts.methods or ["*"])
+    n_seeds = opts.seeds or (1 if opts.quick else 10)
+    equivalents = (opts.budgets or [8 if opts.quick else 100])[0]
+    return Plan(problems, methods, list(range(n_seeds)), opts.workers, equivalents)
+
+
+def run_task(task: Task) -> Record:
+    quiet_warnings()
+    rec: Record = {"suite": SUITE, "problem": task.problem, "method": task.method,
+                   "seed": task.seed, "workers": task.workers,
+                   "full_equivalents": task.full_equivalents}
+    try:
+        problem = MF_PROBLEMS.make(task.problem, task.seed)
+        budget = task.full_equivalents * problem.reference_time() / task.workers
+        method = MF_METHODS.make(task.method, problem, task.seed)
+        start = time.perf_counter()
+        trace = simulate(problem, method, task.workers, budget)
+        rec.update(
+            status="ok", group=problem.group, time_budget=budget, optimum=problem.optimum,
+            reference=problem.reference_value(), times=trace.times, best=trace.best,
+            trials=trace.trials, pruned=trace.pruned, completed=trace.completed,
+            epochs=trace.epochs, method_seconds=trace.method_seconds,
+            seconds=time.perf_counter() - start,
+        )
+    except Exception as exc:  # noqa: BLE001
+        rec.update(status="error", note=f"{type(exc).__name__}: {exc}"[:300])
+        log(f"ERROR {task}: {traceback.format_exc(limit=4)}")
+    return rec
+
+
+def _trace(rec: Record) -> Trace:
+    return Trace(times=list(rec["times"]), best=list(rec["best"]))
+
+
+def _order_stat(values: list[float], q: float) -> float:
+    """Percentile where inf (never) sorts last instead of poisoning the interpolation."""
+    if not values:
+        return math.nan
+    v = np.percentile(np.minimum(np.asarray(values, dtype=float), BIG), q)
+    return math.inf if v >= BIG / 10 else float(v)
+
+
+def _cell(values: list[float], digits: int = 3) -> str:
+    med, lo, hi = (_order_stat(values, q) for q in (50, 25, 75))
+    return f"{_fmt_inf(med, digits)} [{_fmt_inf(lo, digits)}, {_fmt_inf(hi, digits)}]"
+
+
+def _fmt_inf(v: float, digits: int = 3) -> str:
+    return "none" if v == math.inf else fmt(v, digits)
+
+
+class Results:
+    """Normalised regrets and times-to-target from the stored records of one plan."""
+
+    def __init__(self, plan: Plan, records: list[Record]) -> None:
+        self.plan = plan
+        self.recs = {(r["problem"], r["method"], r["seed"]): r for r in records}
+        self.lo: dict[str, float] = {}
+        for r in records:
+            final = r["best"][-1] if r["best"] else math.inf
+            known = r.get("optimum")
+            self.lo[r["problem"]] = known if known is not None else min(
+                self.lo.get(r["problem"], math.inf), final)
+        self.target: dict[str, float] = {}
+        for p in plan.problems:
+            ref = [_trace(r).best_at(r["time_budget"]) for (pp, m, _), r in self.recs.items()
+                   if pp == p and m == REFERENCE_METHOD]
+            if not ref:
+                ref = [_trace(r).best_at(r["time_budget"]) for (pp, _, _), r in self.recs.items()
+                       if pp == p]
+            self.target[p] = _order_stat(ref, 50)
+
+    def get(self, problem: str, method: str, seed: int) -> Record | None:
+        return self.recs.get((problem, method, seed))
+
+    def regret(self, rec: Record, fraction: float) -> float:
+        best = _trace(rec).best_at(fraction * rec["time_budget"])
+        if best == math.inf:
+            return math.inf
+        scale = rec["reference"] - self.lo[rec["problem"]]
+        return max(best - self.lo[rec["problem"]], 0.0) / (scale if scale > 0 else 1e-12)
+
+    def time_to_target(self, rec: Record) -> float:
+        """Fraction of the time budget at which the target was reached (inf = never)."""
+        t = _trace(rec).time_to(self.target[rec["problem"]])
+        return t / rec["time_budget"] if t != math.inf else math.inf
+
+    def runs(self, method: str, problem: str | None = None) -> list[Record]:
+        return [r for (p, m, _), r in self.recs.items()
+                if m == method and (problem is None or p == problem)]
+
+
+def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) -> Report:
+    records = [r for r in store.records.values()
+               if r.get("status") == "ok" and r["problem"] in plan.problems
+               and r["method"] in plan.methods and r["seed"] in plan.seeds
+               and r["workers"] == plan.workers and r["full_equivalents"] == plan.full_equivalents]
+    res = Results(plan, records)
+    rep = Report(f"Multi-fidelity suite{' (quick)' if opts.quick else ''}: "
+                 "asynchronous workers, simulated time")
+    rep.text(
+        f"Problems: {', '.join(plan.problems)}.  {plan.workers} asynchronous workers; time budget "
+        f"T = {plan.full_equivalents} x (median full-training time of a random configuration) / "
+        f"{plan.workers}, i.e. the workers could fully train {plan.full_equivalents} random "
+        f"configurations.  Seeds: {len(plan.seeds)}.  Normalised regret = (incumbent - best "
+        "known) / (median final error of random configurations - best known); best known = the "
+        "Hartmann optimum (MF-Hartmann) or the best value any run reached (LCBench).  The "
+        "incumbent counts any epoch on LCBench and only full-fidelity results on MF-Hartmann.  "
+        f"Target = median final incumbent of `{REFERENCE_METHOD}` (no pruning); speed-up = "
+        "its median time-to-target / the method's ('none': target not reached by the median "
+        "run).  Methods' own CPU time does not advance the simulated clock."
+    )
+    rows = []
+    for m in plan.methods:
+        if m in reasons:
+            rows.append([m, "0", *["n/a"] * (len(FRACTIONS) + 5), f"n/a: {reasons[m]}"])
+            continue
+        runs = res.runs(m)
+        cells = [_cell([res.regret(r, f) for r in runs]) for f in FRACTIONS]
+        speedups, reached = [], 0
+        for p in plan.problems:
+            ref_t = _order_stat([res.time_to_target(r) for r in res.runs(REFERENCE_METHOD, p)], 50)
+            own_t = _order_stat([res.time_to_target(r) for r in res.runs(m, p)], 50)
+            reached += math.isfinite(own_t)
+            if math.isfinite(ref_t) and math.isfinite(own_t) and own_t > 0:
+                speedups.append(ref_t / own_t)
+        trials = _order_stat([r["trials"] for r in runs], 50)
+        pruned = _order_stat([r["pruned"] / max(r["trials"], 1) for r in runs], 50)
+        cpu = _order_stat([r["method_seconds"] for r in runs], 50)
+        rows.append([m, str(len(runs)), *cells, _rank_cell(res, m),
+                     f"{fmt(geometric_mean(speedups))} ({reached}/{len(plan.problems)} reached)",
+                     fmt(trials), fmt(100 * pruned, 2), fmt(cpu), ""])
+    rep.table(
+        "Normalised regret of the incumbent at fractions of the time budget, and speed-ups",
+        ["method", "runs", *[f"regret@{int(f * 100)}%T" for f in FRACTIONS], "rank@100%T",
+         "speed-up vs random (geo-mean, problems where reached)", "trials/run", "% pruned", "method CPU s/run", "note"],
+        rows,
+    )
+    rows = []
+    for m in plan.methods:
+        cells = []
+        for p in plan.problems:
+            runs = res.runs(m, p)
+            if not runs:
+                cells.append("n/a")
+                continue
+            final = _order_stat([_trace(r).best_at(r["time_budget"]) for r in runs], 50)
+            ttt = _order_stat([res.time_to_target(r) for r in runs], 50)
+            cells.append(f"{_fmt_inf(final, 4)} (t {_fmt_inf(ttt, 2)})")
+        rows.append([m, *cells])
+    rep.table(
+        "Median final incumbent per problem (t = median time-to-target as a fraction of T)",
+        ["method", *plan.problems], rows,
+        "Values are validation errors (LCBench, 1 - accuracy) or Hartmann values (MF-Hartmann).",
+    )
+    rep.table(*_wilcoxon(plan, res, reasons))
+    _plot(plan, res, opts.out(SUITE, "png"))
+    return rep
+
+
+def _rank_cell(res: Results, method: str) -> str:
+    blocks = []
+    for p in res.plan.problems:
+        for s in res.plan.seeds:
+            block = {}
+            for m in res.plan.methods:
+                rec = res.get(p, m, s)
+                if rec is not None:
+                    block[m] = min(res.regret(rec, 1.0), BIG)
+            blocks.append(block)
+    return fmt(mean_ranks(blocks).get(method, math.nan))
+
+
+def _wilcoxon(plan: Plan, res: Results, reasons: dict[str, str]
+              ) -> tuple[str, list[str], list[list[str]], str]:
+    ours = [m for m in plan.methods if MF_METHODS.get(m).ours and m not in reasons]
+    peers = [m for m in plan.methods if not MF_METHODS.get(m).ours and m not in reasons]
+    rows = []
+    for o in ours:
+        for p in peers:
+            pairs = [(res.get(pr, o, s), res.get(pr, p, s)) for pr in plan.problems
+                     for s in plan.seeds]
+            pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+            cells = [str(wilcoxon_paired([min(res.regret(a, f), BIG) for a, _ in pairs],
+                                         [min(res.regret(b, f), BIG) for _, b in pairs]))
+                     for f in FRACTIONS]
+            rows.append([o, p, *cells])
+    note = ("Paired over (problem, seed) on normalised regret; W/T/L = ours better / tied / "
+            "worse; two-sided Wilcoxon signed-rank p.")
+    if not rows:
+        rows = [["n/a", "n/a", *["n/a"] * len(FRACTIONS)]]
+        note = "No hypersearch method is available yet (" + "; ".join(
+            f"{m}: {reasons[m]}" for m in plan.methods if MF_METHODS.get(m).ours and m in reasons
+        ) + ")."
+    headers = ["ours", "peer", *[f"W/T/L, p @{int(f * 100)}%T" for f in FRACTIONS]]
+    return ("Ours vs each peer (Wilcoxon signed-rank)", headers, rows, note)
+
+
+def _plot(plan: Plan, res: Results, path: Path) -> None:
+    grid = np.linspace(0.02, 1.0, 50)
+    panels = {}
+    for p in plan.problems:
+        series = {}
+        for m in plan.methods:
+            runs = res.runs(m, p)
+            if not runs:
+                continue
+            curves = np.array([[min(res.regret(r, f), 10.0) for f in grid] for r in runs])
+            q = np.percentile(curves, [50, 25, 75], axis=0)
+            series[m] = (grid, q[0], q[1], q[2])
+        if series:
+            panels[p] = series
+    if panels:
+        plot_series(path, panels, "simulated time / T", "normalised regret (capped at 10)")
+
+
+def execute(plan: Plan, opts: SuiteOptions, store: RawStore, available: list[str]) -> None:
+    tasks = [Task(p, m, s, plan.workers, plan.full_equivalents)
+             for i, p in enumerate(plan.problems) for s in plan.seeds
+             for m in rotate(available, i + s)
+             if not store.has(problem=p, method=m, seed=s, workers=plan.workers,
+                              full_equivalents=plan.full_equivalents)]
+    log(f"{SUITE}: {len(tasks)} runs to do ({len(plan.problems)} problems, {len(available)} "
+        f"methods, {len(plan.seeds)} seeds, {plan.workers} workers, jobs {opts.jobs})")
+    for done, rec in enumerate(run_tasks(run_task, tasks, opts.jobs), 1):
+        store.add(rec)
+        log(f"{done}/{len(tasks)} {rec['problem']} {rec['method']} s{rec['seed']} {rec['status']} "
+            f"trials={rec.get('trials')} {rec.get('seconds', 0):.1f}s")
+
+
+def run(opts: SuiteOptions) -> Path:
+    quiet_warnings()
+    plan = make_plan(opts)
+    reasons = {m: r for m in plan.methods if (r := MF_METHODS.unavailable(m))}
+    missing = {p: r for p in plan.problems if (r := MF_PROBLEMS.unavailable(p))}
+    for p, r in missing.items():
+        log(f"problem {p} n/a: {r}")
+    plan = Plan([p for p in plan.problems if p not in missing], plan.methods, plan.seeds,
+                plan.workers, plan.full_equivalents)
+    store = RawStore(opts.raw(SUITE), ("problem", "method", "seed", "workers", "full_equivalents"),
+                     fresh=opts.fresh)
+    execute(plan, opts, store, [m for m in plan.methods if m not in reasons])
+    return analyse(plan, store, reasons, opts).write(opts.out(SUITE, "md"), PACKAGES)
