@@ -109,4 +109,17 @@ MF_METHODS.add("optuna-random-median", _study("optuna", "RandomSampler", "Median
 MF_METHODS.add("smac-hyperband", SmacHyperband, requires=("smac",))
 MF_METHODS.add("random", RandomNoPruning)
 
-__all__ = ["MF_METHODS", "OPTIMIZERS", "MFMethod", "Optimizer"]
+# ---------------------------------------------------------------- multi-objective optimizers
+from bench.optimizers.multiobjective import PymooNSGA2, RandomMO, StudyMO  # noqa: E402
+
+MO_OPTIMIZERS: Registry[StudyMO | PymooNSGA2 | RandomMO] = Registry("multi-objective optimizer")
+for _label, _sampler in (("nsga2", "NSGAIISampler"), ("tpe", "TPESampler"), ("random", "RandomSampler")):
+    MO_OPTIMIZERS.add(f"hs-{_label}", partial(StudyMO, "hypersearch", _sampler), ours=True,
+                      tags=("ours",), probe=partial(sampler_probe, "hypersearch", _sampler))
+MO_OPTIMIZERS.add("optuna-nsga2", partial(StudyMO, "optuna", "NSGAIISampler"), requires=_OPTUNA)
+MO_OPTIMIZERS.add("optuna-tpe", partial(StudyMO, "optuna", "TPESampler"), requires=_OPTUNA)
+MO_OPTIMIZERS.add("optuna-random", partial(StudyMO, "optuna", "RandomSampler"), requires=_OPTUNA)
+MO_OPTIMIZERS.add("pymoo-nsga2", PymooNSGA2, requires=("pymoo",))
+MO_OPTIMIZERS.add("random", RandomMO)
+
+__all__ = ["MF_METHODS", "MO_OPTIMIZERS", "OPTIMIZERS", "MFMethod", "Optimizer"]

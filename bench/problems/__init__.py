@@ -51,4 +51,11 @@ for _dim in (3, 6):
         MF_PROBLEMS.add(f"mfh{_dim}-{_variant}", partial(mfh.make_mfh, _dim, _variant),
                         tags=("mfh",))
 
-__all__ = ["MF_PROBLEMS", "PROBLEMS", "MFProblem", "Problem", "ProblemFactory"]
+# ---------------------------------------------------------------- multi-objective problems
+from bench.problems import zdt_dtlz  # noqa: E402
+
+MO_PROBLEMS: Registry[zdt_dtlz.MOProblem] = Registry("multi-objective problem")
+for _name in zdt_dtlz.BOUNDS:
+    MO_PROBLEMS.add(_name, partial(zdt_dtlz.make_mo, _name), requires=("pymoo",))
+
+__all__ = ["MF_PROBLEMS", "MO_PROBLEMS", "PROBLEMS", "MFProblem", "Problem", "ProblemFactory"]
