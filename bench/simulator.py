@@ -72,7 +72,11 @@ def simulate(problem: MFProblem, method: MFMethod, n_workers: int, time_budget: 
         trial = method.ask()
         trace.method_seconds += clock() - t0
         values, cost = problem.curve(trial.params)
-        cap = problem.max_epoch if trial.max_epoch is None else min(trial.max_epoch, problem.max_epoch)
+        cap = (
+            problem.max_epoch
+            if trial.max_epoch is None
+            else min(trial.max_epoch, problem.max_epoch)
+        )
         trace.trials += 1
         schedule(worker, Running(trial, values, cost, 0, cap), now)
 

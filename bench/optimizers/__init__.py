@@ -70,7 +70,6 @@ OPTIMIZERS.add("cmaes", CmaesOptimizer, requires=("cmaes",))
 OPTIMIZERS.add("random", RandomSearch)
 
 
-
 # ---------------------------------------------------------------- multi-fidelity methods
 from bench.optimizers.multifidelity import (  # noqa: E402
     MFMethod,
@@ -89,8 +88,13 @@ def _study(library: str, sampler: str, pruner: str | None):  # type: ignore[no-u
 
 def _ours_mf(name: str, sampler: str, pruner: str | None) -> None:
     """Register hypersearch sampler + pruner (n/a until both exist)."""
-    MF_METHODS.add(name, _study("hypersearch", sampler, pruner), ours=True, tags=("ours",),
-                   probe=partial(study_probe, "hypersearch", sampler, pruner))
+    MF_METHODS.add(
+        name,
+        _study("hypersearch", sampler, pruner),
+        ours=True,
+        tags=("ours",),
+        probe=partial(study_probe, "hypersearch", sampler, pruner),
+    )
 
 
 _ours_mf("hs-random-median", "RandomSampler", "MedianPruner")
@@ -98,14 +102,18 @@ _ours_mf("hs-tpe-median", "TPESampler", "MedianPruner")
 _ours_mf("hs-tpe-hyperband", "TPESampler", "HyperbandPruner")
 _ours_mf("hs-tpe-sha", "TPESampler", "SuccessiveHalvingPruner")
 
-MF_METHODS.add("optuna-tpe-hyperband", _study("optuna", "TPESampler", "HyperbandPruner"),
-               requires=_OPTUNA)
-MF_METHODS.add("optuna-tpe-median", _study("optuna", "TPESampler", "MedianPruner"),
-               requires=_OPTUNA)
-MF_METHODS.add("optuna-tpe-sha", _study("optuna", "TPESampler", "SuccessiveHalvingPruner"),
-               requires=_OPTUNA)
-MF_METHODS.add("optuna-random-median", _study("optuna", "RandomSampler", "MedianPruner"),
-               requires=_OPTUNA)
+MF_METHODS.add(
+    "optuna-tpe-hyperband", _study("optuna", "TPESampler", "HyperbandPruner"), requires=_OPTUNA
+)
+MF_METHODS.add(
+    "optuna-tpe-median", _study("optuna", "TPESampler", "MedianPruner"), requires=_OPTUNA
+)
+MF_METHODS.add(
+    "optuna-tpe-sha", _study("optuna", "TPESampler", "SuccessiveHalvingPruner"), requires=_OPTUNA
+)
+MF_METHODS.add(
+    "optuna-random-median", _study("optuna", "RandomSampler", "MedianPruner"), requires=_OPTUNA
+)
 MF_METHODS.add("smac-hyperband", SmacHyperband, requires=("smac",))
 MF_METHODS.add("random", RandomNoPruning)
 
@@ -113,9 +121,18 @@ MF_METHODS.add("random", RandomNoPruning)
 from bench.optimizers.multiobjective import PymooNSGA2, RandomMO, StudyMO  # noqa: E402
 
 MO_OPTIMIZERS: Registry[StudyMO | PymooNSGA2 | RandomMO] = Registry("multi-objective optimizer")
-for _label, _sampler in (("nsga2", "NSGAIISampler"), ("tpe", "TPESampler"), ("random", "RandomSampler")):
-    MO_OPTIMIZERS.add(f"hs-{_label}", partial(StudyMO, "hypersearch", _sampler), ours=True,
-                      tags=("ours",), probe=partial(sampler_probe, "hypersearch", _sampler))
+for _label, _sampler in (
+    ("nsga2", "NSGAIISampler"),
+    ("tpe", "TPESampler"),
+    ("random", "RandomSampler"),
+):
+    MO_OPTIMIZERS.add(
+        f"hs-{_label}",
+        partial(StudyMO, "hypersearch", _sampler),
+        ours=True,
+        tags=("ours",),
+        probe=partial(sampler_probe, "hypersearch", _sampler),
+    )
 MO_OPTIMIZERS.add("optuna-nsga2", partial(StudyMO, "optuna", "NSGAIISampler"), requires=_OPTUNA)
 MO_OPTIMIZERS.add("optuna-tpe", partial(StudyMO, "optuna", "TPESampler"), requires=_OPTUNA)
 MO_OPTIMIZERS.add("optuna-random", partial(StudyMO, "optuna", "RandomSampler"), requires=_OPTUNA)

@@ -68,8 +68,9 @@ def make_pruner(lib: Any, pruner: str | None, problem: MFProblem) -> Any:
 class StudyMethod:
     """``library.create_study(sampler, pruner)`` driven by ask / report / should_prune / tell."""
 
-    def __init__(self, library: str, sampler: str, pruner: str | None, problem: MFProblem,
-                 seed: int) -> None:
+    def __init__(
+        self, library: str, sampler: str, pruner: str | None, problem: MFProblem, seed: int
+    ) -> None:
         self.lib = load_library(library)
         self.space = problem.space
         sampler_obj = getattr(self.lib.samplers, sampler)(seed=seed)
@@ -130,8 +131,15 @@ class SmacHyperband:
 
         self._tmp = tempfile.TemporaryDirectory(prefix="bench-smac-hb-")
         self.max_epoch = problem.max_epoch
-        self.smac = make_facade("HyperbandFacade", problem.space, seed, self._tmp.name,
-                                n_trials=10**7, min_budget=1, max_budget=problem.max_epoch)
+        self.smac = make_facade(
+            "HyperbandFacade",
+            problem.space,
+            seed,
+            self._tmp.name,
+            n_trials=10**7,
+            min_budget=1,
+            max_budget=problem.max_epoch,
+        )
 
     def ask(self) -> SmacTrial:
         info = self.smac.ask()

@@ -36,20 +36,24 @@ for _task in sklearn_tasks.TASKS:
     )
 
 
-
 # ---------------------------------------------------------------- multi-fidelity problems
 from bench.problems import mfh, yahpo  # noqa: E402
 from bench.problems.mf_base import MFProblem  # noqa: E402
 
 MF_PROBLEMS: Registry[MFProblem] = Registry("multi-fidelity problem")
 for _task in yahpo.TASKS:
-    MF_PROBLEMS.add(f"lcbench-{_task}", partial(yahpo.make_lcbench, _task),
-                    requires=("yahpo_gym", "onnxruntime", "ConfigSpace"), probe=yahpo.data_probe,
-                    tags=("lcbench",))
+    MF_PROBLEMS.add(
+        f"lcbench-{_task}",
+        partial(yahpo.make_lcbench, _task),
+        requires=("yahpo_gym", "onnxruntime", "ConfigSpace"),
+        probe=yahpo.data_probe,
+        tags=("lcbench",),
+    )
 for _dim in (3, 6):
     for _variant in mfh.PRESETS:
-        MF_PROBLEMS.add(f"mfh{_dim}-{_variant}", partial(mfh.make_mfh, _dim, _variant),
-                        tags=("mfh",))
+        MF_PROBLEMS.add(
+            f"mfh{_dim}-{_variant}", partial(mfh.make_mfh, _dim, _variant), tags=("mfh",)
+        )
 
 # ---------------------------------------------------------------- multi-objective problems
 from bench.problems import zdt_dtlz  # noqa: E402

@@ -9,7 +9,7 @@ the validation error 1 - val_accuracy / 100; the cost of an epoch is the surroga
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -44,7 +44,7 @@ def data_probe() -> str | None:
     return reason
 
 
-@lru_cache(maxsize=None)
+@cache
 def _benchmark(task: str) -> Any:
     os.environ["HOME"] = str(writable_home())  # yahpo writes ~/.config/yahpo_gym
     import ConfigSpace as CS

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -74,7 +74,7 @@ def hypervolume(points: np.ndarray, ref: np.ndarray) -> float:
     return float(HV(ref_point=np.asarray(ref, dtype=float))(f))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reference_point(name: str) -> np.ndarray:
     """1.1 x max(1, median of uniform random points) per normalised objective."""
     problem = make_mo_raw(name)
@@ -97,7 +97,7 @@ def _zdt_front(name: str, n: int = 20001) -> np.ndarray:
     return np.column_stack([f1[keep], f2[keep]])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _front_hv(name: str, ref: tuple[float, ...]) -> float:
     """Hypervolume of the true front in normalised objectives (every ref component >= 1)."""
     r = np.array(ref)
@@ -106,7 +106,9 @@ def _front_hv(name: str, ref: tuple[float, ...]) -> float:
     if name == "wfg4":  # front: (f1/2)^2 + (f2/4)^2 = 1, a quarter circle once normalised
         return float(np.prod(r) - math.pi / 4)
     ideal, nadir = BOUNDS[name]
-    return hypervolume((_zdt_front(name) - np.array(ideal)) / (np.array(nadir) - np.array(ideal)), r)
+    return hypervolume(
+        (_zdt_front(name) - np.array(ideal)) / (np.array(nadir) - np.array(ideal)), r
+    )
 
 
 def make_mo_raw(name: str) -> Any:

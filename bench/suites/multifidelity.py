@@ -51,7 +51,9 @@ class Task:
 
 
 def make_plan(opts: SuiteOptions) -> Plan:
-    problems = MF_PROBLEMS.select(opts.problems or (QUICK_PROBLEMS if opts.quick else FULL_PROBLEMS))
+    problems = MF_PROBLEMS.select(
+        opts.problems or (QUICK_PROBLEMS if opts.quick else FULL_PROBLEMS)
+    )
     methods = MF_METHODS.select(opts.methods or ["*"])
     n_seeds = opts.seeds or (1 if opts.quick else 10)
     equivalents = (opts.budgets or [8 if opts.quick else 100])[0]
@@ -60,9 +62,14 @@ def make_plan(opts: SuiteOptions) -> Plan:
 
 def run_task(task: Task) -> Record:
     quiet_warnings()
-    rec: Record = {"suite": SUITE, "problem": task.problem, "method": task.method,
-                   "seed": task.seed, "workers": task.workers,
-                   "full_equivalents": task.full_equivalents}
+    rec: Record = {
+        "suite": SUITE,
+        "problem": task.problem,
+        "method": task.method,
+        "seed": task.seed,
+        "workers": task.workers,
+        "full_equivalents": task.full_equivalents,
+    }
     try:
         problem = MF_PROBLEMS.make(task.problem, task.seed)
         budget = task.full_equivalents * problem.reference_time() / task.workers
@@ -70,10 +77,18 @@ def run_task(task: Task) -> Record:
         start = time.perf_counter()
         trace = simulate(problem, method, task.workers, budget)
         rec.update(
-            status="ok", group=problem.group, time_budget=budget, optimum=problem.optimum,
-            reference=problem.reference_value(), times=trace.times, best=trace.best,
-            trials=trace.trials, pruned=trace.pruned, completed=trace.completed,
-            epochs=trace.epochs, method_seconds=trace.method_seconds,
+            status="ok",
+            group=problem.group,
+            time_budget=budget,
+            optimum=problem.optimum,
+            reference=problem.reference_value(),
+            times=trace.times,
+            best=trace.best,
+            trials=trace.trials,
+            pruned=trace.pruned,
+            completed=trace.completed,
+            epochs=trace.epochs,
+            method_seconds=trace.method_seconds,
             seconds=time.perf_counter() - start,
         )
     except Exception as exc:  # noqa: BLE001
@@ -113,15 +128,22 @@ class Results:
         for r in records:
             final = r["best"][-1] if r["best"] else math.inf
             known = r.get("optimum")
-            self.lo[r["problem"]] = known if known is not None else min(
-                self.lo.get(r["problem"], math.inf), final)
+            self.lo[r["problem"]] = (
+                known if known is not None else min(self.lo.get(r["problem"], math.inf), final)
+            )
         self.target: dict[str, float] = {}
         for p in plan.problems:
-            ref = [_trace(r).best_at(r["time_budget"]) for (pp, m, _), r in self.recs.items()
-                   if pp == p and m == REFERENCE_METHOD]
+            ref = [
+                _trace(r).best_at(r["time_budget"])
+                for (pp, m, _), r in self.recs.items()
+                if pp == p and m == REFERENCE_METHOD
+            ]
             if not ref:
-                ref = [_trace(r).best_at(r["time_budget"]) for (pp, _, _), r in self.recs.items()
-                       if pp == p]
+                ref = [
+                    _trace(r).best_at(r["time_budget"])
+                    for (pp, _, _), r in self.recs.items()
+                    if pp == p
+                ]
             self.target[p] = _order_stat(ref, 50)
 
     def get(self, problem: str, method: str, seed: int) -> Record | None:
@@ -140,18 +162,29 @@ class Results:
         return t / rec["time_budget"] if t != math.inf else math.inf
 
     def runs(self, method: str, problem: str | None = None) -> list[Record]:
-        return [r for (p, m, _), r in self.recs.items()
-                if m == method and (problem is None or p == problem)]
+        return [
+            r
+            for (p, m, _), r in self.recs.items()
+            if m == method and (problem is None or p == problem)
+        ]
 
 
 def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) -> Report:
-    records = [r for r in store.records.values()
-               if r.get("status") == "ok" and r["problem"] in plan.problems
-               and r["method"] in plan.methods and r["seed"] in plan.seeds
-               and r["workers"] == plan.workers and r["full_equivalents"] == plan.full_equivalents]
+    records = [
+        r
+        for r in store.records.values()
+        if r.get("status") == "ok"
+        and r["problem"] in plan.problems
+        and r["method"] in plan.methods
+        and r["seed"] in plan.seeds
+        and r["workers"] == plan.workers
+        and r["full_equivalents"] == plan.full_equivalents
+    ]
     res = Results(plan, records)
-    rep = Report(f"Multi-fidelity suite{' (quick)' if opts.quick else ''}: "
-                 "asynchronous workers, simulated time")
+    rep = Report(
+        f"Multi-fidelity suite{' (quick)' if opts.quick else ''}: "
+        "asynchronous workers, simulated time"
+    )
     rep.text(
         f"Problems: {', '.join(plan.problems)}.  {plan.workers} asynchronous workers; time budget "
         f"T = {plan.full_equivalents} x (median full-training time of a random configuration) / "
@@ -181,13 +214,32 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         trials = _order_stat([r["trials"] for r in runs], 50)
         pruned = _order_stat([r["pruned"] / max(r["trials"], 1) for r in runs], 50)
         cpu = _order_stat([r["method_seconds"] for r in runs], 50)
-        rows.append([m, str(len(runs)), *cells, _rank_cell(res, m),
-                     f"{fmt(geometric_mean(speedups))} ({reached}/{len(plan.problems)} reached)",
-                     fmt(trials), fmt(100 * pruned, 2), fmt(cpu), ""])
+        rows.append(
+            [
+                m,
+                str(len(runs)),
+                *cells,
+                _rank_cell(res, m),
+                f"{fmt(geometric_mean(speedups))} ({reached}/{len(plan.problems)} reached)",
+                fmt(trials),
+                fmt(100 * pruned, 2),
+                fmt(cpu),
+                "",
+            ]
+        )
     rep.table(
         "Normalised regret of the incumbent at fractions of the time budget, and speed-ups",
-        ["method", "runs", *[f"regret@{int(f * 100)}%T" for f in FRACTIONS], "rank@100%T",
-         "speed-up vs random (geo-mean, problems where reached)", "trials/run", "% pruned", "method CPU s/run", "note"],
+        [
+            "method",
+            "runs",
+            *[f"regret@{int(f * 100)}%T" for f in FRACTIONS],
+            "rank@100%T",
+            "speed-up vs random (geo-mean, problems where reached)",
+            "trials/run",
+            "% pruned",
+            "method CPU s/run",
+            "note",
+        ],
         rows,
     )
     rows = []
@@ -204,7 +256,8 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         rows.append([m, *cells])
     rep.table(
         "Median final incumbent per problem (t = median time-to-target as a fraction of T)",
-        ["method", *plan.problems], rows,
+        ["method", *plan.problems],
+        rows,
         "Values are validation errors (LCBench, 1 - accuracy) or Hartmann values (MF-Hartmann).",
     )
     rep.table(*_wilcoxon(plan, res, reasons))
@@ -225,27 +278,43 @@ def _rank_cell(res: Results, method: str) -> str:
     return fmt(mean_ranks(blocks).get(method, math.nan))
 
 
-def _wilcoxon(plan: Plan, res: Results, reasons: dict[str, str]
-              ) -> tuple[str, list[str], list[list[str]], str]:
+def _wilcoxon(
+    plan: Plan, res: Results, reasons: dict[str, str]
+) -> tuple[str, list[str], list[list[str]], str]:
     ours = [m for m in plan.methods if MF_METHODS.get(m).ours and m not in reasons]
     peers = [m for m in plan.methods if not MF_METHODS.get(m).ours and m not in reasons]
     rows = []
     for o in ours:
         for p in peers:
-            pairs = [(res.get(pr, o, s), res.get(pr, p, s)) for pr in plan.problems
-                     for s in plan.seeds]
+            pairs = [
+                (res.get(pr, o, s), res.get(pr, p, s)) for pr in plan.problems for s in plan.seeds
+            ]
             pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
-            cells = [str(wilcoxon_paired([min(res.regret(a, f), BIG) for a, _ in pairs],
-                                         [min(res.regret(b, f), BIG) for _, b in pairs]))
-                     for f in FRACTIONS]
+            cells = [
+                str(
+                    wilcoxon_paired(
+                        [min(res.regret(a, f), BIG) for a, _ in pairs],
+                        [min(res.regret(b, f), BIG) for _, b in pairs],
+                    )
+                )
+                for f in FRACTIONS
+            ]
             rows.append([o, p, *cells])
-    note = ("Paired over (problem, seed) on normalised regret; W/T/L = ours better / tied / "
-            "worse; two-sided Wilcoxon signed-rank p.")
+    note = (
+        "Paired over (problem, seed) on normalised regret; W/T/L = ours better / tied / "
+        "worse; two-sided Wilcoxon signed-rank p."
+    )
     if not rows:
         rows = [["n/a", "n/a", *["n/a"] * len(FRACTIONS)]]
-        note = "No hypersearch method is available yet (" + "; ".join(
-            f"{m}: {reasons[m]}" for m in plan.methods if MF_METHODS.get(m).ours and m in reasons
-        ) + ")."
+        note = (
+            "No hypersearch method is available yet ("
+            + "; ".join(
+                f"{m}: {reasons[m]}"
+                for m in plan.methods
+                if MF_METHODS.get(m).ours and m in reasons
+            )
+            + ")."
+        )
     headers = ["ours", "peer", *[f"W/T/L, p @{int(f * 100)}%T" for f in FRACTIONS]]
     return ("Ours vs each peer (Wilcoxon signed-rank)", headers, rows, note)
 
@@ -269,17 +338,29 @@ def _plot(plan: Plan, res: Results, path: Path) -> None:
 
 
 def execute(plan: Plan, opts: SuiteOptions, store: RawStore, available: list[str]) -> None:
-    tasks = [Task(p, m, s, plan.workers, plan.full_equivalents)
-             for i, p in enumerate(plan.problems) for s in plan.seeds
-             for m in rotate(available, i + s)
-             if not store.has(problem=p, method=m, seed=s, workers=plan.workers,
-                              full_equivalents=plan.full_equivalents)]
-    log(f"{SUITE}: {len(tasks)} runs to do ({len(plan.problems)} problems, {len(available)} "
-        f"methods, {len(plan.seeds)} seeds, {plan.workers} workers, jobs {opts.jobs})")
+    tasks = [
+        Task(p, m, s, plan.workers, plan.full_equivalents)
+        for i, p in enumerate(plan.problems)
+        for s in plan.seeds
+        for m in rotate(available, i + s)
+        if not store.has(
+            problem=p,
+            method=m,
+            seed=s,
+            workers=plan.workers,
+            full_equivalents=plan.full_equivalents,
+        )
+    ]
+    log(
+        f"{SUITE}: {len(tasks)} runs to do ({len(plan.problems)} problems, {len(available)} "
+        f"methods, {len(plan.seeds)} seeds, {plan.workers} workers, jobs {opts.jobs})"
+    )
     for done, rec in enumerate(run_tasks(run_task, tasks, opts.jobs), 1):
         store.add(rec)
-        log(f"{done}/{len(tasks)} {rec['problem']} {rec['method']} s{rec['seed']} {rec['status']} "
-            f"trials={rec.get('trials')} {rec.get('seconds', 0):.1f}s")
+        log(
+            f"{done}/{len(tasks)} {rec['problem']} {rec['method']} s{rec['seed']} {rec['status']} "
+            f"trials={rec.get('trials')} {rec.get('seconds', 0):.1f}s"
+        )
 
 
 def run(opts: SuiteOptions) -> Path:
@@ -289,9 +370,17 @@ def run(opts: SuiteOptions) -> Path:
     missing = {p: r for p in plan.problems if (r := MF_PROBLEMS.unavailable(p))}
     for p, r in missing.items():
         log(f"problem {p} n/a: {r}")
-    plan = Plan([p for p in plan.problems if p not in missing], plan.methods, plan.seeds,
-                plan.workers, plan.full_equivalents)
-    store = RawStore(opts.raw(SUITE), ("problem", "method", "seed", "workers", "full_equivalents"),
-                     fresh=opts.fresh)
+    plan = Plan(
+        [p for p in plan.problems if p not in missing],
+        plan.methods,
+        plan.seeds,
+        plan.workers,
+        plan.full_equivalents,
+    )
+    store = RawStore(
+        opts.raw(SUITE),
+        ("problem", "method", "seed", "workers", "full_equivalents"),
+        fresh=opts.fresh,
+    )
     execute(plan, opts, store, [m for m in plan.methods if m not in reasons])
     return analyse(plan, store, reasons, opts).write(opts.out(SUITE, "md"), PACKAGES)

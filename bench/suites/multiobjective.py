@@ -52,7 +52,9 @@ class Task:
 
 
 def make_plan(opts: SuiteOptions) -> Plan:
-    problems = MO_PROBLEMS.select(opts.problems or (QUICK_PROBLEMS if opts.quick else FULL_PROBLEMS))
+    problems = MO_PROBLEMS.select(
+        opts.problems or (QUICK_PROBLEMS if opts.quick else FULL_PROBLEMS)
+    )
     optimizers = MO_OPTIMIZERS.select(opts.methods or ["*"])
     budgets = sorted(opts.budgets or (QUICK_BUDGETS if opts.quick else FULL_BUDGETS))
     return Plan(problems, optimizers, budgets, list(range(opts.seeds or (1 if opts.quick else 10))))
@@ -60,8 +62,13 @@ def make_plan(opts: SuiteOptions) -> Plan:
 
 def run_task(task: Task) -> Record:
     quiet_warnings()
-    rec: Record = {"suite": SUITE, "problem": task.problem, "optimizer": task.optimizer,
-                   "seed": task.seed, "budget": task.budget}
+    rec: Record = {
+        "suite": SUITE,
+        "problem": task.problem,
+        "optimizer": task.optimizer,
+        "seed": task.seed,
+        "budget": task.budget,
+    }
     try:
         problem = MO_PROBLEMS.make(task.problem, task.seed)
         start = time.perf_counter()
@@ -77,23 +84,33 @@ def run_task(task: Task) -> Record:
 
 
 def execute(plan: Plan, opts: SuiteOptions, store: RawStore, available: list[str]) -> None:
-    tasks = [Task(p, o, s, plan.max_budget, tuple(plan.checkpoints))
-             for i, p in enumerate(plan.problems) for s in plan.seeds
-             for o in rotate(available, i + s)
-             if not store.has(problem=p, optimizer=o, seed=s, budget=plan.max_budget)]
+    tasks = [
+        Task(p, o, s, plan.max_budget, tuple(plan.checkpoints))
+        for i, p in enumerate(plan.problems)
+        for s in plan.seeds
+        for o in rotate(available, i + s)
+        if not store.has(problem=p, optimizer=o, seed=s, budget=plan.max_budget)
+    ]
     log(f"{SUITE}: {len(tasks)} runs to do (jobs {opts.jobs})")
     for done, rec in enumerate(run_tasks(run_task, tasks, opts.jobs), 1):
         store.add(rec)
-        log(f"{done}/{len(tasks)} {rec['problem']} {rec['optimizer']} s{rec['seed']} "
-            f"{rec['status']} {rec.get('seconds', 0):.1f}s")
+        log(
+            f"{done}/{len(tasks)} {rec['problem']} {rec['optimizer']} s{rec['seed']} "
+            f"{rec['status']} {rec.get('seconds', 0):.1f}s"
+        )
 
 
 def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) -> Report:
     hv: dict[str, dict[tuple[str, int], dict[int, float]]] = {o: {} for o in plan.optimizers}
     seconds: dict[str, list[float]] = {o: [] for o in plan.optimizers}
     for r in store.records.values():
-        if (r.get("status") == "ok" and r["problem"] in plan.problems and r["seed"] in plan.seeds
-                and r["optimizer"] in hv and r["budget"] == plan.max_budget):
+        if (
+            r.get("status") == "ok"
+            and r["problem"] in plan.problems
+            and r["seed"] in plan.seeds
+            and r["optimizer"] in hv
+            and r["budget"] == plan.max_budget
+        ):
             hv[r["optimizer"]][(r["problem"], r["seed"])] = {int(k): v for k, v in r["hv"].items()}
             seconds[r["optimizer"]].append(r["seconds"])
     blocks = sorted({k for runs in hv.values() for k in runs})
@@ -114,45 +131,101 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         cells = [fmt_quartiles([h.get(b, math.nan) for h in hv[o].values()]) for b in plan.budgets]
         ranks = []
         for b in plan.budgets:
-            mr = mean_ranks([{x: -hv[x][k][b] for x in plan.optimizers
-                              if k in hv[x] and b in hv[x][k]} for k in blocks])
+            mr = mean_ranks(
+                [
+                    {x: -hv[x][k][b] for x in plan.optimizers if k in hv[x] and b in hv[x][k]}
+                    for k in blocks
+                ]
+            )
             ranks.append(fmt(mr.get(o, math.nan)))
         rows.append([o, str(len(hv[o])), *cells, *ranks, ""])
-    rep.table("Hypervolume ratio: median [25%, 75%] over (problem, seed), and mean rank",
-              ["optimizer", "runs", *[f"HV@{b}" for b in plan.budgets],
-               *[f"rank@{b}" for b in plan.budgets], "note"], rows)
-    rows = [[o, *[fmt(quartiles([h[plan.max_budget] for (p, _), h in hv[o].items()
-                                 if p == prob and plan.max_budget in h])[0])
-                  for prob in plan.problems]] for o in plan.optimizers]
-    rep.table(f"Median hypervolume ratio at {plan.max_budget} trials per problem",
-              ["optimizer", *plan.problems], rows)
+    rep.table(
+        "Hypervolume ratio: median [25%, 75%] over (problem, seed), and mean rank",
+        [
+            "optimizer",
+            "runs",
+            *[f"HV@{b}" for b in plan.budgets],
+            *[f"rank@{b}" for b in plan.budgets],
+            "note",
+        ],
+        rows,
+    )
+    rows = [
+        [
+            o,
+            *[
+                fmt(
+                    quartiles(
+                        [
+                            h[plan.max_budget]
+                            for (p, _), h in hv[o].items()
+                            if p == prob and plan.max_budget in h
+                        ]
+                    )[0]
+                )
+                for prob in plan.problems
+            ],
+        ]
+        for o in plan.optimizers
+    ]
+    rep.table(
+        f"Median hypervolume ratio at {plan.max_budget} trials per problem",
+        ["optimizer", *plan.problems],
+        rows,
+    )
     rep.table(*_wilcoxon(plan, hv, blocks, reasons))
-    rep.table("Median wall time per run (seconds)", ["optimizer", "seconds"],
-              [[o, fmt(quartiles(seconds[o])[0])] for o in plan.optimizers])
+    rep.table(
+        "Median wall time per run (seconds)",
+        ["optimizer", "seconds"],
+        [[o, fmt(quartiles(seconds[o])[0])] for o in plan.optimizers],
+    )
     _plot(plan, hv, opts.out(SUITE, "png"))
     return rep
 
 
-def _wilcoxon(plan: Plan, hv: dict[str, dict[tuple[str, int], dict[int, float]]],
-              blocks: list[tuple[str, int]], reasons: dict[str, str]
-              ) -> tuple[str, list[str], list[list[str]], str]:
+def _wilcoxon(
+    plan: Plan,
+    hv: dict[str, dict[tuple[str, int], dict[int, float]]],
+    blocks: list[tuple[str, int]],
+    reasons: dict[str, str],
+) -> tuple[str, list[str], list[list[str]], str]:
     ours = [o for o in plan.optimizers if MO_OPTIMIZERS.get(o).ours and o not in reasons]
     peers = [o for o in plan.optimizers if not MO_OPTIMIZERS.get(o).ours and o not in reasons]
     rows = []
     for o in ours:
         for p in peers:
             keys = [k for k in blocks if k in hv[o] and k in hv[p]]
-            rows.append([o, p, *[str(wilcoxon_paired([-hv[o][k][b] for k in keys],
-                                                     [-hv[p][k][b] for k in keys]))
-                                 for b in plan.budgets]])
-    note = ("Paired over (problem, seed); W/T/L = ours higher / tied / lower hypervolume; "
-            "two-sided Wilcoxon signed-rank p.")
+            rows.append(
+                [
+                    o,
+                    p,
+                    *[
+                        str(
+                            wilcoxon_paired(
+                                [-hv[o][k][b] for k in keys], [-hv[p][k][b] for k in keys]
+                            )
+                        )
+                        for b in plan.budgets
+                    ],
+                ]
+            )
+    note = (
+        "Paired over (problem, seed); W/T/L = ours higher / tied / lower hypervolume; "
+        "two-sided Wilcoxon signed-rank p."
+    )
     if not rows:
         rows = [["n/a", "n/a", *["n/a"] * len(plan.budgets)]]
-        note = "No hypersearch multi-objective sampler is available yet (" + "; ".join(
-            f"{o}: {reasons[o]}" for o in plan.optimizers if o in reasons) + ")."
-    return ("Ours vs each peer (Wilcoxon signed-rank)",
-            ["ours", "peer", *[f"W/T/L, p @{b}" for b in plan.budgets]], rows, note)
+        note = (
+            "No hypersearch multi-objective sampler is available yet ("
+            + "; ".join(f"{o}: {reasons[o]}" for o in plan.optimizers if o in reasons)
+            + ")."
+        )
+    return (
+        "Ours vs each peer (Wilcoxon signed-rank)",
+        ["ours", "peer", *[f"W/T/L, p @{b}" for b in plan.budgets]],
+        rows,
+        note,
+    )
 
 
 def _plot(plan: Plan, hv: dict[str, dict[tuple[str, int], dict[int, float]]], path: Path) -> None:
@@ -161,7 +234,9 @@ def _plot(plan: Plan, hv: dict[str, dict[tuple[str, int], dict[int, float]]], pa
     for prob in plan.problems:
         series = {}
         for o, runs in hv.items():
-            curves = [[h.get(int(n), math.nan) for n in x] for (p, _), h in runs.items() if p == prob]
+            curves = [
+                [h.get(int(n), math.nan) for n in x] for (p, _), h in runs.items() if p == prob
+            ]
             if curves:
                 q = np.nanpercentile(np.array(curves, dtype=float), [50, 25, 75], axis=0)
                 series[o] = (x, q[0], q[1], q[2])
@@ -175,8 +250,12 @@ def run(opts: SuiteOptions) -> Path:
     quiet_warnings()
     plan = make_plan(opts)
     reasons = {o: r for o in plan.optimizers if (r := MO_OPTIMIZERS.unavailable(o))}
-    plan = Plan([p for p in plan.problems if not MO_PROBLEMS.unavailable(p)], plan.optimizers,
-                plan.budgets, plan.seeds)
+    plan = Plan(
+        [p for p in plan.problems if not MO_PROBLEMS.unavailable(p)],
+        plan.optimizers,
+        plan.budgets,
+        plan.seeds,
+    )
     store = RawStore(opts.raw(SUITE), ("problem", "optimizer", "seed", "budget"), fresh=opts.fresh)
     execute(plan, opts, store, [o for o in plan.optimizers if o not in reasons])
     return analyse(plan, store, reasons, opts).write(opts.out(SUITE, "md"), PACKAGES)
