@@ -74,20 +74,23 @@ class _Node:
             )
         return node
 
-    def open_leaves(self, claimed: set[int], unknown_counts: bool) -> int:
+    def open_leaves(self, claimed: set[int], mode: int, deeper: bool = False) -> int:
         """Leaves nobody tried yet under this node.
 
-        ``claimed`` holds ids of nodes where a running trial currently is; an
-        unexpanded claimed node counts 1 when ``unknown_counts`` (its subtree is
-        not known yet, so the search is not over) and 0 otherwise.
+        ``claimed`` holds ids of nodes where a running trial currently is. Such
+        a node, when not expanded yet, may still grow a subtree: ``mode`` 0
+        counts it as taken, 1 as open when a sibling has a subtree
+        (``deeper``: the running trial will likely ask more, so another worker
+        may join that subtree), 2 as open always.
         """
         if self.children is None:
             if self.leaf:
                 return 0
             if id(self) in claimed:
-                return 1 if unknown_counts else 0
+                return 1 if mode == 2 or (mode == 1 and deeper) else 0
             return 1
-        return sum(c.open_leaves(claimed, unknown_counts) for c in self.children.values())
+        deeper = any(c.children is not None for c in self.children.values())
+        return sum(c.open_leaves(claimed, mode, deeper) for c in self.children.values())
 
 
 def _walk(root: _Node, trial: FrozenTrial) -> _Node:
@@ -108,6 +111,15 @@ class BruteForceSampler(BaseSampler):
     (finished trials, and running ones, count as trying theirs); when none is
     left the study stops. A failed trial counts as having tried its leaf.
 
+    With several workers a running trial may still be on its way down a
+    branch nobody explored: its subtree is not known yet. By default the
+    study keeps going while such a trial sits where a sibling branch asked
+    more parameters (so product spaces are always covered), and otherwise
+    counts its position as a leaf; a leaf that only the running trial's later
+    parameters reveal may then be missed. ``avoid_premature_stop=True`` waits
+    for every such trial: nothing is missed, but idle workers rerun finished
+    leaves meanwhile. One worker (``n_jobs=1``) never misses nor repeats.
+
     Pick it for small discrete spaces (ints, stepped floats, categoricals),
     including conditional ones that :class:`GridSampler` cannot express. The
     objective must be deterministic in its parameters: the same earlier values
@@ -115,16 +127,21 @@ class BruteForceSampler(BaseSampler):
 
     Args:
         seed: Seed of the order in which leaves are tried.
+        avoid_premature_stop: Keep the study going while a running trial may
+            still reveal untried leaves (see above).
 
     Raises:
         ValueError: When a continuous float is asked (the name is in the message).
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, *, avoid_premature_stop: bool = False) -> None:
+        self._strict = bool(avoid_premature_stop)
         self._rng = np.random.default_rng(seed)
         self._root = _Node()
         self._added = np.zeros(0, dtype=bool)  # finished trials already in the tree
         self._lock = threading.Lock()
+        # trial number -> the last value this sampler chose, until the storage shows it
+        self._pending: dict[int, tuple[str, BaseDistribution, float]] = {}
 
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
@@ -142,8 +159,14 @@ class BruteForceSampler(BaseSampler):
             added[row] = True
         claimed = set()
         for row in np.flatnonzero(history.mask(TrialState.RUNNING)):
-            if row != current:
-                claimed.add(id(_walk(self._root, history.trial(int(row)))))
+            if row == current:
+                continue
+            trial = history.trial(int(row))
+            node = _walk(self._root, trial)
+            pending = self._pending.get(int(row))
+            if pending is not None and pending[0] not in trial.params:
+                node = node.child(*pending)
+            claimed.add(id(node))
         return self._root, claimed
 
     def sample_independent(
@@ -156,11 +179,12 @@ class BruteForceSampler(BaseSampler):
             node.expand(param_name, param_distribution)
             assert node.children is not None
             keys = list(node.children)
-            counts = np.array([node.children[k].open_leaves(claimed, False) for k in keys], float)
+            counts = np.array([node.children[k].open_leaves(claimed, 1) for k in keys], float)
             if counts.sum() > 0:
                 pick = keys[int(self._rng.choice(len(keys), p=counts / counts.sum()))]
             else:
                 pick = values[int(self._rng.integers(len(values)))]
+            self._pending[trial.number] = (param_name, param_distribution, pick)
         return param_distribution.to_external(pick)
 
     def after_trial(
@@ -171,12 +195,13 @@ class BruteForceSampler(BaseSampler):
         values: Sequence[float] | None,
     ) -> None:
         with self._lock:
+            self._pending.pop(trial.number, None)
             root, claimed = self._tree(study, trial.number)
             node = _walk(root, trial)
             was_leaf = node.leaf
             node.leaf = True  # as if this trial had finished already
             try:
-                if root.open_leaves(claimed, True) == 0:
+                if root.open_leaves(claimed, 2 if self._strict else 1) == 0:
                     study.stop()
             finally:
                 node.leaf = was_leaf
