@@ -43,6 +43,14 @@ def enumerate_internal(name: str, distribution: BaseDistribution) -> list[float]
     raise TypeError(f"Parameter {name!r}: unknown distribution {distribution!r}.")
 
 
+def _index(distribution: BaseDistribution, internal: float) -> int:
+    """Position of ``internal`` among :func:`enumerate_internal`'s values (rounding-proof)."""
+    if isinstance(distribution, CategoricalDistribution):
+        return int(internal)
+    step = distribution.step or 1  # type: ignore[attr-defined]
+    return int(round((internal - distribution.low) / step))  # type: ignore[attr-defined]
+
+
 class _Node:
     """One decision in the tree: the parameter asked here and a child per value."""
 
@@ -50,13 +58,15 @@ class _Node:
 
     def __init__(self) -> None:
         self.param: str | None = None
-        self.children: dict[float, _Node] | None = None
+        self.children: dict[int, _Node] | None = None  # by value index
         self.leaf = False  # a finished trial ended here
 
     def expand(self, name: str, distribution: BaseDistribution) -> None:
         if self.children is None:
             self.param = name
-            self.children = {v: _Node() for v in enumerate_internal(name, distribution)}
+            self.children = {
+                _index(distribution, v): _Node() for v in enumerate_internal(name, distribution)
+            }
         elif self.param != name:
             raise ValueError(
                 f"BruteForceSampler needs a deterministic objective: after the same earlier "
@@ -66,7 +76,7 @@ class _Node:
     def child(self, name: str, distribution: BaseDistribution, internal: float) -> _Node:
         self.expand(name, distribution)
         assert self.children is not None
-        node = self.children.get(internal)
+        node = self.children.get(_index(distribution, internal))
         if node is None:
             raise ValueError(
                 f"Parameter {name!r}: value {distribution.to_external(internal)!r} is not one of "
@@ -181,9 +191,10 @@ class BruteForceSampler(BaseSampler):
             keys = list(node.children)
             counts = np.array([node.children[k].open_leaves(claimed, 1) for k in keys], float)
             if counts.sum() > 0:
-                pick = keys[int(self._rng.choice(len(keys), p=counts / counts.sum()))]
+                index = keys[int(self._rng.choice(len(keys), p=counts / counts.sum()))]
             else:
-                pick = values[int(self._rng.integers(len(values)))]
+                index = int(self._rng.integers(len(values)))
+            pick = values[index]
             self._pending[trial.number] = (param_name, param_distribution, pick)
         return param_distribution.to_external(pick)
 
