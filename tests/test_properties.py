@@ -348,3 +348,13 @@ def test_brute_force_stays_inside_and_covers_small_trees(space: Space) -> None:
     if leaves <= cap:
         assert len(paths) == leaves
     assert len(set(paths)) == len(paths)
+
+
+# -- regressions the properties above found --------------------------------------------------------
+@pytest.mark.parametrize(("low", "step", "k"), [(1e6, 1e-3, 1), (1023.0, 1.1249508188440132, 1),
+                                                (-123456.789, 0.01, 3)])
+def test_large_bounds_small_step_regression(low: float, step: float, k: int) -> None:
+    dist = FloatDistribution(low, low + k * step, step=step)  # was rejected: cancellation
+    assert not dist.single()  # was single(): high - low rounded below step
+    assert dist.contains(dist.high) and dist.contains(dist.low)
+    assert not dist.contains(dist.low + step / 2)
