@@ -52,21 +52,42 @@ def _index(distribution: BaseDistribution, internal: float) -> int:
 
 
 class _Node:
-    """One decision in the tree: the parameter asked here and a child per value."""
+    """One decision in the tree: the parameter asked here and a child per value.
 
-    __slots__ = ("param", "children", "leaf")
+    ``count`` caches the open leaves under the node, running trials aside: an
+    unexpanded node counts 1 unless a finished trial ended there. Expanding a
+    node or marking a leaf updates the counts up to the root, so a sampling
+    step costs the tree's depth, not its size.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("param", "children", "leaf", "parent", "count")
+
+    def __init__(self, parent: _Node | None = None) -> None:
         self.param: str | None = None
         self.children: dict[int, _Node] | None = None  # by value index
         self.leaf = False  # a finished trial ended here
+        self.parent = parent
+        self.count = 1
+
+    def _add(self, delta: int) -> None:
+        node: _Node | None = self
+        while node is not None:
+            node.count += delta
+            node = node.parent
+
+    def mark_leaf(self) -> None:
+        if not self.leaf:
+            self.leaf = True
+            if self.children is None:
+                self._add(-1)
 
     def expand(self, name: str, distribution: BaseDistribution) -> None:
         if self.children is None:
             self.param = name
             self.children = {
-                _index(distribution, v): _Node() for v in enumerate_internal(name, distribution)
+                _index(distribution, v): _Node(self) for v in enumerate_internal(name, distribution)
             }
+            self._add(len(self.children) - (0 if self.leaf else 1))
         elif self.param != name:
             raise ValueError(
                 f"BruteForceSampler needs a deterministic objective: after the same earlier "
@@ -84,23 +105,36 @@ class _Node:
             )
         return node
 
-    def open_leaves(self, claimed: set[int], mode: int, deeper: bool = False) -> int:
-        """Leaves nobody tried yet under this node.
+    def is_open(self) -> bool:
+        """Unexpanded and no finished trial ended here (counts 1)."""
+        return self.children is None and not self.leaf
 
-        ``claimed`` holds ids of nodes where a running trial currently is. Such
-        a node, when not expanded yet, may still grow a subtree: ``mode`` 0
-        counts it as taken, 1 as open when a sibling has a subtree
-        (``deeper``: the running trial will likely ask more, so another worker
-        may join that subtree), 2 as open always.
-        """
-        if self.children is None:
-            if self.leaf:
-                return 0
-            if id(self) in claimed:
-                return 1 if mode == 2 or (mode == 1 and deeper) else 0
-            return 1
-        deeper = any(c.children is not None for c in self.children.values())
-        return sum(c.open_leaves(claimed, mode, deeper) for c in self.children.values())
+    def has_ancestor(self, other: _Node) -> bool:
+        node: _Node | None = self
+        while node is not None:
+            if node is other:
+                return True
+            node = node.parent
+        return False
+
+
+def _taken(claimed: dict[int, _Node], strict: bool) -> list[_Node]:
+    """Open nodes where a running trial is that count as taken, not open.
+
+    Such a node may still grow a subtree. Strict: never taken (wait for it).
+    Otherwise taken unless a sibling has a subtree (the running trial will
+    likely ask more, so another worker may join it there).
+    """
+    if strict:
+        return []
+    out = []
+    for node in claimed.values():
+        if not node.is_open():
+            continue
+        siblings = node.parent.children.values() if node.parent and node.parent.children else ()
+        if not any(c.children is not None for c in siblings):
+            out.append(node)
+    return out
 
 
 def _walk(root: _Node, trial: FrozenTrial) -> _Node:
@@ -156,7 +190,7 @@ class BruteForceSampler(BaseSampler):
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
 
-    def _tree(self, study: Study, current: int) -> tuple[_Node, set[int]]:
+    def _tree(self, study: Study, current: int) -> tuple[_Node, dict[int, _Node]]:
         """The tree of finished trials, and the nodes running trials (not ``current``) are at."""
         history = study.history
         if len(self._added) < history.n:
@@ -165,9 +199,9 @@ class BruteForceSampler(BaseSampler):
             self._added = grown
         added = self._added[: history.n]
         for row in np.flatnonzero(history.mask(*_FINISHED) & ~added):
-            _walk(self._root, history.trial(int(row))).leaf = True
+            _walk(self._root, history.trial(int(row))).mark_leaf()
             added[row] = True
-        claimed = set()
+        claimed: dict[int, _Node] = {}
         for row in np.flatnonzero(history.mask(TrialState.RUNNING)):
             if row == current:
                 continue
@@ -176,7 +210,7 @@ class BruteForceSampler(BaseSampler):
             pending = self._pending.get(int(row))
             if pending is not None and pending[0] not in trial.params:
                 node = node.child(*pending)
-            claimed.add(id(node))
+            claimed[id(node)] = node
         return self._root, claimed
 
     def sample_independent(
@@ -189,7 +223,13 @@ class BruteForceSampler(BaseSampler):
             node.expand(param_name, param_distribution)
             assert node.children is not None
             keys = list(node.children)
-            counts = np.array([node.children[k].open_leaves(claimed, 1) for k in keys], float)
+            taken = _taken(claimed, False)
+            counts = np.array([node.children[k].count for k in keys], float)
+            for t in taken:
+                for j, k in enumerate(keys):
+                    if t.has_ancestor(node.children[k]):
+                        counts[j] -= 1
+                        break
             if counts.sum() > 0:
                 index = keys[int(self._rng.choice(len(keys), p=counts / counts.sum()))]
             else:
@@ -209,10 +249,8 @@ class BruteForceSampler(BaseSampler):
             self._pending.pop(trial.number, None)
             root, claimed = self._tree(study, trial.number)
             node = _walk(root, trial)
-            was_leaf = node.leaf
-            node.leaf = True  # as if this trial had finished already
-            try:
-                if root.open_leaves(claimed, 2 if self._strict else 1) == 0:
-                    study.stop()
-            finally:
-                node.leaf = was_leaf
+            taken = _taken(claimed, self._strict)
+            # as if this trial had finished already
+            mine = 1 if node.is_open() and all(t is not node for t in taken) else 0
+            if root.count - len(taken) - mine <= 0:
+                study.stop()
