@@ -119,7 +119,8 @@ class GridSampler(BaseSampler):
             grown = np.full(max(n, 2 * len(self._rows)), -1, dtype=np.int64)
             grown[: len(self._rows)] = self._rows
             self._rows = grown
-        for row in np.flatnonzero(history.row_version > self._seen_version):
+        version = history.version  # before the scan: a refresh racing it is read next time
+        for row in np.flatnonzero(history.row_version[:n] > self._seen_version):
             try:
                 attrs = history.trial(int(row)).system_attrs
             except KeyError:
@@ -127,7 +128,7 @@ class GridSampler(BaseSampler):
             gid = attrs.get(GRID_ID_KEY)
             same_grid = attrs.get(GRID_KEY_KEY) == self._key
             self._rows[row] = int(gid) if gid is not None and same_grid else -1
-        self._seen_version = history.version
+        self._seen_version = version
 
     def _coverage(self, history: History, exclude: int) -> tuple[np.ndarray, np.ndarray]:
         """Boolean arrays (held by a running or finished trial, finished)."""
