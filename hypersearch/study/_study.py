@@ -279,10 +279,12 @@ class Study:
         n_trials: int | None = None,
         timeout: float | None = None,
         n_jobs: int = 1,
-        catch: Iterable[type[Exception]] | type[Exception] = (),
+        catch: Iterable[type[BaseException]] | type[BaseException] = (),
         callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
+        *,
+        executor: Any = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -295,12 +297,17 @@ class Study:
             callbacks: Called as ``callback(study, frozen_trial)`` after each trial.
             gc_after_trial: Run the garbage collector after each trial.
             show_progress_bar: Show a tqdm progress bar (extra ``progress``).
+            executor: None or "thread" (threads), "process" (worker processes; needs a
+                storage processes share, such as SQLite), or any object with
+                ``submit()`` such as a ``concurrent.futures`` executor or a Dask
+                client. See :mod:`hypersearch.study._executors`.
         """
         from hypersearch.study._optimize import run_optimize
 
         run_optimize(
             self, func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=catch,
             callbacks=callbacks, gc_after_trial=gc_after_trial, show_progress_bar=show_progress_bar,
+            executor=executor,
         )
 
     def stop(self) -> None:
