@@ -6,11 +6,21 @@ Which to pick:
 * :class:`GridSampler` / :class:`BruteForceSampler` — small discrete spaces.
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
+  cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
 """
 
 from __future__ import annotations
 
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._nsga import (
+    BaseCrossover,
+    BLXAlphaCrossover,
+    NSGAIIISampler,
+    NSGAIISampler,
+    SBXCrossover,
+    UniformCrossover,
+)
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.samplers._search_space import intersection_search_space
 
@@ -24,4 +34,15 @@ def default_sampler(n_objectives: int) -> BaseSampler:
     return TPESampler()
 
 
-__all__ = ["BaseSampler", "RandomSampler", "default_sampler", "intersection_search_space"]
+__all__ = [
+    "BLXAlphaCrossover",
+    "BaseCrossover",
+    "BaseSampler",
+    "NSGAIIISampler",
+    "NSGAIISampler",
+    "RandomSampler",
+    "SBXCrossover",
+    "UniformCrossover",
+    "default_sampler",
+    "intersection_search_space",
+]

@@ -107,11 +107,13 @@ class Study:
             raise RuntimeError(
                 "best_trial is for single-objective studies; use `best_trials` for the Pareto front."
             )
+        from hypersearch.multi_objective._constraints import feasible_best
+
         history = self.history
         number = history.best_number
         if number is None:
             raise ValueError(f"Study {self.study_name!r} has no COMPLETE trial yet.")
-        return copy.deepcopy(history.trial(number))
+        return copy.deepcopy(history.trial(feasible_best(history, number)))
 
     @property
     def best_params(self) -> dict[str, Any]:
@@ -125,11 +127,15 @@ class Study:
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
-        """The Pareto front of COMPLETE trials (the best trial, for one objective)."""
+        """The Pareto front of COMPLETE trials (the best trial, for one objective).
+
+        With constraints recorded, only feasible trials count when any exists.
+        """
         from hypersearch.multi_objective import pareto_front_mask
+        from hypersearch.multi_objective._constraints import feasible_rows
 
         history = self.history
-        rows = np.flatnonzero(history.mask(TrialState.COMPLETE))
+        rows = feasible_rows(history, np.flatnonzero(history.mask(TrialState.COMPLETE)))
         if len(rows) == 0:
             return []
         front = rows[pareto_front_mask(history.signed_values()[rows])]
@@ -208,7 +214,12 @@ class Study:
                 raise ValueError("A FAIL trial takes no values.")
         else:
             raise ValueError(f"tell() finishes trials; state {state.name} is not a finished state.")
-        self.sampler.after_trial(self, current, state, checked)
+        try:
+            self.sampler.after_trial(self, current, state, checked)
+        except Exception as err:  # e.g. a constraints_func returning a non-number
+            self._storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, f"{type(err).__name__}: {err}")
+            self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
+            raise
         self._storage.set_trial_state_values(trial_id, state, checked)
         return self._storage.get_trial(trial_id)
 
