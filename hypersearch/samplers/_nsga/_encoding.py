@@ -55,11 +55,12 @@ class Encoding:
             x = self.low[j] + g * self.width[j]
             if self.log[j]:
                 x = float(np.exp(x))
-            out[name] = _snap(dist, x)
+            out[name] = snap(dist, x)
         return out
 
 
-def _snap(dist: FloatDistribution | IntDistribution, x: float) -> Any:
+def snap(dist: FloatDistribution | IntDistribution, x: float) -> Any:
+    """The external value of ``dist`` nearest to ``x`` (clipped, on the step grid)."""
     low, high = dist.low, dist.high
     x = min(max(x, low), high)
     if isinstance(dist, IntDistribution):

@@ -43,7 +43,7 @@ class SBXCrossover(BaseCrossover):
     A child gene is spread around the parents with spread factor ``beta`` whose
     density follows ``(eta + 1) beta^eta`` (``beta <= 1``); larger ``eta`` keeps
     children closer to their parents. Each gene crosses with probability 0.5,
-    as in Deb's NSGA-II; the default for continuous spaces.
+    as in Deb's NSGA-II; converges tightly on long runs.
     """
 
     def __init__(self, eta: float = 15.0) -> None:
@@ -83,7 +83,9 @@ class BLXAlphaCrossover(BaseCrossover):
     """Blend crossover: each gene uniform on the parents' interval widened by ``alpha`` each side.
 
     Explores beyond the parents more than SBX; ``alpha = 0.5`` keeps the
-    population's spread on average.
+    population's spread on average. The default: on ZDT1/ZDT2/DTLZ2 it beat
+    SBX (eta 15) in hypervolume at both 200 and 800 trials
+    (bench/scripts/mo_nsga_vs_optuna.py).
     """
 
     def __init__(self, alpha: float = 0.5) -> None:
@@ -127,15 +129,15 @@ def polynomial_mutation(
 
 
 def make_crossover(crossover: str | BaseCrossover | None, swapping_prob: float) -> BaseCrossover:
-    """A crossover from its name ("sbx", "uniform", "blxalpha") or an instance."""
-    if crossover is None or crossover == "sbx":
-        return SBXCrossover()
+    """A crossover from its name ("blxalpha", "sbx", "uniform") or an instance; None: BLX-alpha."""
+    if crossover is None or crossover == "blxalpha":
+        return BLXAlphaCrossover()
     if isinstance(crossover, BaseCrossover):
         return crossover
+    if crossover == "sbx":
+        return SBXCrossover()
     if crossover == "uniform":
         return UniformCrossover(swapping_prob)
-    if crossover == "blxalpha":
-        return BLXAlphaCrossover()
     raise ValueError(
         f"crossover must be 'sbx', 'uniform', 'blxalpha' or a BaseCrossover, got {crossover!r}."
     )

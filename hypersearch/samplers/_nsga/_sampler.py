@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hypersearch.distributions import BaseDistribution
+from hypersearch.distributions import BaseDistribution, CategoricalDistribution
 from hypersearch.multi_objective._constraints import CONSTRAINTS_KEY, check_constraints
 from hypersearch.samplers._base import BaseSampler, sample_uniform
-from hypersearch.samplers._nsga._encoding import Encoding
+from hypersearch.samplers._nsga._encoding import Encoding, snap
 from hypersearch.samplers._nsga._operators import BaseCrossover, make_crossover, polynomial_mutation
 from hypersearch.samplers._nsga._selection import das_dennis, select_elites
 from hypersearch.samplers._search_space import intersection_search_space
@@ -54,7 +55,7 @@ class _StudyCache:
 class NSGAIISampler(BaseSampler):
     """NSGA-II (Deb et al. 2002): a genetic algorithm for several objectives.
 
-    Generation 0 samples ``population_size`` trials at random. Each later trial
+    Generation 0 is a Latin hypercube of ``population_size`` trials. Each later trial
     is one child: two parents won binary tournaments (lower non-domination rank,
     then larger crowding distance) among the elites, the ``population_size``
     best COMPLETE trials of earlier generations; they cross with probability
@@ -73,8 +74,10 @@ class NSGAIISampler(BaseSampler):
     Args:
         population_size: Trials per generation (>= 2).
         mutation_prob: Per-gene mutation probability; None means 1 / n_params.
-        crossover: "sbx" (default, simulated binary), "uniform", "blxalpha" or a
-            :class:`BaseCrossover`. Categorical genes always cross uniformly.
+        crossover: "blxalpha" (default, blend crossover), "sbx" (simulated
+            binary), "uniform" or a :class:`BaseCrossover`; numeric genes are
+            scaled to [0, 1] first (log scale where ``log=True``), then rounded
+            to their step. Categorical genes always cross uniformly.
         crossover_prob: Probability that a child is a crossover, not a copy of a parent.
         swapping_prob: Per-gene swap probability of uniform crossover.
         seed: Seed of the random generator.
@@ -111,6 +114,7 @@ class NSGAIISampler(BaseSampler):
         self._crossover_prob = crossover_prob
         self._swapping_prob = swapping_prob
         self._rng = np.random.default_rng(seed)
+        self._lhs_seed = int(self._rng.integers(2**32))
         self._constraints_func = constraints_func
         self._lock = threading.Lock()
         self._caches: dict[tuple[int, int], _StudyCache] = {}
@@ -228,7 +232,23 @@ class NSGAIISampler(BaseSampler):
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
-        return sample_uniform(self._rng, param_distribution)
+        if self._generation(trial) != 0 or param_distribution.single():
+            return sample_uniform(self._rng, param_distribution)
+        # Generation 0 is a Latin hypercube: trial k of the generation takes
+        # stratum perm[k] of each parameter, so the first population covers
+        # every parameter's range evenly whatever the workers' order.
+        pop = self._population_size
+        perm = np.random.default_rng([self._lhs_seed, zlib.crc32(param_name.encode())]).permutation(pop)
+        u = (perm[trial.number % pop] + self._rng.random()) / pop
+        if isinstance(param_distribution, CategoricalDistribution):
+            n = len(param_distribution.choices)
+            return param_distribution.choices[min(int(u * n), n - 1)]
+        low, high = float(param_distribution.low), float(param_distribution.high)
+        if param_distribution.log:
+            x = float(np.exp(np.log(low) + u * (np.log(high) - np.log(low))))
+        else:
+            x = low + u * (high - low)
+        return snap(param_distribution, x)
 
     # -- constraints -----------------------------------------------------------
     def after_trial(
