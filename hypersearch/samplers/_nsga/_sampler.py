@@ -34,7 +34,8 @@ class _StudyCache:
         self.seen_version = 0
         self.gens = np.zeros(0, dtype=np.int64)  # -1: no generation recorded
         self.viol = np.zeros(0)  # NaN: no constraints recorded
-        self.elites: dict[int, tuple[int, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.considered = np.zeros(0, dtype=bool)  # rows already offered to the elites
+        self.elites: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def update(self, history: History) -> None:
         n = history.n
@@ -152,24 +153,34 @@ class NSGAIISampler(BaseSampler):
         return gen
 
     def _elites(self, study: Study, gen: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """Rows, ranks and crowding of the parents of generation ``gen`` (cached)."""
+        """Rows, ranks and crowding of the parents of generation ``gen`` (cached).
+
+        The elites are chosen from the last elites plus the trials of earlier
+        generations completed since (NSGA-II's (mu + lambda) survival), so a
+        generation costs a sort of about two populations, not of the study.
+        """
         cache, history = self._cache(study)
         gens = cache.gens[: history.n]
-        pool = np.flatnonzero(
-            (history.states == _COMPLETE) & (((gens >= 0) & (gens < gen)) | (gens == -1))
-        )
-        if len(pool) == 0:
+        pool = (history.states == _COMPLETE) & (((gens >= 0) & (gens < gen)) | (gens == -1))
+        if len(cache.considered) < history.n:
+            cache.considered = np.concatenate(
+                [cache.considered, np.zeros(history.n - len(cache.considered), dtype=bool)]
+            )
+        considered = cache.considered[: history.n]
+        new = np.flatnonzero(pool & ~considered)
+        if cache.elites is not None and len(new) == 0:
+            return cache.elites
+        old = cache.elites[0] if cache.elites is not None else np.zeros(0, dtype=np.int64)
+        candidates = np.concatenate([old, new])
+        if len(candidates) == 0:
             return None
-        cached = cache.elites.get(gen)
-        if cached is not None and cached[0] == len(pool):
-            return cached[1], cached[2], cached[3]
-        values = history.signed_values()[pool]
-        viol = cache.viol[pool]
+        values = history.signed_values()[candidates]
+        viol = cache.viol[candidates]
         violation = None if np.isnan(viol).all() else np.where(np.isnan(viol), np.inf, viol)
         idx, ranks, crowd = self._select(values, violation)
-        rows = pool[idx]
-        cache.elites = {gen: (len(pool), rows, ranks, crowd)}
-        return rows, ranks, crowd
+        considered[new] = True
+        cache.elites = (candidates[idx], ranks, crowd)
+        return cache.elites
 
     def _select(
         self, values: np.ndarray, violation: np.ndarray | None
@@ -196,7 +207,7 @@ class NSGAIISampler(BaseSampler):
             rows, ranks, crowd = elites
             history = study.history
             enc = Encoding(search_space)
-            parents = enc.encode(history.param_matrix(enc.names)[rows])
+            parents = enc.encode(np.column_stack([history.param(name)[rows] for name in enc.names]))
             a = self._tournament(ranks, crowd)
             b = self._tournament(ranks, crowd, avoid=a)
             child = self._variation(parents[a], parents[b], enc)
@@ -204,11 +215,12 @@ class NSGAIISampler(BaseSampler):
 
     def _tournament(self, ranks: np.ndarray, crowd: np.ndarray, avoid: int | None = None) -> int:
         n = len(ranks)
-        choices = np.arange(n) if avoid is None or n < 3 else np.delete(np.arange(n), avoid)
-        i, j = self._rng.choice(choices, size=2, replace=len(choices) < 2)
+        i, j = (int(k) for k in self._rng.integers(n, size=2))
+        if avoid is not None and n > 2:  # draw from the others, keeping the mate distinct
+            i, j = (k if k != avoid else (k + 1 + int(self._rng.integers(n - 1))) % n for k in (i, j))
         if ranks[i] != ranks[j]:
-            return int(i if ranks[i] < ranks[j] else j)
-        return int(i if crowd[i] >= crowd[j] else j)
+            return i if ranks[i] < ranks[j] else j
+        return i if crowd[i] >= crowd[j] else j
 
     def _variation(self, p1: np.ndarray, p2: np.ndarray, enc: Encoding) -> np.ndarray:
         rng = self._rng

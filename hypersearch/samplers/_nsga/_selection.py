@@ -53,15 +53,15 @@ def select_elites(
         tournament selection (crowding is 0 under niching).
     """
     ranks = constrained_ranks(values, violation)
+    cutoff_rank = np.sort(ranks)[min(size, len(ranks)) - 1]
     crowd = np.zeros(len(values))
-    for r in np.unique(ranks):
+    for r in range(int(cutoff_rank) + 1):  # fronts beyond the cut-off are never compared
         members = np.flatnonzero(ranks == r)
-        crowd[members] = crowding_distance(values[members])
+        if len(members):
+            crowd[members] = crowding_distance(values[members])
     if len(values) <= size:
         idx = np.arange(len(values))
         return idx, ranks, crowd
-    order = np.lexsort((-crowd, ranks))
-    cutoff_rank = ranks[order[size - 1]]
     keep = np.flatnonzero(ranks < cutoff_rank)
     last = np.flatnonzero(ranks == cutoff_rank)
     need = size - len(keep)
