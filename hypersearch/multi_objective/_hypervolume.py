@@ -65,6 +65,12 @@ def hypervolume(points: np.ndarray, reference_point: Sequence[float] | np.ndarra
         return 0.0
     if points.shape[1] == 1:
         return float(ref[0] - points[:, 0].min())
+    if points.shape[1] == 2:  # sort by (f1, f2); the front is where f2 hits a new minimum
+        order = np.lexsort((points[:, 1], points[:, 0]))
+        x, y = points[order, 0], points[order, 1]
+        prev = np.concatenate(([ref[1]], np.minimum.accumulate(y)[:-1]))
+        on = y < prev
+        return _hv2d(np.column_stack([x[on], y[on]]), ref)
     points = np.unique(points[pareto_front_mask(points)], axis=0)
     return _hv(points, ref)
 

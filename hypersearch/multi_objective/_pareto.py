@@ -14,8 +14,11 @@ before it. On that order:
   dominated by a front iff the staircase's last point with ``f2 <= p2`` has
   ``f3 <= p3``. Fronts are nested, so the point's rank is found by binary
   search over the fronts: O(n log n log k) for k fronts.
-* 4 or more: the same binary search over fronts, each check a vectorised
-  comparison against the front's points.
+* 4 or more: fronts are peeled one after another; each front is found by a
+  vectorised filter (the first remaining point is on the front; drop what it
+  dominates), handing over to a binary search over fronts with vectorised
+  checks when a front is large.
+* The Pareto front alone (3+ objectives) uses the same filter first.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def pareto_front_mask(values: np.ndarray) -> np.ndarray:
         prev_min = np.concatenate(([np.inf], np.minimum.accumulate(y)[:-1]))
         front = y < prev_min
     else:
-        front = _ranks_unique(unique, first_front_only=True) == 0
+        front = _front_nd(unique)
     return front[inverse]
 
 
@@ -90,7 +93,46 @@ def _ranks_unique(points: np.ndarray, first_front_only: bool = False) -> np.ndar
         return _ranks_2d(points, first_front_only)
     if m == 3:
         return _ranks_3d(points, first_front_only)
-    return _ranks_nd(points, first_front_only)
+    ranks = np.full(len(points), -1, dtype=np.int64)
+    left = np.arange(len(points))
+    rank = 0
+    while len(left):  # peel fronts; each peel is the filter below
+        on = _front_nd(points[left])
+        ranks[left[on]] = rank
+        left = left[~on]
+        rank += 1
+        if first_front_only:
+            break
+    return ranks
+
+
+_FILTER_STEPS = 128
+
+
+def _front_nd(points: np.ndarray) -> np.ndarray:
+    """Front mask of distinct, lexicographically sorted points with 3+ objectives.
+
+    The first remaining point is always on the front (its dominators would
+    precede it and were removed only when a front point dominated them, and so
+    it); each step removes what it dominates, a vectorised pass. Small fronts
+    (typical of random or early-search data) finish in a few passes; after
+    ``_FILTER_STEPS`` passes the survivors go to the sweep, which needs no
+    pass per front point.
+    """
+    on = np.zeros(len(points), dtype=bool)
+    idx = np.arange(len(points))
+    cand = points
+    for _ in range(_FILTER_STEPS):
+        if len(idx) == 0:
+            return on
+        on[idx[0]] = True
+        keep = np.any(cand[1:] < cand[0], axis=1)
+        idx = idx[1:][keep]
+        cand = cand[1:][keep]
+    if len(idx):
+        sweep = _ranks_3d if points.shape[1] == 3 else _ranks_nd
+        on[idx[sweep(cand, True) == 0]] = True
+    return on
 
 
 def _ranks_2d(points: np.ndarray, first_front_only: bool) -> np.ndarray:

@@ -49,6 +49,17 @@ def test_random_continuous_points_match_brute_force(m: int) -> None:
     assert np.array_equal(pareto_front_mask(values), expected == 0)
 
 
+@pytest.mark.parametrize("m", [3, 4, 5])
+def test_large_fronts_take_the_sweep_and_match_brute_force(m: int) -> None:
+    rng = np.random.default_rng(m)
+    front = rng.random((400, m))
+    front /= np.linalg.norm(front, axis=1, keepdims=True)  # all mutually non-dominated
+    values = np.concatenate([front, front[:100] + 0.05, front[:5]])  # dominated rows and duplicates
+    expected = brute_ranks(values)
+    assert np.array_equal(non_dominated_ranks(values), expected)
+    assert np.array_equal(pareto_front_mask(values), expected == 0)
+
+
 def test_duplicates_share_a_front_and_shapes() -> None:
     values = np.array([[1.0, 1.0], [1.0, 1.0], [2.0, 0.5], [2.0, 2.0]])
     assert non_dominated_ranks(values).tolist() == [0, 0, 0, 1]

@@ -28,6 +28,7 @@ class Encoding:
                 highs.append(1.0)
                 logs.append(False)
             else:
+                assert isinstance(d, (FloatDistribution, IntDistribution))
                 lows.append(float(d.low))
                 highs.append(float(d.high))
                 logs.append(bool(d.log))
@@ -52,6 +53,7 @@ class Encoding:
             if isinstance(dist, CategoricalDistribution):
                 out[name] = dist.to_external(int(g))
                 continue
+            assert isinstance(dist, (FloatDistribution, IntDistribution))
             x = self.low[j] + g * self.width[j]
             if self.log[j]:
                 x = float(np.exp(x))

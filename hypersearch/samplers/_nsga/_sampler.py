@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hypersearch.distributions import BaseDistribution, CategoricalDistribution
+from hypersearch.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
 from hypersearch.multi_objective._constraints import CONSTRAINTS_KEY, check_constraints
 from hypersearch.samplers._base import BaseSampler, sample_uniform
 from hypersearch.samplers._nsga._encoding import Encoding, snap
@@ -255,6 +260,7 @@ class NSGAIISampler(BaseSampler):
         if isinstance(param_distribution, CategoricalDistribution):
             n = len(param_distribution.choices)
             return param_distribution.choices[min(int(u * n), n - 1)]
+        assert isinstance(param_distribution, (FloatDistribution, IntDistribution))
         low, high = float(param_distribution.low), float(param_distribution.high)
         if param_distribution.log:
             x = float(np.exp(np.log(low) + u * (np.log(high) - np.log(low))))
