@@ -6,7 +6,8 @@ samplers run the same budget one after the other; the script prints the final
 hypervolume (exact, hypersearch.multi_objective.hypervolume on the same
 reference point for both) and the ratio ours / optuna.
 
-Usage: PYTHONPATH=. python bench/scripts/mo_nsga_vs_optuna.py [n_trials] [n_seeds]
+Usage: PYTHONPATH=. python bench/scripts/mo_nsga_vs_optuna.py [n_trials] [n_seeds] [--nsga3]
+(--nsga3: NSGAIIISampler on both sides, DTLZ2 only.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import optuna
 
 import hypersearch as hs
 from hypersearch.multi_objective import hypervolume
-from hypersearch.samplers import NSGAIISampler
+from hypersearch.samplers import NSGAIIISampler, NSGAIISampler
+
+NSGA3 = "--nsga3" in sys.argv
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 hs.logging.set_verbosity(hs.logging.WARNING)
@@ -63,22 +66,23 @@ def run(lib: str, name: str, seed: int, n_trials: int) -> tuple[float, float]:
     d, m, f, ref = PROBLEMS[name]
     t = time.perf_counter()
     if lib == "ours":
-        study = hs.create_study(directions=["minimize"] * m, sampler=NSGAIISampler(seed=seed))
+        ours = NSGAIIISampler(seed=seed) if NSGA3 else NSGAIISampler(seed=seed)
+        study = hs.create_study(directions=["minimize"] * m, sampler=ours)
         study.optimize(objective_for(d, f), n_trials=n_trials)
         values = study.history.values
     else:
-        study = optuna.create_study(
-            directions=["minimize"] * m, sampler=optuna.samplers.NSGAIISampler(seed=seed)
-        )
+        cls = optuna.samplers.NSGAIIISampler if NSGA3 else optuna.samplers.NSGAIISampler
+        study = optuna.create_study(directions=["minimize"] * m, sampler=cls(seed=seed))
         study.optimize(objective_for(d, f), n_trials=n_trials)
         values = np.array([tr.values for tr in study.trials if tr.values is not None])
     return hypervolume(values, ref), time.perf_counter() - t
 
 
 def main() -> None:
-    n_trials = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    n_seeds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    for name in PROBLEMS:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n_trials = int(args[0]) if args else 200
+    n_seeds = int(args[1]) if len(args) > 1 else 5
+    for name in ["DTLZ2"] if NSGA3 else PROBLEMS:
         ratios, wins, times = [], 0, []
         for seed in range(n_seeds):
             ours, t_ours = run("ours", name, seed, n_trials)

@@ -210,3 +210,26 @@ def test_selection_helpers() -> None:
     violation = np.array([0.0, 0.0, 0.0, 0.0, 3.0])
     idx, ranks, _ = select_elites(values, violation, 4)
     assert sorted(idx.tolist()) == [0, 1, 2, 3]  # the infeasible point goes despite dominating
+
+
+def test_threads_share_one_sampler() -> None:
+    study = hs.create_study(directions=["minimize"] * 2, sampler=NSGAIISampler(population_size=6, seed=0))
+    study.optimize(zdt1, n_trials=40, n_jobs=2)
+    assert study.history.count(hs.TrialState.COMPLETE) == 40
+    assert max(t.system_attrs[GENERATION_KEY] for t in study.trials) >= 4
+
+
+def test_hypervolume_history_skips_infeasible_trials() -> None:
+    from hypersearch.multi_objective import hypervolume_history
+
+    def constraints(trial: hs.FrozenTrial) -> list[float]:
+        return [trial.params["x0"] - 0.5]
+
+    study = hs.create_study(
+        directions=["minimize"] * 2,
+        sampler=NSGAIISampler(population_size=8, seed=0, constraints_func=constraints),
+    )
+    study.optimize(zdt1, n_trials=30)
+    feasible = np.array([t.params["x0"] <= 0.5 for t in study.trials])
+    got = hypervolume_history(study, [1.1, 11.0])
+    assert got[-1] == pytest.approx(hypervolume(study.history.values[feasible], [1.1, 11.0]))
