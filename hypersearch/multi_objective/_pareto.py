@@ -52,15 +52,17 @@ def pareto_front_mask(values: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     if m == 1:
         return values[:, 0] == values[:, 0].min()
-    unique, inverse = np.unique(values, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    if m == 2:
-        y = unique[:, 1]
+    if m == 2:  # lexsort; a group of equal points is on the front iff its first is
+        order = np.lexsort((values[:, 1], values[:, 0]))
+        x, y = values[order, 0], values[order, 1]
+        leader = np.concatenate(([True], (x[1:] != x[:-1]) | (y[1:] != y[:-1])))
         prev_min = np.concatenate(([np.inf], np.minimum.accumulate(y)[:-1]))
-        front = y < prev_min
-    else:
-        front = _front_nd(unique)
-    return front[inverse]
+        on = (y < prev_min)[leader][np.cumsum(leader) - 1]
+        mask = np.empty(n, dtype=bool)
+        mask[order] = on
+        return mask
+    unique, inverse = np.unique(values, axis=0, return_inverse=True)
+    return _front_nd(unique)[inverse.reshape(-1)]
 
 
 def non_dominated_ranks(values: np.ndarray) -> np.ndarray:
