@@ -10,6 +10,8 @@ Which to pick:
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
 * :class:`PartialFixedSampler` — pin some parameters, let another sampler do the rest.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
+  cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,14 @@ from __future__ import annotations
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._brute_force import BruteForceSampler
 from hypersearch.samplers._grid import GridSampler
+from hypersearch.samplers._nsga import (
+    BaseCrossover,
+    BLXAlphaCrossover,
+    NSGAIIISampler,
+    NSGAIISampler,
+    SBXCrossover,
+    UniformCrossover,
+)
 from hypersearch.samplers._partial_fixed import PartialFixedSampler
 from hypersearch.samplers._qmc import QMCSampler
 from hypersearch.samplers._random import RandomSampler
@@ -33,12 +43,18 @@ def default_sampler(n_objectives: int) -> BaseSampler:
 
 
 __all__ = [
+    "BLXAlphaCrossover",
+    "BaseCrossover",
     "BaseSampler",
     "BruteForceSampler",
     "GridSampler",
+    "NSGAIIISampler",
+    "NSGAIISampler",
     "PartialFixedSampler",
     "QMCSampler",
     "RandomSampler",
+    "SBXCrossover",
+    "UniformCrossover",
     "default_sampler",
     "intersection_search_space",
 ]
