@@ -41,6 +41,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[str, SuiteOptions]:
     )
     ap.add_argument("--fresh", action="store_true", help="discard stored raw runs first")
     ap.add_argument("--out-dir", type=Path, help="results folder (default bench/results)")
+    ap.add_argument(
+        "--tag",
+        default="",
+        help="name of a reduced configuration: writes <suite>-<tag>.md instead of <suite>.md",
+    )
     a = ap.parse_args(argv)
     budgets = [int(b) for b in a.budgets.split(",")] if a.budgets else None
     return a.suite, SuiteOptions(

@@ -90,10 +90,14 @@ def main() -> None:
             ratios.append(ours / theirs)
             wins += ours > theirs
             times.append(t_ours / t_theirs)
-            print(f"{name} seed {seed}: ours {ours:.4f} optuna {theirs:.4f} ratio {ours / theirs:.3f}"
-                  f" time ratio {t_ours / t_theirs:.2f}")
-        print(f"== {name}: HV ratio geo-mean {np.exp(np.mean(np.log(ratios))):.3f}, wins {wins}/{n_seeds},"
-              f" wall-time ratio median {np.median(times):.2f}")
+            print(
+                f"{name} seed {seed}: ours {ours:.4f} optuna {theirs:.4f} ratio {ours / theirs:.3f}"
+                f" time ratio {t_ours / t_theirs:.2f}"
+            )
+        print(
+            f"== {name}: HV ratio geo-mean {np.exp(np.mean(np.log(ratios))):.3f}, wins {wins}/{n_seeds},"
+            f" wall-time ratio median {np.median(times):.2f}"
+        )
 
 
 if __name__ == "__main__":

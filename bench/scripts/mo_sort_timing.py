@@ -34,7 +34,9 @@ def compare(label: str, ours: Callable[[], object], theirs: Callable[[], object]
     for _ in range(2):
         t_ours = min(t_ours, best_of(ours))
         t_theirs = min(t_theirs, best_of(theirs))
-    print(f"{label:38s} ours {t_ours * 1e3:8.1f} ms  optuna {t_theirs * 1e3:8.1f} ms  ratio {t_ours / t_theirs:.3f}")
+    print(
+        f"{label:38s} ours {t_ours * 1e3:8.1f} ms  optuna {t_theirs * 1e3:8.1f} ms  ratio {t_ours / t_theirs:.3f}"
+    )
 
 
 def main() -> None:
@@ -44,17 +46,28 @@ def main() -> None:
         a = non_dominated_ranks(v)
         b = _calculate_nondomination_rank(v)
         assert np.array_equal(a, b), "rank mismatch"
-        compare(f"ranks n={n} m={m} (random)", lambda v=v: non_dominated_ranks(v),
-                lambda v=v: _calculate_nondomination_rank(v))
-        compare(f"front n={n} m={m} (random)", lambda v=v: pareto_front_mask(v),
-                lambda v=v: _is_pareto_front(v, assume_unique_lexsorted=False))
+        compare(
+            f"ranks n={n} m={m} (random)",
+            lambda v=v: non_dominated_ranks(v),
+            lambda v=v: _calculate_nondomination_rank(v),
+        )
+        compare(
+            f"front n={n} m={m} (random)",
+            lambda v=v: pareto_front_mask(v),
+            lambda v=v: _is_pareto_front(v, assume_unique_lexsorted=False),
+        )
     for n, m in [(2_000, 2), (2_000, 3), (200, 4)]:
         v = rng.random((n, m))
         v /= np.linalg.norm(v, axis=1, keepdims=True)  # every point on the front
         ref = np.full(m, 1.1)
-        assert abs(hypervolume(v, ref) - compute_hypervolume(v, ref)) < 1e-9 * max(1.0, hypervolume(v, ref))
-        compare(f"hypervolume n={n} m={m} (all on front)", lambda v=v, ref=ref: hypervolume(v, ref),
-                lambda v=v, ref=ref: compute_hypervolume(v, ref))
+        assert abs(hypervolume(v, ref) - compute_hypervolume(v, ref)) < 1e-9 * max(
+            1.0, hypervolume(v, ref)
+        )
+        compare(
+            f"hypervolume n={n} m={m} (all on front)",
+            lambda v=v, ref=ref: hypervolume(v, ref),
+            lambda v=v, ref=ref: compute_hypervolume(v, ref),
+        )
 
 
 if __name__ == "__main__":

@@ -44,10 +44,16 @@ def grid_obj(trial):
 grid = {"i": list(range(20)), "j": list(range(N // 20))}
 CASES = {
     "qmc": (lambda: hss.QMCSampler(seed=0), lambda: optuna.samplers.QMCSampler(seed=0), flat),
-    "grid": (lambda: hss.GridSampler(grid, seed=0),
-             lambda: optuna.samplers.GridSampler(grid, seed=0), grid_obj),
-    "brute_force": (lambda: hss.BruteForceSampler(seed=0),
-                    lambda: optuna.samplers.BruteForceSampler(seed=0), discrete),
+    "grid": (
+        lambda: hss.GridSampler(grid, seed=0),
+        lambda: optuna.samplers.GridSampler(grid, seed=0),
+        grid_obj,
+    ),
+    "brute_force": (
+        lambda: hss.BruteForceSampler(seed=0),
+        lambda: optuna.samplers.BruteForceSampler(seed=0),
+        discrete,
+    ),
 }
 
 
@@ -66,11 +72,15 @@ for name, (ours, theirs, obj) in CASES.items():
         dt, n2 = run(optuna.create_study, theirs(), obj)
         t_theirs.append(dt / n2)
     a, b = min(t_ours), min(t_theirs)
-    print(f"{name:12s} hypersearch {a * 1e3:7.3f} ms/trial  optuna {b * 1e3:7.3f} ms/trial  "
-          f"ratio {a / b:5.2f}  (trials {n1} vs {n2})")
+    print(
+        f"{name:12s} hypersearch {a * 1e3:7.3f} ms/trial  optuna {b * 1e3:7.3f} ms/trial  "
+        f"ratio {a / b:5.2f}  (trials {n1} vs {n2})"
+    )
 
 study = hs.create_study(sampler=hss.QMCSampler(seed=0))
 study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), n_trials=257)
 pts = np.array([[t.params["x"], t.params["y"]] for t in study.trials[1:]])
 rnd = np.random.default_rng(0).random((256, 2))
-print(f"discrepancy of 256 points: qmc {qmc.discrepancy(pts):.2e}  random {qmc.discrepancy(rnd):.2e}")
+print(
+    f"discrepancy of 256 points: qmc {qmc.discrepancy(pts):.2e}  random {qmc.discrepancy(rnd):.2e}"
+)

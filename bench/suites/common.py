@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -29,10 +29,12 @@ class SuiteOptions:
     fresh: bool = False
     workers: int = 4
     out_dir: Path | None = None
+    tag: str = ""
 
     @property
     def suffix(self) -> str:
-        return "-quick" if self.quick else ""
+        """File-name suffix: ``-<tag>`` for a named configuration, ``-quick`` in quick mode."""
+        return (f"-{self.tag}" if self.tag else "") + ("-quick" if self.quick else "")
 
     def out(self, suite: str, ext: str) -> Path:
         base = self.out_dir or results_dir()
@@ -70,7 +72,3 @@ def rotate(items: list[T], shift: int) -> list[T]:
         return items
     shift %= len(items)
     return items[shift:] + items[:shift]
-
-
-def cells_or_na(values: Iterable[object]) -> list[str]:
-    return [str(v) for v in values]
