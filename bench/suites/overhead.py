@@ -378,7 +378,12 @@ def run(opts: SuiteOptions) -> Path:
         "process, OMP/OpenBLAS/MKL threads = 1.  Timings are of this machine at this moment; "
         "compare ratios, not absolute numbers."
     )
-    rows, curves = sampler_rows(mode, selected_samplers(opts), opts.quick)
+    cases = selected_samplers(opts)
+    rep.text(
+        f"Samplers: {', '.join(c.label for c in cases)}; spaces: {', '.join(mode.spaces)}; "
+        f"study sizes n: {', '.join(map(str, mode.checkpoints))}."
+    )
+    rows, curves = sampler_rows(mode, cases, opts.quick)
     rep.table(
         "Sampler overhead per trial (ms): optuna / hypersearch (ratio)",
         ["sampler", "space", *[f"n={n}" for n in mode.checkpoints], "note"],
