@@ -58,6 +58,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[str, SuiteOptions]:
         fresh=a.fresh,
         workers=a.workers,
         out_dir=a.out_dir,
+        tag=a.tag,
     )
 
 
