@@ -21,10 +21,11 @@ import numpy as np
 
 from bench._env import REPO_ROOT, MissingDependency, in_ci, missing_modules
 from bench.optimizers.optuna_like import load_library, sampler_probe
+from bench.rawstore import RawStore, Record
 from bench.report import Report, plot_series
 from bench.stats import fmt, ratio
 from bench.suites.common import SuiteOptions, log, quiet_warnings
-from bench.suites.overhead_spaces import SPACES
+from bench.suites.overhead_spaces import GRIDS, SPACES
 
 SUITE = "overhead"
 OURS, PEER = "hypersearch", "optuna"
@@ -47,10 +48,11 @@ SAMPLERS = [
     SamplerCase("cmaes", "CmaEsSampler", {}, 10_000),
     SamplerCase("qmc", "QMCSampler", {"scramble": True}, 10_000),
     SamplerCase("nsga2", "NSGAIISampler", {}, 10_000),
+    SamplerCase("grid", "GridSampler", {}, 1_000),
 ]
 FULL_CHECKPOINTS = [100, 300, 1000, 3000, 10_000]
 QUICK_CHECKPOINTS = [30, 100, 300]
-QUICK_GP_CAP = 30
+QUICK_CAPS = {"GPSampler": 30, "GridSampler": 100}
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def trial_times(
 ) -> np.ndarray:
     """Seconds of ask + suggest + tell for each trial (the objective itself is excluded)."""
     lib = load_library(library)
-    sampler = getattr(lib.samplers, case.cls)(seed=seed, **case.kwargs)
+    kwargs = {"search_space": GRIDS[space]} if case.cls == "GridSampler" else case.kwargs
+    sampler = getattr(lib.samplers, case.cls)(seed=seed, **kwargs)
     study = lib.create_study(direction="minimize", sampler=sampler)
     objective = SPACES[space]
     out = np.empty(n_trials)
@@ -131,54 +134,110 @@ def window_mean(times: np.ndarray, n: int) -> float:
     return float(np.mean(times[n // 2 : n]))
 
 
+def _median_window(reps: list[np.ndarray], n: int) -> float:
+    return float(np.median([window_mean(t, n) for t in reps])) if reps else math.nan
+
+
+def _curve(reps: list[np.ndarray]) -> list[list[float]]:
+    """Median per-trial time (rolling median over 25 trials) at ~200 log-spaced trials."""
+    if not reps:
+        return []
+    y = _rolling_median(np.median(np.vstack(reps), axis=0), 25)
+    idx = np.unique(np.geomspace(1, y.size, 200).astype(int)) - 1
+    return [[int(i + 1), float(y[i])] for i in idx]
+
+
+def measure_sampler(
+    case: SamplerCase,
+    space: str,
+    points: list[int],
+    reps: int,
+    ours_reason: str | None,
+    peer_reason: str | None,
+) -> Record:
+    """Interleaved ours/peer runs of one sampler on one space (order flips every rep)."""
+    n_max = max(points)
+    runs: dict[str, list[np.ndarray]] = {OURS: [], PEER: []}
+    for rep in range(reps):
+        for lib in [OURS, PEER] if rep % 2 == 0 else [PEER, OURS]:
+            if (ours_reason if lib == OURS else peer_reason) is None:
+                runs[lib].append(trial_times(lib, case, space, n_max, seed=rep))
+    log(f"overhead sampler {case.label}/{space}: {n_max} trials x {reps} reps")
+    return {
+        "kind": "sampler",
+        "label": case.label,
+        "space": space,
+        "reps": reps,
+        "status": "ok",
+        "ours_reason": ours_reason,
+        "peer_reason": peer_reason,
+        "ours": {str(n): _median_window(runs[OURS], n) for n in points},
+        "peer": {str(n): _median_window(runs[PEER], n) for n in points},
+        "ours_curve": _curve(runs[OURS]),
+        "peer_curve": _curve(runs[PEER]),
+    }
+
+
+def _sampler_row(rec: Record, checkpoints: list[int]) -> list[str]:
+    cells = []
+    for n in checkpoints:
+        peer, ours = rec["peer"].get(str(n)), rec["ours"].get(str(n))
+        if peer is None and ours is None:
+            cells.append("skipped (too slow)")
+            continue
+        peer = math.nan if peer is None else peer
+        ours = math.nan if ours is None else ours
+        both = math.isfinite(peer) and math.isfinite(ours)
+        cells.append(
+            f"{fmt(peer * 1e3)} / {fmt(ours * 1e3)}"
+            + (f" ({fmt(ratio(peer, ours))}x)" if both else "")
+        )
+    reasons = (("ours", rec["ours_reason"]), ("peer", rec["peer_reason"]))
+    note = "; ".join(f"{k}: {v}" for k, v in reasons if v)
+    return [rec["label"], rec["space"], *cells, note]
+
+
 def sampler_rows(
-    mode: Mode, cases: list[SamplerCase], quick: bool
+    mode: Mode, cases: list[SamplerCase], quick: bool, store: RawStore
 ) -> tuple[list[list[str]], dict[str, Any]]:
+    """Rows for the selected samplers (measured now) and, from the raw store, earlier
+    measurements of the samplers not selected this time (same mode, same availability)."""
     rows, curves = [], {}
-    for case in cases:
+    for case in SAMPLERS:
         peer_reason = _peer_required(
             ("optuna", "torch") if case.cls == "GPSampler" else ("optuna",)
         )
         ours_reason = sampler_probe(OURS, case.cls)
-        cap = (
-            min(case.max_trials, QUICK_GP_CAP)
-            if quick and case.cls == "GPSampler"
-            else case.max_trials
+        cap = min(
+            case.max_trials, QUICK_CAPS.get(case.cls, case.max_trials) if quick else case.max_trials
         )
         points = [n for n in mode.checkpoints if n <= cap]
-        n_max = max(points, default=0)
         for space in mode.spaces:
-            runs: dict[str, list[np.ndarray]] = {OURS: [], PEER: []}
-            if n_max:
-                for rep in range(mode.reps):
-                    order = [OURS, PEER] if rep % 2 == 0 else [PEER, OURS]
-                    for lib in order:
-                        if (ours_reason if lib == OURS else peer_reason) is None:
-                            runs[lib].append(trial_times(lib, case, space, n_max, seed=rep))
-                log(f"overhead sampler {case.label}/{space}: {n_max} trials x {mode.reps} reps")
-            cells = []
-            for n in mode.checkpoints:
-                if n not in points:
-                    cells.append("skipped (too slow)" if n_max else "n/a")
+            key = {"kind": "sampler", "label": case.label, "space": space, "reps": mode.reps}
+            if case in cases and points:
+                rec = measure_sampler(case, space, points, mode.reps, ours_reason, peer_reason)
+                store.add(rec)
+            else:
+                found = [
+                    r
+                    for r in store.select(**key)
+                    if r["ours_reason"] == ours_reason
+                    and r["peer_reason"] == peer_reason
+                    and all(str(n) in r["peer"] for n in points)
+                ]
+                if not found:
                     continue
-                peer = (
-                    np.median([window_mean(t, n) for t in runs[PEER]]) if runs[PEER] else math.nan
-                )
-                ours = (
-                    np.median([window_mean(t, n) for t in runs[OURS]]) if runs[OURS] else math.nan
-                )
-                cells.append(
-                    f"{fmt(peer * 1e3)} / {fmt(ours * 1e3)}"
-                    + (f" ({fmt(ratio(peer, ours))}x)" if runs[OURS] and runs[PEER] else "")
-                )
-            note = "; ".join(
-                f"{k}: {v}" for k, v in (("ours", ours_reason), ("peer", peer_reason)) if v
-            )
-            rows.append([case.label, space, *cells, note])
-            for lib, reps in runs.items():
-                if reps:
-                    curves[f"{case.label}/{space} {lib}"] = np.median(np.vstack(reps), axis=0)
+                rec = found[-1]
+            rows.append(_sampler_row(rec, mode.checkpoints))
+            for lib in (OURS, PEER):
+                if rec[f"{lib_key(lib)}_curve"]:
+                    xy = np.array(rec[f"{lib_key(lib)}_curve"])
+                    curves[f"{case.label}/{space} {lib}"] = xy
     return rows, curves
+
+
+def lib_key(lib: str) -> str:
+    return "ours" if lib == OURS else "peer"
 
 
 # ---------------------------------------------------------------- pruner cost per report
@@ -380,10 +439,13 @@ def run(opts: SuiteOptions) -> Path:
     )
     cases = selected_samplers(opts)
     rep.text(
-        f"Samplers: {', '.join(c.label for c in cases)}; spaces: {', '.join(mode.spaces)}; "
-        f"study sizes n: {', '.join(map(str, mode.checkpoints))}."
+        f"Measured in this run: {', '.join(c.label for c in cases)}; spaces: "
+        f"{', '.join(mode.spaces)}; study sizes n: {', '.join(map(str, mode.checkpoints))}.  "
+        "Rows of samplers not selected with --methods come from earlier runs on this machine "
+        "(results/raw), when their availability has not changed since."
     )
-    rows, curves = sampler_rows(mode, cases, opts.quick)
+    store = RawStore(opts.raw(SUITE), ("kind", "label", "space", "reps"), fresh=opts.fresh)
+    rows, curves = sampler_rows(mode, cases, opts.quick, store)
     rep.table(
         "Sampler overhead per trial (ms): optuna / hypersearch (ratio)",
         ["sampler", "space", *[f"n={n}" for n in mode.checkpoints], "note"],
@@ -392,8 +454,9 @@ def run(opts: SuiteOptions) -> Path:
         "averaged over trials (n/2, n] (amortised: includes once-per-generation work). "
         "Spaces: floats5 = 5 floats; mixed = 3 floats + log-int + 4-way categorical; "
         "conditional = a categorical choosing between 2-parameter branches.  "
-        "'skipped (too slow)': above this sampler's trial cap (GP 200 full / 30 quick; "
-        "TPE 3000); 'n/a': the sampler does not exist in that library yet.",
+        "Grid: 7^5, 10^3 x 7 x 4 and 3 x 6 x 3 x 6 x 6 x 10 point grids.  'skipped (too slow)': "
+        "above this sampler's trial cap (GP 200 full / 30 quick; grid 1000 / 100; TPE 3000); "
+        "'n/a': the sampler does not exist in that library yet.",
     )
     rep.table(
         "Pruner cost per report (µs)",
@@ -424,17 +487,11 @@ def run(opts: SuiteOptions) -> Path:
         f"fresh file per run; PostgreSQL: `{POSTGRES_URL}` (override with BENCH_POSTGRES_URL).",
     )
     if curves:
-        x_of = {k: np.arange(1, v.size + 1) for k, v in curves.items()}
         panels: dict[str, dict[str, Any]] = {}
-        for key, y in curves.items():
+        for key, xy in curves.items():
             panel, lib = key.rsplit(" ", 1)
-            smooth = _rolling_median(y, 25)
-            panels.setdefault(panel, {})[lib] = (
-                x_of[key],
-                smooth * 1e3,
-                smooth * 1e3,
-                smooth * 1e3,
-            )
+            y_ms = xy[:, 1] * 1e3
+            panels.setdefault(panel, {})[lib] = (xy[:, 0], y_ms, y_ms, y_ms)
         plot_series(opts.out(SUITE, "png"), panels, "trial", "ms per trial", logy=True, logx=True)
     return rep.write(opts.out(SUITE, "md"), PACKAGES)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 Objective = Callable[[Any], float]
 
 
@@ -29,3 +31,21 @@ def conditional(trial: Any) -> float:
 
 
 SPACES: dict[str, Objective] = {"floats5": floats5, "mixed": mixed, "conditional": conditional}
+
+GRIDS: dict[str, dict[str, list[object]]] = {
+    "floats5": {f"x{i}": [float(v) for v in np.linspace(-5.0, 5.0, 7)] for i in range(5)},
+    "mixed": {
+        **{f"x{i}": [float(v) for v in np.linspace(-5.0, 5.0, 10)] for i in range(3)},
+        "n": [1, 2, 4, 8, 16, 32, 64],
+        "c": ["a", "b", "c", "d"],
+    },
+    "conditional": {
+        "kind": ["linear", "tree", "knn"],
+        "alpha": [float(f"{v:.6g}") for v in np.geomspace(1e-5, 1.0, 6)],
+        "l1": [0.0, 0.5, 1.0],
+        "depth": [1, 3, 5, 7, 9, 12],
+        "lr": [float(f"{v:.6g}") for v in np.geomspace(1e-3, 1.0, 6)],
+        "k": [1, 2, 5, 10, 15, 20, 25, 30, 40, 50],
+    },
+}
+"""Grids for GridSampler over the same spaces (16,807, 28,000 and 19,440 points)."""

@@ -107,7 +107,7 @@ def test_overhead_quick(tmp_path: Path) -> None:
     tables = tables_of(tmp_path / "overhead-quick.md")
     samplers = find(tables, "Sampler overhead per trial")
     assert samplers.headers == ["sampler", "space", "n=30", "n=100", "n=300", "note"]
-    assert [r[0] for r in samplers.rows] == [c.label for c in SAMPLERS]
+    assert [r[0] for r in samplers.rows] == [c.label for c in SAMPLERS]  # one space: floats5
     assert all(r[1] == "floats5" for r in samplers.rows)
     random_row = samplers.row("random", "floats5")
     assert "x)" in random_row[3], "ours and optuna both have RandomSampler: a ratio is expected"
