@@ -98,6 +98,7 @@ def _ours_mf(name: str, sampler: str, pruner: str | None) -> None:
 
 
 _ours_mf("hs-random-median", "RandomSampler", "MedianPruner")
+_ours_mf("hs-random-hyperband", "RandomSampler", "HyperbandPruner")
 _ours_mf("hs-tpe-median", "TPESampler", "MedianPruner")
 _ours_mf("hs-tpe-hyperband", "TPESampler", "HyperbandPruner")
 _ours_mf("hs-tpe-sha", "TPESampler", "SuccessiveHalvingPruner")
@@ -113,6 +114,11 @@ MF_METHODS.add(
 )
 MF_METHODS.add(
     "optuna-random-median", _study("optuna", "RandomSampler", "MedianPruner"), requires=_OPTUNA
+)
+MF_METHODS.add(
+    "optuna-random-hyperband",
+    _study("optuna", "RandomSampler", "HyperbandPruner"),
+    requires=_OPTUNA,
 )
 MF_METHODS.add("smac-hyperband", SmacHyperband, requires=("smac",))
 MF_METHODS.add("random", RandomNoPruning)
