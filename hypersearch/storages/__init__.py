@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypersearch.storages._base import BaseStorage, StudyRecord
 from hypersearch.storages._in_memory import InMemoryStorage
+from hypersearch.storages._sql import SQLStorage
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
@@ -25,4 +26,4 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
     raise TypeError(f"storage must be None, a URL string or a BaseStorage, got {storage!r}.")
 
 
-__all__ = ["BaseStorage", "InMemoryStorage", "StudyRecord", "get_storage"]
+__all__ = ["BaseStorage", "InMemoryStorage", "SQLStorage", "StudyRecord", "get_storage"]
