@@ -90,31 +90,51 @@ class TestSQLiteMemory(_SQLSuite):
         storage.close()
 
 
+def _emptied(url: str) -> SQLStorage:
+    """A storage on ``url`` with every row removed (the schema is made once per class)."""
+    storage = SQLStorage(url)
+    storage._run(
+        lambda cur: [cur.execute(f"DELETE FROM {t}") for t in ("hs_steps", "hs_trials", "hs_studies")],
+        write=True,
+    )
+    return storage
+
+
+@pytest.fixture(scope="module")
+def postgresql_url():
+    admin, schema, url = _fresh_postgresql()
+    try:
+        yield url
+    finally:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        admin.close()
+
+
+@pytest.fixture(scope="module")
+def mysql_url():
+    admin, name, url = _fresh_mysql()
+    try:
+        yield url
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE {name}")
+        admin.close()
+
+
 class TestPostgreSQL(_SQLSuite):
     @pytest.fixture
-    def storage(self):
-        admin, schema, url = _fresh_postgresql()
-        storage = SQLStorage(url)
-        try:
-            yield storage
-        finally:
-            storage.close()
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
-            admin.close()
+    def storage(self, postgresql_url):
+        storage = _emptied(postgresql_url)
+        yield storage
+        storage.close()
 
 
 class TestMySQL(_SQLSuite):
     @pytest.fixture
-    def storage(self):
-        admin, name, url = _fresh_mysql()
-        storage = SQLStorage(url)
-        try:
-            yield storage
-        finally:
-            storage.close()
-            with admin.cursor() as cur:
-                cur.execute(f"DROP DATABASE {name}")
-            admin.close()
+    def storage(self, mysql_url):
+        storage = _emptied(mysql_url)
+        yield storage
+        storage.close()
 
 
 # -- schema versions -------------------------------------------------------------------------

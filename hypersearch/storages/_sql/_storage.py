@@ -161,6 +161,7 @@ class SQLStorage(BaseStorage):
     def _setup_process_state(self) -> None:
         self._local = threading.local()
         self._conns: list[Any] = []
+        self._owners: list[threading.Thread | None] = []  # the thread using each connection
         self._conns_lock = threading.Lock()
         self._op_lock = threading.RLock()  # SQLite: one operation at a time per storage
         self._generation = 0  # bumped when connections are closed under the threads
@@ -205,19 +206,32 @@ class SQLStorage(BaseStorage):
                 with self._conns_lock:
                     if not self._conns:
                         self._conns.append(self._dialect.connect())
+                        self._owners.append(None)
             return self._conns[0]
         conn = getattr(self._local, "conn", None)
         if conn is None or self._local.generation != self._generation:
             conn = self._dialect.connect()
             self._local.conn = conn
             self._local.generation = self._generation
+            dead = []
             with self._conns_lock:
+                # Threads come and go (thread pools, optimize(n_jobs=...)): close
+                # the connections of threads that ended.
+                for i in range(len(self._conns) - 1, -1, -1):
+                    owner = self._owners[i]
+                    if owner is not None and not owner.is_alive():
+                        dead.append(self._conns.pop(i))
+                        self._owners.pop(i)
                 self._conns.append(conn)
+                self._owners.append(threading.current_thread())
+            for old in dead:
+                with contextlib.suppress(Exception):
+                    old.close()
         return conn
 
     def _close_connections(self) -> None:
         with self._conns_lock:
-            conns, self._conns = self._conns, []
+            conns, self._conns, self._owners = self._conns, [], []
             self._generation += 1
         for conn in conns:
             with contextlib.suppress(Exception):  # closing a broken connection
@@ -229,7 +243,8 @@ class SQLStorage(BaseStorage):
         if conn is not None:
             with self._conns_lock:
                 if conn in self._conns:
-                    self._conns.remove(conn)
+                    i = self._conns.index(conn)
+                    del self._conns[i], self._owners[i]
             with contextlib.suppress(Exception):  # it is broken already
                 conn.close()
 
