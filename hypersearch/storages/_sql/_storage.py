@@ -143,17 +143,24 @@ class SQLStorage(BaseStorage):
             ``postgresql+psycopg://`` / ``+psycopg2``), or
             ``mysql+pymysql://user:password@host:3306/db`` (MySQL or MariaDB).
         timeout: seconds to keep retrying a write that another writer blocks.
+        durable: wait for every commit to reach the disk (SQLite ``synchronous =
+            FULL``, PostgreSQL ``synchronous_commit = on``). The default keeps
+            commits safe from process crashes and never corrupts the database,
+            but an OS or database-server crash may lose the last moments of
+            commits; it is about 15x faster on PostgreSQL (8 ms fsync per commit
+            here). MySQL follows the server's own setting either way.
 
     Pick SQLite for one machine (many processes may share the file), and
     PostgreSQL or MySQL when workers run on several machines.
     """
 
-    def __init__(self, url: str, *, timeout: float = 60.0) -> None:
-        if not isinstance(timeout, (int, float)) or timeout <= 0:
+    def __init__(self, url: str, *, timeout: float = 60.0, durable: bool = False) -> None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
         self.url = url
         self._timeout = float(timeout)
-        self._dialect: Dialect = dialect_from_url(url, timeout=self._timeout)
+        self._durable = bool(durable)
+        self._dialect: Dialect = dialect_from_url(url, timeout=self._timeout, durable=self._durable)
         self._setup_process_state()
         _LIVE.add(self)
         self._ensure_schema()
@@ -172,12 +179,13 @@ class SQLStorage(BaseStorage):
         self._closed = False
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"url": self.url, "timeout": self._timeout}
+        return {"url": self.url, "timeout": self._timeout, "durable": self._durable}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.url = state["url"]
         self._timeout = state["timeout"]
-        self._dialect = dialect_from_url(self.url, timeout=self._timeout)
+        self._durable = state["durable"]
+        self._dialect = dialect_from_url(self.url, timeout=self._timeout, durable=self._durable)
         self._setup_process_state()
         _LIVE.add(self)
 
@@ -271,22 +279,29 @@ class SQLStorage(BaseStorage):
         try:
             if not write:
                 return body(cur)
-            cur.execute(self._dialect.begin)
-            try:
-                result = body(cur)
-            except _Rollback as rb:
-                cur.execute("ROLLBACK")
-                return rb.result
-            except BaseException:
-                try:
-                    cur.execute("ROLLBACK")
-                except Exception:  # noqa: BLE001 - the connection may be gone
-                    self._drop_conn()
-                raise
-            cur.execute("COMMIT")
-            return result
+            pipeline = self._dialect.pipeline(conn) if self._dialect.pipeline else None
+            if pipeline is not None:
+                with pipeline:
+                    return self._transaction(cur, body)
+            return self._transaction(cur, body)
         finally:
             cur.close()
+
+    def _transaction(self, cur: Any, body: Callable[[Any], _T]) -> _T:
+        cur.execute(self._dialect.begin)
+        try:
+            result = body(cur)
+        except _Rollback as rb:
+            cur.execute("ROLLBACK")
+            return rb.result
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001 - the connection may be gone
+                self._drop_conn()
+            raise
+        cur.execute("COMMIT")
+        return result
 
     def _ensure_schema(self) -> None:
         d = self._dialect
@@ -502,20 +517,30 @@ class SQLStorage(BaseStorage):
         return trials
 
     # -- trial writes ------------------------------------------------------------------------
-    def _bump(self, cur: Any, study_id: int, new_trial: bool = False) -> tuple[int, int]:
-        """Take the study's lock and its next change number; (seq, n_trials)."""
+    def _bump(
+        self, cur: Any, study_id: int, new_trial: bool = False
+    ) -> Callable[[], tuple[int, int]]:
+        """Take the study's lock and its next change number.
+
+        Returns a function giving (seq, n_trials): on pipelining drivers the
+        statement is only queued, so callers queue their next statement first and
+        one network round trip carries both.
+        """
         extra = ", n_trials = n_trials + 1" if new_trial else ""
         query = f"UPDATE hs_studies SET seq = seq + 1{extra} WHERE study_id = ?"
         if self._dialect.returning:
-            row = self._q(cur, query + " RETURNING seq, n_trials", (study_id,)).fetchone()
+            self._q(cur, query + " RETURNING seq, n_trials", (study_id,))
         else:
             self._q(cur, query, (study_id,))
-            row = self._q(
-                cur, "SELECT seq, n_trials FROM hs_studies WHERE study_id = ?", (study_id,)
-            ).fetchone()
-        if row is None:
-            raise StudyNotFoundError(f"No study with id {study_id}.")
-        return int(row[0]), int(row[1])
+            self._q(cur, "SELECT seq, n_trials FROM hs_studies WHERE study_id = ?", (study_id,))
+
+        def get() -> tuple[int, int]:
+            row = cur.fetchone()
+            if row is None:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
+            return int(row[0]), int(row[1])
+
+        return get
 
     def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
         if template is None:
@@ -544,18 +569,28 @@ class SQLStorage(BaseStorage):
         ]
 
         def body(cur: Any) -> tuple[int, int]:
-            seq, n_trials = self._bump(cur, study_id, new_trial=True)
-            number = n_trials - 1
+            bumped = self._bump(cur, study_id, new_trial=True)
+            # The number and change number come from the locked study row itself,
+            # so the insert needs no round trip of its own.
             query = (
                 "INSERT INTO hs_trials (study_id, number, seq, state, vals, params, user_attrs, "
                 "system_attrs, n_steps, datetime_start, datetime_complete) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "SELECT study_id, n_trials - 1, seq, ?, ?, ?, ?, ?, ?, ?, ? "
+                "FROM hs_studies WHERE study_id = ?"
             )
-            args = [study_id, number, seq, *row_values]
-            if d.returning:
-                trial_id = int(self._q(cur, query + " RETURNING trial_id", args).fetchone()[0])
-            else:
-                trial_id = int(self._q(cur, query, args).lastrowid)
+            args = [*row_values, study_id]
+            ins = cur.connection.cursor()
+            try:
+                if d.returning:
+                    self._q(ins, query + " RETURNING trial_id", args)
+                    _, n_trials = bumped()
+                    trial_id = int(ins.fetchone()[0])
+                else:
+                    _, n_trials = bumped()
+                    trial_id = int(self._q(ins, query, args).lastrowid)
+            finally:
+                ins.close()
+            number = n_trials - 1
             if steps:
                 cur.executemany(
                     d.sql("INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)"),
@@ -610,13 +645,20 @@ class SQLStorage(BaseStorage):
         study_id = self._study_of(trial_id)
 
         def body(cur: Any) -> _T:
+            bumped = self._bump(cur, study_id)
+            read = cur.connection.cursor()
             try:
-                seq, _ = self._bump(cur, study_id)
-            except StudyNotFoundError:
-                raise TrialNotFoundError(f"No trial with id {trial_id}.") from None
-            row = self._q(
-                cur, f"SELECT number, state, {columns} FROM hs_trials WHERE trial_id = ?", (trial_id,)
-            ).fetchone()
+                self._q(
+                    read, f"SELECT number, state, {columns} FROM hs_trials WHERE trial_id = ?",
+                    (trial_id,),
+                )
+                try:
+                    seq, _ = bumped()
+                except StudyNotFoundError:
+                    raise TrialNotFoundError(f"No trial with id {trial_id}.") from None
+                row = read.fetchone()
+            finally:
+                read.close()
             if row is None:
                 raise TrialNotFoundError(f"No trial with id {trial_id}.")
             state = TrialState(int(row[1]))
@@ -660,7 +702,8 @@ class SQLStorage(BaseStorage):
 
         def change(cur: Any, row: tuple, seq: int) -> FrozenTrial | None:
             current = TrialState(int(row[1]))
-            start = row[2]
+            full = list(row[2:])
+            start = full[9]
             now = datetime.datetime.now().isoformat()
             complete = None
             if state == TrialState.RUNNING:
@@ -678,14 +721,15 @@ class SQLStorage(BaseStorage):
             self._q(cur, f"UPDATE hs_trials SET {sets} WHERE trial_id = ?", (*args, trial_id))
             if not state.is_finished():
                 return None
-            # Read the final row in the same transaction: it never changes again.
-            full = self._q(
-                cur, f"SELECT {_TRIAL_COLUMNS} FROM hs_trials WHERE trial_id = ?", (trial_id,)
-            ).fetchone()
+            # The final snapshot, built from the row read under the lock: it never
+            # changes again, so it is cached.
+            full[2], full[3], full[9], full[10] = int(state), seq, start, complete
+            if vals is not None:
+                full[4] = vals
             steps = self._steps(cur, [trial_id])[trial_id] if full[8] else {}
-            return self._build(full, steps)
+            return self._build(tuple(full), steps)
 
-        result = self._change(trial_id, "datetime_start", change)
+        result = self._change(trial_id, _TRIAL_COLUMNS, change)
         if result is False:
             return False
         if isinstance(result, FrozenTrial):
