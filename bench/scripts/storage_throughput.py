@@ -33,9 +33,9 @@ def objective(trial) -> float:
     return x * x
 
 
-def run_ours(url: str, n: int) -> float:
+def run_ours(url: str, n: int, durable: bool = False) -> float:
     study = hs.create_study(
-        storage=url, study_name=f"s-{uuid.uuid4().hex}", sampler=hs.samplers.RandomSampler(seed=0)
+        storage=hs.storages.SQLStorage(url, durable=durable), study_name=f"s-{uuid.uuid4().hex}", sampler=hs.samplers.RandomSampler(seed=0)
     )
     t0 = time.perf_counter()
     study.optimize(objective, n_trials=n)
@@ -57,10 +57,12 @@ def run_optuna(url: str, n: int) -> float:
     return rate
 
 
-def compare(label: str, ours_url, optuna_url, n_ours: int, n_optuna: int, rounds: int) -> None:
+def compare(
+    label: str, ours_url, optuna_url, n_ours: int, n_optuna: int, rounds: int, durable: bool = False
+) -> None:
     mine, theirs = [], []
     for r in range(rounds):
-        mine.append(run_ours(ours_url(r), n_ours))
+        mine.append(run_ours(ours_url(r), n_ours, durable))
         theirs.append(run_optuna(optuna_url(r), n_optuna))
     m, t = statistics.median(mine), statistics.median(theirs)
     print(
@@ -129,22 +131,24 @@ def main() -> int:
     hs.logging.set_verbosity(hs.logging.WARNING)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
-        compare(
-            "SQLite file, 1 proc",
-            lambda r: f"sqlite:///{tmp}/ours{r}.db",
-            lambda r: f"sqlite:///{tmp}/optuna{r}.db",
-            args.ours, args.optuna, args.rounds,
-        )
+        for durable in (False, True):
+            compare(
+                f"SQLite file{' durable' if durable else ''}",
+                lambda r: f"sqlite:///{tmp}/ours{r}.db",
+                lambda r: f"sqlite:///{tmp}/optuna{r}.db",
+                args.ours, args.optuna, args.rounds, durable,
+            )
         if not args.skip_pg:
             admin, schema = _pg_schema()
             try:
                 opt = f"?options=-csearch_path%3D{schema}"
-                compare(
-                    "PostgreSQL loopback",
-                    lambda r: PG + opt,
-                    lambda r: PG.replace("postgresql://", "postgresql+psycopg://") + opt,
-                    args.ours, args.optuna, args.rounds,
-                )
+                for durable in (False, True):
+                    compare(
+                        f"PostgreSQL{' durable' if durable else ''}",
+                        lambda r: PG + opt,
+                        lambda r: PG.replace("postgresql://", "postgresql+psycopg://") + opt,
+                        args.ours // (4 if durable else 1), args.optuna, args.rounds, durable,
+                    )
             finally:
                 admin.execute(f"DROP SCHEMA {schema} CASCADE")
                 admin.close()
