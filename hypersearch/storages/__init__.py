@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hypersearch.storages._base import BaseStorage, StudyRecord
+from hypersearch.storages._heartbeat import Heartbeat, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
 from hypersearch.storages._sql import SQLStorage
 
@@ -26,4 +27,12 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
     raise TypeError(f"storage must be None, a URL string or a BaseStorage, got {storage!r}.")
 
 
-__all__ = ["BaseStorage", "InMemoryStorage", "SQLStorage", "StudyRecord", "get_storage"]
+__all__ = [
+    "BaseStorage",
+    "Heartbeat",
+    "InMemoryStorage",
+    "SQLStorage",
+    "StudyRecord",
+    "fail_stale_trials",
+    "get_storage",
+]

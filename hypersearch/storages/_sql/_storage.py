@@ -149,17 +149,26 @@ class SQLStorage(BaseStorage):
             but an OS or database-server crash may lose the last moments of
             commits; it is about 15x faster on PostgreSQL (8 ms fsync per commit
             here). MySQL follows the server's own setting either way.
+        clock: seconds since the epoch, for heartbeats (inject a fake one in tests).
 
     Pick SQLite for one machine (many processes may share the file), and
     PostgreSQL or MySQL when workers run on several machines.
     """
 
-    def __init__(self, url: str, *, timeout: float = 60.0, durable: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 60.0,
+        durable: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
         self.url = url
         self._timeout = float(timeout)
         self._durable = bool(durable)
+        self._clock = clock
         self._dialect: Dialect = dialect_from_url(url, timeout=self._timeout, durable=self._durable)
         self._setup_process_state()
         _LIVE.add(self)
@@ -179,12 +188,15 @@ class SQLStorage(BaseStorage):
         self._closed = False
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"url": self.url, "timeout": self._timeout, "durable": self._durable}
+        return {
+            "url": self.url, "timeout": self._timeout, "durable": self._durable, "clock": self._clock
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.url = state["url"]
         self._timeout = state["timeout"]
         self._durable = state["durable"]
+        self._clock = state["clock"]
         self._dialect = dialect_from_url(self.url, timeout=self._timeout, durable=self._durable)
         self._setup_process_state()
         _LIVE.add(self)
@@ -857,13 +869,65 @@ class SQLStorage(BaseStorage):
     # -- liveness ------------------------------------------------------------------------------
     def record_heartbeat(self, trial_id: int) -> None:
         """Stamp a running trial with the time now (no change number: snapshots do not show it)."""
+        now = self._clock()
         self._run(
             lambda cur: self._q(
                 cur, "UPDATE hs_trials SET heartbeat = ? WHERE trial_id = ? AND state = ?",
-                (time.time(), trial_id, int(TrialState.RUNNING)),
+                (now, trial_id, int(TrialState.RUNNING)),
             ),
             write=False,
         )
+
+    def fail_stale_trials(
+        self, study_id: int, *, grace_period: float, now: float | None = None
+    ) -> list[int]:
+        """Mark FAIL the RUNNING trials whose heartbeat is older than ``grace_period`` seconds.
+
+        Only trials that sent at least one heartbeat are judged (a worker without
+        a heartbeat thread is never reaped). Each trial is re-checked under the
+        study's lock, so a heartbeat that arrives meanwhile saves it. Returns the
+        numbers of the trials failed; their ``system_attrs["fail_reason"]`` says why.
+        """
+        if isinstance(grace_period, bool) or not isinstance(grace_period, (int, float)) or grace_period <= 0:
+            raise ValueError(f"grace_period must be a positive number of seconds, got {grace_period!r}.")
+        moment = self._clock() if now is None else float(now)
+        limit = moment - grace_period
+        candidates = self._run(
+            lambda cur: self._q(
+                cur,
+                "SELECT trial_id FROM hs_trials WHERE study_id = ? AND state = ? "
+                "AND heartbeat IS NOT NULL AND heartbeat < ?",
+                (study_id, int(TrialState.RUNNING), limit),
+            ).fetchall(),
+            write=False,
+        )
+        complete = datetime.datetime.fromtimestamp(moment).isoformat()
+        failed = []
+        for (trial_id,) in candidates:
+            def change(cur: Any, row: tuple, seq: int, trial_id: int = int(trial_id)) -> int | None:
+                number, state, heartbeat, system = row
+                if TrialState(int(state)) != TrialState.RUNNING or heartbeat is None or heartbeat >= limit:
+                    raise _Rollback(None)
+                attrs = json.loads(system)
+                attrs["fail_reason"] = (
+                    f"no heartbeat for {moment - heartbeat:.1f}s (grace period {grace_period}s); "
+                    "its worker is presumed dead"
+                )
+                self._q(
+                    cur,
+                    "UPDATE hs_trials SET state = ?, seq = ?, datetime_complete = ?, system_attrs = ? "
+                    "WHERE trial_id = ?",
+                    (int(TrialState.FAIL), seq, complete, _dumps(attrs), trial_id),
+                )
+                return int(number)
+
+            try:
+                number = self._change(int(trial_id), "heartbeat, system_attrs", change)
+            except (UpdateFinishedTrialError, TrialNotFoundError):
+                continue
+            if number is not None:
+                failed.append(number)
+        return failed
 
     def close(self) -> None:
         with self._op_lock:
