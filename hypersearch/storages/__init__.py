@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypersearch.storages._base import BaseStorage, StudyRecord
 from hypersearch.storages._heartbeat import Heartbeat, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
+from hypersearch.storages._json_io import export_json, import_json
 from hypersearch.storages._sql import SQLStorage
 
 
@@ -33,6 +34,8 @@ __all__ = [
     "InMemoryStorage",
     "SQLStorage",
     "StudyRecord",
+    "export_json",
     "fail_stale_trials",
     "get_storage",
+    "import_json",
 ]
