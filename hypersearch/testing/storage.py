@@ -148,7 +148,7 @@ class StorageSuite:
 
     def test_study_attrs_copies_and_json_only(self, storage: BaseStorage) -> None:
         sid = self._study(storage)
-        value = {"list": [1, 2, {"deep": "x"}], "f": 1.5, "none": None, "b": True}
+        value: dict[str, Any] = {"list": [1, 2, {"deep": "x"}], "f": 1.5, "none": None, "b": True}
         storage.set_study_user_attr(sid, "u", value)
         storage.set_study_system_attr(sid, "s", [1, 2])
         value["list"].append(3)  # the caller's object changes; the storage must not
@@ -225,10 +225,12 @@ class StorageSuite:
             waiting = storage.create_new_trial(
                 sid, template=FrozenTrial(number=-1, state=TrialState.WAITING)
             )
-            wins = _run_threads(
-                self.n_threads,
-                lambda _, tid=waiting.trial_id: storage.set_trial_state_values(tid, TrialState.RUNNING),
-            )
+            tid = waiting.trial_id
+
+            def claim(_: int, tid: int = tid) -> bool:
+                return storage.set_trial_state_values(tid, TrialState.RUNNING)
+
+            wins = _run_threads(self.n_threads, claim)
             assert sum(bool(w) for w in wins) == 1
             t = storage.get_trial(waiting.trial_id)
             assert t.state == TrialState.RUNNING and t.datetime_start is not None

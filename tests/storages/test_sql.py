@@ -236,3 +236,17 @@ def test_processes_share_sqlite_file(tmp_path):
     for trials in (hs.load_study(study_name="mp", storage=url).trials, parent.trials):
         assert sorted(t.number for t in trials) == list(range(120))
         assert all(t.state == TrialState.COMPLETE for t in trials)
+
+
+def test_reconnects_after_server_drops_connection(postgresql_url):
+    import psycopg
+
+    storage = _emptied(postgresql_url)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "reconnect")
+    pid = storage._conn().info.backend_pid
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(Exception):  # noqa: B017 - the driver's own error for a dead session
+        storage.create_new_trial(sid)
+    assert storage.create_new_trial(sid).number == 0  # a fresh connection
+    storage.close()

@@ -130,6 +130,14 @@ def _timestr(moment: datetime.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+def _is_broken(conn: Any) -> bool:
+    closed = getattr(conn, "closed", None)  # psycopg 3: bool, psycopg2: int
+    if closed is not None and not callable(closed):
+        return bool(closed)
+    is_open = getattr(conn, "open", None)  # PyMySQL
+    return is_open is False
+
+
 def _name_hash(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -280,6 +288,12 @@ class SQLStorage(BaseStorage):
                         return self._once(body, write)
                 return self._once(body, write)
             except d.driver_errors as err:
+                if not d.shared_connection:
+                    conn = getattr(self._local, "conn", None)
+                    if conn is not None and _is_broken(conn):
+                        # The server went away (restart, network): the next call reconnects.
+                        # No retry here: a lost COMMIT reply cannot tell if it committed.
+                        self._drop_conn()
                 if not d.retryable(err) or time.monotonic() > deadline:
                     raise
                 attempt += 1
@@ -818,7 +832,9 @@ class SQLStorage(BaseStorage):
         self._trial_study[int(row[0])] = study_id
         return int(row[0])
 
-    def _select_trials(self, study_id: int, where: str, args: Sequence[Any]) -> list[tuple]:
+    def _select_trials(
+        self, study_id: int, where: str, args: Sequence[Any]
+    ) -> tuple[list[tuple], list[FrozenTrial]]:
         def body(cur: Any) -> tuple[list[tuple], list[FrozenTrial]]:
             rows = self._q(
                 cur,
