@@ -20,9 +20,10 @@ class PatientPruner(BasePruner):
 
     Take the trial's reports in step order; the last ``patience + 1`` of them
     form the *recent window*, the ones before it the *past*. The trial has
-    *stalled* when the best recent value does not beat the best past value by
-    more than ``min_delta`` (minimising: ``min(recent) > min(past) - min_delta``;
-    NaN values are skipped, an all-NaN window has stalled). A trial that has
+    *stalled* when ``min(recent) > min(past) - min_delta`` (minimising; with
+    ``min_delta = 0`` a window that only matches the past best has not
+    stalled; maximising mirrors it). NaN values are skipped; an all-NaN window
+    has stalled. A trial that has
     not stalled is never pruned; a stalled one is pruned if ``wrapped_pruner``
     says so (or always, when ``wrapped_pruner`` is None). Fewer than
     ``patience + 2`` reports: never pruned.
