@@ -20,8 +20,6 @@ import numpy as np
 if TYPE_CHECKING:
     from hypersearch.study._history import History
 
-_EMPTY = np.empty(0, dtype=np.int64)
-
 
 class RowFeed:
     """Numbers of the trials whose rows changed since the last :meth:`changed` call."""
@@ -38,12 +36,22 @@ class RowFeed:
         self._version = -1
         return True
 
-    def changed(self, history: History) -> np.ndarray:
+    def changed(self, history: History) -> list[int]:
+        """Numbers changed since the last call (each at least once; maybe repeated)."""
+        last = getattr(history, "last_changed", None)
+        if last is not None:
+            version, rows = last
+            if version == self._version:
+                return []
+            if version == self._version + 1:
+                self._version = version
+                return rows
         if history.version == self._version:
-            return _EMPTY
-        rows = np.flatnonzero(history.row_version > self._version)
-        self._version = history.version
-        return rows
+            return []
+        version = history.version
+        found = np.flatnonzero(history.row_version > self._version)
+        self._version = version
+        return found.tolist()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"_history": None, "_version": -1}

@@ -55,10 +55,10 @@ class _StepValues:
             self.n_done = 0
             summary.clear()
         rows = self.feed.changed(history)
-        if not len(rows):
+        if not rows:
             return
         states = history.states
-        for number in rows.tolist():
+        for number in rows:
             state = int(states[number])
             if state in _FINISHED:
                 summary.forget(number)

@@ -149,7 +149,7 @@ class _HalvingPruner(BasePruner):
             if not self._setup(study, history):
                 return nan
             states = history.states
-            for m in self._feed.changed(history).tolist():
+            for m in self._feed.changed(history):
                 finished = int(states[m]) in _FINISHED
                 if finished:
                     self._summary.forget(m)
