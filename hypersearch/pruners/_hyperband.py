@@ -125,17 +125,18 @@ class HyperbandPruner(_HalvingPruner):
             self._study_name = study.study_name
         if self._engines is not None:
             return True
-        top = self._max_resource
-        if top == "auto":
-            top = first_complete_last_step(history)
-            if top is None:
+        if self._max_resource == "auto":
+            last = first_complete_last_step(history)
+            if last is None:
                 return False
-            top = max(int(top), self._min_resource)
-        n = n_brackets(self._min_resource, int(top), self._eta)
+            top = max(last, self._min_resource)
+        else:
+            top = int(self._max_resource)
+        n = n_brackets(self._min_resource, top, self._eta)
         self._budgets = bracket_budgets(n, self._eta)
         self._engines = [
             HalvingEngine(
-                RungLadder(self._min_resource, self._eta, s, int(top)), self._bootstrap
+                RungLadder(self._min_resource, self._eta, s, top), self._bootstrap
             )
             for s in range(n)
         ]

@@ -43,9 +43,6 @@ class _StepValues:
         self._by_step: dict[int, list[float]] = {}
         self._thresholds: dict[int, float | None] = {}
 
-    def reset(self) -> None:
-        self.__init__()  # type: ignore[misc]
-
     def update(self, study: Study, summary: ReportSummary) -> None:
         history = study.history
         if self.feed.bind(history):
