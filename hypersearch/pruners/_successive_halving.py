@@ -125,37 +125,46 @@ class _HalvingPruner(BasePruner):
     def _before_judge(self, study: Study, trial: FrozenTrial, engine: HalvingEngine, step: int) -> None:
         """Hook: Hyperband records the bracket here."""
 
+    def _sync(self, study: Study) -> bool:
+        """Bring the rung tables up to date (lock held); False while resources are unknown."""
+        history = study.history
+        if self._feed.bind(history):
+            self._reset()
+        if not self._setup(study, history):
+            return False
+        states = history.states
+        for m in self._feed.changed(history):
+            finished = int(states[m]) in _FINISHED
+            if finished:
+                self._summary.forget(m)
+            found = self._engine_for(m)
+            assert found is not None
+            found.absorb(history.trial(m), finished, self._sign)
+        return True
+
+    def _bind_study(self, study: Study) -> None:
+        if self._study is None or self._study() is not study:
+            check_single_objective(study, type(self).__name__)
+            self._reset()
+            self._summary.clear()
+            self._study = weakref.ref(study)
+            self._sign = _sign(study)
+
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         reports = trial.intermediate_values
         if not reports:
             return False
         number = trial.number
         with self._lock:
-            if self._study is None or self._study() is not study:
-                check_single_objective(study, type(self).__name__)
-                self._reset()
-                self._summary.clear()
-                self._study = weakref.ref(study)
-                self._sign = _sign(study)
+            self._bind_study(study)
             sign = self._sign
             step, _ = self._summary.get(number, reports, sign)
             nan = reports[step] != reports[step]
             engine = self._engine_for(number)
             if engine is not None and step < engine.next_step.get(number, -1):
                 return nan  # between rungs: nothing to decide, no need to read the history
-            history = study.history
-            if self._feed.bind(history):
-                self._reset()
-            if not self._setup(study, history):
+            if not self._sync(study):
                 return nan
-            states = history.states
-            for m in self._feed.changed(history):
-                finished = int(states[m]) in _FINISHED
-                if finished:
-                    self._summary.forget(m)
-                found = self._engine_for(m)
-                assert found is not None
-                found.absorb(history.trial(m), finished, sign)
             engine = self._engine_for(number)
             assert engine is not None
             self._before_judge(study, trial, engine, step)
