@@ -73,7 +73,13 @@ class HyperbandPruner(_HalvingPruner):
 
     Samplers that model the objective per bracket (as TPE does under
     Hyperband) call :meth:`bracket_of` / :meth:`bracket_mask` to see only the
-    trials of the asking trial's bracket.
+    trials of the asking trial's bracket, e.g. inside ``sample_relative``::
+
+        pruner = study.pruner
+        mask = pruner.bracket_mask(study, trial.number)  # None: not known yet
+        rows = study.history.mask(TrialState.COMPLETE, TrialState.PRUNED)
+        if mask is not None:
+            rows &= mask
 
     When to pick it: when you do not know how early a learning curve tells
     good from bad; it hedges over the aggressiveness of successive halving.
@@ -116,6 +122,7 @@ class HyperbandPruner(_HalvingPruner):
         self._engines: list[HalvingEngine] | None = None
         self._budgets: list[int] = []
         self._brackets: dict[int, int] = {}
+        self._bracket_column = np.empty(0, dtype=np.int16)
         self._study_name: str | None = None
 
     # -- brackets ------------------------------------------------------------------
@@ -171,9 +178,13 @@ class HyperbandPruner(_HalvingPruner):
             if not self._setup(study, history):
                 return None
             mine = self._bracket(number)
-            return np.fromiter(
-                (self._bracket(m) == mine for m in range(history.n)), dtype=bool, count=history.n
-            )
+            known = len(self._bracket_column)
+            if known < history.n:
+                fresh = [self._bracket(m) for m in range(known, history.n)]
+                self._bracket_column = np.concatenate(
+                    [self._bracket_column, np.asarray(fresh, dtype=np.int16)]
+                )
+            return self._bracket_column[: history.n] == mine
 
     # -- pruning -------------------------------------------------------------------
     def _engine_for(self, number: int) -> HalvingEngine | None:

@@ -121,3 +121,18 @@ def test_matches_reference_model(helpers, eta, rate):
         warnings.simplefilter("ignore")
         got = [helpers["running"](study, c)[1] for c in curves]
     assert got == reference_sha(curves, 1, eta, rate)
+
+
+def test_two_workers_see_each_others_rungs(helpers):
+    storage = hs.storages.InMemoryStorage()
+    a = hs.create_study(storage=storage, study_name="w", pruner=SuccessiveHalvingPruner(1, 2))
+    b = hs.load_study(study_name="w", storage=storage, pruner=SuccessiveHalvingPruner(1, 2))
+    ta, answers_a = helpers["running"](a, [0.0, 1.0])  # worker A, still running
+    assert answers_a == [False, False]
+    tb, answers_b = helpers["running"](b, [0.0, 2.0])  # worker B judges against A's rung
+    assert answers_b == [False, True]
+    ta.report(0.5, 2)
+    assert ta.should_prune() is False  # rung 1 at step 2: alone there
+    assert [len(b.pruner.rung_table.rung(k)) for k in range(2)] == [2, 0]
+    tc, answers_c = helpers["running"](b, [0.0, 0.5, 3.0])
+    assert answers_c == [False, False, True]  # rung 0: {1, 2, 0.5} top 1; rung 1: {0.5, 3} top 1
