@@ -3,8 +3,9 @@
 Each library runs the same objective: ``n_trials`` trials, each reporting up
 to ``n_steps`` values (a deterministic curve per trial) and asking
 ``should_prune()`` after every report. Only the time spent inside
-``report`` + ``should_prune`` is counted; trials of the two libraries run
-alternately so machine noise hits both alike.
+``report`` + ``should_prune`` is counted (this thread's CPU time by default,
+``--wall`` for wall clock); trials of the two libraries run alternately so
+machine noise hits both alike.
 
     PYTHONPATH=. python bench/scripts/pruner_overhead.py [--trials 200] [--steps 100]
 """
@@ -47,8 +48,9 @@ def make_pairs() -> dict[str, tuple[Callable[[], Any], Callable[[], Any]]]:
 class Runner:
     """One study of one library, advanced one trial at a time."""
 
-    def __init__(self, lib: str, pruner: Any, n_steps: int, obey: bool) -> None:
+    def __init__(self, lib: str, pruner: Any, n_steps: int, obey: bool, cpu: bool) -> None:
         self.lib = lib
+        self.cpu = cpu
         self.obey = obey
         self.n_steps = n_steps
         if lib == "hs":
@@ -65,7 +67,7 @@ class Runner:
         trial = self.study.ask()
         trial.suggest_float("x", 0.0, 1.0)
         number = trial.number
-        clock = time.perf_counter
+        clock = time.thread_time if self.cpu else time.perf_counter
         spent = 0.0
         for step in range(self.n_steps):
             value = curve(number, step)
@@ -89,6 +91,11 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--only", default="")
+    parser.add_argument("--hs-only", action="store_true", help="skip Optuna (scaling runs)")
+    parser.add_argument(
+        "--wall", action="store_true",
+        help="time with perf_counter (default: this thread's CPU time, robust on a busy machine)",
+    )
     parser.add_argument(
         "--obey", action="store_true",
         help="stop pruned trials (default: every trial runs all steps, decisions are counted)",
@@ -98,18 +105,20 @@ def main() -> None:
     hs.logging.set_verbosity(hs.logging.WARNING)
     warnings.simplefilter("ignore")
     mode = "pruned trials stop" if args.obey else "decisions counted, never obeyed"
-    print(f"{args.trials} trials x {args.steps} steps, report + should_prune per step ({mode})")
+    clock = "wall clock" if args.wall else "thread CPU time"
+    print(f"{args.trials} trials x {args.steps} steps, report + should_prune per step ({mode}, {clock})")
     print(f"{'pruner':<10} {'hs us/call':>11} {'optuna us/call':>15} {'ratio':>7}  prune decisions hs/optuna")
     for name, (ours, theirs) in make_pairs().items():
         if args.only and name != args.only:
             continue
-        hs_run = Runner("hs", ours(), args.steps, args.obey)
-        op_run = Runner("optuna", theirs(), args.steps, args.obey)
+        hs_run = Runner("hs", ours(), args.steps, args.obey, not args.wall)
+        op_run = Runner("optuna", theirs(), args.steps, args.obey, not args.wall)
         for _ in range(args.trials):
             hs_run.one_trial()
-            op_run.one_trial()
+            if not args.hs_only:
+                op_run.one_trial()
         a = 1e6 * hs_run.seconds / hs_run.calls
-        b = 1e6 * op_run.seconds / op_run.calls
+        b = 1e6 * op_run.seconds / max(op_run.calls, 1) if not args.hs_only else math.nan
         print(
             f"{name:<10} {a:11.1f} {b:15.1f} {b / a:6.1f}x  {hs_run.n_pruned}/{op_run.n_pruned}"
         )
