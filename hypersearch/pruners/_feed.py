@@ -61,7 +61,10 @@ class ReportSummary:
     """Per trial: (number of reports, largest step, best signed value so far).
 
     ``sign`` turns values so that smaller is better. NaN reports are ignored
-    for the best value (the caller prunes on a NaN latest report).
+    for the best value (the caller prunes on a NaN latest report). One new
+    report at a new largest step updates in O(1); anything else (a late report
+    below the largest step) recomputes. Keyed by trial number: clear it when
+    the study changes.
     """
 
     def __init__(self) -> None:
@@ -78,13 +81,13 @@ class ReportSummary:
             return row[1], row[2]
         if row is not None and row[0] == n - 1 and isinstance(reports, dict):
             step = next(reversed(reports))
-            value = sign * reports[step]
-            if step > row[1]:
+            if step > row[1]:  # a step above the known largest is certainly the new one
+                value = sign * reports[step]
                 row[1] = step
-            if value < row[2]:
-                row[2] = value
-            row[0] = n
-            return row[1], row[2]
+                if value < row[2]:
+                    row[2] = value
+                row[0] = n
+                return row[1], row[2]
         best = math.inf
         for v in reports.values():
             s = sign * v

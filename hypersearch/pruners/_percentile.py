@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import math
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from hypersearch.pruners._base import BasePruner
@@ -115,20 +116,23 @@ class PercentilePruner(BasePruner):
         self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps)
         self._interval_steps = check_int("interval_steps", interval_steps, 1)
         self._n_min_trials = check_int("n_min_trials", n_min_trials, 1)
+        self._init_caches()
+
+    def _init_caches(self) -> None:
         self._lock = threading.Lock()
         self._cache = _StepValues()
         self._summary = ReportSummary()
+        self._study: weakref.ref[Study] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"], state["_cache"], state["_summary"]
+        for key in ("_lock", "_cache", "_summary", "_study"):
+            del state[key]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._lock = threading.Lock()
-        self._cache = _StepValues()
-        self._summary = ReportSummary()
+        self._init_caches()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         reports = trial.intermediate_values
@@ -138,6 +142,10 @@ class PercentilePruner(BasePruner):
         maximize = study.directions[0] == StudyDirection.MAXIMIZE
         sign = -1.0 if maximize else 1.0
         with self._lock:
+            if self._study is None or self._study() is not study:
+                self._cache = _StepValues()
+                self._summary.clear()
+                self._study = weakref.ref(study)
             step, best = self._summary.get(trial.number, reports, sign)
             if step < self._n_warmup_steps:
                 return False

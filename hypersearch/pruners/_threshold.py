@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from hypersearch.pruners._base import BasePruner
 from hypersearch.pruners._checks import check_int, check_real
-from hypersearch.pruners._feed import ReportSummary
 from hypersearch.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -46,13 +45,12 @@ class ThresholdPruner(BasePruner):
             raise ValueError(f"lower ({lower!r}) must be <= upper ({upper!r}).")
         self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps)
         self._interval_steps = check_int("interval_steps", interval_steps, 1)
-        self._summary = ReportSummary()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         reports = trial.intermediate_values
         if not reports:
             return False
-        step, _ = self._summary.get(trial.number, reports, 1.0)
+        step = max(reports)
         if step < self._n_warmup_steps or (step - self._n_warmup_steps) % self._interval_steps:
             return False
         value = reports[step]

@@ -95,3 +95,29 @@ def test_repeated_step_keeps_first_value(helpers):
     with pytest.warns(UserWarning):
         trial.report(math.nan, 0)
     assert trial.should_prune() is False
+
+
+def test_same_trial_number_in_a_new_study_starts_fresh(helpers):
+    pruner = MedianPrunerFactory()
+    a = helpers["make_study"](pruner)
+    helpers["complete"](a, [1.0, 1.0])
+    trial, _ = helpers["running"](a, [0.0, 0.0])  # trial 1 of study a: best so far 0.0
+    b = helpers["make_study"](pruner)
+    helpers["complete"](b, [1.0, 1.0])
+    other, _ = helpers["running"](b, [5.0, 5.0], check_each=False)  # same number and count
+    assert other.number == trial.number
+    assert other.should_prune() is True
+
+
+def test_late_report_below_the_largest_step_counts_for_best(helpers):
+    study = helpers["make_study"](MedianPrunerFactory())
+    helpers["complete"](study, [1.0, 1.0, 1.0])
+    trial = study.ask()
+    trial.report(5.0, 2)
+    assert trial.should_prune() is True
+    trial.report(0.5, 0)  # late, at a smaller step: best-so-far is now 0.5
+    assert trial.should_prune() is False
+
+
+def MedianPrunerFactory():
+    return hs.pruners.MedianPruner(n_startup_trials=0)
