@@ -204,7 +204,7 @@ class Trial:
         return dict(self._relative_params)
 
     def _frozen(self) -> FrozenTrial:
-        fields: dict[str, Any] = {
+        fields = {
             "number": self._number,
             "state": TrialState.RUNNING,
             "values": None,
