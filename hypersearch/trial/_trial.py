@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import warnings
 from collections.abc import Sequence
@@ -23,19 +22,6 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 FIXED_PARAMS_KEY = "fixed_params"
-
-# FrozenTrial is a plain frozen dataclass with exactly these fields and no __post_init__:
-# Trial._frozen may then fill its __dict__ directly (checked once, falls back otherwise).
-_FAST_FROZEN = (
-    {f.name for f in dataclasses.fields(FrozenTrial)}
-    == {
-        "number", "state", "values", "params", "distributions", "user_attrs",
-        "system_attrs", "intermediate_values", "datetime_start", "datetime_complete",
-        "trial_id",
-    }
-    and not hasattr(FrozenTrial, "__post_init__")
-    and not hasattr(FrozenTrial, "__slots__")
-)
 
 
 def check_step(step: Any) -> int:
@@ -204,26 +190,18 @@ class Trial:
         return dict(self._relative_params)
 
     def _frozen(self) -> FrozenTrial:
-        fields = {
-            "number": self._number,
-            "state": TrialState.RUNNING,
-            "values": None,
-            "params": dict(self._params),
-            "distributions": dict(self._distributions),
-            "user_attrs": self._user_attrs,
-            "system_attrs": self._system_attrs,
-            "intermediate_values": dict(self._intermediate),
-            "datetime_start": self._datetime_start,
-            "datetime_complete": None,
-            "trial_id": self._trial_id,
-        }
-        if _FAST_FROZEN:
-            # should_prune() builds one per report: skip the frozen dataclass __init__
-            # (one object.__setattr__ per field, ~2/3 of the cost); same object, same fields
-            frozen = object.__new__(FrozenTrial)
-            frozen.__dict__.update(fields)
-            return frozen
-        return FrozenTrial(**fields)
+        return FrozenTrial(
+            number=self._number,
+            state=TrialState.RUNNING,
+            values=None,
+            params=dict(self._params),
+            distributions=dict(self._distributions),
+            user_attrs=self._user_attrs,
+            system_attrs=self._system_attrs,
+            intermediate_values=dict(self._intermediate),
+            datetime_start=self._datetime_start,
+            trial_id=self._trial_id,
+        )
 
 
 def _lowest(distribution: BaseDistribution) -> Any:

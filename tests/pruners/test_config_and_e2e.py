@@ -117,26 +117,3 @@ def test_multi_objective_is_refused():
     frozen = study._storage.get_trial(trial._trial_id).replace(intermediate_values={0: 1.0})
     with pytest.raises(NotImplementedError):
         study.pruner.prune(study, frozen)
-
-
-def test_pruner_receives_a_complete_frozen_trial():
-    seen = []
-
-    class Spy(hs.pruners.BasePruner):
-        def prune(self, study, trial):
-            seen.append(trial)
-            return False
-
-    study = hs.create_study(pruner=Spy())
-    trial = study.ask()
-    trial.suggest_int("n", 1, 3)
-    trial.set_user_attr("u", 1)
-    trial.report(0.5, 2)
-    trial.should_prune()
-    got = seen[0]
-    rebuilt = hs.trial.FrozenTrial(**{k: getattr(got, k) for k in got.__dict__})
-    assert got == rebuilt and got.state == hs.TrialState.RUNNING
-    assert got.intermediate_values == {2: 0.5} and got.user_attrs == {"u": 1}
-    assert got.datetime_complete is None and got.values is None
-    with pytest.raises(AttributeError):
-        got.number = 5  # type: ignore[misc]
