@@ -111,6 +111,20 @@ class BaseStorage(abc.ABC):
         WAITING -> RUNNING claims a queued or paused trial: exactly one caller gets True.
         """
 
+    def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
+        """Start the oldest *queued* trial and return it, or None.
+
+        Queued trials are those created WAITING (``enqueue_trial``) that never
+        ran; a trial paused after running (WAITING with a start time) is not
+        queued. Exactly one caller gets each queued trial.
+        """
+        for trial in self.get_all_trials(study_id, (TrialState.WAITING,)):
+            if trial.datetime_start is None and self.set_trial_state_values(
+                trial.trial_id, TrialState.RUNNING
+            ):
+                return self.get_trial(trial.trial_id)
+        return None
+
     @abc.abstractmethod
     def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None: ...
 

@@ -6,6 +6,7 @@ import gc
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,7 @@ def run_optimize(
     callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None,
     gc_after_trial: bool,
     show_progress_bar: bool,
+    executor: Any = None,
 ) -> None:
     catch = _check_args(n_trials, timeout, n_jobs, catch)
     if not callable(func):
@@ -83,6 +85,16 @@ def run_optimize(
     callbacks = list(callbacks or [])
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
+    if executor is not None and executor != "thread":
+        from hypersearch.study._executors import run_on_executor
+
+        if show_progress_bar:
+            warnings.warn("show_progress_bar is ignored with an executor.", stacklevel=3)
+        run_on_executor(
+            study, func, executor=executor, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs,
+            catch=catch, callbacks=callbacks,
+        )
+        return
     progress = None
     if show_progress_bar:
         from hypersearch.study._progress import ProgressBar
