@@ -13,12 +13,17 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
     from hypersearch.study._history import History
+
+
+# insertion-ordered mappings: the last key is the latest report (Trial hands out a proxy view)
+_ORDERED = (dict, MappingProxyType)
 
 
 class RowFeed:
@@ -79,7 +84,7 @@ class ReportSummary:
         row = self._rows.get(number)
         if row is not None and row[0] == n:
             return row[1], row[2]
-        if row is not None and row[0] == n - 1 and isinstance(reports, dict):
+        if row is not None and row[0] == n - 1 and isinstance(reports, _ORDERED):
             step = next(reversed(reports))
             if step > row[1]:  # a step above the known largest is certainly the new one
                 value = sign * reports[step]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch.exceptions import TrialPruned
 from hypersearch.pruners._checks import check_int
-from hypersearch.pruners._rungs import RungLadder
+from hypersearch.pruners._rungs import RungLadder, RungTable
 from hypersearch.pruners._successive_halving import HalvingEngine, _HalvingPruner
 from hypersearch.schedulers._checkpoint import CheckpointStore
 from hypersearch.trial._frozen import FrozenTrial
@@ -83,6 +83,11 @@ class ASHAScheduler(_HalvingPruner):
             ladder = RungLadder(self._min_resource, self._eta, 0, self._max_resource - 1)
             self._engine = HalvingEngine(ladder, 0)
         return True
+
+    @property
+    def rung_table(self) -> RungTable | None:
+        """The rung bookkeeping of the current study (None before the first call)."""
+        return None if self._engine is None else self._engine.table
 
     def decide(self, study: Study, trial: FrozenTrial) -> Decision:
         """PAUSE when ``trial`` just reached a rung, STOP on a NaN report, else CONTINUE."""

@@ -29,9 +29,27 @@ def make_objective(log: list[tuple[int, int]]):
     return objective
 
 
+class RecordingScheduler(ASHAScheduler):
+    """Checks, at each promotion, that the trial ranks in the best n // eta of its rung."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.promotions: list[tuple[int, int]] = []
+
+    def next_promotion(self, study):
+        number = super().next_promotion(study)
+        if number is not None:
+            table = self.rung_table
+            k = table.count(number) - 1
+            rung = table.rung(k)
+            assert number in rung.top(3)
+            self.promotions.append((number, k))
+        return number
+
+
 def test_promotions_resume_from_checkpoints_and_follow_the_ranking():
     log: list[tuple[int, int]] = []
-    scheduler = ASHAScheduler(max_resource=MAX, min_resource=1, reduction_factor=3)
+    scheduler = RecordingScheduler(max_resource=MAX, min_resource=1, reduction_factor=3)
     study = hs.create_study(pruner=scheduler, sampler=hs.samplers.RandomSampler(seed=0))
     optimize_asha(study, make_objective(log), n_trials=27)
     trials = study.trials
@@ -45,12 +63,15 @@ def test_promotions_resume_from_checkpoints_and_follow_the_ranking():
     assert complete and all(max(t.intermediate_values) == MAX for t in complete)
     assert all(t.state in (hs.TrialState.COMPLETE, hs.TrialState.PRUNED) for t in trials)
     assert not any(t.system_attrs.get("paused") for t in trials)
-    # rungs at 1 and 3: everyone reaches rung 0; promoted trials are the good ones
-    rung0 = {t.number: rungs_of(t.system_attrs)[0] for t in trials}
-    promoted = [t.number for t in trials if len(rungs_of(t.system_attrs)) >= 2]
-    assert 0 < len(promoted) <= 27 // 3 + 2
-    ranked = sorted(rung0, key=rung0.get)
-    assert set(promoted) <= set(ranked[: len(promoted) + 3])
+    # rungs at 1 and 3; each promotion happened once per (trial, rung) and matches the records
+    assert scheduler.promotions and len(set(scheduler.promotions)) == len(scheduler.promotions)
+    for number, k in scheduler.promotions:
+        assert len(rungs_of(study.trials[number].system_attrs)) >= k + 2 or (
+            max(study.trials[number].intermediate_values) >= 3 ** (k + 1)
+        )
+    promoted_from_0 = {n for n, k in scheduler.promotions if k == 0}
+    reached_1 = {t.number for t in trials if len(rungs_of(t.system_attrs)) >= 2}
+    assert promoted_from_0 == reached_1
     assert abs(study.best_params["x"] - 0.7) < 0.2
 
 
