@@ -136,3 +136,20 @@ def test_two_workers_see_each_others_rungs(helpers):
     assert [len(b.pruner.rung_table.rung(k)) for k in range(2)] == [2, 0]
     tc, answers_c = helpers["running"](b, [0.0, 0.5, 3.0])
     assert answers_c == [False, False, True]  # rung 0: {1, 2, 0.5} top 1; rung 1: {0.5, 3} top 1
+
+
+def test_same_decisions_on_sqlite(helpers, tmp_path):
+    rng = np.random.default_rng(7)
+    curves = [list(np.round(rng.normal(size=8), 1)) for _ in range(8)]
+    answers = []
+    for storage in (None, f"sqlite:///{tmp_path / 'sha.db'}"):
+        study = hs.create_study(
+            storage=storage, pruner=SuccessiveHalvingPruner(1, 2),
+            sampler=hs.samplers.RandomSampler(seed=0),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            answers.append([helpers["running"](study, c)[1] for c in curves])
+        rungs = [hs.pruners.rungs_of(t.system_attrs) for t in study.trials]
+        assert rungs == [[c[1], c[2], c[4]] for c in curves]
+    assert answers[0] == answers[1] == reference_sha(curves, 1, 2, 0)
