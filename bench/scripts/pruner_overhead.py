@@ -31,6 +31,15 @@ def curve(number: int, step: int) -> float:
     return level + math.exp(-speed * step / 20.0) + 0.01 * math.sin(number + step)
 
 
+def clock_overhead(clock: Callable[[], float], n: int = 20000) -> float:
+    """Mean seconds an empty ``t0 = clock(); clock() - t0`` interval reads (subtracted)."""
+    spent = 0.0
+    for _ in range(n):
+        t0 = clock()
+        spent += clock() - t0
+    return spent / n
+
+
 def make_pairs() -> dict[str, tuple[Callable[[], Any], Callable[[], Any]]]:
     return {
         "median": (lambda: hs.pruners.MedianPruner(), lambda: optuna.pruners.MedianPruner()),
@@ -107,6 +116,8 @@ def main() -> None:
     mode = "pruned trials stop" if args.obey else "decisions counted, never obeyed"
     clock = "wall clock" if args.wall else "thread CPU time"
     print(f"{args.trials} trials x {args.steps} steps, report + should_prune per step ({mode}, {clock})")
+    overhead = clock_overhead(time.perf_counter if args.wall else time.thread_time)
+    print(f"(clock overhead {1e6 * overhead:.2f} us per interval, subtracted)")
     print(f"{'pruner':<10} {'hs us/call':>11} {'optuna us/call':>15} {'ratio':>7}  prune decisions hs/optuna")
     for name, (ours, theirs) in make_pairs().items():
         if args.only and name != args.only:
@@ -117,8 +128,8 @@ def main() -> None:
             hs_run.one_trial()
             if not args.hs_only:
                 op_run.one_trial()
-        a = 1e6 * hs_run.seconds / hs_run.calls
-        b = 1e6 * op_run.seconds / max(op_run.calls, 1) if not args.hs_only else math.nan
+        a = 1e6 * (hs_run.seconds / hs_run.calls - overhead)
+        b = 1e6 * (op_run.seconds / max(op_run.calls, 1) - overhead) if not args.hs_only else math.nan
         print(
             f"{name:<10} {a:11.1f} {b:15.1f} {b / a:6.1f}x  {hs_run.n_pruned}/{op_run.n_pruned}"
         )
