@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hypersearch.storages._base import BaseStorage, StudyRecord
-from hypersearch.storages._heartbeat import Heartbeat, fail_stale_trials
+from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
 from hypersearch.storages._json_io import export_json, import_json
 from hypersearch.storages._sql import SQLStorage
@@ -29,6 +29,7 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
 
 
 __all__ = [
+    "RetryFailedTrialCallback",
     "BaseStorage",
     "Heartbeat",
     "InMemoryStorage",

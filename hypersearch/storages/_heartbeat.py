@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import threading
 from types import TracebackType
+from typing import Any
 
 from hypersearch.logging import get_logger
 from hypersearch.storages._base import BaseStorage
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+from hypersearch.trial._trial import FIXED_PARAMS_KEY
 
 _logger = get_logger(__name__)
 
@@ -65,6 +69,26 @@ class Heartbeat:
             self._thread.join()
 
 
+def check_heartbeat(
+    interval: float | None, grace_period: float | None
+) -> tuple[float | None, float | None]:
+    """Validate heartbeat settings; the grace period defaults to a safe margin."""
+    if interval is None:
+        if grace_period is not None:
+            raise ValueError("grace_period needs heartbeat_interval.")
+        return None, None
+    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
+        raise ValueError(f"heartbeat_interval must be a positive number of seconds, got {interval!r}.")
+    if grace_period is None:
+        grace_period = max(4.0 * interval, interval + 60.0)
+    if isinstance(grace_period, bool) or not isinstance(grace_period, (int, float)) or grace_period <= interval:
+        raise ValueError(
+            f"grace_period must be a number of seconds larger than heartbeat_interval "
+            f"({interval}), got {grace_period!r}."
+        )
+    return float(interval), float(grace_period)
+
+
 def fail_stale_trials(
     storage: BaseStorage, study_id: int, *, grace_period: float, now: float | None = None
 ) -> list[int]:
@@ -73,7 +97,43 @@ def fail_stale_trials(
     Returns the failed trial numbers. Storages that live in one process (memory)
     have no heartbeats and fail nothing.
     """
-    reaper = getattr(storage, "fail_stale_trials", None)
-    if reaper is None:
-        return []
-    return list(reaper(study_id, grace_period=grace_period, now=now))
+    return list(storage.fail_stale_trials(study_id, grace_period=grace_period, now=now))
+
+
+RETRIED_FROM_KEY = "retried_from"
+RETRY_HISTORY_KEY = "retry_history"
+
+
+class RetryFailedTrialCallback:
+    """Re-run a trial whose worker died, with the same parameters.
+
+    Pass it as a storage's ``failed_trial_callback``. The new trial is queued
+    with the failed one's parameters and user attributes; its system attributes
+    link it to the original (``retried_from``: the failed trial's number,
+    ``retry_history``: every earlier attempt, oldest first).
+
+    Args:
+        max_retry: Attempts after the first one; None retries without limit.
+    """
+
+    def __init__(self, max_retry: int | None = 3) -> None:
+        if max_retry is not None and (isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0):
+            raise ValueError(f"max_retry must be None or an integer >= 0, got {max_retry!r}.")
+        self._max_retry = max_retry
+
+    def __call__(self, study: Any, trial: FrozenTrial) -> None:
+        history = list(trial.system_attrs.get(RETRY_HISTORY_KEY, [])) + [trial.number]
+        if self._max_retry is not None and len(history) > self._max_retry:
+            return
+        study.add_trial(
+            FrozenTrial(
+                number=-1,
+                state=TrialState.WAITING,
+                user_attrs=dict(trial.user_attrs),
+                system_attrs={
+                    FIXED_PARAMS_KEY: dict(trial.params),
+                    RETRIED_FROM_KEY: trial.number,
+                    RETRY_HISTORY_KEY: history,
+                },
+            )
+        )

@@ -50,6 +50,7 @@ from hypersearch.exceptions import (
     UpdateFinishedTrialError,
 )
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
+from hypersearch.storages._heartbeat import check_heartbeat
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._schema import upgrade_schema
 from hypersearch.study._direction import StudyDirection
@@ -158,6 +159,13 @@ class SQLStorage(BaseStorage):
             commits; it is about 15x faster on PostgreSQL (8 ms fsync per commit
             here). MySQL follows the server's own setting either way.
         clock: seconds since the epoch, for heartbeats (inject a fake one in tests).
+        heartbeat_interval: seconds between heartbeats of each running trial; with
+            it, ``optimize`` fails trials whose worker died (None: off).
+        grace_period: seconds without a heartbeat before a RUNNING trial is failed
+            (default: 4 x heartbeat_interval, at least 60 s beyond it, so GC pauses
+            and a slow database do not fail live trials).
+        failed_trial_callback: ``callback(study, frozen_trial)`` for each trial
+            failed as stale, e.g. :class:`~hypersearch.storages.RetryFailedTrialCallback`.
 
     Pick SQLite for one machine (many processes may share the file), and
     PostgreSQL or MySQL when workers run on several machines.
@@ -170,9 +178,14 @@ class SQLStorage(BaseStorage):
         timeout: float = 60.0,
         durable: bool = False,
         clock: Callable[[], float] = time.time,
+        heartbeat_interval: float | None = None,
+        grace_period: float | None = None,
+        failed_trial_callback: Any = None,
     ) -> None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
+        self.heartbeat_interval, self.grace_period = check_heartbeat(heartbeat_interval, grace_period)
+        self.failed_trial_callback = failed_trial_callback
         self.url = url
         self._timeout = float(timeout)
         self._durable = bool(durable)
@@ -197,7 +210,9 @@ class SQLStorage(BaseStorage):
 
     def __getstate__(self) -> dict[str, Any]:
         return {
-            "url": self.url, "timeout": self._timeout, "durable": self._durable, "clock": self._clock
+            "url": self.url, "timeout": self._timeout, "durable": self._durable, "clock": self._clock,
+            "heartbeat_interval": self.heartbeat_interval, "grace_period": self.grace_period,
+            "failed_trial_callback": self.failed_trial_callback,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -205,6 +220,9 @@ class SQLStorage(BaseStorage):
         self._timeout = state["timeout"]
         self._durable = state["durable"]
         self._clock = state["clock"]
+        self.heartbeat_interval = state["heartbeat_interval"]
+        self.grace_period = state["grace_period"]
+        self.failed_trial_callback = state["failed_trial_callback"]
         self._dialect = dialect_from_url(self.url, timeout=self._timeout, durable=self._durable)
         self._setup_process_state()
         _LIVE.add(self)
@@ -288,16 +306,21 @@ class SQLStorage(BaseStorage):
                         return self._once(body, write)
                 return self._once(body, write)
             except d.driver_errors as err:
+                broken = False
                 if not d.shared_connection:
                     conn = getattr(self._local, "conn", None)
-                    if conn is not None and _is_broken(conn):
-                        # The server went away (restart, network): the next call reconnects.
-                        # No retry here: a lost COMMIT reply cannot tell if it committed.
+                    if conn is None or _is_broken(conn):  # no connection: connecting failed
+                        # The server went away (restart, network): reconnect and retry
+                        # until the timeout. A statement on a dead connection never ran;
+                        # only a lost COMMIT reply is ambiguous, and every write here is
+                        # safe to repeat except create_new_trial, which may then leave an
+                        # empty RUNNING trial behind (never a lost or duplicated one).
                         self._drop_conn()
-                if not d.retryable(err) or time.monotonic() > deadline:
+                        broken = True
+                if not (broken or d.retryable(err)) or time.monotonic() > deadline:
                     raise
                 attempt += 1
-                time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))
+                time.sleep(random.uniform(0, min(0.5 if broken else 0.2, 0.002 * 2**attempt)))
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self._conn()
