@@ -6,11 +6,14 @@ Which to pick:
 * :class:`GridSampler` / :class:`BruteForceSampler` — small discrete spaces.
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`CmaEsSampler` — continuous spaces, many trials, many parallel workers.
+* :class:`RandomForestSampler` — expensive trials on mixed/conditional spaces (SMAC-style BO).
 """
 
 from __future__ import annotations
 
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._cmaes import CmaEsSampler
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.samplers._search_space import intersection_search_space
 
@@ -24,4 +27,10 @@ def default_sampler(n_objectives: int) -> BaseSampler:
     return TPESampler()
 
 
-__all__ = ["BaseSampler", "RandomSampler", "default_sampler", "intersection_search_space"]
+__all__ = [
+    "BaseSampler",
+    "CmaEsSampler",
+    "RandomSampler",
+    "default_sampler",
+    "intersection_search_space",
+]
