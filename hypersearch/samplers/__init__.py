@@ -15,6 +15,7 @@ from __future__ import annotations
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._cmaes import CmaEsSampler
 from hypersearch.samplers._random import RandomSampler
+from hypersearch.samplers._rf import RandomForestSampler
 from hypersearch.samplers._search_space import intersection_search_space
 
 
@@ -30,6 +31,7 @@ def default_sampler(n_objectives: int) -> BaseSampler:
 __all__ = [
     "BaseSampler",
     "CmaEsSampler",
+    "RandomForestSampler",
     "RandomSampler",
     "default_sampler",
     "intersection_search_space",

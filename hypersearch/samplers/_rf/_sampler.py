@@ -1,0 +1,380 @@
+"""SMAC-style Bayesian optimisation with a random-forest surrogate."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.special import ndtr
+
+from hypersearch.distributions import BaseDistribution, CategoricalDistribution
+from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._cmaes._transform import UnitTransform
+from hypersearch.samplers._random import RandomSampler
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.study._study import Study
+
+_ABSENT = -1.0
+_INV_SQRT_2PI = 1.0 / math.sqrt(2 * math.pi)
+
+
+class RandomForestSampler(BaseSampler):
+    """Bayesian optimisation with a random forest and expected improvement (SMAC-HPO style).
+
+    After ``n_startup_trials`` random trials, each trial fits a random forest
+    (``n_trees`` bootstrapped trees, scikit-learn) to the COMPLETE trials:
+    numeric parameters scaled to ``[0, 1]`` (log space for log ones),
+    categoricals one-hot, parameters a trial lacks (conditional ones) set to the
+    sentinel -1. The objective (minimised) is log-transformed when all values are
+    positive, then standardised. The prediction at ``x`` is the mean ``mu(x)``
+    and spread ``s(x)`` over the trees, and the acquisition is the expected
+    improvement over the best observed ``f*``::
+
+        EI(x) = E[max(0, f* - f(x))] = (f* - mu) Phi(z) + s phi(z),  z = (f* - mu) / s
+
+    maximised over random candidates plus a local search (one-parameter
+    neighbour moves: Gaussian steps for numbers, the other choices for
+    categoricals) started from the best observed and best random configurations.
+    With probability ``random_interleave_prob`` a trial is random instead.
+
+    The relative space is the *union* of the parameters seen, so conditional
+    parameters are modelled; a candidate copies the presence pattern of an
+    observed trial and draws each categorical among the choices seen with that
+    pattern, which keeps conditional branches consistent. Parameters never seen
+    before go to ``independent_sampler``.
+
+    When to pick it: expensive trials on mixed, categorical-heavy or conditional
+    spaces with a few hundred trials at most; a forest does not need the smooth,
+    stationary objective a GP assumes. For cheap trials or purely continuous
+    spaces with many trials, prefer CMA-ES; for smooth continuous low-dimensional
+    problems, a GP.
+
+    Needs scikit-learn (the ``sklearn`` extra).
+
+    Args:
+        n_startup_trials: Random trials before the model is used.
+        n_trees: Trees in the forest.
+        min_samples_leaf: Minimum samples per leaf.
+        n_candidates: Random candidates scored per trial.
+        n_local_search: Start points of the local search.
+        random_interleave_prob: Probability of a random trial after the startup.
+        seed: Seed; the same seed gives the same trials.
+        independent_sampler: For parameters outside the relative space (default random).
+    """
+
+    def __init__(
+        self,
+        *,
+        n_startup_trials: int = 10,
+        n_trees: int = 10,
+        min_samples_leaf: int = 1,
+        n_candidates: int = 1000,
+        n_local_search: int = 10,
+        random_interleave_prob: float = 0.2,
+        seed: int | None = None,
+        independent_sampler: BaseSampler | None = None,
+    ) -> None:
+        for name, value, low in (
+            ("n_startup_trials", n_startup_trials, 0),
+            ("n_trees", n_trees, 1),
+            ("min_samples_leaf", min_samples_leaf, 1),
+            ("n_candidates", n_candidates, 1),
+            ("n_local_search", n_local_search, 0),
+        ):
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+        if not (0.0 <= random_interleave_prob <= 1.0):
+            raise ValueError(
+                f"random_interleave_prob must be in [0, 1], got {random_interleave_prob!r}."
+            )
+        try:
+            import sklearn  # noqa: F401
+        except ImportError as err:
+            raise ImportError(
+                "RandomForestSampler needs scikit-learn: pip install 'hypersearch[sklearn]'."
+            ) from err
+        self._n_startup = n_startup_trials
+        self._n_trees = n_trees
+        self._min_leaf = min_samples_leaf
+        self._n_candidates = n_candidates
+        self._n_local = n_local_search
+        self._p_random = random_interleave_prob
+        self._seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+        self._independent = independent_sampler or RandomSampler(seed=seed)
+        self._space_cache: tuple[int, dict[str, BaseDistribution]] | None = None
+
+    def reseed_rng(self) -> None:
+        self._seed = int(np.random.SeedSequence().generate_state(1)[0])
+        self._independent.reseed_rng()
+
+    def infer_relative_search_space(
+        self, study: Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        history = study.history
+        if self._space_cache is not None and self._space_cache[0] == history.version:
+            return self._space_cache[1]
+        space: dict[str, BaseDistribution] = {}
+        if history.count(TrialState.COMPLETE) >= max(2, self._n_startup):
+            for name in sorted(history.param_names):
+                dist = history.distributions[name]
+                if name not in history.conflicting and not dist.single():
+                    space[name] = dist
+        self._space_cache = (history.version, space)
+        return space
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        if not search_space:
+            return {}
+        if len(study.directions) > 1:
+            raise ValueError("RandomForestSampler supports single-objective studies only.")
+        rng = np.random.default_rng([self._seed, trial.number])
+        if rng.random() < self._p_random:
+            return {}
+        history = study.history
+        rows = np.nonzero(history.mask(TrialState.COMPLETE))[0]
+        y = history.signed_values()[rows, 0]
+        ok = ~np.isnan(y)
+        rows, y = rows[ok], y[ok]
+        if len(rows) < 2:
+            return {}
+        space = _Space(search_space)
+        z_obs = space.to_z(history.param_matrix(space.names)[rows])
+        finite = np.isfinite(y)
+        if not finite.any():
+            return {}
+        y = np.where(finite, y, np.max(y[finite]) if finite.any() else 0.0)
+        y = np.where(np.isneginf(history.signed_values()[rows, 0]), np.min(y), y)
+        if np.all(y > 0):
+            y = np.log(y)
+        y = (y - y.mean()) / (y.std() or 1.0)
+        forest = self._fit(space.encode(z_obs), y, rng)
+        best = float(y.min())
+
+        def acquisition(z: np.ndarray) -> np.ndarray:
+            return _expected_improvement(forest, space.encode(z), best)
+
+        z = space.propose(z_obs, y, rng, acquisition, self._n_candidates, self._n_local)
+        return space.to_external(z)
+
+    def _fit(self, features: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> list[Any]:
+        """Bootstrapped regression trees; returns their low-level ``tree_`` objects."""
+        from sklearn.tree import DecisionTreeRegressor
+
+        n = len(y)
+        trees = []
+        for _ in range(self._n_trees):
+            idx = rng.integers(n, size=n)
+            tree = DecisionTreeRegressor(
+                min_samples_leaf=self._min_leaf,
+                max_features=5 / 6,
+                random_state=int(rng.integers(2**31 - 1)),
+            )
+            tree.fit(features[idx], y[idx])
+            trees.append(tree.tree_)
+        return trees
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        return self._independent.sample_independent(study, trial, param_name, param_distribution)
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        self._independent.before_trial(study, trial)
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        self._independent.after_trial(study, trial, state, values)
+
+
+def _expected_improvement(trees: list[Any], features: np.ndarray, best: float) -> np.ndarray:
+    x = np.ascontiguousarray(features, dtype=np.float32)
+    preds = np.stack([tree.predict(x)[:, 0] for tree in trees])
+    mu = preds.mean(axis=0)
+    s = np.sqrt(preds.var(axis=0) + 1e-12)
+    u = (best - mu) / s
+    return (best - mu) * ndtr(u) + s * _INV_SQRT_2PI * np.exp(-0.5 * u * u)
+
+
+class _Space:
+    """Mixed space in "z" coordinates: numbers in [0, 1], categoricals by index, NaN absent."""
+
+    def __init__(self, space: dict[str, BaseDistribution]) -> None:
+        self.names = list(space)
+        self.dists = [space[n] for n in self.names]
+        self.is_cat = np.array([isinstance(d, CategoricalDistribution) for d in self.dists])
+        self.num_idx = np.nonzero(~self.is_cat)[0]
+        self.cat_idx = np.nonzero(self.is_cat)[0]
+        num_space = {self.names[j]: self.dists[j] for j in self.num_idx}
+        self.unit = UnitTransform(num_space) if num_space else None
+        self.n_choices = [len(self.dists[j].choices) for j in self.cat_idx]  # type: ignore[attr-defined]
+
+    def to_z(self, internal: np.ndarray) -> np.ndarray:
+        z = np.array(internal, dtype=float)
+        if self.unit is not None:
+            cols = z[:, self.num_idx]
+            with np.errstate(invalid="ignore"):
+                z[:, self.num_idx] = np.clip(self.unit.to_unit(np.where(np.isnan(cols), 1.0, cols)), 0, 1)
+            z[:, self.num_idx] = np.where(np.isnan(cols), np.nan, z[:, self.num_idx])
+        return z
+
+    def snap(self, z: np.ndarray) -> np.ndarray:
+        """Move discrete numeric coordinates to the centre of their grid cell."""
+        unit = self.unit
+        if unit is None:
+            return z
+        for k, j in enumerate(self.num_idx):
+            step = unit.steps[k]
+            if step is None:
+                continue
+            dist = self.dists[j]
+            lo, hi = unit.low[k], unit.high[k]
+            v = lo + z[:, j] * (hi - lo)
+            if unit.log[k]:
+                v = np.exp(v)
+            v = np.clip(dist.low + np.round((v - dist.low) / step) * step, dist.low, dist.high)  # type: ignore[attr-defined]
+            if unit.log[k]:
+                v = np.log(v)
+            z[:, j] = (v - lo) / (hi - lo)
+        return z
+
+    def encode(self, z: np.ndarray) -> np.ndarray:
+        parts = []
+        if len(self.num_idx):
+            parts.append(np.where(np.isnan(z[:, self.num_idx]), _ABSENT, z[:, self.num_idx]))
+        for k, j in enumerate(self.cat_idx):
+            col = z[:, j]
+            onehot = np.zeros((len(z), self.n_choices[k]))
+            present = ~np.isnan(col)
+            onehot[np.nonzero(present)[0], col[present].astype(int)] = 1.0
+            onehot[~present] = _ABSENT
+            parts.append(onehot)
+        return np.hstack(parts)
+
+    def to_external(self, z: np.ndarray) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.unit is not None:
+            u = z[self.num_idx]
+            values = self.unit.from_unit(np.where(np.isnan(u), 0.5, u))
+            for k, j in enumerate(self.num_idx):
+                if not np.isnan(u[k]):
+                    out[self.names[j]] = values[self.names[j]]
+        for j in self.cat_idx:
+            if not np.isnan(z[j]):
+                out[self.names[j]] = self.dists[j].choices[int(z[j])]  # type: ignore[attr-defined]
+        return out
+
+    # -- candidates ------------------------------------------------------------------
+    def propose(
+        self,
+        z_obs: np.ndarray,
+        y: np.ndarray,
+        rng: np.random.Generator,
+        acquisition: Any,
+        n_candidates: int,
+        n_local: int,
+    ) -> np.ndarray:
+        seen = {row.tobytes() for row in _canonical(z_obs)}
+        raw_acquisition = acquisition
+
+        def acquisition(z: np.ndarray) -> np.ndarray:
+            # Configurations already tried score -inf: the forest's spread there is small anyway.
+            a = np.asarray(raw_acquisition(z), dtype=float).copy()
+            dup = np.fromiter((row.tobytes() in seen for row in _canonical(z)), bool, len(z))
+            a[dup] = -np.inf
+            return a
+
+        present = ~np.isnan(z_obs)
+        patterns, pattern_of = np.unique(present, axis=0, return_inverse=True)
+        pattern_of = pattern_of.ravel()
+        # Categorical choices seen with each presence pattern.
+        allowed: list[dict[int, np.ndarray]] = []
+        for p in range(len(patterns)):
+            rows = z_obs[pattern_of == p]
+            allowed.append({int(j): np.unique(rows[:, j]).astype(int) for j in self.cat_idx
+                            if patterns[p, j]})
+        d = len(self.names)
+        # Random candidates: an observed presence pattern, uniform values.
+        pick = rng.integers(len(z_obs), size=n_candidates)
+        cand_pattern = pattern_of[pick]
+        cand = rng.random((n_candidates, d))
+        for j in self.cat_idx:
+            for p in np.unique(cand_pattern):
+                rows = np.nonzero(cand_pattern == p)[0]
+                choices = allowed[p].get(int(j))
+                if choices is not None:
+                    cand[rows, j] = rng.choice(choices, size=len(rows))
+        cand[~patterns[cand_pattern]] = np.nan
+        cand = self.snap(cand)
+        acq = acquisition(cand)
+        # Local search from the best observed and the best random candidates.
+        n_start = max(1, n_local // 2)
+        start_idx = np.argsort(y, kind="stable")[:n_start]
+        starts = np.vstack([z_obs[start_idx], cand[np.argsort(-acq, kind="stable")[:n_start]]])
+        start_pat = np.concatenate([pattern_of[start_idx],
+                                    cand_pattern[np.argsort(-acq, kind="stable")[:n_start]]])
+        start_acq = acquisition(starts)
+        best_z, best_a = cand[int(np.argmax(acq))], float(acq.max())
+        if n_local > 0:
+            for _ in range(10):
+                neigh, owner = self._neighbours(starts, start_pat, allowed, rng)
+                if len(neigh) == 0:
+                    break
+                a = acquisition(neigh)
+                improved = False
+                for i in range(len(starts)):
+                    mine = np.nonzero(owner == i)[0]
+                    if len(mine) == 0:
+                        continue
+                    k = mine[int(np.argmax(a[mine]))]
+                    if a[k] > start_acq[i]:
+                        starts[i], start_acq[i] = neigh[k], a[k]
+                        improved = True
+                if not improved:
+                    break
+            i = int(np.argmax(start_acq))
+            if start_acq[i] > best_a:
+                best_z = starts[i]
+        return best_z
+
+    def _neighbours(
+        self,
+        starts: np.ndarray,
+        start_pat: np.ndarray,
+        allowed: list[dict[int, np.ndarray]],
+        rng: np.random.Generator,
+        per_dim: int = 4,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        out, owner = [], []
+        for i, z in enumerate(starts):
+            for j in range(len(self.names)):
+                if np.isnan(z[j]):
+                    continue
+                if self.is_cat[j]:
+                    for c in allowed[start_pat[i]].get(j, np.array([], dtype=int)):
+                        if c != int(z[j]):
+                            nz = z.copy()
+                            nz[j] = c
+                            out.append(nz)
+                            owner.append(i)
+                else:
+                    steps = rng.normal(0.0, 0.2, per_dim)
+                    for s in steps:
+                        nz = z.copy()
+                        nz[j] = min(1.0, max(0.0, z[j] + s))
+                        out.append(nz)
+                        owner.append(i)
+        if not out:
+            return np.empty((0, len(self.names))), np.empty(0, dtype=int)
+        return self.snap(np.array(out)), np.array(owner)
+
+
+def _canonical(z: np.ndarray) -> np.ndarray:
+    return np.round(np.nan_to_num(z, nan=-1.0), 9)
