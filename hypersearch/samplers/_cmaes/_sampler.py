@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import warnings
 from collections.abc import Sequence
@@ -50,7 +51,7 @@ class CmaEsSampler(BaseSampler):
     appear later) are sampled by ``independent_sampler``.
 
     State: the optimizer of each generation is written as JSON to the study's
-    system attrs under ``"cma:<space id>:<generation>"``; trials carry
+    system attrs (a JSON string) under ``"cma:<space id>:<generation>"``; trials carry
     ``"cma:generation"``, ``"cma:space"`` and the continuous sample ``"cma:x"``.
     A sampler that starts late, or restarts, reads the latest generation and
     continues; with the same ``seed`` it proposes the same points. With
@@ -126,6 +127,7 @@ class CmaEsSampler(BaseSampler):
         # Caches rebuilt from the storage: latest generation per space, told trials.
         self._latest: dict[str, tuple[int, dict[str, Any], CMA]] = {}
         self._done: dict[tuple[str, int], dict[int, None]] = {}
+        self._max_gen: dict[str, int] = {}
         self._seen_version = -1
         self._space_cache: tuple[int, dict[str, BaseDistribution]] | None = None
 
@@ -162,7 +164,15 @@ class CmaEsSampler(BaseSampler):
         transform = UnitTransform(search_space)
         sid = _space_id(search_space)
         self._scan(history)
-        gen, meta, cma = self._load(study, sid, transform)
+        cached = self._latest.get(sid)
+        if (
+            cached is None
+            or len(self._done.get((sid, cached[0]), ())) >= cached[2].popsize
+            or self._max_gen.get(sid, -1) > cached[0]
+        ):
+            # Read the storage only when a generation may have moved on (here or elsewhere).
+            cached = self._load(study, sid, transform)
+        gen, meta, cma = cached
         edges = transform.edges() if self._margin else None
         done = self._done.get((sid, gen), {})
         if len(done) >= cma.popsize:
@@ -207,16 +217,19 @@ class CmaEsSampler(BaseSampler):
     # -- state -------------------------------------------------------------------------
     def _scan(self, history: Any) -> None:
         """Index COMPLETE tagged trials by (space, generation), reading changed rows only."""
-        rows = np.nonzero(
-            (history.row_version > self._seen_version) & history.mask(TrialState.COMPLETE)
-        )[0]
+        rows = np.nonzero((history.row_version > self._seen_version) & (history.states >= 0))[0]
         self._seen_version = history.version
+        complete = int(TrialState.COMPLETE)
         for row in rows.tolist():
             attrs = history.trial(row).system_attrs
             gen = attrs.get(GEN_KEY)
-            if gen is None or X_KEY not in attrs or not np.isfinite(history.values[row, 0]):
+            if gen is None or X_KEY not in attrs:
                 continue
-            self._done.setdefault((attrs[SPACE_KEY], int(gen)), {})[row] = None
+            sid, gen = attrs[SPACE_KEY], int(gen)
+            if gen > self._max_gen.get(sid, -1):
+                self._max_gen[sid] = gen
+            if history.states[row] == complete and np.isfinite(history.values[row, 0]):
+                self._done.setdefault((sid, gen), {})[row] = None
 
     def _load(self, study: Study, sid: str, transform: UnitTransform) -> tuple[int, dict, CMA]:
         attrs = study.system_attrs
@@ -235,7 +248,7 @@ class CmaEsSampler(BaseSampler):
                 gen += 1
             if gen == cached[0]:
                 return cached
-        data = attrs[f"{prefix}{gen}"]
+        data = json.loads(attrs[f"{prefix}{gen}"])
         cma = CMA.from_json(data["cma"])
         meta = data["meta"]
         self._latest[sid] = (gen, meta, cma)
@@ -243,7 +256,8 @@ class CmaEsSampler(BaseSampler):
 
     def _store(self, study: Study, sid: str, gen: int, meta: dict, cma: CMA) -> None:
         data = {"cma": cma.to_json(), "meta": meta}
-        study.set_system_attr(f"cma:{sid}:{gen}", data)
+        # A JSON string, not a nested object: storages copy strings for free.
+        study.set_system_attr(f"cma:{sid}:{gen}", json.dumps(data))
         # Keep exactly what a fresh sampler would rebuild from the JSON.
         self._latest[sid] = (gen, meta, CMA.from_json(data["cma"]))
 
