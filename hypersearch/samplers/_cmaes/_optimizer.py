@@ -11,8 +11,10 @@ the margin is on), rank them by the objective and update, with
   ``p_s <- (1-c_s) p_s + sqrt(c_s (2-c_s) mu_eff) C^{-1/2} y_w``,
   ``sigma <- sigma exp(c_s/d_s (|p_s| / E|N(0,I)| - 1))``
 * covariance path: ``p_c <- (1-c_c) p_c + h_s sqrt(c_c (2-c_c) mu_eff) y_w``
-* covariance (rank-one + rank-mu):
-  ``C <- (1 - c_1 - c_mu) C + c_1 p_c p_c^T + c_mu sum w_i y_i y_i^T``
+* covariance (rank-one + rank-mu, active):
+  ``C <- (1 - c_1 - c_mu sum w_j) C + c_1 p_c p_c^T + c_mu sum w°_i y_i y_i^T``
+  where the worse half of the population carries negative weights
+  (``w°_i = w_i n / |C^{-1/2} y_i|^2`` for those) that shrink C along bad directions.
 
 Learning rates are the tutorial's defaults. The coordinates are the unit cube;
 the caller repairs samples into it (resampling, then mirroring).
@@ -78,16 +80,26 @@ class CMA:
     def _setup(self) -> None:
         n, lam = self.n, self.popsize
         mu = lam // 2
-        w = math.log((lam + 1) / 2) - np.log(np.arange(1, mu + 1))
-        self.weights = w / w.sum()
+        raw = math.log((lam + 1) / 2) - np.log(np.arange(1, lam + 1))
+        pos, neg = raw[:mu], raw[mu:]
         self.mu = mu
+        self.weights = pos / pos.sum()
         self.mueff = 1.0 / float(np.sum(self.weights**2))
         mueff = self.mueff
+        mueff_neg = float(neg.sum() ** 2 / np.sum(neg**2)) if np.any(neg) else 0.0
         self.c_s = (mueff + 2) / (n + mueff + 5)
         self.d_s = 1 + 2 * max(0.0, math.sqrt((mueff - 1) / (n + 1)) - 1) + self.c_s
         self.c_c = (4 + mueff / n) / (n + 4 + 2 * mueff / n)
         self.c_1 = 2 / ((n + 1.3) ** 2 + mueff)
         self.c_mu = min(1 - self.c_1, 2 * (mueff - 2 + 1 / mueff) / ((n + 2) ** 2 + mueff))
+        # Active CMA: the worse half gets negative weights (tutorial, 2016 defaults).
+        neg_scale = min(
+            1 + self.c_1 / max(self.c_mu, _EPS),
+            1 + 2 * mueff_neg / (mueff + 2),
+            (1 - self.c_1 - self.c_mu) / (n * max(self.c_mu, _EPS)),
+        )
+        neg_w = neg_scale * neg / np.abs(neg).sum() if np.any(neg) else neg
+        self.weights_all = np.concatenate([self.weights, neg_w])
         self.chi_n = math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n))
         self._eig: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -169,8 +181,15 @@ class CMA:
         ) * y_w
         c1, cmu = self.c_1, self.c_mu
         delta_h = (1 - h_s) * self.c_c * (2 - self.c_c)
-        rank_mu = (y[: self.mu].T * self.weights) @ y[: self.mu]
-        d_c = (c1 * delta_h - c1 - cmu) * self.C + c1 * np.outer(self.p_c, self.p_c) + cmu * rank_mu
+        w = self.weights_all[: len(y)].copy()
+        neg = w < 0
+        if neg.any():
+            # Negative weights act on C^{-1/2}-normalised steps so C stays positive definite.
+            norms = np.sum(((y[neg] @ B) / D) ** 2, axis=1)
+            w[neg] *= self.n / np.maximum(norms, _EPS)
+        rank_mu = (y.T * w) @ y
+        decay = c1 * delta_h - c1 - cmu * float(self.weights_all[: len(y)].sum())
+        d_c = decay * self.C + c1 * np.outer(self.p_c, self.p_c) + cmu * rank_mu
         if self.lra is not None:
             c_inv_sqrt = (B / D) @ B.T
             local_c = (c_inv_sqrt @ d_c @ c_inv_sqrt).ravel() / math.sqrt(2)
