@@ -264,12 +264,23 @@ class CMA:
                     self.mean[j] = m_new
 
     # -- stopping --------------------------------------------------------------------
-    def should_stop(self, tolx: float = 1e-12, tolfun: float = 1e-12) -> bool:
-        """Tutorial stopping rules: tolfun, tolx, condition number of C > 1e14."""
+    def should_stop(self, tolx: float = 1e-6, tolfun: float = 1e-12) -> bool:
+        """The tutorial's stopping rules, with an HPO-sized tolx.
+
+        * tolfun: over the last ``10 + ceil(30 n / lambda)`` generations, the best and
+          worst values span less than ``tolfun`` (absolute, or 1e-10 relative);
+        * tolx: every coordinate's standard deviation and ``sigma p_c`` are below
+          ``tolx`` in unit-cube coordinates (1e-6 of a parameter's range: finer than
+          any hyperparameter needs, and reached in tens rather than hundreds of
+          generations after convergence);
+        * the condition number of ``C`` exceeds 1e14, or the state is not finite.
+        """
         B, D = self.eigen()
         window = 2 * (10 + int(math.ceil(30 * self.n / self.popsize)))
-        if len(self.best_hist) >= window and np.ptp(self.best_hist) < tolfun:
-            return True
+        if len(self.best_hist) >= window:
+            spread = float(np.ptp(self.best_hist))
+            if spread < tolfun or spread < 1e-10 * abs(self.best_hist[-2]):
+                return True
         scale = self.sigma * self.A
         if np.all(scale * np.sqrt(np.diag(self.C)) < tolx) and np.all(scale * self.p_c < tolx):
             return True
