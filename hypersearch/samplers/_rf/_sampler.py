@@ -165,19 +165,23 @@ class RandomForestSampler(BaseSampler):
 
     def _fit(self, features: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> list[Any]:
         """Bootstrapped regression trees; returns their low-level ``tree_`` objects."""
+        import sklearn
         from sklearn.tree import DecisionTreeRegressor
 
         n = len(y)
+        x = np.ascontiguousarray(features, dtype=np.float32)
         trees = []
-        for _ in range(self._n_trees):
-            idx = rng.integers(n, size=n)
-            tree = DecisionTreeRegressor(
-                min_samples_leaf=self._min_leaf,
-                max_features=5 / 6,
-                random_state=int(rng.integers(2**31 - 1)),
-            )
-            tree.fit(features[idx], y[idx])
-            trees.append(tree.tree_)
+        # Inputs are checked here once: skip sklearn's per-tree validation.
+        with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+            for _ in range(self._n_trees):
+                idx = rng.integers(n, size=n)
+                tree = DecisionTreeRegressor(
+                    min_samples_leaf=self._min_leaf,
+                    max_features=5 / 6,
+                    random_state=int(rng.integers(2**31 - 1)),
+                )
+                tree.fit(x[idx], y[idx], check_input=False)
+                trees.append(tree.tree_)
         return trees
 
     def sample_independent(
@@ -281,16 +285,6 @@ class _Space:
         n_candidates: int,
         n_local: int,
     ) -> np.ndarray:
-        seen = {row.tobytes() for row in _canonical(z_obs)}
-        raw_acquisition = acquisition
-
-        def acquisition(z: np.ndarray) -> np.ndarray:
-            # Configurations already tried score -inf: the forest's spread there is small anyway.
-            a = np.asarray(raw_acquisition(z), dtype=float).copy()
-            dup = np.fromiter((row.tobytes() in seen for row in _canonical(z)), bool, len(z))
-            a[dup] = -np.inf
-            return a
-
         present = ~np.isnan(z_obs)
         patterns, pattern_of = np.unique(present, axis=0, return_inverse=True)
         pattern_of = pattern_of.ravel()
@@ -298,8 +292,9 @@ class _Space:
         allowed: list[dict[int, np.ndarray]] = []
         for p in range(len(patterns)):
             rows = z_obs[pattern_of == p]
-            allowed.append({int(j): np.unique(rows[:, j]).astype(int) for j in self.cat_idx
-                            if patterns[p, j]})
+            allowed.append(
+                {int(j): np.unique(rows[:, j]).astype(int) for j in self.cat_idx if patterns[p, j]}
+            )
         d = len(self.names)
         # Random candidates: an observed presence pattern, uniform values.
         pick = rng.integers(len(z_obs), size=n_candidates)
@@ -314,35 +309,39 @@ class _Space:
         cand[~patterns[cand_pattern]] = np.nan
         cand = self.snap(cand)
         acq = acquisition(cand)
-        # Local search from the best observed and the best random candidates.
+        # Local search (first-improvement hill climbing on EI) from the best observed
+        # and the best random candidates.
         n_start = max(1, n_local // 2)
         start_idx = np.argsort(y, kind="stable")[:n_start]
-        starts = np.vstack([z_obs[start_idx], cand[np.argsort(-acq, kind="stable")[:n_start]]])
-        start_pat = np.concatenate([pattern_of[start_idx],
-                                    cand_pattern[np.argsort(-acq, kind="stable")[:n_start]]])
+        top = np.argsort(-acq, kind="stable")[:n_start]
+        starts = np.vstack([z_obs[start_idx], cand[top]])
+        start_pat = np.concatenate([pattern_of[start_idx], cand_pattern[top]])
         start_acq = acquisition(starts)
-        best_z, best_a = cand[int(np.argmax(acq))], float(acq.max())
-        if n_local > 0:
-            for _ in range(10):
-                neigh, owner = self._neighbours(starts, start_pat, allowed, rng)
-                if len(neigh) == 0:
-                    break
-                a = acquisition(neigh)
-                improved = False
-                for i in range(len(starts)):
-                    mine = np.nonzero(owner == i)[0]
-                    if len(mine) == 0:
-                        continue
-                    k = mine[int(np.argmax(a[mine]))]
-                    if a[k] > start_acq[i]:
-                        starts[i], start_acq[i] = neigh[k], a[k]
-                        improved = True
-                if not improved:
-                    break
-            i = int(np.argmax(start_acq))
-            if start_acq[i] > best_a:
-                best_z = starts[i]
-        return best_z
+        # An observed start is already tried: it must move to a neighbour.
+        start_acq[: len(start_idx)] = -np.inf
+        for _ in range(10 if n_local > 0 else 0):
+            neigh, owner = self._neighbours(starts, start_pat, allowed, rng)
+            if len(neigh) == 0:
+                break
+            a = acquisition(neigh)
+            best = np.full(len(starts), -np.inf)
+            np.maximum.at(best, owner, a)
+            hits = np.nonzero(a == best[owner])[0]
+            owners, first = np.unique(owner[hits], return_index=True)
+            winners = hits[first]
+            better = a[winners] > start_acq[owners]
+            if not better.any():
+                break
+            starts[owners[better]] = neigh[winners[better]]
+            start_acq[owners[better]] = a[winners[better]]
+        # The best-scoring configuration not tried yet.
+        pool = np.vstack([cand, starts])
+        pool_acq = np.concatenate([acq, start_acq])
+        seen = {row.tobytes() for row in _canonical(z_obs)}
+        for k in np.argsort(-pool_acq, kind="stable")[:100]:
+            if _canonical(pool[k : k + 1])[0].tobytes() not in seen:
+                return pool[k]
+        return cand[int(rng.integers(len(cand)))]
 
     def _neighbours(
         self,
@@ -352,28 +351,32 @@ class _Space:
         rng: np.random.Generator,
         per_dim: int = 4,
     ) -> tuple[np.ndarray, np.ndarray]:
-        out, owner = [], []
-        for i, z in enumerate(starts):
-            for j in range(len(self.names)):
-                if np.isnan(z[j]):
-                    continue
-                if self.is_cat[j]:
-                    for c in allowed[start_pat[i]].get(j, np.array([], dtype=int)):
-                        if c != int(z[j]):
-                            nz = z.copy()
-                            nz[j] = c
-                            out.append(nz)
-                            owner.append(i)
-                else:
-                    steps = rng.normal(0.0, 0.2, per_dim)
-                    for s in steps:
-                        nz = z.copy()
-                        nz[j] = min(1.0, max(0.0, z[j] + s))
-                        out.append(nz)
-                        owner.append(i)
-        if not out:
+        """One-parameter moves: Gaussian steps (sd 0.2) for numbers, other choices for categories."""
+        blocks, owners = [], []
+        for j in range(len(self.names)):
+            idx = np.nonzero(~np.isnan(starts[:, j]))[0]
+            if len(idx) == 0:
+                continue
+            if self.is_cat[j]:
+                for i in idx.tolist():
+                    choices = allowed[start_pat[i]].get(j)
+                    if choices is None:
+                        continue
+                    others = choices[choices != int(starts[i, j])]
+                    if len(others):
+                        block = np.repeat(starts[i : i + 1], len(others), axis=0)
+                        block[:, j] = others
+                        blocks.append(block)
+                        owners.append(np.full(len(others), i))
+            else:
+                rep = np.repeat(idx, per_dim)
+                block = starts[rep].copy()
+                block[:, j] = np.clip(block[:, j] + rng.normal(0.0, 0.2, len(rep)), 0.0, 1.0)
+                blocks.append(block)
+                owners.append(rep)
+        if not blocks:
             return np.empty((0, len(self.names))), np.empty(0, dtype=int)
-        return self.snap(np.array(out)), np.array(owner)
+        return self.snap(np.vstack(blocks)), np.concatenate(owners)
 
 
 def _canonical(z: np.ndarray) -> np.ndarray:
