@@ -146,6 +146,24 @@ def test_old_generation_trials_are_ignored() -> None:
     assert max(g for g in gens if g is not None) >= 5
 
 
+def test_enqueued_trials_are_told_with_their_own_values() -> None:
+    sampler = CmaEsSampler(seed=0, popsize=4, n_startup_trials=1)
+    study = hs.create_study(sampler=sampler)
+
+    def f(t: hs.Trial) -> float:
+        return (t.suggest_float("x", 0, 1) - 0.9) ** 2 + (t.suggest_float("y", 0, 1) - 0.9) ** 2
+
+    study.optimize(f, n_trials=1)
+    for _ in range(4):
+        study.enqueue_trial({"x": 0.9, "y": 0.9})
+    study.optimize(f, n_trials=5)
+    state = json.loads(
+        next(v for k, v in study.system_attrs.items() if k.startswith("cma:") and k.endswith(":1"))
+    )
+    # All four told points sit at (0.9, 0.9): the mean moved from 0.5 straight there.
+    assert np.allclose(state["cma"]["mean"], [0.9, 0.9])
+
+
 def test_warm_start_uses_source_trials() -> None:
     dists = {"x": FloatDistribution(-5, 5), "y": FloatDistribution(-5, 5)}
     rng = np.random.default_rng(0)

@@ -175,10 +175,9 @@ class CmaEsSampler(BaseSampler):
         gen, meta, cma = cached
         edges = transform.edges() if self._margin else None
         done = self._done.get((sid, gen), {})
-        if len(done) >= cma.popsize:
-            rows = sorted(done)[: cma.popsize]
-            xs = np.array([history.trial(r).system_attrs[X_KEY] for r in rows])
-            fs = history.signed_values()[rows, 0]
+        told = self._told_points(history, sorted(done), transform, cma.popsize)
+        if told is not None:
+            xs, fs = told
             cma.tell(xs, fs, edges)
             meta = dict(meta)
             meta["evals"] = meta.get("evals", 0) + cma.popsize
@@ -230,6 +229,38 @@ class CmaEsSampler(BaseSampler):
                 self._max_gen[sid] = gen
             if history.states[row] == complete and np.isfinite(history.values[row, 0]):
                 self._done.setdefault((sid, gen), {})[row] = None
+
+    def _told_points(
+        self, history: Any, rows: list[int], transform: UnitTransform, popsize: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The first ``popsize`` usable trials of a generation, or None if too few.
+
+        A trial's own continuous sample is told when its parameters are the ones
+        that sample gave (the margin needs the value before rounding); otherwise
+        (an enqueued trial with fixed values) its actual parameters are.
+        """
+        if len(rows) < popsize:
+            return None
+        xs: list[np.ndarray] = []
+        used: list[int] = []
+        for row in rows:
+            trial = history.trial(row)
+            if any(name not in trial.params for name in transform.names):
+                continue
+            x = np.asarray(trial.system_attrs[X_KEY], dtype=float)
+            if len(x) != transform.dim or transform.from_unit(x) != {
+                name: trial.params[name] for name in transform.names
+            }:
+                internal = [
+                    d.to_internal(trial.params[name])
+                    for name, d in zip(transform.names, transform.dists)
+                ]
+                x = np.clip(transform.to_unit(np.array(internal)), 0.0, 1.0)
+            xs.append(x)
+            used.append(row)
+            if len(used) == popsize:
+                return np.array(xs), history.signed_values()[used, 0]
+        return None
 
     def _load(self, study: Study, sid: str, transform: UnitTransform) -> tuple[int, dict, CMA]:
         attrs = study.system_attrs
