@@ -83,6 +83,15 @@ def test_converges_on_4d_sphere() -> None:
     assert max(g for g in generations if g is not None) >= 30
 
 
+def test_parallel_threads_and_pickling() -> None:
+    import pickle
+
+    sampler = pickle.loads(pickle.dumps(CmaEsSampler(seed=1)))
+    study = hs.create_study(sampler=sampler)
+    study.optimize(sphere, n_trials=300, n_jobs=4)
+    assert study.best_value < 1e-2
+
+
 def test_maximize_direction() -> None:
     study = hs.create_study(sampler=CmaEsSampler(seed=2), direction="maximize")
     study.optimize(lambda t: -sphere(t), n_trials=200)

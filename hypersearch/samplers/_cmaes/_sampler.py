@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -130,6 +131,16 @@ class CmaEsSampler(BaseSampler):
         self._max_gen: dict[str, int] = {}
         self._seen_version = -1
         self._space_cache: tuple[int, dict[str, BaseDistribution]] | None = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def reseed_rng(self) -> None:
         self._seed = int(np.random.SeedSequence().generate_state(1)[0])
@@ -161,6 +172,12 @@ class CmaEsSampler(BaseSampler):
         history = study.history
         if history.count(TrialState.COMPLETE) < self._n_startup:
             return {}
+        with self._lock:
+            return self._sample(study, history, trial, search_space)
+
+    def _sample(
+        self, study: Study, history: Any, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
         transform = UnitTransform(search_space)
         sid = _space_id(search_space)
         self._scan(history)
