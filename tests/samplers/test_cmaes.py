@@ -92,6 +92,32 @@ def test_parallel_threads_and_pickling() -> None:
     assert study.best_value < 1e-2
 
 
+def test_separable_cma_converges_and_keeps_c_diagonal() -> None:
+    study = hs.create_study(sampler=CmaEsSampler(seed=1, use_separable_cma=True))
+    study.optimize(sphere, n_trials=300)
+    assert study.best_value < 1e-2
+    last = max(_states(study), key=lambda s: s["cma"]["g"])
+    c = np.array(last["cma"]["C"])
+    assert last["cma"]["g"] > 20 and np.count_nonzero(c - np.diag(np.diag(c))) == 0
+
+
+def test_pruned_trials_count_only_when_asked() -> None:
+    def f(t: hs.Trial) -> float:
+        v = t.suggest_float("x", -1, 1) ** 2 + t.suggest_float("y", -1, 1) ** 2
+        t.report(v, 1)
+        if t.number % 2:
+            raise hs.TrialPruned()
+        return v
+
+    gens = {}
+    for flag in (False, True):
+        study = hs.create_study(sampler=CmaEsSampler(seed=0, consider_pruned_trials=flag))
+        study.optimize(f, n_trials=60)
+        gens[flag] = max(s["cma"]["g"] for s in _states(study))
+    # With pruned trials ranked by their last report, generations fill twice as fast.
+    assert gens[True] >= 1.6 * gens[False]
+
+
 def test_maximize_direction() -> None:
     study = hs.create_study(sampler=CmaEsSampler(seed=2), direction="maximize")
     study.optimize(lambda t: -sphere(t), n_trials=200)

@@ -44,8 +44,11 @@ class CMA:
         sigma: float,
         cov: np.ndarray | None = None,
         popsize: int | None = None,
+        *,
+        separable: bool = False,
     ) -> None:
         n = len(mean)
+        self.separable = bool(separable)
         self.n = n
         self.mean = np.array(mean, dtype=float)
         self.sigma = float(sigma)
@@ -92,6 +95,11 @@ class CMA:
         self.c_c = (4 + mueff / n) / (n + 4 + 2 * mueff / n)
         self.c_1 = 2 / ((n + 1.3) ** 2 + mueff)
         self.c_mu = min(1 - self.c_1, 2 * (mueff - 2 + 1 / mueff) / ((n + 2) ** 2 + mueff))
+        if self.separable:
+            # sep-CMA-ES: a diagonal C learns (n+2)/3 times faster.
+            boost = (n + 2) / 3
+            self.c_1 = min(1.0, self.c_1 * boost)
+            self.c_mu = min(1 - self.c_1, self.c_mu * boost)
         # Active CMA: the worse half gets negative weights (tutorial, 2016 defaults).
         neg_scale = min(
             1 + self.c_1 / max(self.c_mu, _EPS),
@@ -105,6 +113,8 @@ class CMA:
 
     def eigen(self) -> tuple[np.ndarray, np.ndarray]:
         """``(B, D)`` with ``C = B diag(D^2) B^T`` (cached until C changes)."""
+        if self._eig is None and self.separable:
+            self._eig = (np.eye(self.n), np.sqrt(np.maximum(np.diag(self.C), _EPS)))
         if self._eig is None:
             self.C = (self.C + self.C.T) / 2
             vals, vecs = np.linalg.eigh(self.C)
@@ -125,11 +135,18 @@ class CMA:
             "best_hist": list(self.best_hist),
             "flat": self.flat,
             "lra": self.lra,
+            "separable": self.separable,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CMA:
-        cma = cls(np.array(data["mean"]), data["sigma"], np.array(data["C"]), data["popsize"])
+        cma = cls(
+            np.array(data["mean"]),
+            data["sigma"],
+            np.array(data["C"]),
+            data["popsize"],
+            separable=bool(data.get("separable", False)),
+        )
         cma.A = np.array(data["A"], dtype=float)
         cma.p_s = np.array(data["p_s"], dtype=float)
         cma.p_c = np.array(data["p_c"], dtype=float)
@@ -195,6 +212,8 @@ class CMA:
             local_c = (c_inv_sqrt @ d_c @ c_inv_sqrt).ravel() / math.sqrt(2)
             self._adapt_lr(c_inv_sqrt_yw, local_c)
         self.C = self.C + eta_c * d_c
+        if self.separable:
+            self.C = np.diag(np.diag(self.C))
         self._eig = None
         self.sigma *= math.exp(min(1.0, (self.c_s / self.d_s) * (norm_ps / self.chi_n - 1)))
         # Flat generation: the best and the ceil(lambda/4)-th are equal; widen the search.

@@ -18,6 +18,7 @@ from hypersearch.samplers._cmaes._optimizer import CMA, default_popsize
 from hypersearch.samplers._cmaes._transform import UnitTransform
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -67,12 +68,15 @@ class CmaEsSampler(BaseSampler):
         warn_independent_sampling: Warn when a parameter is sampled independently
             after the startup trials.
         seed: Seed; the same seed gives the same trials.
+        consider_pruned_trials: Rank PRUNED trials by their last reported value too.
         restart_strategy: None, ``"ipop"`` (restart with ``popsize * inc_popsize``
             after tolfun/tolx/condition-number stops) or ``"bipop"`` (alternate
             large-population runs with small-population, small-step runs, balancing
             their evaluations; Hansen 2009).
         popsize: Population size (default ``4 + floor(3 ln d)``).
         inc_popsize: Population growth factor at each IPOP restart.
+        use_separable_cma: Diagonal covariance (sep-CMA-ES, Ros & Hansen 2008) with
+            learning rates raised by ``(d+2)/3``: O(d) per sample, for high dimensions.
         with_margin: Keep each neighbouring value of an integer/step parameter at
             marginal probability >= ``1/(d lambda)`` (CMA-ES with margin, Hamano et al. 2022).
         lr_adapt: Adapt the mean/covariance learning rates by the signal-to-noise
@@ -92,9 +96,11 @@ class CmaEsSampler(BaseSampler):
         warn_independent_sampling: bool = True,
         seed: int | None = None,
         *,
+        consider_pruned_trials: bool = False,
         restart_strategy: str | None = None,
         popsize: int | None = None,
         inc_popsize: int = 2,
+        use_separable_cma: bool = False,
         with_margin: bool = False,
         lr_adapt: bool = False,
         source_trials: Sequence[FrozenTrial] | None = None,
@@ -123,6 +129,8 @@ class CmaEsSampler(BaseSampler):
         self._popsize = popsize
         self._inc_popsize = inc_popsize
         self._margin = with_margin
+        self._separable = use_separable_cma
+        self._pruned = consider_pruned_trials
         self._lr_adapt = lr_adapt
         self._source = list(source_trials) if source_trials is not None else None
         # Caches rebuilt from the storage: latest generation per space, told trials.
@@ -155,7 +163,9 @@ class CmaEsSampler(BaseSampler):
             return self._space_cache[1]
         space = {
             name: dist
-            for name, dist in intersection_search_space(history).items()
+            for name, dist in intersection_search_space(
+                history, include_pruned=self._pruned
+            ).items()
             if not isinstance(dist, CategoricalDistribution)
         }
         self._space_cache = (history.version, space)
@@ -236,6 +246,7 @@ class CmaEsSampler(BaseSampler):
         rows = np.nonzero((history.row_version > self._seen_version) & (history.states >= 0))[0]
         self._seen_version = history.version
         complete = int(TrialState.COMPLETE)
+        pruned = int(TrialState.PRUNED) if self._pruned else complete
         for row in rows.tolist():
             attrs = history.trial(row).system_attrs
             gen = attrs.get(GEN_KEY)
@@ -244,7 +255,10 @@ class CmaEsSampler(BaseSampler):
             sid, gen = attrs[SPACE_KEY], int(gen)
             if gen > self._max_gen.get(sid, -1):
                 self._max_gen[sid] = gen
-            if history.states[row] == complete and np.isfinite(history.values[row, 0]):
+            state = history.states[row]
+            if (state == complete and np.isfinite(history.values[row, 0])) or (
+                state == pruned and np.isfinite(history.last_report[row])
+            ):
                 self._done.setdefault((sid, gen), {})[row] = None
 
     def _told_points(
@@ -276,8 +290,15 @@ class CmaEsSampler(BaseSampler):
             xs.append(x)
             used.append(row)
             if len(used) == popsize:
-                return np.array(xs), history.signed_values()[used, 0]
+                return np.array(xs), self._values(history, used)
         return None
+
+    def _values(self, history: Any, rows: list[int]) -> np.ndarray:
+        """Values to rank (smaller is better): a PRUNED trial's last report stands in."""
+        values = history.signed_values()[rows, 0]
+        sign = -1.0 if history.directions[0] == StudyDirection.MAXIMIZE else 1.0
+        reports = sign * history.last_report[rows]
+        return np.where(np.isnan(values), reports, values)
 
     def _load(self, study: Study, sid: str, transform: UnitTransform) -> tuple[int, dict, CMA]:
         attrs = study.system_attrs
@@ -324,7 +345,7 @@ class CmaEsSampler(BaseSampler):
             mean = np.clip(transform.to_unit(np.array(internal)), 0.0, 1.0)
         elif self._source:
             mean, sigma, cov = _warm_start(self._source, transform, study)
-        cma = CMA(mean, sigma, cov, popsize)
+        cma = CMA(mean, sigma, cov, popsize, separable=self._separable)
         if self._lr_adapt:
             cma.enable_lr_adapt()
         meta = {"popsize0": popsize, "restarts": 0, "evals": 0, "large": 0, "small": 0, "i_large": 0}
@@ -353,7 +374,7 @@ class CmaEsSampler(BaseSampler):
                 meta["i_large"] += 1
                 popsize = popsize0 * self._inc_popsize ** meta["i_large"]
                 meta["regime"] = "large"
-        new = CMA(rng.random(n), sigma, None, popsize)
+        new = CMA(rng.random(n), sigma, None, popsize, separable=self._separable)
         if self._lr_adapt:
             new.enable_lr_adapt()
         return new, meta
