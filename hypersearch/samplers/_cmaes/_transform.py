@@ -24,11 +24,12 @@ class UnitTransform:
 
     def __init__(self, space: dict[str, BaseDistribution]) -> None:
         self.names = list(space)
-        self.dists = [space[n] for n in self.names]
+        self.dists: list[FloatDistribution | IntDistribution] = []
         lows, highs, logs, steps = [], [], [], []
         for name, dist in space.items():
             if not isinstance(dist, (FloatDistribution, IntDistribution)):
                 raise TypeError(f"Parameter {name!r}: {dist!r} is not numeric.")
+            self.dists.append(dist)
             step = dist.step if (dist.step is not None and not dist.log) else None
             if isinstance(dist, IntDistribution) and dist.log:
                 step = 1
