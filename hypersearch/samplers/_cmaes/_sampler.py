@@ -17,7 +17,6 @@ from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._cmaes._optimizer import CMA, default_popsize
 from hypersearch.samplers._cmaes._transform import UnitTransform
 from hypersearch.samplers._random import RandomSampler
-from hypersearch.samplers._search_space import intersection_search_space
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -161,13 +160,7 @@ class CmaEsSampler(BaseSampler):
         history = study.history
         if self._space_cache is not None and self._space_cache[0] == history.version:
             return self._space_cache[1]
-        space = {
-            name: dist
-            for name, dist in intersection_search_space(
-                history, include_pruned=self._pruned
-            ).items()
-            if not isinstance(dist, CategoricalDistribution)
-        }
+        space = _numeric_intersection(history, self._pruned)
         self._space_cache = (history.version, space)
         return space
 
@@ -243,8 +236,14 @@ class CmaEsSampler(BaseSampler):
     # -- state -------------------------------------------------------------------------
     def _scan(self, history: Any) -> None:
         """Index COMPLETE tagged trials by (space, generation), reading changed rows only."""
-        rows = np.nonzero((history.row_version > self._seen_version) & (history.states >= 0))[0]
-        self._seen_version = history.version
+        # Another thread may refresh the view meanwhile: read the version first, slice
+        # every column to one length, and rescan the latest version's rows next time.
+        version = history.version
+        n = history.n
+        rows = np.nonzero(
+            (history.row_version[:n] > self._seen_version) & (history.states[:n] >= 0)
+        )[0]
+        self._seen_version = version - 1
         complete = int(TrialState.COMPLETE)
         pruned = int(TrialState.PRUNED) if self._pruned else complete
         for row in rows.tolist():
@@ -378,6 +377,33 @@ class CmaEsSampler(BaseSampler):
         if self._lr_adapt:
             new.enable_lr_adapt()
         return new, meta
+
+
+def _numeric_intersection(history: Any, include_pruned: bool) -> dict[str, BaseDistribution]:
+    """Numeric parameters present in every finished trial (a consistent snapshot)."""
+    n = history.n
+    states = history.states[:n]
+    done = states == int(TrialState.COMPLETE)
+    if include_pruned:
+        done |= states == int(TrialState.PRUNED)
+    if not done.any():
+        return {}
+    for _ in range(5):
+        try:
+            items = list(history.distributions.items())
+            break
+        except RuntimeError:  # resized by a refresh in another thread
+            continue
+    else:
+        return {}
+    space: dict[str, BaseDistribution] = {}
+    for name, dist in sorted(items):
+        if name in history.conflicting or isinstance(dist, CategoricalDistribution) or dist.single():
+            continue
+        column = history.param(name)[:n]
+        if len(column) == n and not np.isnan(column[done]).any():
+            space[name] = dist
+    return space
 
 
 def _space_id(space: dict[str, BaseDistribution]) -> str:

@@ -128,8 +128,13 @@ class RandomForestSampler(BaseSampler):
             return self._space_cache[1]
         space: dict[str, BaseDistribution] = {}
         if history.count(TrialState.COMPLETE) >= max(2, self._n_startup):
-            for name in sorted(history.param_names):
-                dist = history.distributions[name]
+            for _ in range(5):
+                try:  # a refresh in another thread may resize the dict meanwhile
+                    items = sorted(history.distributions.items())
+                    break
+                except RuntimeError:
+                    items = []
+            for name, dist in items:
                 if name not in history.conflicting and not dist.single():
                     space[name] = dist
         self._space_cache = (history.version, space)
