@@ -101,3 +101,11 @@ def test_bad_arguments() -> None:
         RandomForestSampler(n_trees=0)
     with pytest.raises(ValueError, match="random_interleave_prob"):
         RandomForestSampler(random_interleave_prob=1.5)
+
+
+def test_missing_sklearn_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    with pytest.raises(ImportError, match=r"hypersearch\[sklearn\]"):
+        RandomForestSampler()
