@@ -225,6 +225,15 @@ def test_warm_start_uses_source_trials() -> None:
     assert np.linalg.norm(xs.mean(axis=0) - [3, -2]) < 1.5
 
 
+def test_x0_and_sigma0_set_the_first_generation() -> None:
+    x0 = {"x0": 3.0, "x1": -2.0, "x2": 0.0, "x3": 4.0}
+    study = hs.create_study(sampler=CmaEsSampler(x0=x0, sigma0=0.001, seed=0))
+    study.optimize(sphere, n_trials=6)
+    for t in study.trials[1:]:
+        # sigma0 is in unit-cube coordinates: 0.001 of the range 10 is 0.01.
+        assert all(abs(t.params[k] - v) < 0.06 for k, v in x0.items())
+
+
 def test_margin_keeps_integer_neighbours_reachable() -> None:
     space = {"k": IntDistribution(0, 4), "x": FloatDistribution(0, 1)}
     transform = UnitTransform(space)
