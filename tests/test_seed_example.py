@@ -51,6 +51,7 @@ def test_seed_example_runs_with_only_the_import_changed(capsys):
 
 
 def test_main_job_example_runs_at_a_tiny_budget():
+    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -59,5 +60,6 @@ def test_main_job_example_runs_at_a_tiny_budget():
     out = subprocess.run(
         [sys.executable, str(root / "examples" / "sklearn_quickstart.py"), "--trials", "2"],
         capture_output=True, text=True, timeout=240, check=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
     ).stdout
     assert "Held-out test accuracy" in out and "Budget: 2 trials" in out

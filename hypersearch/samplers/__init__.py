@@ -3,17 +3,35 @@
 Which to pick:
 
 * :class:`RandomSampler` — cheap trials, a baseline, perfect parallelism.
-* :class:`GridSampler` / :class:`BruteForceSampler` — small discrete spaces.
+* :class:`GridSampler` — a fixed list of values per parameter, every combination once
+  (also with several workers); stops the study when the grid is exhausted.
+* :class:`BruteForceSampler` — small discrete spaces with conditional (define-by-run)
+  parameters; stops the study once every leaf was tried.
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
+* :class:`PartialFixedSampler` — pin some parameters, let another sampler do the rest.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
 * :class:`CmaEsSampler` — continuous spaces, many trials, many parallel workers.
 * :class:`RandomForestSampler` — expensive trials on mixed/conditional spaces (SMAC-style BO).
+* :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
+  cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
 """
 
 from __future__ import annotations
 
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._brute_force import BruteForceSampler
 from hypersearch.samplers._cmaes import CmaEsSampler
+from hypersearch.samplers._grid import GridSampler
+from hypersearch.samplers._nsga import (
+    BaseCrossover,
+    BLXAlphaCrossover,
+    NSGAIIISampler,
+    NSGAIISampler,
+    SBXCrossover,
+    UniformCrossover,
+)
+from hypersearch.samplers._partial_fixed import PartialFixedSampler
+from hypersearch.samplers._qmc import QMCSampler
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.samplers._rf import RandomForestSampler
 from hypersearch.samplers._search_space import intersection_search_space
@@ -29,10 +47,20 @@ def default_sampler(n_objectives: int) -> BaseSampler:
 
 
 __all__ = [
+    "BLXAlphaCrossover",
+    "BaseCrossover",
     "BaseSampler",
+    "BruteForceSampler",
     "CmaEsSampler",
+    "GridSampler",
+    "NSGAIIISampler",
+    "NSGAIISampler",
+    "PartialFixedSampler",
+    "QMCSampler",
     "RandomForestSampler",
     "RandomSampler",
+    "SBXCrossover",
+    "UniformCrossover",
     "default_sampler",
     "intersection_search_space",
 ]
