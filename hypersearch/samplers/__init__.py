@@ -13,15 +13,12 @@ from __future__ import annotations
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch.samplers._tpe import TPESampler
 
 
 def default_sampler(n_objectives: int) -> BaseSampler:
     """The sampler a study gets when none is given."""
-    try:
-        from hypersearch.samplers._tpe import TPESampler  # type: ignore[import-not-found]
-    except ImportError:
-        return RandomSampler()
     return TPESampler()
 
 
-__all__ = ["BaseSampler", "RandomSampler", "default_sampler", "intersection_search_space"]
+__all__ = ["BaseSampler", "RandomSampler", "TPESampler", "default_sampler", "intersection_search_space"]
