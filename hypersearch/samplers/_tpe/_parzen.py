@@ -43,9 +43,12 @@ class ParzenEstimator:
         obs: ``(n, d)`` internal values of the observations (no NaN).
         weights: ``(n,)`` non-negative observation weights.
         prior_weight: Weight of the prior kernel (observations' weights as given).
-        multivariate: One shared (Scott-like) bandwidth per parameter,
-            ``bandwidth_factor * n^(-1/(d+4))``; otherwise per-kernel bandwidths from
-            the gaps to the neighbouring kernel means (hyperopt's rule).
+        multivariate: Whether the kernels span several parameters (then
+            ``bandwidth="scott"`` is allowed).
+        bandwidth: ``"neighbour"``: per kernel, the larger gap to the neighbouring
+            means (hyperopt's rule, per parameter); ``"scott"`` (multivariate only):
+            one shared bandwidth per parameter, ``bandwidth_factor * n^(-1/(d+4))``.
+        endpoints: Whether the interval's ends count as neighbours.
         magic_clip: Floor the bandwidths at ``1 / min(100, n + 2)`` (of the range).
         min_bandwidth: A floor on every bandwidth, as a fraction of the range.
         bandwidth_factor: Scale of the multivariate bandwidth.
@@ -64,6 +67,8 @@ class ParzenEstimator:
         min_bandwidth: float,
         bandwidth_factor: float,
         categorical_smoothing: float,
+        bandwidth: str = "neighbour",
+        endpoints: bool = False,
     ) -> None:
         self.dims = dims
         n = len(obs)
@@ -92,11 +97,12 @@ class ParzenEstimator:
         floor = min_bandwidth
         if magic_clip:
             floor = max(floor, 1.0 / min(100.0, n + 2.0))
-        if multivariate:
+        if multivariate and bandwidth == "scott":
             s = bandwidth_factor * max(n, 1) ** (-1.0 / (dn + 4))
             sigma = np.full((K, dn), min(max(s, floor), 1.0))
         else:
-            sigma = _neighbour_bandwidth(mu, floor)
+            sigma = np.empty((K, dn))
+            sigma[:n] = _neighbour_bandwidth(mu[:n], floor, endpoints)
         sigma[n] = 1.0
         self._mu, self._sigma = mu, sigma
         log_z = np.log(np.maximum(ndtr((1.0 - mu) / sigma) - ndtr(-mu / sigma), _TINY))
@@ -166,8 +172,12 @@ class ParzenEstimator:
         return _logsumexp_rows(lp)
 
 
-def _neighbour_bandwidth(mu: np.ndarray, floor: float) -> np.ndarray:
-    """Per kernel and dimension: the larger gap to the neighbouring means (0 and 1 as ends)."""
+def _neighbour_bandwidth(mu: np.ndarray, floor: float, endpoints: bool) -> np.ndarray:
+    """Per kernel and dimension: the larger gap to the neighbouring means.
+
+    The ends of the unit interval count as neighbours of the outermost means when
+    ``endpoints``; otherwise those take the gap to their one inner neighbour.
+    """
     K, dn = mu.shape
     sigma = np.empty((K, dn))
     if dn == 0:
@@ -176,6 +186,9 @@ def _neighbour_bandwidth(mu: np.ndarray, floor: float) -> np.ndarray:
     sorted_mu = np.take_along_axis(mu, order, axis=0)
     padded = np.vstack([np.zeros((1, dn)), sorted_mu, np.ones((1, dn))])
     gaps = np.maximum(padded[1:-1] - padded[:-2], padded[2:] - padded[1:-1])
+    if not endpoints and K >= 2:
+        gaps[0] = padded[2] - padded[1]
+        gaps[-1] = padded[-2] - padded[-3]
     np.put_along_axis(sigma, order, gaps, axis=0)
     return np.clip(sigma, floor, 1.0)
 

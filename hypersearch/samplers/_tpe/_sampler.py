@@ -58,11 +58,10 @@ class TPESampler(BaseSampler):
     categorical kernels put ``1 - b`` on the observed choice and spread ``b``
     uniformly. Each estimator has one extra *prior* kernel (centre, bandwidth =
     the whole range, weight ``prior_weight``). In multivariate mode (default)
-    the kernels span all jointly sampled parameters, so correlations are kept;
-    bandwidths are ``bandwidth_factor * n^(-1/(d+4))`` of the range, floored at
-    ``1/min(100, n+2)`` by the magic clip. Parameters sampled on their own
-    (conditional ones, new ones) use per-kernel bandwidths from the gaps between
-    neighbouring observations.
+    the kernels span all jointly sampled parameters, so correlations are kept.
+    Bandwidths are, per kernel and parameter, the larger gap to the neighbouring
+    observations (or Scott-like, see ``bandwidth``), floored at ``1/min(100, n+2)``
+    of the range by the magic clip and at ``min_bandwidth``.
 
     ``group=True`` splits a conditional space into maximal sets of parameters
     that always appear together and runs multivariate TPE on each. The first
@@ -96,9 +95,13 @@ class TPESampler(BaseSampler):
         warn_independent_sampling: Warn (once per parameter) when multivariate
             TPE has to sample a parameter on its own.
         seed: Seed of the random generator; the same seed gives the same trials.
-        bandwidth_factor: Scale of the multivariate bandwidth.
+        bandwidth_factor: Scale of the ``"scott"`` bandwidth.
         min_bandwidth: Floor on every bandwidth, as a fraction of the range.
         categorical_smoothing: ``b`` of the categorical kernel, in ``[0, 1]``.
+        bandwidth: ``"neighbour"`` (per kernel and parameter, the larger gap to the
+            neighbouring observations) or ``"scott"`` (multivariate: one bandwidth per
+            parameter, ``bandwidth_factor * n^(-1/(d+4))`` of the range).
+        consider_endpoints: Let the range's ends count as neighbours.
         split: Custom ``(history, exclude, constant_liar, gamma) -> (below, above)``
             row masks; default by the number of objectives.
     """
@@ -120,6 +123,8 @@ class TPESampler(BaseSampler):
         bandwidth_factor: float = 0.2,
         min_bandwidth: float = 0.01,
         categorical_smoothing: float = 0.2,
+        bandwidth: str = "neighbour",
+        consider_endpoints: bool = False,
         split: Split | None = None,
     ) -> None:
         _check_int("n_startup_trials", n_startup_trials, 0)
@@ -134,6 +139,8 @@ class TPESampler(BaseSampler):
         for name, fn in (("gamma", gamma), ("weights", weights), ("split", split)):
             if fn is not None and not callable(fn):
                 raise TypeError(f"{name} must be callable, got {fn!r}.")
+        if bandwidth not in ("neighbour", "scott"):
+            raise ValueError(f"bandwidth must be 'neighbour' or 'scott', got {bandwidth!r}.")
         if group and not multivariate:
             raise ValueError("group=True needs multivariate=True.")
         self._n_startup = n_startup_trials
@@ -148,7 +155,8 @@ class TPESampler(BaseSampler):
         self._pe_opts = dict(prior_weight=float(prior_weight), magic_clip=bool(consider_magic_clip),
                              min_bandwidth=float(min_bandwidth),
                              bandwidth_factor=float(bandwidth_factor),
-                             categorical_smoothing=float(categorical_smoothing))
+                             categorical_smoothing=float(categorical_smoothing),
+                             bandwidth=bandwidth, endpoints=bool(consider_endpoints))
         self._seed = seed
         self._rng = np.random.default_rng(seed)
         self._warned: set[str] = set()

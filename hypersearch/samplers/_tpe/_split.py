@@ -9,10 +9,10 @@ above)`` returning two boolean row masks; :func:`split_single` and
 2. then PRUNED trials by ``(-last reported step, last reported value)``: a trial
    pruned later got further and is ranked better; one with no report comes last.
 
-``n_below = gamma(n)`` best go *below* (the good set), the rest *above*.
-RUNNING trials other than ``exclude`` (the trial being sampled) count in ``n``
-and always go *above* when ``constant_liar`` is on: workers in parallel then
-avoid what the others are trying. FAIL trials and NaN values are left out;
+With ``n`` finished (COMPLETE or PRUNED) trials, the ``gamma(n)`` best go
+*below* (the good set), the rest *above*. RUNNING trials other than ``exclude``
+(the trial being sampled) go *above* when ``constant_liar`` is on: workers in
+parallel then avoid what the others are trying. FAIL trials and NaN values are left out;
 ``+-inf`` values are clipped to the finite extremes.
 """
 
@@ -82,7 +82,7 @@ def split_single(
     ranked = np.concatenate(
         [complete[np.argsort(values[complete, 0], kind="stable")], _pruned_order(history, pruned)]
     )
-    n_below = _n_below(gamma, len(ranked) + len(running), len(ranked))
+    n_below = _n_below(gamma, len(ranked), len(ranked))
     return _masks(history.n, ranked[:n_below], [ranked[n_below:], running])
 
 
@@ -92,7 +92,7 @@ def split_multi(
     """Several objectives: complete trials by non-domination rank, crowding distance at the cut."""
     values, complete, pruned, running = _rows(history, exclude, constant_liar)
     n_fin = len(complete) + len(pruned)
-    n_below = _n_below(gamma, n_fin + len(running), n_fin)
+    n_below = _n_below(gamma, n_fin, n_fin)
     chosen: list[np.ndarray] = []
     remaining = complete
     taken = 0
