@@ -30,9 +30,12 @@ _TINY = 1e-300
 
 
 def _logsumexp_rows(a: np.ndarray) -> np.ndarray:
+    """Row-wise log-sum-exp; overwrites ``a``."""
     top = a.max(axis=1)
     top = np.where(np.isfinite(top), top, 0.0)
-    return np.log(np.exp(a - top[:, None]).sum(axis=1)) + top
+    a -= top[:, None]
+    np.exp(a, out=a)
+    return np.log(a.sum(axis=1)) + top
 
 
 class ParzenEstimator:
@@ -52,7 +55,8 @@ class ParzenEstimator:
         magic_clip: Floor the bandwidths at ``1 / min(100, n + 2)`` (of the range).
         min_bandwidth: A floor on every bandwidth, as a fraction of the range.
         bandwidth_factor: Scale of the multivariate bandwidth.
-        categorical_smoothing: ``b`` of the categorical kernel.
+        categorical_smoothing: ``b`` of the categorical kernel; negative: adaptive,
+            ``b = C * prior_weight / (K + C * prior_weight)`` (smoother with few kernels).
     """
 
     def __init__(
@@ -105,8 +109,7 @@ class ParzenEstimator:
             sigma[:n] = _neighbour_bandwidth(mu[:n], floor, endpoints)
         sigma[n] = 1.0
         self._mu, self._sigma = mu, sigma
-        log_z = np.log(np.maximum(ndtr((1.0 - mu) / sigma) - ndtr(-mu / sigma), _TINY))
-        const = log_w - log_z.sum(axis=1)
+        const = log_w - _log_truncation_mass(mu, sigma)
         cont_cols = np.searchsorted(self._num, self._cont)
         disc_cols = np.searchsorted(self._num, self._disc)
         self._cont_cols, self._disc_cols = cont_cols, disc_cols
@@ -123,9 +126,12 @@ class ParzenEstimator:
         self._cat_p: list[np.ndarray] = []
         for j in self._cat:
             C = dims[j].n_choices
-            p = np.full((K, C), categorical_smoothing / C)
+            b = categorical_smoothing
+            if b < 0:  # the prior's weight spread over the kernels: b = C pw / (K + C pw)
+                b = C * prior_weight / (K + C * prior_weight) if n else 1.0
+            p = np.full((K, C), b / C)
             idx = obs[:, j].astype(np.int64)
-            p[np.arange(n), idx] += 1.0 - categorical_smoothing
+            p[np.arange(n), idx] += 1.0 - b
             p[n] = 1.0 / C
             self._cat_p.append(p)
             self._cat_logp.append(np.log(p))
@@ -155,10 +161,14 @@ class ParzenEstimator:
         """Log density (up to a constant shared by all estimators over ``dims``) at ``x`` (m, d)."""
         x = np.asarray(x, dtype=float)
         m = len(x)
-        lp = np.broadcast_to(self._const, (m, len(self._const))).copy()
         if len(self._cont):
             u = np.column_stack([self.dims[j].to_unit(x[:, j]) for j in self._cont])
-            lp -= 0.5 * ((u * u) @ self._A - 2.0 * (u @ self._B))
+            lp = (u * u) @ self._A
+            lp *= -0.5
+            lp += u @ self._B
+            lp += self._const
+        else:
+            lp = np.broadcast_to(self._const, (m, len(self._const))).copy()
         for col, j in zip(self._disc_cols, self._disc):
             a, b = self.dims[j].bin_edges(x[:, j])
             mu, s = self._mu[:, col], self._sigma[:, col]
@@ -170,6 +180,24 @@ class ParzenEstimator:
         for logp, j in zip(self._cat_logp, self._cat):
             lp += logp[:, x[:, j].astype(np.int64)].T
         return _logsumexp_rows(lp)
+
+
+def _log_truncation_mass(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """Per kernel: sum over dimensions of log(mass of N(mu, sigma) inside [0, 1]).
+
+    Only kernels within 8.3 sigma of an end lose any mass (Phi(-8.3) < 1e-16), so
+    the normal CDF is evaluated for those alone.
+    """
+    out = np.zeros(len(mu))
+    if mu.size == 0:
+        return out
+    near = (mu < 8.3 * sigma) | (mu > 1.0 - 8.3 * sigma)
+    rows, cols = np.nonzero(near)
+    if len(rows):
+        m, s = mu[rows, cols], sigma[rows, cols]
+        mass = np.maximum(ndtr((1.0 - m) / s) - ndtr(-m / s), _TINY)
+        np.add.at(out, rows, np.log(mass))
+    return out
 
 
 def _neighbour_bandwidth(mu: np.ndarray, floor: float, endpoints: bool) -> np.ndarray:

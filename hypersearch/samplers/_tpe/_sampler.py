@@ -97,7 +97,9 @@ class TPESampler(BaseSampler):
         seed: Seed of the random generator; the same seed gives the same trials.
         bandwidth_factor: Scale of the ``"scott"`` bandwidth.
         min_bandwidth: Floor on every bandwidth, as a fraction of the range.
-        categorical_smoothing: ``b`` of the categorical kernel, in ``[0, 1]``.
+        categorical_smoothing: ``b`` of the categorical kernel, in ``[0, 1]``; default
+            adaptive: ``C * prior_weight / (K + C * prior_weight)`` for ``C`` choices and
+            ``K`` kernels, so the kernels sharpen as observations accumulate.
         bandwidth: ``"neighbour"`` (per kernel and parameter, the larger gap to the
             neighbouring observations) or ``"scott"`` (multivariate: one bandwidth per
             parameter, ``bandwidth_factor * n^(-1/(d+4))`` of the range).
@@ -122,7 +124,7 @@ class TPESampler(BaseSampler):
         seed: int | None = None,
         bandwidth_factor: float = 0.2,
         min_bandwidth: float = 0.01,
-        categorical_smoothing: float = 0.2,
+        categorical_smoothing: float | None = None,
         bandwidth: str = "neighbour",
         consider_endpoints: bool = False,
         split: Split | None = None,
@@ -134,7 +136,9 @@ class TPESampler(BaseSampler):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 \
                     or not math.isfinite(value):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
-        if not (isinstance(categorical_smoothing, (int, float)) and 0 <= categorical_smoothing <= 1):
+        if categorical_smoothing is not None and not (
+            isinstance(categorical_smoothing, (int, float)) and 0 <= categorical_smoothing <= 1
+        ):
             raise ValueError(f"categorical_smoothing must be in [0, 1], got {categorical_smoothing!r}.")
         for name, fn in (("gamma", gamma), ("weights", weights), ("split", split)):
             if fn is not None and not callable(fn):
@@ -155,7 +159,8 @@ class TPESampler(BaseSampler):
         self._pe_opts = dict(prior_weight=float(prior_weight), magic_clip=bool(consider_magic_clip),
                              min_bandwidth=float(min_bandwidth),
                              bandwidth_factor=float(bandwidth_factor),
-                             categorical_smoothing=float(categorical_smoothing),
+                             categorical_smoothing=-1.0 if categorical_smoothing is None
+                             else float(categorical_smoothing),
                              bandwidth=bandwidth, endpoints=bool(consider_endpoints))
         self._seed = seed
         self._rng = np.random.default_rng(seed)
