@@ -11,7 +11,7 @@ import pytest
 import hypersearch as hs
 from hypersearch.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from hypersearch.samplers import RandomSampler, TPESampler
-from hypersearch.samplers._tpe import default_gamma, split_single
+from hypersearch.samplers._tpe import default_gamma, split_multi, split_single
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
 from hypersearch.trial import TrialState
@@ -55,7 +55,8 @@ def test_same_seed_same_trials():
 
 
 @pytest.mark.parametrize("kw", [{}, {"multivariate": False}, {"group": True},
-                                {"bandwidth": "scott", "consider_endpoints": True}])
+                                {"bandwidth": "scott", "consider_endpoints": True},
+                                {"magic_clip_by_study": True, "categorical_smoothing": 0.3}])
 def test_values_inside_distributions(kw):
     study = _run(TPESampler(seed=0, n_startup_trials=5, **kw), n=45)
     seen_extra = False
@@ -256,3 +257,17 @@ def test_bad_arguments():
         TPESampler(gamma=3)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="bandwidth"):
         TPESampler(bandwidth="wide")
+
+
+def test_multi_objective_split_takes_the_front_first():
+    study = hs.create_study(directions=["minimize", "maximize"])
+    dist = {"x": FloatDistribution(0, 1)}
+    points = [(0.0, 0.0), (1.0, 1.0), (0.5, 0.5), (2.0, 0.9), (0.2, 0.1), (3.0, 0.0)]
+    for v in points:  # front (min f0, max f1): (0,0), (0.2,0.1), (0.5,0.5), (1,1)
+        study.add_trial(hs.create_trial(params={"x": 0.5}, distributions=dist, values=list(v)))
+    below, above = split_multi(study.history, -1, True, lambda n: 5)
+    assert np.flatnonzero(below).tolist() == [0, 1, 2, 3, 4]
+    assert np.flatnonzero(above).tolist() == [5]
+    below, _ = split_multi(study.history, -1, True, lambda n: 2)
+    # the cut falls inside the front: the ends (infinite crowding distance) are kept
+    assert np.flatnonzero(below).tolist() == [0, 1]

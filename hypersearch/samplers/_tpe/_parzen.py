@@ -52,6 +52,7 @@ class ParzenEstimator:
             means (hyperopt's rule, per parameter); ``"scott"`` (multivariate only):
             one shared bandwidth per parameter, ``bandwidth_factor * n^(-1/(d+4))``.
         endpoints: Whether the interval's ends count as neighbours.
+        clip_n: The ``n`` of the magic clip (default: this estimator's observations).
         magic_clip: Floor the bandwidths at ``1 / min(100, n + 2)`` (of the range).
         min_bandwidth: A floor on every bandwidth, as a fraction of the range.
         bandwidth_factor: Scale of the multivariate bandwidth.
@@ -73,6 +74,7 @@ class ParzenEstimator:
         categorical_smoothing: float,
         bandwidth: str = "neighbour",
         endpoints: bool = False,
+        clip_n: int | None = None,
     ) -> None:
         self.dims = dims
         n = len(obs)
@@ -100,7 +102,8 @@ class ParzenEstimator:
         np.clip(mu, 0.0, 1.0, out=mu)
         floor = min_bandwidth
         if magic_clip:
-            floor = max(floor, 1.0 / min(100.0, n + 2.0))
+            n_clip = n if clip_n is None else clip_n
+            floor = max(floor, 1.0 / min(100.0, n_clip + 2.0))
         if multivariate and bandwidth == "scott":
             s = bandwidth_factor * max(n, 1) ** (-1.0 / (dn + 4))
             sigma = np.full((K, dn), min(max(s, floor), 1.0))
