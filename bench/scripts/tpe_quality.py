@@ -125,7 +125,11 @@ def problems() -> dict[str, tuple[Objective, float]]:
 
 
 def run_ours(objective: Objective, n: int, seed: int, **kw) -> float:
-    study = hs.create_study(sampler=hs.samplers.TPESampler(seed=seed, **kw))
+    private = {k: v for k, v in kw.items() if k.startswith("_")}
+    sampler = hs.samplers.TPESampler(seed=seed, **{k: v for k, v in kw.items() if k not in private})
+    for k, v in private.items():  # experimental internal knobs
+        setattr(sampler, k, v)
+    study = hs.create_study(sampler=sampler)
     study.optimize(objective, n_trials=n)
     return study.best_value
 

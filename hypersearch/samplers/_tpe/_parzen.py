@@ -52,7 +52,8 @@ class ParzenEstimator:
             means (hyperopt's rule, per parameter); ``"scott"`` (multivariate only):
             one shared bandwidth per parameter, ``bandwidth_factor * n^(-1/(d+4))``.
         endpoints: Whether the interval's ends count as neighbours.
-        clip_n: The ``n`` of the magic clip (default: this estimator's observations).
+        clip_n: The ``n`` of the magic clip for continuous parameters (default: this
+            estimator's observations; discrete ones always use their own).
         magic_clip: Floor the bandwidths at ``1 / min(100, n + 2)`` (of the range).
         min_bandwidth: A floor on every bandwidth, as a fraction of the range.
         bandwidth_factor: Scale of the multivariate bandwidth.
@@ -101,15 +102,19 @@ class ParzenEstimator:
         mu[n] = 0.5
         np.clip(mu, 0.0, 1.0, out=mu)
         floor = min_bandwidth
+        floor_disc = floor
         if magic_clip:
             n_clip = n if clip_n is None else clip_n
+            floor_disc = max(floor, 1.0 / min(100.0, n + 2.0))
             floor = max(floor, 1.0 / min(100.0, n_clip + 2.0))
         if multivariate and bandwidth == "scott":
             s = bandwidth_factor * max(n, 1) ** (-1.0 / (dn + 4))
             sigma = np.full((K, dn), min(max(s, floor), 1.0))
         else:
             sigma = np.empty((K, dn))
-            sigma[:n] = _neighbour_bandwidth(mu[:n], floor, endpoints)
+            sigma[:n] = _neighbour_bandwidth(mu[:n], 0.0, endpoints)
+            floors = np.where(kinds[self._num] == DISCRETE, floor_disc, floor)
+            np.clip(sigma, floors, 1.0, out=sigma)
         sigma[n] = 1.0
         self._mu, self._sigma = mu, sigma
         const = log_w - _log_truncation_mass(mu, sigma)

@@ -66,7 +66,9 @@ class TPESampler(BaseSampler):
     the kernels span all jointly sampled parameters, so correlations are kept.
     Bandwidths are, per kernel and parameter, the larger gap to the neighbouring
     observations (or Scott-like, see ``bandwidth``), floored at ``1/min(100, n+2)``
-    of the range by the magic clip and at ``min_bandwidth``.
+    of the range by the magic clip (``n``: all modelled trials for continuous
+    parameters of the joint model, see ``magic_clip_by_study``; the estimator's own
+    observations otherwise) and at ``min_bandwidth``.
 
     ``group=True`` splits a conditional space into maximal sets of parameters
     that always appear together and runs multivariate TPE on each. The first
@@ -109,8 +111,13 @@ class TPESampler(BaseSampler):
             neighbouring observations) or ``"scott"`` (multivariate: one bandwidth per
             parameter, ``bandwidth_factor * n^(-1/(d+4))`` of the range).
         consider_endpoints: Let the range's ends count as neighbours.
-        magic_clip_by_study: Count every modelled trial (not each estimator's own)
-            in the magic clip's ``n``: narrower good-set kernels, more exploitation.
+        magic_clip_by_study: In the joint (multivariate) model, floor the bandwidths
+            of continuous parameters at ``1/min(100, n+2)`` with ``n`` the number of
+            modelled trials, not each estimator's own count: the good set's kernels
+            can narrow as the study grows (more exploitation; measured: much better
+            on smooth continuous problems, a little worse on multimodal ones).
+            Discrete parameters and parameters sampled on their own keep Optuna's
+            per-estimator clip.
         split: Custom ``(history, exclude, constant_liar, gamma) -> (below, above)``
             row masks; default by the number of objectives.
     """
@@ -135,7 +142,7 @@ class TPESampler(BaseSampler):
         bandwidth: str = "neighbour",
         consider_endpoints: bool = False,
         split: Split | None = None,
-        magic_clip_by_study: bool = False,
+        magic_clip_by_study: bool = True,
     ) -> None:
         _check_int("n_startup_trials", n_startup_trials, 0)
         _check_int("n_ei_candidates", n_ei_candidates, 1)
@@ -287,7 +294,7 @@ class TPESampler(BaseSampler):
         rows_a = np.flatnonzero(above & present)
         dims = [Dim.of(d) for d in dists]
         clip_b = clip_a = None
-        if self._clip_by_study:
+        if self._clip_by_study and multivariate:
             clip_b = clip_a = len(rows_b) + len(rows_a)
         lo = ParzenEstimator(dims, x[rows_b], self._weights(len(rows_b)), clip_n=clip_b,
                              multivariate=multivariate, **self._pe_opts)  # type: ignore[arg-type]
