@@ -219,13 +219,14 @@ def _neighbour_bandwidth(mu: np.ndarray, floor: float, endpoints: bool) -> np.nd
     if dn == 0:
         return sigma
     order = np.argsort(mu, axis=0)
-    sorted_mu = np.take_along_axis(mu, order, axis=0)
+    cols = np.arange(dn)
+    sorted_mu = mu[order, cols]
     padded = np.vstack([np.zeros((1, dn)), sorted_mu, np.ones((1, dn))])
     gaps = np.maximum(padded[1:-1] - padded[:-2], padded[2:] - padded[1:-1])
     if not endpoints and K >= 2:
         gaps[0] = padded[2] - padded[1]
         gaps[-1] = padded[-2] - padded[-3]
-    np.put_along_axis(sigma, order, gaps, axis=0)
+    sigma[order, cols] = gaps
     return np.clip(sigma, floor, 1.0)
 
 

@@ -79,11 +79,19 @@ def split_single(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Single objective: the ``gamma(n)`` best finished trials below."""
     values, complete, pruned, running = _rows(history, exclude, constant_liar)
-    ranked = np.concatenate(
-        [complete[np.argsort(values[complete, 0], kind="stable")], _pruned_order(history, pruned)]
-    )
-    n_below = _n_below(gamma, len(ranked), len(ranked))
-    return _masks(history.n, ranked[:n_below], [ranked[n_below:], running])
+    n_fin = len(complete) + len(pruned)
+    n_below = _n_below(gamma, n_fin, n_fin)
+    if n_below <= len(complete):  # only the best complete ones: a partial sort is enough
+        v = values[complete, 0]
+        if 0 < n_below < len(complete):
+            below = complete[np.argpartition(v, n_below - 1)[:n_below]]
+        else:
+            below = complete[:n_below] if n_below else complete[:0]
+    else:
+        below = np.concatenate([complete, _pruned_order(history, pruned)[: n_below - len(complete)]])
+    b, a = _masks(history.n, below, [complete, pruned, running])
+    a &= ~b
+    return b, a
 
 
 def split_multi(
