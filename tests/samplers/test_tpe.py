@@ -223,11 +223,13 @@ def test_neg_inf_values_and_multi_objective():
 
 
 def test_changing_search_space_and_tiny_histories():
-    sampler = TPESampler(seed=0, n_startup_trials=1)
+    sampler = TPESampler(seed=0, n_startup_trials=0)
     study = hs.create_study(sampler=sampler)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         t = study.ask()  # empty history: random start-up, no warnings
+        study.tell(t, t.suggest_float("x", 0, 1))
+        t = study.ask()  # one trial: TPE runs (prior plus one kernel), still no warning
         study.tell(t, t.suggest_float("x", 0, 1))
         assert not caught
     for i in range(12):

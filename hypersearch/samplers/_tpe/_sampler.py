@@ -251,7 +251,7 @@ class TPESampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
         history = study.history
-        if self._n_finished(history) < self._n_startup:
+        if self._n_finished(history) < max(self._n_startup, 1):  # nothing to model yet
             with self._lock:
                 return sample_uniform(self._rng, param_distribution)
         if self._multivariate and self._warn and not self._group and param_name not in self._warned:
