@@ -94,12 +94,12 @@ class ParzenEstimator:
         with np.errstate(divide="ignore"):
             log_w = np.log(w)
 
-        # numeric kernels, in unit space
+        # numeric kernels, in unit space; stored (parameter, kernel): contiguous per parameter
         dn = len(self._num)
-        mu = np.empty((K, dn))
+        mu = np.empty((dn, K))
         for col, j in enumerate(self._num):
-            mu[:n, col] = dims[j].to_unit(obs[:, j])
-        mu[n] = 0.5
+            mu[col, :n] = dims[j].to_unit(obs[:, j])
+        mu[:, n] = 0.5
         np.clip(mu, 0.0, 1.0, out=mu)
         floor = min_bandwidth
         floor_disc = floor
@@ -109,24 +109,27 @@ class ParzenEstimator:
             floor = max(floor, 1.0 / min(100.0, n_clip + 2.0))
         if multivariate and bandwidth == "scott":
             s = bandwidth_factor * max(n, 1) ** (-1.0 / (dn + 4))
-            sigma = np.full((K, dn), min(max(s, floor), 1.0))
+            sigma = np.full((dn, K), min(max(s, floor), 1.0))
         else:
-            sigma = np.empty((K, dn))
-            sigma[:n] = _neighbour_bandwidth(mu[:n], 0.0, endpoints)
-            floors = np.where(kinds[self._num] == DISCRETE, floor_disc, floor)
+            sigma = np.empty((dn, K))
+            sigma[:, :n] = _neighbour_bandwidth(mu[:, :n], endpoints)
+            floors = np.where(kinds[self._num] == DISCRETE, floor_disc, floor)[:, None]
             np.clip(sigma, floors, 1.0, out=sigma)
-        sigma[n] = 1.0
+        sigma[:, n] = 1.0
         self._mu, self._sigma = mu, sigma
         const = log_w - _log_truncation_mass(mu, sigma)
         cont_cols = np.searchsorted(self._num, self._cont)
         disc_cols = np.searchsorted(self._num, self._disc)
         self._cont_cols, self._disc_cols = cont_cols, disc_cols
-        sc, mc = sigma[:, cont_cols], mu[:, cont_cols]
+        if len(cont_cols) == dn:
+            sc, mc = sigma, mu
+        else:
+            sc, mc = sigma[cont_cols], mu[cont_cols]
         inv2 = 1.0 / (sc * sc)
-        self._A = inv2.T.copy()  # (dc, K)
-        self._B = (mc * inv2).T.copy()
-        const -= np.log(sc).sum(axis=1) + len(cont_cols) * _LOG_SQRT_2PI
-        const -= 0.5 * (mc * mc * inv2).sum(axis=1)
+        self._A = inv2  # (dc, K)
+        self._B = mc * inv2
+        const -= np.log(sc).sum(axis=0) + len(cont_cols) * _LOG_SQRT_2PI
+        const -= 0.5 * (mc * self._B).sum(axis=0)
         self._const = const
 
         # categorical kernels: log probabilities (K, C) per parameter
@@ -151,7 +154,7 @@ class ParzenEstimator:
         k = rng.choice(K, size=m, p=self._w)
         out = np.empty((m, len(self.dims)))
         if len(self._num):
-            mu, s = self._mu[k], self._sigma[k]
+            mu, s = self._mu[:, k].T, self._sigma[:, k].T
             pa, pb = ndtr(-mu / s), ndtr((1.0 - mu) / s)
             u = pa + rng.random(mu.shape) * (pb - pa)
             z = ndtri(np.clip(u, 1e-300, 1.0 - 1e-16))
@@ -179,7 +182,7 @@ class ParzenEstimator:
             lp = np.broadcast_to(self._const, (m, len(self._const))).copy()
         for col, j in zip(self._disc_cols, self._disc):
             a, b = self.dims[j].bin_edges(x[:, j])
-            mu, s = self._mu[:, col], self._sigma[:, col]
+            mu, s = self._mu[col], self._sigma[col]
             za = (a[:, None] - mu) / s
             zb = (b[:, None] - mu) / s
             sign = np.where(za > 0, -1.0, 1.0)  # stay in the lower tail: no cancellation
@@ -191,43 +194,47 @@ class ParzenEstimator:
 
 
 def _log_truncation_mass(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-    """Per kernel: sum over dimensions of log(mass of N(mu, sigma) inside [0, 1]).
+    """Per kernel (column): sum over parameters of log(mass of N(mu, sigma) inside [0, 1]).
 
     Only kernels within 8.3 sigma of an end lose any mass (Phi(-8.3) < 1e-16), so
     the normal CDF is evaluated for those alone.
     """
-    out = np.zeros(len(mu))
+    out = np.zeros(mu.shape[1])
     if mu.size == 0:
         return out
-    near = (mu < 8.3 * sigma) | (mu > 1.0 - 8.3 * sigma)
+    reach = 8.3 * sigma
+    near = (mu < reach) | (mu > 1.0 - reach)
     rows, cols = np.nonzero(near)
     if len(rows):
         m, s = mu[rows, cols], sigma[rows, cols]
         mass = np.maximum(ndtr((1.0 - m) / s) - ndtr(-m / s), _TINY)
-        np.add.at(out, rows, np.log(mass))
+        np.add.at(out, cols, np.log(mass))
     return out
 
 
-def _neighbour_bandwidth(mu: np.ndarray, floor: float, endpoints: bool) -> np.ndarray:
-    """Per kernel and dimension: the larger gap to the neighbouring means.
+def _neighbour_bandwidth(mu: np.ndarray, endpoints: bool) -> np.ndarray:
+    """Per parameter (row) and kernel: the larger gap to the neighbouring means.
 
     The ends of the unit interval count as neighbours of the outermost means when
     ``endpoints``; otherwise those take the gap to their one inner neighbour.
     """
-    K, dn = mu.shape
-    sigma = np.empty((K, dn))
-    if dn == 0:
+    dn, K = mu.shape
+    sigma = np.empty((dn, K))
+    if K == 0:
         return sigma
-    order = np.argsort(mu, axis=0)
-    cols = np.arange(dn)
-    sorted_mu = mu[order, cols]
-    padded = np.vstack([np.zeros((1, dn)), sorted_mu, np.ones((1, dn))])
-    gaps = np.maximum(padded[1:-1] - padded[:-2], padded[2:] - padded[1:-1])
+    order = np.argsort(mu, axis=1)
+    rows = np.arange(dn)[:, None]
+    padded = np.empty((dn, K + 2))
+    padded[:, 0] = 0.0
+    padded[:, -1] = 1.0
+    padded[:, 1:-1] = mu[rows, order]
+    step = np.diff(padded, axis=1)
+    gaps = np.maximum(step[:, :-1], step[:, 1:])
     if not endpoints and K >= 2:
-        gaps[0] = padded[2] - padded[1]
-        gaps[-1] = padded[-2] - padded[-3]
-    sigma[order, cols] = gaps
-    return np.clip(sigma, floor, 1.0)
+        gaps[:, 0] = step[:, 1]
+        gaps[:, -1] = step[:, -2]
+    sigma[rows, order] = gaps
+    return sigma
 
 
 __all__ = ["CONTINUOUS", "DISCRETE", "ParzenEstimator"]
