@@ -126,11 +126,12 @@ class ParzenEstimator:
         else:
             sc, mc = sigma[cont_cols], mu[cont_cols]
         inv2 = 1.0 / (sc * sc)
-        self._A = inv2  # (dc, K)
-        self._B = mc * inv2
+        b = mc * inv2
         const -= np.log(sc).sum(axis=0) + len(cont_cols) * _LOG_SQRT_2PI
-        const -= 0.5 * (mc * self._B).sum(axis=0)
+        const -= 0.5 * (mc * b).sum(axis=0)
         self._const = const
+        # log N terms for points u: [u*u, u, 1] @ [-inv2/2; mu*inv2; const], one product
+        self._M = np.vstack([-0.5 * inv2, b, const[None, :]])
 
         # categorical kernels: log probabilities (K, C) per parameter
         self._cat_logp: list[np.ndarray] = []
@@ -174,10 +175,7 @@ class ParzenEstimator:
         m = len(x)
         if len(self._cont):
             u = np.column_stack([self.dims[j].to_unit(x[:, j]) for j in self._cont])
-            lp = (u * u) @ self._A
-            lp *= -0.5
-            lp += u @ self._B
-            lp += self._const
+            lp = np.hstack([u * u, u, np.ones((m, 1))]) @ self._M
         else:
             lp = np.broadcast_to(self._const, (m, len(self._const))).copy()
         for col, j in zip(self._disc_cols, self._disc):
