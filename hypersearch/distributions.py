@@ -18,6 +18,18 @@ CategoricalChoiceType = Union[None, bool, int, float, str]
 _STEP_TOLERANCE = 1e-8
 
 
+def _on_grid(offset: float, step: float, scale: float) -> bool:
+    """Whether ``offset`` is a whole number of ``step`` s, up to rounding.
+
+    ``offset`` is a difference of numbers of magnitude ``scale``, so it carries
+    an absolute rounding error of a few ulps of ``scale`` (large bounds, small
+    step: ``1e6 + 0.001 - 1e6`` is not exactly ``0.001``).
+    """
+    k = offset / step
+    slack = _STEP_TOLERANCE * max(1.0, abs(k)) + 4 * math.ulp(scale) / step
+    return abs(k - round(k)) <= slack
+
+
 def _check_bound(name: str, what: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"Parameter {name!r}: {what} must be a number, got {value!r}.")
@@ -98,8 +110,7 @@ class FloatDistribution(BaseDistribution):
             step = float(_check_bound(name, "step", step))
             if step <= 0:
                 raise ValueError(f"Parameter {name!r}: step must be > 0, got step={step}.")
-            n = (high - low) / step
-            if abs(n - round(n)) > _STEP_TOLERANCE * max(1.0, abs(n)):
+            if not _on_grid(high - low, step, max(abs(low), abs(high))):
                 raise ValueError(
                     f"Parameter {name!r}: step={step} does not divide the range "
                     f"[{low}, {high}] (high - low must be a multiple of step)."
@@ -121,13 +132,13 @@ class FloatDistribution(BaseDistribution):
             return False
         if self.step is None:
             return True
-        k = (value - self.low) / self.step
-        return abs(k - round(k)) <= _STEP_TOLERANCE * max(1.0, abs(k))
+        return _on_grid(value - self.low, self.step, max(abs(self.low), abs(value)))
 
     def single(self) -> bool:
         if self.low == self.high:
             return True
-        return self.step is not None and self.high - self.low < self.step
+        # high - low was checked to be a whole number of steps, up to rounding
+        return self.step is not None and round((self.high - self.low) / self.step) == 0
 
     def _key(self) -> tuple[Any, ...]:
         return (self.low, self.high, self.log, self.step)

@@ -1,5 +1,17 @@
-"""Multi-objective helpers: Pareto fronts."""
+"""Multi-objective helpers: Pareto fronts, non-dominated sorting, hypervolume.
 
+All functions take minimised objective vectors (``study.history.signed_values()``
+turns a study's values that way).
+"""
+
+from hypersearch.multi_objective._hv_history import hypervolume_history
+from hypersearch.multi_objective._hypervolume import hypervolume, hypervolume_contributions
 from hypersearch.multi_objective._pareto import non_dominated_ranks, pareto_front_mask
 
-__all__ = ["non_dominated_ranks", "pareto_front_mask"]
+__all__ = [
+    "hypervolume",
+    "hypervolume_contributions",
+    "hypervolume_history",
+    "non_dominated_ranks",
+    "pareto_front_mask",
+]

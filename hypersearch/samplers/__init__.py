@@ -3,14 +3,32 @@
 Which to pick:
 
 * :class:`RandomSampler` — cheap trials, a baseline, perfect parallelism.
-* :class:`GridSampler` / :class:`BruteForceSampler` — small discrete spaces.
+* :class:`GridSampler` — a fixed list of values per parameter, every combination once
+  (also with several workers); stops the study when the grid is exhausted.
+* :class:`BruteForceSampler` — small discrete spaces with conditional (define-by-run)
+  parameters; stops the study once every leaf was tried.
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
+* :class:`PartialFixedSampler` — pin some parameters, let another sampler do the rest.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
+  cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
 """
 
 from __future__ import annotations
 
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._brute_force import BruteForceSampler
+from hypersearch.samplers._grid import GridSampler
+from hypersearch.samplers._nsga import (
+    BaseCrossover,
+    BLXAlphaCrossover,
+    NSGAIIISampler,
+    NSGAIISampler,
+    SBXCrossover,
+    UniformCrossover,
+)
+from hypersearch.samplers._partial_fixed import PartialFixedSampler
+from hypersearch.samplers._qmc import QMCSampler
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.samplers._search_space import intersection_search_space
 from hypersearch.samplers._tpe import TPESampler
@@ -21,4 +39,20 @@ def default_sampler(n_objectives: int) -> BaseSampler:
     return TPESampler()
 
 
-__all__ = ["BaseSampler", "RandomSampler", "TPESampler", "default_sampler", "intersection_search_space"]
+__all__ = [
+    "BLXAlphaCrossover",
+    "BaseCrossover",
+    "BaseSampler",
+    "BruteForceSampler",
+    "GridSampler",
+    "NSGAIIISampler",
+    "NSGAIISampler",
+    "PartialFixedSampler",
+    "QMCSampler",
+    "RandomSampler",
+    "TPESampler",
+    "SBXCrossover",
+    "UniformCrossover",
+    "default_sampler",
+    "intersection_search_space",
+]

@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hypersearch.distributions import BaseDistribution
+from hypersearch.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -67,21 +72,22 @@ class BaseSampler(abc.ABC):
 
 def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> Any:
     """Draw an external value uniformly (log-uniformly where log=True)."""
-    from hypersearch.distributions import CategoricalDistribution, FloatDistribution
-
     if isinstance(distribution, CategoricalDistribution):
         return distribution.choices[int(rng.integers(len(distribution.choices)))]
-    low, high, step, log = distribution.low, distribution.high, distribution.step, distribution.log
     if isinstance(distribution, FloatDistribution):
-        if log:
+        low, high, step = distribution.low, distribution.high, distribution.step
+        if distribution.log:
             return float(np.exp(rng.uniform(np.log(low), np.log(high))))
         if step is None:
             return float(rng.uniform(low, high))
         n = int(round((high - low) / step))
         return float(min(high, low + step * int(rng.integers(n + 1))))
-    if log:
-        # Equal mass on [k - 0.5, k + 0.5] in log space, clipped to the range.
-        x = np.exp(rng.uniform(np.log(low - 0.5), np.log(high + 0.5)))
-        return int(min(high, max(low, round(x))))
-    n = (high - low) // step
-    return int(low + step * int(rng.integers(n + 1)))
+    if isinstance(distribution, IntDistribution):
+        low_i, high_i = distribution.low, distribution.high
+        if distribution.log:
+            # Equal mass on [k - 0.5, k + 0.5] in log space, clipped to the range.
+            x = np.exp(rng.uniform(np.log(low_i - 0.5), np.log(high_i + 0.5)))
+            return int(min(high_i, max(low_i, round(x))))
+        n_steps = (high_i - low_i) // distribution.step
+        return int(low_i + distribution.step * int(rng.integers(n_steps + 1)))
+    raise TypeError(f"Unknown distribution {distribution!r}.")

@@ -111,6 +111,20 @@ class BaseStorage(abc.ABC):
         WAITING -> RUNNING claims a queued or paused trial: exactly one caller gets True.
         """
 
+    def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
+        """Start the oldest *queued* trial and return it, or None.
+
+        Queued trials are those created WAITING (``enqueue_trial``) that never
+        ran; a trial paused after running (WAITING with a start time) is not
+        queued. Exactly one caller gets each queued trial.
+        """
+        for trial in self.get_all_trials(study_id, (TrialState.WAITING,)):
+            if trial.datetime_start is None and self.set_trial_state_values(
+                trial.trial_id, TrialState.RUNNING
+            ):
+                return self.get_trial(trial.trial_id)
+        return None
+
     @abc.abstractmethod
     def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None: ...
 
@@ -144,8 +158,24 @@ class BaseStorage(abc.ABC):
         return len(self.get_all_trials(study_id, states))
 
     # -- liveness (backends shared across processes override) ---------------
+    #: Seconds between heartbeats of a running trial; None: no heartbeats.
+    heartbeat_interval: float | None = None
+    #: Seconds without a heartbeat after which a RUNNING trial is failed.
+    grace_period: float | None = None
+    #: Called as ``callback(study, failed_trial)`` for each trial failed as stale.
+    failed_trial_callback: Any = None
+
     def record_heartbeat(self, trial_id: int) -> None:
         """Say that the worker running ``trial_id`` is alive. No-op by default."""
+
+    def fail_stale_trials(
+        self, study_id: int, *, grace_period: float, now: float | None = None
+    ) -> list[int]:
+        """Fail RUNNING trials silent for ``grace_period`` seconds; their numbers.
+
+        Storages private to one process have no stale trials: the default fails none.
+        """
+        return []
 
     def close(self) -> None:
         """Release connections and files. The storage may not be used after."""

@@ -6,7 +6,7 @@ import copy
 import datetime
 import threading
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +26,8 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def _copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    if not attrs:
+        return {}
     return {k: v if isinstance(v, _SCALARS) else copy.deepcopy(v) for k, v in attrs.items()}
 
 
@@ -78,7 +80,10 @@ class _TrialRecord:
 
 
 class _StudyRecord:
-    __slots__ = ("study_id", "name", "directions", "user_attrs", "system_attrs", "trials", "seq", "changed")
+    __slots__ = (
+        "study_id", "name", "directions", "user_attrs", "system_attrs", "trials", "seq", "changed",
+        "queued",
+    )
 
     def __init__(self, study_id: int, name: str, directions: tuple[StudyDirection, ...]):
         self.study_id = study_id
@@ -90,6 +95,7 @@ class _StudyRecord:
         self.seq = 0
         # trial number -> change number, oldest change first
         self.changed: OrderedDict[int, int] = OrderedDict()
+        self.queued: deque[int] = deque()  # numbers of queued WAITING trials, oldest first
 
 
 class InMemoryStorage(BaseStorage):
@@ -212,8 +218,20 @@ class InMemoryStorage(BaseStorage):
             record = _TrialRecord(trial_id, study_id, len(study.trials), template)
             study.trials.append(record)
             self._trials[trial_id] = record
+            if record.state == TrialState.WAITING and record.start is None:
+                study.queued.append(record.number)
             self._touch(record)
             return record.freeze()
+
+    def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
+        with self._lock:
+            study = self._study(study_id)
+            while study.queued:
+                record = study.trials[study.queued.popleft()]
+                if record.state == TrialState.WAITING and record.start is None:
+                    self.set_trial_state_values(record.trial_id, TrialState.RUNNING)
+                    return record.freeze()
+            return None
 
     def set_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution

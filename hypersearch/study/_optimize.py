@@ -6,12 +6,14 @@ import gc
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import logging as hs_logging
 from hypersearch.exceptions import TrialPruned
+from hypersearch.storages._heartbeat import Heartbeat
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -74,6 +76,7 @@ def run_optimize(
     callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None,
     gc_after_trial: bool,
     show_progress_bar: bool,
+    executor: Any = None,
 ) -> None:
     catch = _check_args(n_trials, timeout, n_jobs, catch)
     if not callable(func):
@@ -83,6 +86,16 @@ def run_optimize(
     callbacks = list(callbacks or [])
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
+    if executor is not None and executor != "thread":
+        from hypersearch.study._executors import run_on_executor
+
+        if show_progress_bar:
+            warnings.warn("show_progress_bar is ignored with an executor.", stacklevel=3)
+        run_on_executor(
+            study, func, executor=executor, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs,
+            catch=catch, callbacks=callbacks,
+        )
+        return
     progress = None
     if show_progress_bar:
         from hypersearch.study._progress import ProgressBar
@@ -121,14 +134,32 @@ def run_optimize(
             progress.close()
 
 
+def _reap_stale_trials(study: Study) -> None:
+    """With heartbeats on, fail trials whose worker died and hand them to the callback."""
+    storage = study._storage
+    assert storage.grace_period is not None
+    for number in storage.fail_stale_trials(study._study_id, grace_period=storage.grace_period):
+        _logger.warning(f"Trial {number} failed: its worker stopped sending heartbeats.")
+        if storage.failed_trial_callback is not None:
+            trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, number)
+            storage.failed_trial_callback(study, storage.get_trial(trial_id))
+
+
 def run_trial(study: Study, func: ObjectiveFuncType, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
     """Ask, evaluate, tell. Re-raises what the objective raised unless ``catch`` has it."""
+    interval = study._storage.heartbeat_interval
+    if interval is not None:
+        _reap_stale_trials(study)
     trial = study.ask()
     error: BaseException | None = None
     values: Any = None
     state = TrialState.COMPLETE
     try:
-        values = func(trial)
+        if interval is None:
+            values = func(trial)
+        else:
+            with Heartbeat(study._storage, trial._trial_id, interval=interval):
+                values = func(trial)
     except TrialPruned:
         state = TrialState.PRUNED
     except (Exception, KeyboardInterrupt) as err:

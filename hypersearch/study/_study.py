@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
 FAIL_REASON_KEY = "fail_reason"
-PAUSED_KEY = "paused"
 
 _logger = hs_logging.get_logger(__name__)
 
@@ -108,11 +107,13 @@ class Study:
             raise RuntimeError(
                 "best_trial is for single-objective studies; use `best_trials` for the Pareto front."
             )
+        from hypersearch.multi_objective._constraints import feasible_best
+
         history = self.history
         number = history.best_number
         if number is None:
             raise ValueError(f"Study {self.study_name!r} has no COMPLETE trial yet.")
-        return copy.deepcopy(history.trial(number))
+        return copy.deepcopy(history.trial(feasible_best(history, number)))
 
     @property
     def best_params(self) -> dict[str, Any]:
@@ -126,11 +127,15 @@ class Study:
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
-        """The Pareto front of COMPLETE trials (the best trial, for one objective)."""
+        """The Pareto front of COMPLETE trials (the best trial, for one objective).
+
+        With constraints recorded, only feasible trials count when any exists.
+        """
         from hypersearch.multi_objective import pareto_front_mask
+        from hypersearch.multi_objective._constraints import feasible_rows
 
         history = self.history
-        rows = np.flatnonzero(history.mask(TrialState.COMPLETE))
+        rows = feasible_rows(history, np.flatnonzero(history.mask(TrialState.COMPLETE)))
         if len(rows) == 0:
             return []
         front = rows[pareto_front_mask(history.signed_values()[rows])]
@@ -158,23 +163,13 @@ class Study:
 
         ``fixed_distributions`` suggests those parameters at once (define-and-run).
         """
-        frozen = self._pop_enqueued()
+        frozen = self._storage.claim_queued_trial(self._study_id)
         if frozen is None:
             frozen = self._storage.create_new_trial(self._study_id)
         trial = Trial(self, frozen)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, dist)
         return trial
-
-    def _pop_enqueued(self) -> FrozenTrial | None:
-        history = self.history
-        for number in np.flatnonzero(history.mask(TrialState.WAITING)):
-            candidate = history.trial(int(number))
-            if FIXED_PARAMS_KEY not in candidate.system_attrs or candidate.system_attrs.get(PAUSED_KEY):
-                continue
-            if self._storage.set_trial_state_values(candidate.trial_id, TrialState.RUNNING):
-                return self._storage.get_trial(candidate.trial_id)
-        return None
 
     def tell(
         self,
@@ -219,9 +214,20 @@ class Study:
                 raise ValueError("A FAIL trial takes no values.")
         else:
             raise ValueError(f"tell() finishes trials; state {state.name} is not a finished state.")
-        frozen = self._storage.get_trial(trial_id)
-        self.sampler.after_trial(self, frozen, state, checked)
-        self._storage.set_trial_state_values(trial_id, state, checked)
+        try:
+            self.sampler.after_trial(self, current, state, checked)
+        except Exception as err:  # e.g. a constraints_func returning a non-number
+            self._storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, f"{type(err).__name__}: {err}")
+            self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
+            raise
+        try:
+            self._storage.set_trial_state_values(trial_id, state, checked)
+        except UpdateFinishedTrialError:
+            stored = self._storage.get_trial(trial_id)
+            if stored.state != state or stored.values != checked:
+                raise
+            # Our own write landed but its reply was lost (a database restart): done.
+        # Read back: after_trial may have recorded attributes (e.g. constraint values).
         return self._storage.get_trial(trial_id)
 
     def _resolve(self, trial: Trial | int) -> tuple[int, int]:
@@ -291,10 +297,12 @@ class Study:
         n_trials: int | None = None,
         timeout: float | None = None,
         n_jobs: int = 1,
-        catch: Iterable[type[Exception]] | type[Exception] = (),
+        catch: Iterable[type[BaseException]] | type[BaseException] = (),
         callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
+        *,
+        executor: Any = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -307,12 +315,17 @@ class Study:
             callbacks: Called as ``callback(study, frozen_trial)`` after each trial.
             gc_after_trial: Run the garbage collector after each trial.
             show_progress_bar: Show a tqdm progress bar (extra ``progress``).
+            executor: None or "thread" (threads), "process" (worker processes; needs a
+                storage processes share, such as SQLite), or any object with
+                ``submit()`` such as a ``concurrent.futures`` executor or a Dask
+                client. See :mod:`hypersearch.study._executors`.
         """
         from hypersearch.study._optimize import run_optimize
 
         run_optimize(
             self, func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=catch,
             callbacks=callbacks, gc_after_trial=gc_after_trial, show_progress_bar=show_progress_bar,
+            executor=executor,
         )
 
     def stop(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import warnings
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from hypersearch.distributions import (
@@ -22,6 +23,15 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 FIXED_PARAMS_KEY = "fixed_params"
+_DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
+
+
+def _cache(key: tuple[Any, ...], dist: BaseDistribution) -> BaseDistribution:
+    """Remember a validated numeric distribution; suggest calls repeat the same few."""
+    if len(_DIST_CACHE) > 4096:
+        _DIST_CACHE.clear()
+    _DIST_CACHE[key] = dist
+    return dist
 
 
 def check_step(step: Any) -> int:
@@ -65,26 +75,45 @@ class Trial:
         self._system_attrs: dict[str, Any] = dict(frozen.system_attrs)
         self._intermediate: dict[int, float] = dict(frozen.intermediate_values)
         self._fixed: dict[str, Any] = dict(self._system_attrs.get(FIXED_PARAMS_KEY) or {})
-        self._sampler.before_trial(study, self._frozen())
+        self._view = FrozenTrial(
+            number=self._number,
+            state=TrialState.RUNNING,
+            params=MappingProxyType(self._params),
+            distributions=MappingProxyType(self._distributions),
+            user_attrs=MappingProxyType(self._user_attrs),
+            system_attrs=MappingProxyType(self._system_attrs),
+            intermediate_values=MappingProxyType(self._intermediate),
+            datetime_start=self._datetime_start,
+            trial_id=self._trial_id,
+        )
+        self._sampler.before_trial(study, self._view)
         self._relative_space: dict[str, BaseDistribution] = {}
         self._relative_params: dict[str, Any] = {}
-        space = self._sampler.infer_relative_search_space(study, self._frozen())
+        space = self._sampler.infer_relative_search_space(study, self._view)
         if space:
             self._relative_space = space
-            self._relative_params = self._sampler.sample_relative(study, self._frozen(), space)
+            self._relative_params = self._sampler.sample_relative(study, self._view, space)
 
     # -- suggest -------------------------------------------------------------
     def suggest_float(
         self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
     ) -> float:
         """A float in ``[low, high]``; ``log=True`` samples in log space; ``step`` discretises."""
-        return self._suggest(name, FloatDistribution(low, high, log=log, step=step, name=name))
+        key = (FloatDistribution, low, high, log, step, type(low), type(high))
+        dist = _DIST_CACHE.get(key)
+        if dist is None:
+            dist = _cache(key, FloatDistribution(low, high, log=log, step=step, name=name))
+        return self._suggest(name, dist)
 
     def suggest_int(
         self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
     ) -> int:
         """An integer in ``[low, high]`` on a grid of ``step``, or log-uniform with ``log=True``."""
-        return self._suggest(name, IntDistribution(low, high, log=log, step=step, name=name))
+        key = (IntDistribution, low, high, log, step, type(low), type(high))
+        dist = _DIST_CACHE.get(key)
+        if dist is None:
+            dist = _cache(key, IntDistribution(low, high, log=log, step=step, name=name))
+        return self._suggest(name, dist)
 
     def suggest_categorical(
         self, name: str, choices: Sequence[CategoricalChoiceType]
@@ -115,7 +144,7 @@ class Trial:
         elif name in self._relative_params and self._relative_space.get(name) == distribution:
             value = self._relative_params[name]
         else:
-            value = self._sampler.sample_independent(self.study, self._frozen(), name, distribution)
+            value = self._sampler.sample_independent(self.study, self._view, name, distribution)
         internal = distribution.to_internal(value)
         self._storage.set_trial_param(self._trial_id, name, internal, distribution)
         value = distribution.to_external(internal)
@@ -148,7 +177,7 @@ class Trial:
 
     def should_prune(self) -> bool:
         """Whether the study's pruner says this trial should stop now."""
-        return bool(self.study.pruner.prune(self.study, self._frozen()))
+        return bool(self.study.pruner.prune(self.study, self._view))
 
     # -- attributes --------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:
@@ -189,23 +218,13 @@ class Trial:
     def relative_params(self) -> dict[str, Any]:
         return dict(self._relative_params)
 
-    def _frozen(self) -> FrozenTrial:
-        return FrozenTrial(
-            number=self._number,
-            state=TrialState.RUNNING,
-            values=None,
-            params=dict(self._params),
-            distributions=dict(self._distributions),
-            user_attrs=self._user_attrs,
-            system_attrs=self._system_attrs,
-            intermediate_values=dict(self._intermediate),
-            datetime_start=self._datetime_start,
-            trial_id=self._trial_id,
-        )
+    @property
+    def frozen(self) -> FrozenTrial:
+        """A read-only live view of this running trial, as samplers and pruners see it."""
+        return self._view
 
 
 def _lowest(distribution: BaseDistribution) -> Any:
     if isinstance(distribution, CategoricalDistribution):
         return distribution.choices[0]
     return distribution.low  # type: ignore[attr-defined]
-

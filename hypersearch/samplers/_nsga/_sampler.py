@@ -1,0 +1,328 @@
+"""NSGA-II and NSGA-III: genetic multi-objective samplers over the history view."""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hypersearch.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+from hypersearch.multi_objective._constraints import CONSTRAINTS_KEY, check_constraints
+from hypersearch.samplers._base import BaseSampler, sample_uniform
+from hypersearch.samplers._nsga._encoding import Encoding, snap
+from hypersearch.samplers._nsga._operators import BaseCrossover, make_crossover, polynomial_mutation
+from hypersearch.samplers._nsga._selection import das_dennis, select_elites
+from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.study._history import History
+    from hypersearch.study._study import Study
+
+GENERATION_KEY = "nsga:generation"
+_COMPLETE = int(TrialState.COMPLETE)
+
+
+class _StudyCache:
+    """Per-study columns the history lacks (generation, violation), read incrementally."""
+
+    def __init__(self) -> None:
+        self.seen_version = 0
+        self.gens = np.zeros(0, dtype=np.int64)  # -1: no generation recorded
+        self.viol = np.zeros(0)  # NaN: no constraints recorded
+        self.considered = np.zeros(0, dtype=bool)  # rows already offered to the elites
+        self.elites: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def update(self, history: History) -> None:
+        n = history.n
+        if len(self.gens) < n:
+            grow = n - len(self.gens)
+            self.gens = np.concatenate([self.gens, np.full(grow, -1, dtype=np.int64)])
+            self.viol = np.concatenate([self.viol, np.full(grow, np.nan)])
+        if history.version == self.seen_version:
+            return
+        for row in np.flatnonzero(history.row_version > self.seen_version).tolist():
+            attrs = history.trial(row).system_attrs
+            self.gens[row] = int(attrs.get(GENERATION_KEY, -1))
+            c = attrs.get(CONSTRAINTS_KEY)
+            self.viol[row] = np.nan if c is None else float(np.sum(np.maximum(np.asarray(c, float), 0.0)))
+        self.seen_version = history.version
+
+
+class NSGAIISampler(BaseSampler):
+    """NSGA-II (Deb et al. 2002): a genetic algorithm for several objectives.
+
+    Generation 0 is a Latin hypercube of ``population_size`` trials. Each later trial
+    is one child: two parents won binary tournaments (lower non-domination rank,
+    then larger crowding distance) among the elites, the ``population_size``
+    best COMPLETE trials of earlier generations; they cross with probability
+    ``crossover_prob`` and each gene mutates with probability ``mutation_prob``
+    (polynomial mutation for numbers, a fresh draw for categoricals).
+
+    Generations live in a trial system attribute, so workers sharing a storage
+    agree on them; a generation ends when ``population_size`` of its trials
+    have completed. The elites are read from ``study.history`` and cached per
+    generation.
+
+    Pick it for many cheap evaluations of 2-3 objectives (hundreds of trials
+    and more); for few expensive trials a model-based sampler does better.
+    With 4+ objectives prefer :class:`NSGAIIISampler`.
+
+    Args:
+        population_size: Trials per generation (>= 2).
+        mutation_prob: Per-gene mutation probability; None means 1 / n_params.
+        crossover: "blxalpha" (default, blend crossover), "sbx" (simulated
+            binary), "uniform" or a :class:`BaseCrossover`; numeric genes are
+            scaled to [0, 1] first (log scale where ``log=True``), then rounded
+            to their step. Categorical genes always cross uniformly.
+        crossover_prob: Probability that a child is a crossover, not a copy of a parent.
+        swapping_prob: Per-gene swap probability of uniform crossover.
+        seed: Seed of the random generator.
+        constraints_func: ``f(frozen_trial) -> sequence of floats``, each ``<= 0``
+            when satisfied; called when a trial finishes (COMPLETE or PRUNED)
+            and stored as the system attribute ``"constraints"``. Feasible
+            trials beat infeasible ones; infeasible ones compare by total violation.
+    """
+
+    def __init__(
+        self,
+        *,
+        population_size: int = 50,
+        mutation_prob: float | None = None,
+        crossover: str | BaseCrossover | None = None,
+        crossover_prob: float = 0.9,
+        swapping_prob: float = 0.5,
+        seed: int | None = None,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+    ) -> None:
+        if isinstance(population_size, bool) or not isinstance(population_size, int) or population_size < 2:
+            raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}.")
+        if mutation_prob is not None and not 0.0 <= mutation_prob <= 1.0:
+            raise ValueError(f"mutation_prob must be None or in [0, 1], got {mutation_prob!r}.")
+        if not 0.0 <= crossover_prob <= 1.0:
+            raise ValueError(f"crossover_prob must be in [0, 1], got {crossover_prob!r}.")
+        if not 0.0 <= swapping_prob <= 1.0:
+            raise ValueError(f"swapping_prob must be in [0, 1], got {swapping_prob!r}.")
+        if constraints_func is not None and not callable(constraints_func):
+            raise TypeError(f"constraints_func must be callable, got {constraints_func!r}.")
+        self._population_size = population_size
+        self._mutation_prob = mutation_prob
+        self._crossover = make_crossover(crossover, swapping_prob)
+        self._crossover_prob = crossover_prob
+        self._swapping_prob = swapping_prob
+        self._rng = np.random.default_rng(seed)
+        self._lhs_seed = int(self._rng.integers(2**32))
+        self._constraints_func = constraints_func
+        self._lock = threading.Lock()
+        self._caches: dict[tuple[int, int], _StudyCache] = {}
+        self._pending: dict[int, int] = {}
+
+    def reseed_rng(self) -> None:
+        self._rng = np.random.default_rng()
+
+    # -- generations -----------------------------------------------------------
+    def _cache(self, study: Study) -> tuple[_StudyCache, History]:
+        history = study.history
+        key = (id(study._storage), study._study_id)
+        cache = self._caches.get(key)
+        if cache is None:
+            cache = self._caches[key] = _StudyCache()
+        cache.update(history)
+        return cache, history
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        with self._lock:
+            cache, history = self._cache(study)
+            gens = cache.gens[: history.n]
+            known = gens[gens >= 0]
+            gen = int(known.max()) if len(known) else 0
+            done = np.count_nonzero((gens == gen) & (history.states == _COMPLETE))
+            if done >= self._population_size:
+                gen += 1
+            self._pending[trial.trial_id] = gen
+        study._storage.set_trial_system_attr(trial.trial_id, GENERATION_KEY, gen)
+
+    def _generation(self, trial: FrozenTrial) -> int:
+        gen = self._pending.get(trial.trial_id)
+        if gen is None:
+            gen = int(trial.system_attrs.get(GENERATION_KEY, 0))
+        return gen
+
+    def _elites(self, study: Study, gen: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Rows, ranks and crowding of the parents of generation ``gen`` (cached).
+
+        The elites are chosen from the last elites plus the trials of earlier
+        generations completed since (NSGA-II's (mu + lambda) survival), so a
+        generation costs a sort of about two populations, not of the study.
+        """
+        cache, history = self._cache(study)
+        gens = cache.gens[: history.n]
+        pool = (history.states == _COMPLETE) & (((gens >= 0) & (gens < gen)) | (gens == -1))
+        if len(cache.considered) < history.n:
+            cache.considered = np.concatenate(
+                [cache.considered, np.zeros(history.n - len(cache.considered), dtype=bool)]
+            )
+        considered = cache.considered[: history.n]
+        new = np.flatnonzero(pool & ~considered)
+        if cache.elites is not None and len(new) == 0:
+            return cache.elites
+        old = cache.elites[0] if cache.elites is not None else np.zeros(0, dtype=np.int64)
+        candidates = np.concatenate([old, new])
+        if len(candidates) == 0:
+            return None
+        values = history.signed_values()[candidates]
+        viol = cache.viol[candidates]
+        violation = None if np.isnan(viol).all() else np.where(np.isnan(viol), np.inf, viol)
+        idx, ranks, crowd = self._select(values, violation)
+        considered[new] = True
+        cache.elites = (candidates[idx], ranks, crowd)
+        return cache.elites
+
+    def _select(
+        self, values: np.ndarray, violation: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return select_elites(values, violation, self._population_size)
+
+    # -- sampling --------------------------------------------------------------
+    def infer_relative_search_space(
+        self, study: Study, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
+        if self._generation(trial) == 0:
+            return {}
+        return intersection_search_space(study.history)
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        if not search_space:
+            return {}
+        with self._lock:
+            elites = self._elites(study, self._generation(trial))
+            if elites is None:
+                return {}
+            rows, ranks, crowd = elites
+            history = study.history
+            enc = Encoding(search_space)
+            parents = enc.encode(np.column_stack([history.param(name)[rows] for name in enc.names]))
+            a = self._tournament(ranks, crowd)
+            b = self._tournament(ranks, crowd, avoid=a)
+            child = self._variation(parents[a], parents[b], enc)
+        return enc.decode(child)
+
+    def _tournament(self, ranks: np.ndarray, crowd: np.ndarray, avoid: int | None = None) -> int:
+        n = len(ranks)
+        i, j = (int(k) for k in self._rng.integers(n, size=2))
+        if avoid is not None and n > 2:  # draw from the others, keeping the mate distinct
+            i, j = (k if k != avoid else (k + 1 + int(self._rng.integers(n - 1))) % n for k in (i, j))
+        if ranks[i] != ranks[j]:
+            return i if ranks[i] < ranks[j] else j
+        return i if crowd[i] >= crowd[j] else j
+
+    def _variation(self, p1: np.ndarray, p2: np.ndarray, enc: Encoding) -> np.ndarray:
+        rng = self._rng
+        cat = enc.categorical
+        num = ~cat
+        child = p1.copy()
+        if rng.random() < self._crossover_prob:
+            if num.any():
+                child[num] = self._crossover(p1[num], p2[num], rng)
+            if cat.any():
+                swap = rng.random(int(cat.sum())) < self._swapping_prob
+                child[cat] = np.where(swap, p2[cat], p1[cat])
+        d = len(child)
+        prob = self._mutation_prob if self._mutation_prob is not None else 1.0 / max(d, 1)
+        mutate = rng.random(d) < prob
+        child = np.where(num, polynomial_mutation(child, mutate & num, 20.0, rng), child)
+        for j in np.flatnonzero(mutate & cat).tolist():
+            child[j] = float(rng.integers(len(enc.dists[j].choices)))  # type: ignore[attr-defined]
+        return child
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        if self._generation(trial) != 0 or param_distribution.single():
+            return sample_uniform(self._rng, param_distribution)
+        # Generation 0 is a Latin hypercube: trial k of the generation takes
+        # stratum perm[k] of each parameter, so the first population covers
+        # every parameter's range evenly whatever the workers' order.
+        pop = self._population_size
+        perm = np.random.default_rng([self._lhs_seed, zlib.crc32(param_name.encode())]).permutation(pop)
+        u = (perm[trial.number % pop] + self._rng.random()) / pop
+        if isinstance(param_distribution, CategoricalDistribution):
+            n = len(param_distribution.choices)
+            return param_distribution.choices[min(int(u * n), n - 1)]
+        assert isinstance(param_distribution, (FloatDistribution, IntDistribution))
+        low, high = float(param_distribution.low), float(param_distribution.high)
+        if param_distribution.log:
+            x = float(np.exp(np.log(low) + u * (np.log(high) - np.log(low))))
+        else:
+            x = low + u * (high - low)
+        return snap(param_distribution, x)
+
+    # -- constraints -----------------------------------------------------------
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        with self._lock:
+            self._pending.pop(trial.trial_id, None)
+        if self._constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
+            return
+        finished = trial.replace(state=state, values=None if values is None else tuple(values))
+        constraints = check_constraints(self._constraints_func(finished))
+        study._storage.set_trial_system_attr(trial.trial_id, CONSTRAINTS_KEY, list(constraints))
+
+
+class NSGAIIISampler(NSGAIISampler):
+    """NSGA-III (Deb & Jain 2014): NSGA-II with reference-point niching.
+
+    The last front that does not fit into the elites is cut by niching instead
+    of crowding: objectives are normalised by the ideal point and the extreme
+    points' intercepts, each trial joins its nearest reference direction, and
+    the least crowded directions are filled first. With Das-Dennis reference
+    points this keeps an even spread on fronts of 3 and more objectives, where
+    crowding distance loses its grip.
+
+    Args:
+        reference_points: ``(k, n_objectives)`` directions; None means Das-Dennis
+            points with ``dividing_parameter`` divisions.
+        dividing_parameter: Divisions per objective of the default reference points.
+        **kwargs: The options of :class:`NSGAIISampler`.
+    """
+
+    def __init__(
+        self,
+        *,
+        reference_points: np.ndarray | None = None,
+        dividing_parameter: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if isinstance(dividing_parameter, bool) or not isinstance(dividing_parameter, int) or dividing_parameter < 1:
+            raise ValueError(f"dividing_parameter must be an integer >= 1, got {dividing_parameter!r}.")
+        self._reference_points = None if reference_points is None else np.asarray(reference_points, float)
+        self._dividing_parameter = dividing_parameter
+
+    def _select(
+        self, values: np.ndarray, violation: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        refs = self._reference_points
+        if refs is None:
+            refs = das_dennis(values.shape[1], self._dividing_parameter)
+        if refs.ndim != 2 or refs.shape[1] != values.shape[1]:
+            raise ValueError(
+                f"reference_points must have shape (k, {values.shape[1]}), got {refs.shape}."
+            )
+        return select_elites(values, violation, self._population_size, reference_points=refs, rng=self._rng)

@@ -1,0 +1,117 @@
+"""Running a study's trials in worker processes or on any executor.
+
+``study.optimize(func, n_trials=N, n_jobs=J, executor=...)`` with ``executor``:
+
+* ``None`` or ``"thread"``: J threads in this process (the default).
+* ``"process"``: J worker processes on this machine.
+* any object with ``submit(fn, *args)`` returning futures with ``result()``
+  (a ``concurrent.futures.Executor``, a Dask ``distributed.Client``, ...).
+
+Every worker loads the study from the storage by name and runs its share of
+the N trials (the shares differ by at most one), so the count is exact. Worker
+processes need a storage that processes share (an SQL URL); the in-memory
+storage is refused there. Each worker calls ``sampler.reseed_rng()`` so
+workers do not draw the same parameters; seeded runs are therefore only
+reproducible with one worker. Callbacks run in the workers.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from hypersearch.storages._in_memory import InMemoryStorage
+
+if TYPE_CHECKING:
+    from hypersearch.study._study import ObjectiveFuncType, Study
+    from hypersearch.trial._frozen import FrozenTrial
+
+
+def shares(n_trials: int | None, n_workers: int) -> list[int | None]:
+    """Split ``n_trials`` into ``n_workers`` near-equal shares (None: unlimited)."""
+    if n_trials is None:
+        return [None] * n_workers
+    base, extra = divmod(n_trials, n_workers)
+    return [base + (i < extra) for i in range(n_workers)]
+
+
+def _run_worker(
+    worker_index: int,
+    storage: Any,
+    study_name: str,
+    sampler: Any,
+    pruner: Any,
+    func: ObjectiveFuncType,
+    n_trials: int | None,
+    timeout: float | None,
+    catch: tuple[type[BaseException], ...],
+    callbacks: list[Callable[[Study, FrozenTrial], None]],
+    reseed: bool,
+) -> int:
+    """One worker's share. ``worker_index`` keeps submissions distinct (Dask dedupes equal ones)."""
+    from hypersearch.study._api import load_study
+
+    if reseed:
+        sampler.reseed_rng()
+    study = load_study(study_name=study_name, storage=storage, sampler=sampler, pruner=pruner)
+    before = study.history.n
+    study.optimize(func, n_trials=n_trials, timeout=timeout, catch=catch, callbacks=callbacks)
+    return study.history.n - before
+
+
+def run_on_executor(
+    study: Study,
+    func: ObjectiveFuncType,
+    *,
+    executor: Any,
+    n_trials: int | None,
+    timeout: float | None,
+    n_jobs: int,
+    catch: tuple[type[BaseException], ...],
+    callbacks: Iterable[Callable[[Study, FrozenTrial], None]],
+) -> None:
+    """Run the study's trials through ``executor`` ("process" or an executor object)."""
+    own_pool = None
+    if executor == "process":
+        _check_shared_storage(study)
+        context = multiprocessing.get_context("spawn")
+        own_pool = concurrent.futures.ProcessPoolExecutor(max_workers=n_jobs, mp_context=context)
+        executor = own_pool
+    elif not callable(getattr(executor, "submit", None)):
+        raise TypeError(
+            f"executor must be None, 'thread', 'process' or an object with submit(), got {executor!r}."
+        )
+    elif not isinstance(executor, concurrent.futures.ThreadPoolExecutor):
+        _check_shared_storage(study)
+    reseed = not isinstance(executor, concurrent.futures.ThreadPoolExecutor)
+    storage = study._storage
+    try:
+        futures = [
+            executor.submit(
+                _run_worker, index, storage, study.study_name, study.sampler, study.pruner, func,
+                share, timeout, catch, list(callbacks), reseed,
+            )
+            for index, share in enumerate(shares(n_trials, n_jobs))
+            if share != 0
+        ]
+        errors = []
+        for future in futures:
+            try:
+                future.result()
+            except BaseException as err:  # every worker finishes before the first error is raised
+                errors.append(err)
+        if errors:
+            raise errors[0]
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(wait=True)
+
+
+def _check_shared_storage(study: Study) -> None:
+    if isinstance(study._storage, InMemoryStorage):
+        raise ValueError(
+            "Worker processes need a storage that processes share; the in-memory storage is "
+            "private to this process. Use e.g. storage='sqlite:///study.db' or a PostgreSQL URL."
+        )
