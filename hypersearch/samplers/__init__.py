@@ -35,14 +35,11 @@ from hypersearch.samplers._qmc import QMCSampler
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.samplers._rf import RandomForestSampler
 from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch.samplers._tpe import TPESampler
 
 
 def default_sampler(n_objectives: int) -> BaseSampler:
     """The sampler a study gets when none is given."""
-    try:
-        from hypersearch.samplers._tpe import TPESampler  # type: ignore[import-not-found]
-    except ImportError:
-        return RandomSampler()
     return TPESampler()
 
 
@@ -59,6 +56,7 @@ __all__ = [
     "QMCSampler",
     "RandomForestSampler",
     "RandomSampler",
+    "TPESampler",
     "SBXCrossover",
     "UniformCrossover",
     "default_sampler",
