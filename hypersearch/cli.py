@@ -125,12 +125,23 @@ def cmd_trials(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     objective = load_objective(args.objective)
+    storage: Any = args.storage
+    if args.heartbeat_interval is not None:
+        from hypersearch.storages import RetryFailedTrialCallback, SQLStorage
+
+        if not args.storage.split(":", 1)[0].startswith(("sqlite", "postgres", "mysql")):
+            raise CLIUsageError("--heartbeat-interval needs an SQL storage URL.")
+        retry = None if args.retry_failed is None else RetryFailedTrialCallback(args.retry_failed)
+        storage = SQLStorage(
+            args.storage, heartbeat_interval=args.heartbeat_interval,
+            grace_period=args.grace_period, failed_trial_callback=retry,
+        )
     study = hypersearch.load_study(
-        study_name=args.study_name, storage=args.storage, sampler=_sampler(args.sampler, args.seed)
+        study_name=args.study_name, storage=storage, sampler=_sampler(args.sampler, args.seed)
     )
     callbacks = []
     if args.max_trials is not None:
-        callbacks.append(hypersearch.MaxTrialsCallback(args.max_trials, states=None))
+        callbacks.append(hypersearch.MaxTrialsCallback(args.max_trials))
     study.optimize(objective, n_trials=args.n_trials, timeout=args.timeout, callbacks=callbacks)
 
 
@@ -162,7 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("worker", cmd_worker, "join a study and run trials of an objective")
     p.add_argument("--objective", required=True, help="module:function or file.py:function")
     p.add_argument("--n-trials", type=int, default=None, help="trials this worker runs")
-    p.add_argument("--max-trials", type=int, default=None, help="stop once the study holds this many trials")
+    p.add_argument("--max-trials", type=int, default=None, help="stop once the study holds this many COMPLETE trials")
+    p.add_argument("--heartbeat-interval", type=float, default=None, help="seconds between heartbeats (SQL storages)")
+    p.add_argument("--grace-period", type=float, default=None, help="seconds of silence before a trial is failed")
+    p.add_argument("--retry-failed", type=int, default=None, help="re-run trials of dead workers up to N times")
     p.add_argument("--timeout", type=float, default=None, help="seconds after which no trial starts")
     p.add_argument("--sampler", default=None, help="e.g. random, tpe, gp (default: the study default)")
     p.add_argument("--seed", type=int, default=None)

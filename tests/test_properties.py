@@ -343,7 +343,8 @@ def test_brute_force_stays_inside_and_covers_small_trees(space: Space) -> None:
     cap = 25
     study.optimize(make_objective(space), n_trials=cap)
     check_inside(study, space)
-    paths = [tuple(t.params.items()) for t in study.trials]
+    # Key choices by type too: False == 0 in Python but they are distinct choices.
+    paths = [tuple((k, type(v), v) for k, v in t.params.items()) for t in study.trials]
     leaves = space.n_leaves()
     if leaves <= cap:
         assert len(paths) == leaves

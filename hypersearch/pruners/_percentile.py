@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import math
-from typing import TYPE_CHECKING
-
-import numpy as np
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any
 
 from hypersearch.pruners._base import BasePruner
+from hypersearch.pruners._checks import check_int, check_real, check_single_objective
+from hypersearch.pruners._feed import ReportSummary, RowFeed
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -15,52 +18,81 @@ from hypersearch.trial._state import TrialState
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
+_COMPLETE = int(TrialState.COMPLETE)
+_FINISHED = {int(TrialState.COMPLETE), int(TrialState.PRUNED), int(TrialState.FAIL)}
 
-def _check_nonneg_int(name: str, value: int, minimum: int = 0) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+
+def sorted_percentile(values: list[float], q: float) -> float:
+    """``numpy.percentile(values, q)`` (linear method) of an already sorted list."""
+    n = len(values)
+    pos = q / 100.0 * (n - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, n - 1)
+    a, b = values[lo], values[hi]
+    t = pos - lo
+    diff = b - a
+    return b - diff * (1.0 - t) if t >= 0.5 else a + diff * t
 
 
 class _StepValues:
-    """Completed trials' reports, by step, kept up to date from the history view."""
+    """COMPLETE trials' reports by step, with thresholds cached until a trial completes."""
 
     def __init__(self) -> None:
-        self._seen_version = -1
+        self.feed = RowFeed()
+        self.n_done = 0
         self._done: set[int] = set()
         self._by_step: dict[int, list[float]] = {}
-        self._sorted: dict[int, np.ndarray] = {}
+        self._thresholds: dict[int, float | None] = {}
 
-    def update(self, study: Study) -> None:
+    def update(self, study: Study, summary: ReportSummary) -> None:
         history = study.history
-        if history.version == self._seen_version:
+        if self.feed.bind(history):
+            self._done.clear()
+            self._by_step.clear()
+            self._thresholds.clear()
+            self.n_done = 0
+            summary.clear()
+        rows = self.feed.changed(history)
+        if not rows:
             return
-        fresh = np.flatnonzero(
-            (history.row_version > self._seen_version) & history.mask(TrialState.COMPLETE)
-        )
-        self._seen_version = history.version
-        for number in fresh:
-            if number in self._done:
+        states = history.states
+        for number in rows:
+            state = int(states[number])
+            if state in _FINISHED:
+                summary.forget(number)
+            if state != _COMPLETE or number in self._done:
                 continue
-            self._done.add(int(number))
-            for step, value in history.trial(int(number)).intermediate_values.items():
-                self._by_step.setdefault(step, []).append(value)
-                self._sorted.pop(step, None)
+            self._done.add(number)
+            self.n_done += 1
+            self._thresholds.clear()
+            for step, value in history.trial(number).intermediate_values.items():
+                if value == value:  # not NaN
+                    bisect.insort(self._by_step.setdefault(step, []), value)
 
-    def at(self, step: int) -> np.ndarray:
-        values = self._sorted.get(step)
-        if values is None:
-            values = np.sort(np.asarray(self._by_step.get(step, ()), dtype=float))
-            values = values[~np.isnan(values)]
-            self._sorted[step] = values
-        return values
+    def threshold(self, step: int, q: float, n_min: int) -> float | None:
+        """The ``q``-th percentile of the values at ``step``, None if fewer than ``n_min``."""
+        if step in self._thresholds:
+            return self._thresholds[step]
+        values = self._by_step.get(step, ())
+        out = sorted_percentile(values, q) if len(values) >= n_min and values else None
+        self._thresholds[step] = out
+        return out
 
 
 class PercentilePruner(BasePruner):
     """Prunes a trial whose best report so far is worse than a percentile of the others.
 
-    At a step ``s``, the trial's best intermediate value up to ``s`` is compared
-    with the ``percentile``-th best of the values that COMPLETE trials reported
-    at ``s``; worse prunes. A NaN report prunes.
+    At the trial's latest step ``s`` (its largest reported step), the trial's
+    best intermediate value so far is compared with the ``percentile``-th best
+    of the values that COMPLETE trials reported at exactly ``s`` (linear
+    interpolation, as ``numpy.percentile``); worse prunes. A NaN latest report
+    prunes (after the warm-up/interval checks).
+
+    Cost: O(1) amortised per call; the per-step sorted values grow only when a
+    trial completes, and each step's threshold is computed once per completion.
+
+    When to pick it: :class:`MedianPruner` (50) is the robust default;
+    a lower percentile (e.g. 25) prunes harder, keeping the top quarter.
 
     Args:
         percentile: In [0, 100]; 25.0 keeps the top quarter.
@@ -79,47 +111,56 @@ class PercentilePruner(BasePruner):
         *,
         n_min_trials: int = 1,
     ) -> None:
-        if isinstance(percentile, bool) or not (0.0 <= float(percentile) <= 100.0):
-            raise ValueError(f"percentile must be in [0, 100], got {percentile!r}.")
-        _check_nonneg_int("n_startup_trials", n_startup_trials)
-        _check_nonneg_int("n_warmup_steps", n_warmup_steps)
-        _check_nonneg_int("interval_steps", interval_steps, 1)
-        _check_nonneg_int("n_min_trials", n_min_trials, 1)
-        self._percentile = float(percentile)
-        self._n_startup_trials = n_startup_trials
-        self._n_warmup_steps = n_warmup_steps
-        self._interval_steps = interval_steps
-        self._n_min_trials = n_min_trials
+        self._percentile = check_real("percentile", percentile, 0.0, 100.0)
+        self._n_startup_trials = check_int("n_startup_trials", n_startup_trials)
+        self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps)
+        self._interval_steps = check_int("interval_steps", interval_steps, 1)
+        self._n_min_trials = check_int("n_min_trials", n_min_trials, 1)
+        self._init_caches()
+
+    def _init_caches(self) -> None:
+        self._lock = threading.Lock()
         self._cache = _StepValues()
+        self._summary = ReportSummary()
+        self._study: weakref.ref[Study] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        for key in ("_lock", "_cache", "_summary", "_study"):
+            del state[key]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_caches()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         reports = trial.intermediate_values
         if not reports:
             return False
-        step = max(reports)
-        if step < self._n_warmup_steps:
-            return False
-        if (step - self._n_warmup_steps) % self._interval_steps:
-            return False
-        if len(study.directions) > 1:
-            raise NotImplementedError("PercentilePruner supports single-objective studies only.")
-        if math.isnan(reports[step]):
-            return True
-        self._cache.update(study)
-        if len(self._cache._done) < self._n_startup_trials:
-            return False
-        others = self._cache.at(step)
-        if len(others) < self._n_min_trials:
-            return False
+        check_single_objective(study, type(self).__name__)
         maximize = study.directions[0] == StudyDirection.MAXIMIZE
-        finite = [v for v in reports.values() if not math.isnan(v)]
-        if maximize:
-            best = max(finite)
-            threshold = float(np.percentile(others, 100.0 - self._percentile))
-            return best < threshold
-        best = min(finite)
-        threshold = float(np.percentile(others, self._percentile))
-        return best > threshold
+        sign = -1.0 if maximize else 1.0
+        with self._lock:
+            if self._study is None or self._study() is not study:
+                self._cache = _StepValues()
+                self._summary.clear()
+                self._study = weakref.ref(study)
+            step, best = self._summary.get(trial.number, reports, sign)
+            if step < self._n_warmup_steps:
+                return False
+            if (step - self._n_warmup_steps) % self._interval_steps:
+                return False
+            if math.isnan(reports[step]):
+                return True
+            self._cache.update(study, self._summary)
+            if self._cache.n_done < self._n_startup_trials:
+                return False
+            q = 100.0 - self._percentile if maximize else self._percentile
+            threshold = self._cache.threshold(step, q, self._n_min_trials)
+        if threshold is None:
+            return False
+        return best > sign * threshold
 
 
 class MedianPruner(PercentilePruner):

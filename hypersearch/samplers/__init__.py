@@ -10,6 +10,8 @@ Which to pick:
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
 * :class:`PartialFixedSampler` — pin some parameters, let another sampler do the rest.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`CmaEsSampler` — continuous spaces, many trials, many parallel workers.
+* :class:`RandomForestSampler` — expensive trials on mixed/conditional spaces (SMAC-style BO).
 * :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
   cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._brute_force import BruteForceSampler
+from hypersearch.samplers._cmaes import CmaEsSampler
 from hypersearch.samplers._grid import GridSampler
 from hypersearch.samplers._nsga import (
     BaseCrossover,
@@ -30,15 +33,13 @@ from hypersearch.samplers._nsga import (
 from hypersearch.samplers._partial_fixed import PartialFixedSampler
 from hypersearch.samplers._qmc import QMCSampler
 from hypersearch.samplers._random import RandomSampler
+from hypersearch.samplers._rf import RandomForestSampler
 from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch.samplers._tpe import TPESampler
 
 
 def default_sampler(n_objectives: int) -> BaseSampler:
     """The sampler a study gets when none is given."""
-    try:
-        from hypersearch.samplers._tpe import TPESampler  # type: ignore[import-not-found]
-    except ImportError:
-        return RandomSampler()
     return TPESampler()
 
 
@@ -47,12 +48,15 @@ __all__ = [
     "BaseCrossover",
     "BaseSampler",
     "BruteForceSampler",
+    "CmaEsSampler",
     "GridSampler",
     "NSGAIIISampler",
     "NSGAIISampler",
     "PartialFixedSampler",
     "QMCSampler",
+    "RandomForestSampler",
     "RandomSampler",
+    "TPESampler",
     "SBXCrossover",
     "UniformCrossover",
     "default_sampler",

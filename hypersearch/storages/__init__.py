@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from hypersearch.storages._base import BaseStorage, StudyRecord
+from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
+from hypersearch.storages._json_io import export_json, import_json
+from hypersearch.storages._sql import SQLStorage
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
@@ -25,4 +28,15 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
     raise TypeError(f"storage must be None, a URL string or a BaseStorage, got {storage!r}.")
 
 
-__all__ = ["BaseStorage", "InMemoryStorage", "StudyRecord", "get_storage"]
+__all__ = [
+    "RetryFailedTrialCallback",
+    "BaseStorage",
+    "Heartbeat",
+    "InMemoryStorage",
+    "SQLStorage",
+    "StudyRecord",
+    "export_json",
+    "fail_stale_trials",
+    "get_storage",
+    "import_json",
+]

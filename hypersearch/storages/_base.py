@@ -158,8 +158,24 @@ class BaseStorage(abc.ABC):
         return len(self.get_all_trials(study_id, states))
 
     # -- liveness (backends shared across processes override) ---------------
+    #: Seconds between heartbeats of a running trial; None: no heartbeats.
+    heartbeat_interval: float | None = None
+    #: Seconds without a heartbeat after which a RUNNING trial is failed.
+    grace_period: float | None = None
+    #: Called as ``callback(study, failed_trial)`` for each trial failed as stale.
+    failed_trial_callback: Any = None
+
     def record_heartbeat(self, trial_id: int) -> None:
         """Say that the worker running ``trial_id`` is alive. No-op by default."""
+
+    def fail_stale_trials(
+        self, study_id: int, *, grace_period: float, now: float | None = None
+    ) -> list[int]:
+        """Fail RUNNING trials silent for ``grace_period`` seconds; their numbers.
+
+        Storages private to one process have no stale trials: the default fails none.
+        """
+        return []
 
     def close(self) -> None:
         """Release connections and files. The storage may not be used after."""

@@ -1,4 +1,4 @@
-"""URL -> SQL storage (the SQL backends are not built yet)."""
+"""URL -> SQL storage."""
 
 from __future__ import annotations
 
@@ -6,4 +6,7 @@ from hypersearch.storages._base import BaseStorage
 
 
 def storage_from_url(url: str) -> BaseStorage:
-    raise NotImplementedError(f"SQL storages are not available yet; cannot open {url!r}.")
+    """Open the SQL storage a URL names: ``sqlite:///file.db``, ``postgresql://...``, ``mysql+pymysql://...``."""
+    from hypersearch.storages._sql import SQLStorage
+
+    return SQLStorage(url)

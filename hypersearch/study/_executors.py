@@ -38,6 +38,7 @@ def shares(n_trials: int | None, n_workers: int) -> list[int | None]:
 
 
 def _run_worker(
+    worker_index: int,
     storage: Any,
     study_name: str,
     sampler: Any,
@@ -49,6 +50,7 @@ def _run_worker(
     callbacks: list[Callable[[Study, FrozenTrial], None]],
     reseed: bool,
 ) -> int:
+    """One worker's share. ``worker_index`` keeps submissions distinct (Dask dedupes equal ones)."""
     from hypersearch.study._api import load_study
 
     if reseed:
@@ -88,10 +90,10 @@ def run_on_executor(
     try:
         futures = [
             executor.submit(
-                _run_worker, storage, study.study_name, study.sampler, study.pruner, func,
+                _run_worker, index, storage, study.study_name, study.sampler, study.pruner, func,
                 share, timeout, catch, list(callbacks), reseed,
             )
-            for share in shares(n_trials, n_jobs)
+            for index, share in enumerate(shares(n_trials, n_jobs))
             if share != 0
         ]
         errors = []

@@ -43,6 +43,9 @@ class History:
         self.directions = tuple(directions)
         self._cursor = -1
         self.version = 0
+        # (version, numbers of the rows the refresh that made it changed): lets a consumer
+        # one version behind catch up without scanning row_version (O(changes), not O(n))
+        self.last_changed: tuple[int, list[int]] = (0, [])
         self.n = 0
         cap = _INITIAL_CAPACITY
         n_obj = len(self.directions)
@@ -68,6 +71,7 @@ class History:
         self.version += 1
         for trial in changed:
             self._apply(trial)
+        self.last_changed = (self.version, [t.number for t in changed])
         return True
 
     def _grow(self, size: int) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch import logging as hs_logging
 from hypersearch.exceptions import TrialPruned
+from hypersearch.storages._heartbeat import Heartbeat
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -133,14 +134,32 @@ def run_optimize(
             progress.close()
 
 
+def _reap_stale_trials(study: Study) -> None:
+    """With heartbeats on, fail trials whose worker died and hand them to the callback."""
+    storage = study._storage
+    assert storage.grace_period is not None
+    for number in storage.fail_stale_trials(study._study_id, grace_period=storage.grace_period):
+        _logger.warning(f"Trial {number} failed: its worker stopped sending heartbeats.")
+        if storage.failed_trial_callback is not None:
+            trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, number)
+            storage.failed_trial_callback(study, storage.get_trial(trial_id))
+
+
 def run_trial(study: Study, func: ObjectiveFuncType, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
     """Ask, evaluate, tell. Re-raises what the objective raised unless ``catch`` has it."""
+    interval = study._storage.heartbeat_interval
+    if interval is not None:
+        _reap_stale_trials(study)
     trial = study.ask()
     error: BaseException | None = None
     values: Any = None
     state = TrialState.COMPLETE
     try:
-        values = func(trial)
+        if interval is None:
+            values = func(trial)
+        else:
+            with Heartbeat(study._storage, trial._trial_id, interval=interval):
+                values = func(trial)
     except TrialPruned:
         state = TrialState.PRUNED
     except (Exception, KeyboardInterrupt) as err:

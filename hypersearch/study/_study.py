@@ -220,7 +220,14 @@ class Study:
             self._storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, f"{type(err).__name__}: {err}")
             self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
             raise
-        self._storage.set_trial_state_values(trial_id, state, checked)
+        try:
+            self._storage.set_trial_state_values(trial_id, state, checked)
+        except UpdateFinishedTrialError:
+            stored = self._storage.get_trial(trial_id)
+            if stored.state != state or stored.values != checked:
+                raise
+            # Our own write landed but its reply was lost (a database restart): done.
+        # Read back: after_trial may have recorded attributes (e.g. constraint values).
         return self._storage.get_trial(trial_id)
 
     def _resolve(self, trial: Trial | int) -> tuple[int, int]:

@@ -1,0 +1,244 @@
+"""Asynchronous successive halving (ASHA, stopping variant)."""
+
+from __future__ import annotations
+
+import math
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hypersearch.pruners._base import BasePruner
+from hypersearch.pruners._checks import check_int, check_single_objective
+from hypersearch.pruners._feed import ReportSummary, RowFeed
+from hypersearch.pruners._rungs import RungLadder, RungTable, rung_key
+from hypersearch.study._direction import StudyDirection
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.study._history import History
+    from hypersearch.study._study import Study
+
+_COMPLETE = int(TrialState.COMPLETE)
+_FINISHED = {int(TrialState.COMPLETE), int(TrialState.PRUNED), int(TrialState.FAIL)}
+
+
+def _sign(study: Study) -> float:
+    return -1.0 if study.directions[0] == StudyDirection.MAXIMIZE else 1.0
+
+
+def first_complete_last_step(history: History) -> int | None:
+    """The largest step of the first COMPLETE trial that reported, or None."""
+    rows = np.flatnonzero(history.mask(TrialState.COMPLETE) & (history.last_step >= 0))
+    return int(history.last_step[rows[0]]) if len(rows) else None
+
+
+class HalvingEngine:
+    """One successive-halving ladder: its rung table and the stopping decision.
+
+    Shared by :class:`SuccessiveHalvingPruner` (one engine) and
+    :class:`HyperbandPruner` (one engine per bracket). ``next_step[number]``
+    is the step at which a trial this engine has synced reaches its next rung
+    (``inf`` past the top): below it no decision is due, so the pruner answers
+    without reading the history.
+    """
+
+    def __init__(self, ladder: RungLadder, bootstrap_count: int) -> None:
+        self.table = RungTable(ladder)
+        self.bootstrap_count = bootstrap_count
+        self.next_step: dict[int, float] = {}
+
+    @property
+    def ladder(self) -> RungLadder:
+        return self.table.ladder
+
+    def _next(self, k: int) -> float:
+        return self.ladder.resource(k) if self.ladder.exists(k) else math.inf
+
+    def absorb(self, trial: FrozenTrial, finished: bool, sign: float) -> None:
+        """Take in a trial's recorded rungs (and, once finished, the rungs its reports reach)."""
+        number = trial.number
+        k = self.table.count(number)
+        attrs = trial.system_attrs
+        while True:
+            value = attrs.get(rung_key(k))
+            if value is None:
+                break
+            self.table.record(number, k, sign * float(value))
+            k += 1
+        if finished:
+            for value in self.ladder.derive(trial.intermediate_values, start=k):
+                self.table.record(number, k, sign * value)
+                k += 1
+            self.next_step.pop(number, None)
+        else:
+            self.next_step[number] = self._next(k)
+
+    def judge(self, study: Study, trial: FrozenTrial, step: int, sign: float) -> bool:
+        """Record the rungs ``trial`` reached since the last call; True if any says stop."""
+        number = trial.number
+        k = self.table.count(number)
+        reports = trial.intermediate_values
+        stop = False
+        while self._next(k) <= step:
+            value = self.ladder.value_at(k, reports)
+            study._storage.set_trial_system_attr(trial.trial_id, rung_key(k), value)
+            self.table.record(number, k, sign * value)
+            if not self.table.should_continue(k, sign * value, self.bootstrap_count):
+                stop = True
+            k += 1
+        self.next_step[number] = self._next(k)
+        return stop
+
+
+class _HalvingPruner(BasePruner):
+    """What SHA and Hyperband share: caches, the fast path between rungs, syncing."""
+
+    def _init_caches(self) -> None:
+        self._lock = threading.Lock()
+        self._feed = RowFeed()
+        self._summary = ReportSummary()
+        self._study: weakref.ref[Study] | None = None
+        self._sign = 1.0
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k in self._CONFIG}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_caches()
+
+    _CONFIG: tuple[str, ...] = ()
+
+    def _engine_for(self, number: int) -> HalvingEngine | None:
+        raise NotImplementedError
+
+    def _setup(self, study: Study, history: History) -> bool:
+        """Build the engines once their resources are known; False until then."""
+        raise NotImplementedError
+
+    def _reset(self) -> None:
+        raise NotImplementedError
+
+    def _before_judge(self, study: Study, trial: FrozenTrial, engine: HalvingEngine, step: int) -> None:
+        """Hook: Hyperband records the bracket here."""
+
+    def _sync(self, study: Study) -> bool:
+        """Bring the rung tables up to date (lock held); False while resources are unknown."""
+        history = study.history
+        if self._feed.bind(history):
+            self._reset()
+        if not self._setup(study, history):
+            return False
+        states = history.states
+        for m in self._feed.changed(history):
+            finished = int(states[m]) in _FINISHED
+            if finished:
+                self._summary.forget(m)
+            found = self._engine_for(m)
+            assert found is not None
+            found.absorb(history.trial(m), finished, self._sign)
+        return True
+
+    def _bind_study(self, study: Study) -> None:
+        if self._study is None or self._study() is not study:
+            check_single_objective(study, type(self).__name__)
+            self._reset()
+            self._summary.clear()
+            self._study = weakref.ref(study)
+            self._sign = _sign(study)
+
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        reports = trial.intermediate_values
+        if not reports:
+            return False
+        number = trial.number
+        with self._lock:
+            self._bind_study(study)
+            sign = self._sign
+            step, _ = self._summary.get(number, reports, sign)
+            nan = reports[step] != reports[step]
+            engine = self._engine_for(number)
+            if engine is not None and step < engine.next_step.get(number, -1):
+                return nan  # between rungs: nothing to decide, no need to read the history
+            if not self._sync(study):
+                return nan
+            engine = self._engine_for(number)
+            assert engine is not None
+            self._before_judge(study, trial, engine, step)
+            return engine.judge(study, trial, step, sign) or nan
+
+
+class SuccessiveHalvingPruner(_HalvingPruner):
+    """Asynchronous successive halving: at each rung, only the best ``1/eta`` go on.
+
+    Rungs sit at steps ``r_k = min_resource * eta ** (k + min_early_stopping_rate)``.
+    When a trial first reports a step ``>= r_k`` its value there (its report at
+    the smallest step ``>= r_k``) is recorded (system attribute ``"rung_<k>"``)
+    and judged against every value recorded at that rung so far, by any trial
+    in any state: with ``n`` values (its own included) it continues while
+    ``n < eta``, else iff it ranks within the best ``n // eta`` (ties in its
+    favour). Between rungs it is never stopped, except that a NaN latest
+    report stops it. Decisions are asynchronous: nobody waits for a rung to
+    fill (Li et al., "A System for Massively Parallel Hyperparameter Tuning",
+    2020). See :mod:`hypersearch.pruners._rungs` for the exact rules.
+
+    Cost: between rungs O(1) without reading the history; at a rung
+    O(changed trials + log n).
+
+    When to pick it: many cheap-to-start trials with a learning curve (epochs);
+    more aggressive than :class:`MedianPruner`. For a hedge between aggressive
+    and safe schedules use :class:`HyperbandPruner`.
+
+    Args:
+        min_resource: ``r_min``, the first rung's step; ``"auto"`` takes
+            ``max(1, last_step // 100)`` of the first completed trial (no
+            pruning before a trial completes).
+        reduction_factor: ``eta`` >= 2: the best ``1/eta`` go on at each rung.
+        min_early_stopping_rate: ``s`` >= 0: skips the first ``s`` rungs.
+        bootstrap_count: A trial arriving at a rung that holds at most this many
+            values (its own included) stops there; 0 disables.
+    """
+
+    _CONFIG = ("_min_resource", "_eta", "_rate", "_bootstrap")
+
+    def __init__(
+        self,
+        min_resource: int | str = "auto",
+        reduction_factor: int = 4,
+        min_early_stopping_rate: int = 0,
+        bootstrap_count: int = 0,
+    ) -> None:
+        if min_resource != "auto":
+            check_int("min_resource", min_resource, 1)
+        self._min_resource = min_resource
+        self._eta = check_int("reduction_factor", reduction_factor, 2)
+        self._rate = check_int("min_early_stopping_rate", min_early_stopping_rate)
+        self._bootstrap = check_int("bootstrap_count", bootstrap_count)
+        self._init_caches()
+        self._engine: HalvingEngine | None = None
+
+    def _reset(self) -> None:
+        self._engine = None
+
+    def _engine_for(self, number: int) -> HalvingEngine | None:
+        return self._engine
+
+    def _setup(self, study: Study, history: History) -> bool:
+        if self._engine is not None:
+            return True
+        r_min = self._min_resource
+        if r_min == "auto":
+            last = first_complete_last_step(history)
+            if last is None:
+                return False
+            r_min = max(1, last // 100)
+        self._engine = HalvingEngine(RungLadder(int(r_min), self._eta, self._rate), self._bootstrap)
+        return True
+
+    @property
+    def rung_table(self) -> RungTable | None:
+        """The rung bookkeeping of the current study (None before it is known)."""
+        return None if self._engine is None else self._engine.table

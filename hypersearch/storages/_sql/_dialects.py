@@ -1,0 +1,233 @@
+"""The few ways SQLite, PostgreSQL and MySQL/MariaDB differ, behind one small object.
+
+Everything else in the SQL storage is one code path: plain DB-API cursors, SQL
+written with ``?`` placeholders (rewritten to ``%s`` for drivers that want it),
+every value passed as a parameter, never formatted into the text.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Dialect:
+    """How to connect to one kind of server and the SQL pieces that differ."""
+
+    name: str
+    connect: Callable[[], Any]
+    paramstyle_format: bool  # True: "%s" placeholders
+    begin: str = "BEGIN"
+    for_update: str = " FOR UPDATE"
+    returning: bool = True  # UPDATE/INSERT ... RETURNING works
+    id_column: str = "BIGINT PRIMARY KEY"
+    text: str = "TEXT"
+    real: str = "DOUBLE PRECISION"
+    table_suffix: str = ""
+    inline_indexes: bool = False
+    shared_connection: bool = False  # one connection for all threads (SQLite :memory:)
+    retryable: Callable[[BaseException], bool] = lambda err: False
+    integrity_errors: tuple[type[BaseException], ...] = ()
+    driver_errors: tuple[type[BaseException], ...] = ()
+    list_tables: str = ""
+    schema_lock: tuple[str, str] | None = None  # (acquire, release) statements
+    # A context manager that queues statements until a result is needed (psycopg 3):
+    # a write transaction then costs two network round trips instead of five.
+    pipeline: Callable[[Any], Any] | None = None
+    _sql_cache: dict[str, str] = field(default_factory=dict)
+
+    def sql(self, query: str) -> str:
+        """``query`` with this driver's placeholder style."""
+        if not self.paramstyle_format:
+            return query
+        out = self._sql_cache.get(query)
+        if out is None:
+            out = self._sql_cache[query] = query.replace("?", "%s")
+        return out
+
+
+def _sqlite_retryable(err: BaseException) -> bool:
+    if not isinstance(err, sqlite3.OperationalError):
+        return False
+    text = str(err).lower()
+    return "locked" in text or "busy" in text
+
+
+def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Dialect:
+    """SQLite on a file (WAL, NORMAL sync) or, for ``:memory:``, one shared connection."""
+    memory = path in ("", ":memory:")
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            ":memory:" if memory else path,
+            timeout=timeout,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if not memory:
+            # WAL lets readers run while one process writes; NORMAL sync is safe
+            # against process crashes (the risk is only an OS crash / power loss).
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+        return conn
+
+    return Dialect(
+        name="sqlite",
+        connect=connect,
+        paramstyle_format=False,
+        begin="BEGIN IMMEDIATE",  # take the write lock first: no deadlocking upgrades
+        for_update="",
+        returning=sqlite3.sqlite_version_info >= (3, 35, 0),
+        id_column="INTEGER PRIMARY KEY AUTOINCREMENT",  # ids never reused after deletes
+        real="REAL",
+        shared_connection=memory,
+        retryable=_sqlite_retryable,
+        integrity_errors=(sqlite3.IntegrityError,),
+        driver_errors=(sqlite3.Error,),
+        list_tables="SELECT name FROM sqlite_master WHERE type = 'table'",
+    )
+
+
+def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
+    """PostgreSQL through psycopg 3, or psycopg2 when only that is installed.
+
+    Unless ``durable``, sessions use ``synchronous_commit = off``: a commit does
+    not wait for the WAL flush (about 8 ms on a plain disk), which cannot corrupt
+    anything; a *server* crash may lose the last fraction of a second of commits.
+    """
+    conninfo = "postgresql://" + url.split("://", 1)[1]
+    setup = None if durable else "SET synchronous_commit = off"
+    try:
+        import psycopg
+
+        def connect() -> Any:
+            conn = psycopg.connect(conninfo, autocommit=True)
+            if setup:
+                conn.execute(setup)
+            return conn
+
+        errors_mod: Any = psycopg
+        pipeline: Callable[[Any], Any] | None = (
+            (lambda conn: conn.pipeline()) if psycopg.Pipeline.is_supported() else None
+        )
+    except ImportError:
+        try:
+            import psycopg2
+        except ImportError as err:
+            raise ImportError(
+                "PostgreSQL storage needs a driver: pip install 'hypersearch[postgresql]' "
+                "(psycopg[binary])."
+            ) from err
+
+        def connect() -> Any:
+            conn = psycopg2.connect(conninfo)
+            conn.autocommit = True
+            if setup:
+                with conn.cursor() as cur:
+                    cur.execute(setup)
+            return conn
+
+        errors_mod = psycopg2
+        pipeline = None
+
+    def retryable(err: BaseException) -> bool:
+        code = getattr(err, "sqlstate", None) or getattr(err, "pgcode", None)
+        return code in ("40001", "40P01", "55P03")
+
+    return Dialect(
+        name="postgresql",
+        connect=connect,
+        paramstyle_format=True,
+        id_column="BIGSERIAL PRIMARY KEY",
+        retryable=retryable,
+        integrity_errors=(errors_mod.IntegrityError,),
+        driver_errors=(errors_mod.Error,),
+        list_tables=(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema()"
+        ),
+        schema_lock=("SELECT pg_advisory_lock(7263001)", "SELECT pg_advisory_unlock(7263001)"),
+        pipeline=pipeline,
+    )
+
+
+def mysql_dialect(url: str) -> Dialect:
+    """MySQL / MariaDB through PyMySQL, READ COMMITTED, utf8mb4, binary collation."""
+    try:
+        import pymysql
+    except ImportError as err:
+        raise ImportError(
+            "MySQL storage needs a driver: pip install 'hypersearch[mysql]' (PyMySQL)."
+        ) from err
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    kwargs: dict[str, Any] = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 3306,
+        "user": urllib.parse.unquote(parts.username or "root"),
+        "password": urllib.parse.unquote(parts.password or ""),
+        "database": parts.path.lstrip("/") or None,
+        "charset": query.pop("charset", "utf8mb4"),
+        "autocommit": True,
+    }
+    if "unix_socket" in query:
+        kwargs["unix_socket"] = query.pop("unix_socket")
+
+    def connect() -> Any:
+        conn = pymysql.connect(**kwargs)
+        with conn.cursor() as cur:
+            cur.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        return conn
+
+    def retryable(err: BaseException) -> bool:
+        code = err.args[0] if getattr(err, "args", None) else None
+        return isinstance(err, pymysql.err.OperationalError) and code in (1205, 1213)
+
+    return Dialect(
+        name="mysql",
+        connect=connect,
+        paramstyle_format=True,
+        returning=False,
+        id_column="BIGINT AUTO_INCREMENT PRIMARY KEY",
+        text="LONGTEXT",
+        real="DOUBLE",
+        table_suffix=" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+        inline_indexes=True,
+        retryable=retryable,
+        integrity_errors=(pymysql.err.IntegrityError,),
+        driver_errors=(pymysql.err.Error,),
+        list_tables=(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+        ),
+        schema_lock=(
+            "SELECT GET_LOCK('hypersearch_schema', 60)",
+            "SELECT RELEASE_LOCK('hypersearch_schema')",
+        ),
+    )
+
+
+def dialect_from_url(url: str, *, timeout: float = 60.0, durable: bool = False) -> Dialect:
+    """Pick the dialect for ``sqlite:///...``, ``postgresql[+driver]://...`` or ``mysql+pymysql://...``."""
+    if not isinstance(url, str) or "://" not in url:
+        raise ValueError(f"Not a database URL: {url!r}.")
+    scheme, rest = url.split("://", 1)
+    backend = scheme.split("+", 1)[0].lower()
+    if backend == "sqlite":
+        # sqlite:///relative.db, sqlite:////absolute.db, sqlite:///:memory:, sqlite://
+        path = rest[1:] if rest.startswith("/") else rest
+        path = path.split("?", 1)[0]
+        if path not in ("", ":memory:"):
+            path = os.path.expanduser(path)
+        return sqlite_dialect(path, timeout=timeout, durable=durable)
+    if backend in ("postgresql", "postgres"):
+        return postgresql_dialect(url, durable=durable)
+    if backend in ("mysql", "mariadb"):
+        return mysql_dialect(url)
+    raise ValueError(f"Unsupported database URL {url!r}; use sqlite, postgresql or mysql.")

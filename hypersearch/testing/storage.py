@@ -1,0 +1,593 @@
+"""The storage conformance suite: every rule of the storage contract as a test.
+
+Use it from a pytest module::
+
+    from hypersearch.testing.storage import StorageSuite
+
+    class TestMyStorage(StorageSuite):
+        @pytest.fixture
+        def storage(self):
+            s = MyStorage(...)
+            yield s
+            s.close()
+
+A backend shared between processes may also override :meth:`StorageSuite.other_handle`
+to return a second, independent handle on the same data (a new connection), so
+that the suite checks that changes made through one handle are seen by the other.
+
+The rules (see :mod:`hypersearch.storages._base`): thread safety, copies, JSON-only
+attributes, dense trial numbers, parameter order, final finished trials, exactly-once
+WAITING -> RUNNING claims, incremental reads, template trials, study CRUD, hostile
+strings and non-finite numbers round-tripping unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from hypersearch.distributions import (
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+from hypersearch.exceptions import (
+    DuplicatedStudyError,
+    StudyNotFoundError,
+    TrialNotFoundError,
+    UpdateFinishedTrialError,
+)
+from hypersearch.storages._base import BaseStorage
+from hypersearch.study._direction import StudyDirection
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+MIN = StudyDirection.MINIMIZE
+MAX = StudyDirection.MAXIMIZE
+_X = FloatDistribution(-10.0, 10.0)
+
+HOSTILE_STRINGS: tuple[str, ...] = (
+    "plain",
+    "it's \"quoted\" `back` \\ slash",
+    "'; DROP TABLE studies; --",
+    "Robert'); DELETE FROM trials WHERE ('1'='1",
+    "<script>alert('x')</script>&amp;",
+    "%s %(name)s ? :name $1 {0}",
+    "日本語 ünïcödé 🚀 עברית",
+    "tab\tnew\nline\r\x0bend",
+    "x" * 10_000,
+    " leading and trailing ",
+)
+
+
+def _run_threads(n: int, target: Callable[[int], Any]) -> list[Any]:
+    """Run ``target(i)`` in ``n`` threads released together; return results, re-raise errors."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = target(i)
+        except BaseException as err:  # noqa: BLE001 - reported to the test below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+class StorageSuite:
+    """Mix into a test class that defines a ``storage`` fixture."""
+
+    n_threads = 8
+
+    def other_handle(self, storage: BaseStorage) -> BaseStorage:
+        """A second handle on the same data; the same object for one-process storages."""
+        return storage
+
+    # -- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _study(storage: BaseStorage, name: str | None = None, n_obj: int = 1) -> int:
+        return storage.create_new_study([MIN] * n_obj, name)
+
+    @staticmethod
+    def _finish(storage: BaseStorage, trial_id: int, value: float = 1.0) -> None:
+        assert storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [value])
+
+    # -- studies -----------------------------------------------------------------------
+    def test_study_create_lookup_delete(self, storage: BaseStorage) -> None:
+        a = storage.create_new_study([MIN], "study-a")
+        b = storage.create_new_study([MAX, MIN], "study-b")
+        assert a != b
+        assert storage.get_study_id_from_name("study-a") == a
+        assert storage.get_study_name_from_id(b) == "study-b"
+        assert storage.get_study_directions(a) == [MIN]
+        assert storage.get_study_directions(b) == [MAX, MIN]
+        records = {r.study_name: r for r in storage.get_all_studies()}
+        assert set(records) >= {"study-a", "study-b"}
+        assert records["study-b"].study_id == b
+        assert tuple(records["study-b"].directions) == (MAX, MIN)
+        storage.delete_study(a)
+        with pytest.raises(StudyNotFoundError):
+            storage.get_study_id_from_name("study-a")
+        with pytest.raises(StudyNotFoundError):
+            storage.get_study_name_from_id(a)
+        assert "study-a" not in {r.study_name for r in storage.get_all_studies()}
+        # The name is free again.
+        storage.create_new_study([MIN], "study-a")
+
+    def test_study_errors(self, storage: BaseStorage) -> None:
+        storage.create_new_study([MIN], "dup")
+        with pytest.raises(DuplicatedStudyError):
+            storage.create_new_study([MAX], "dup")
+        with pytest.raises(StudyNotFoundError):
+            storage.get_study_id_from_name("never-made")
+        with pytest.raises(StudyNotFoundError):
+            storage.get_study_directions(10**9)
+        with pytest.raises(StudyNotFoundError):
+            storage.delete_study(10**9)
+        with pytest.raises(StudyNotFoundError):
+            storage.create_new_trial(10**9)
+
+    def test_unnamed_studies_get_unique_names(self, storage: BaseStorage) -> None:
+        a = storage.create_new_study([MIN])
+        b = storage.create_new_study([MIN])
+        assert storage.get_study_name_from_id(a) != storage.get_study_name_from_id(b)
+
+    def test_study_attrs_copies_and_json_only(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        value: dict[str, Any] = {"list": [1, 2, {"deep": "x"}], "f": 1.5, "none": None, "b": True}
+        storage.set_study_user_attr(sid, "u", value)
+        storage.set_study_system_attr(sid, "s", [1, 2])
+        value["list"].append(3)  # the caller's object changes; the storage must not
+        got = storage.get_study_user_attrs(sid)
+        assert got == {"u": {"list": [1, 2, {"deep": "x"}], "f": 1.5, "none": None, "b": True}}
+        got["u"]["list"].append(99)
+        got["new"] = 1
+        assert storage.get_study_user_attrs(sid)["u"]["list"] == [1, 2, {"deep": "x"}]
+        assert "new" not in storage.get_study_user_attrs(sid)
+        assert storage.get_study_system_attrs(sid) == {"s": [1, 2]}
+        storage.set_study_user_attr(sid, "u", 7)  # overwrite
+        assert storage.get_study_user_attrs(sid) == {"u": 7}
+        for bad in (object(), {1, 2}, b"bytes", {"k": object()}):
+            with pytest.raises(TypeError):
+                storage.set_study_user_attr(sid, "bad", bad)
+            with pytest.raises(TypeError):
+                storage.set_study_system_attr(sid, "bad", bad)
+        assert "bad" not in storage.get_study_user_attrs(sid)
+
+    # -- trial numbers, threads ------------------------------------------------------------
+    def test_trial_numbers_dense_per_study(self, storage: BaseStorage) -> None:
+        a, b = self._study(storage), self._study(storage)
+        ta = [storage.create_new_trial(a) for _ in range(3)]
+        tb = [storage.create_new_trial(b) for _ in range(2)]
+        assert [t.number for t in ta] == [0, 1, 2]
+        assert [t.number for t in tb] == [0, 1]
+        assert len({t.trial_id for t in ta + tb}) == 5
+        first = ta[0]
+        assert first.state == TrialState.RUNNING
+        assert first.datetime_start is not None and first.datetime_complete is None
+        assert dict(first.params) == {} and first.values is None
+        for t in ta:
+            assert storage.get_trial_id_from_study_id_trial_number(a, t.number) == t.trial_id
+        with pytest.raises(TrialNotFoundError):
+            storage.get_trial_id_from_study_id_trial_number(a, 3)
+        with pytest.raises(TrialNotFoundError):
+            storage.get_trial(10**9)
+
+    def test_concurrent_create_new_trial(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        per_thread = 15
+
+        def work(_: int) -> list[FrozenTrial]:
+            return [storage.create_new_trial(sid) for _ in range(per_thread)]
+
+        trials = [t for chunk in _run_threads(self.n_threads, work) for t in chunk]
+        total = self.n_threads * per_thread
+        assert sorted(t.number for t in trials) == list(range(total))
+        assert len({t.trial_id for t in trials}) == total
+        assert storage.get_n_trials(sid) == total
+        stored = storage.get_all_trials(sid)
+        assert [t.number for t in stored] == list(range(total))
+
+    def test_concurrent_writes_to_many_trials(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+
+        def work(i: int) -> int:
+            t = storage.create_new_trial(sid)
+            storage.set_trial_param(t.trial_id, "x", float(i), _X)
+            storage.set_trial_intermediate_value(t.trial_id, 0, float(i))
+            storage.set_trial_user_attr(t.trial_id, "i", i)
+            self._finish(storage, t.trial_id, float(i))
+            return t.trial_id
+
+        ids = _run_threads(self.n_threads, work)
+        for i, tid in enumerate(ids):
+            t = storage.get_trial(tid)
+            assert t.params == {"x": float(i)} and t.values == (float(i),)
+            assert t.user_attrs == {"i": i} and t.intermediate_values == {0: float(i)}
+
+    def test_claim_waiting_exactly_once(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        for _ in range(3):
+            waiting = storage.create_new_trial(
+                sid, template=FrozenTrial(number=-1, state=TrialState.WAITING)
+            )
+            tid = waiting.trial_id
+
+            def claim(_: int, tid: int = tid) -> bool:
+                return storage.set_trial_state_values(tid, TrialState.RUNNING)
+
+            wins = _run_threads(self.n_threads, claim)
+            assert sum(bool(w) for w in wins) == 1
+            t = storage.get_trial(waiting.trial_id)
+            assert t.state == TrialState.RUNNING and t.datetime_start is not None
+        running = storage.create_new_trial(sid)
+        assert storage.set_trial_state_values(running.trial_id, TrialState.RUNNING) is False
+
+    def test_pause_and_resume(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        t = storage.create_new_trial(sid)
+        storage.set_trial_intermediate_value(t.trial_id, 3, 0.5)
+        assert storage.set_trial_state_values(t.trial_id, TrialState.WAITING)
+        paused = storage.get_trial(t.trial_id)
+        assert paused.state == TrialState.WAITING and paused.intermediate_values == {3: 0.5}
+        assert storage.set_trial_state_values(t.trial_id, TrialState.RUNNING)
+        assert storage.get_trial(t.trial_id).state == TrialState.RUNNING
+
+    # -- copies, JSON, order ----------------------------------------------------------------
+    def test_trial_snapshots_are_copies(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        t = storage.create_new_trial(sid)
+        nested = {"a": [1, 2]}
+        storage.set_trial_user_attr(t.trial_id, "n", nested)
+        storage.set_trial_system_attr(t.trial_id, "s", [nested])
+        storage.set_trial_param(t.trial_id, "x", 1.0, _X)
+        storage.set_trial_intermediate_value(t.trial_id, 0, 2.0)
+        nested["a"].append(3)
+        snap = storage.get_trial(t.trial_id)
+        assert snap.user_attrs == {"n": {"a": [1, 2]}}
+        assert snap.system_attrs == {"s": [{"a": [1, 2]}]}
+        for mapping in (snap.params, snap.distributions, snap.user_attrs, snap.system_attrs,
+                        snap.intermediate_values):
+            if isinstance(mapping, dict):
+                mapping.clear()
+        snap2 = storage.get_trial(t.trial_id)
+        assert snap2.params == {"x": 1.0} and snap2.intermediate_values == {0: 2.0}
+        assert snap2.user_attrs == {"n": {"a": [1, 2]}}
+        snap2.user_attrs["n"]["a"].append(4)
+        snap2.system_attrs["s"][0]["a"].append(4)
+        changed, _ = storage.get_trials_since(sid, -1)
+        changed[0].user_attrs["n"]["a"].append(5)
+        snap3 = storage.get_trial(t.trial_id)
+        assert snap3.user_attrs == {"n": {"a": [1, 2]}}
+        assert snap3.system_attrs == {"s": [{"a": [1, 2]}]}
+        # Template objects passed in are copied too.
+        attrs = {"k": [1]}
+        tmpl = FrozenTrial(number=-1, state=TrialState.WAITING, system_attrs={"fixed": attrs})
+        w = storage.create_new_trial(sid, template=tmpl)
+        attrs["k"].append(2)
+        assert storage.get_trial(w.trial_id).system_attrs == {"fixed": {"k": [1]}}
+
+    def test_trial_attrs_json_only(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        t = storage.create_new_trial(sid)
+        for bad in (object(), {1, 2}, b"x", [object()], lambda: 1):
+            with pytest.raises(TypeError):
+                storage.set_trial_user_attr(t.trial_id, "bad", bad)
+            with pytest.raises(TypeError):
+                storage.set_trial_system_attr(t.trial_id, "bad", bad)
+        with pytest.raises(TypeError):
+            storage.set_trial_user_attr(t.trial_id, 5, "non-str key")  # type: ignore[arg-type]
+        snap = storage.get_trial(t.trial_id)
+        assert snap.user_attrs == {} and snap.system_attrs == {}
+        storage.set_trial_user_attr(t.trial_id, "ok", {"x": [1, "2", None, True, 2.5]})
+        assert storage.get_trial(t.trial_id).user_attrs == {"ok": {"x": [1, "2", None, True, 2.5]}}
+
+    def test_params_keep_order_and_distributions(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        t = storage.create_new_trial(sid)
+        dists = {
+            "zeta": FloatDistribution(1e-5, 1.0, log=True),
+            "alpha": IntDistribution(0, 100, step=5),
+            "mid": CategoricalDistribution([None, True, 2, 3.5, "s"]),
+            "beta": FloatDistribution(0.0, 1.0, step=0.25),
+            "ilog": IntDistribution(1, 1024, log=True),
+        }
+        external = {"zeta": 0.01, "alpha": 35, "mid": None, "beta": 0.75, "ilog": 64}
+        for name, dist in dists.items():
+            storage.set_trial_param(t.trial_id, name, dist.to_internal(external[name]), dist)
+        for snap in (storage.get_trial(t.trial_id), storage.get_trials_since(sid, -1)[0][0]):
+            assert list(snap.params) == list(dists)
+            assert list(snap.distributions) == list(dists)
+            assert dict(snap.params) == external
+            assert dict(snap.distributions) == dists
+            assert type(snap.params["alpha"]) is int
+        # Setting a parameter again with the same distribution is allowed; another is not.
+        storage.set_trial_param(t.trial_id, "zeta", 0.5, dists["zeta"])
+        with pytest.raises(ValueError):
+            storage.set_trial_param(t.trial_id, "zeta", 0.5, FloatDistribution(0.0, 1.0))
+
+    # -- finished trials --------------------------------------------------------------------
+    @pytest.mark.parametrize(
+        "state", [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL]
+    )
+    def test_finished_trials_are_final(self, storage: BaseStorage, state: TrialState) -> None:
+        sid = self._study(storage)
+        t = storage.create_new_trial(sid)
+        storage.set_trial_param(t.trial_id, "x", 1.0, _X)
+        values = None if state == TrialState.FAIL else [3.0]
+        assert storage.set_trial_state_values(t.trial_id, state, values)
+        before = storage.get_trial(t.trial_id)
+        assert before.state == state
+        assert before.datetime_complete is not None and before.datetime_start is not None
+        assert before.values == (None if values is None else (3.0,))
+        tid = t.trial_id
+        attempts: list[Callable[[], Any]] = [
+            lambda: storage.set_trial_param(tid, "y", 1.0, _X),
+            lambda: storage.set_trial_state_values(tid, TrialState.COMPLETE, [1.0]),
+            lambda: storage.set_trial_state_values(tid, TrialState.RUNNING),
+            lambda: storage.set_trial_state_values(tid, TrialState.FAIL),
+            lambda: storage.set_trial_intermediate_value(tid, 1, 1.0),
+            lambda: storage.set_trial_user_attr(tid, "k", 1),
+            lambda: storage.set_trial_system_attr(tid, "k", 1),
+        ]
+        for attempt in attempts:
+            with pytest.raises(UpdateFinishedTrialError):
+                attempt()
+        assert storage.get_trial(tid) == before
+        assert storage.get_trial(tid).params == before.params
+
+    def test_values_round_trip_non_finite(self, storage: BaseStorage) -> None:
+        sid = self._study(storage, n_obj=3)
+        t = storage.create_new_trial(sid)
+        storage.set_trial_intermediate_value(t.trial_id, 0, math.inf)
+        storage.set_trial_intermediate_value(t.trial_id, 1, -math.inf)
+        storage.set_trial_intermediate_value(t.trial_id, 2, math.nan)
+        storage.set_trial_intermediate_value(t.trial_id, 10**12, 1e-300)
+        storage.set_trial_user_attr(t.trial_id, "inf", math.inf)
+        assert storage.set_trial_state_values(
+            t.trial_id, TrialState.COMPLETE, [math.inf, -math.inf, 0.1 + 0.2]
+        )
+        for snap in (storage.get_trial(t.trial_id), storage.get_all_trials(sid)[0]):
+            assert snap.values == (math.inf, -math.inf, 0.1 + 0.2)
+            iv = snap.intermediate_values
+            assert iv[0] == math.inf and iv[1] == -math.inf and math.isnan(iv[2])
+            assert iv[10**12] == 1e-300
+            assert snap.user_attrs == {"inf": math.inf}
+
+    def test_values_bit_exact(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        t = storage.create_new_trial(sid)
+        x = 0.1234567890123456789
+        storage.set_trial_param(t.trial_id, "x", x, _X)
+        storage.set_trial_intermediate_value(t.trial_id, 0, 1 / 3)
+        self._finish(storage, t.trial_id, 2 / 3)
+        snap = storage.get_trial(t.trial_id)
+        assert snap.params["x"] == x and snap.values == (2 / 3,)
+        assert snap.intermediate_values == {0: 1 / 3}
+
+    # -- incremental reads ------------------------------------------------------------------
+    def test_get_trials_since(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        other = self._study(storage)
+        ids = [storage.create_new_trial(sid).trial_id for _ in range(4)]
+        storage.create_new_trial(other)
+        everything, cursor = storage.get_trials_since(sid, -1)
+        assert sorted(t.number for t in everything) == [0, 1, 2, 3]
+        assert storage.get_trials_since(sid, cursor) == ([], cursor)
+
+        def changed_after(action: Callable[[], Any]) -> list[int]:
+            nonlocal cursor
+            action()
+            trials, new_cursor = storage.get_trials_since(sid, cursor)
+            assert new_cursor > cursor
+            cursor = new_cursor
+            assert storage.get_trials_since(sid, cursor) == ([], cursor)
+            return sorted(t.number for t in trials)
+
+        assert changed_after(lambda: storage.set_trial_param(ids[1], "x", 1.0, _X)) == [1]
+        assert changed_after(lambda: storage.set_trial_intermediate_value(ids[2], 0, 1.0)) == [2]
+        assert changed_after(lambda: storage.set_trial_user_attr(ids[0], "a", 1)) == [0]
+        assert changed_after(lambda: storage.set_trial_system_attr(ids[3], "a", 1)) == [3]
+        assert changed_after(lambda: self._finish(storage, ids[1])) == [1]
+        assert changed_after(lambda: storage.create_new_trial(sid)) == [4]
+
+        def two() -> None:
+            storage.set_trial_param(ids[0], "x", 2.0, _X)
+            storage.set_trial_param(ids[2], "x", 2.0, _X)
+            storage.set_trial_param(ids[0], "y", 2.0, _X)
+
+        assert changed_after(two) == [0, 2]
+        # Changes in another study do not show here.
+        other_trial = storage.get_trial_id_from_study_id_trial_number(other, 0)
+        storage.set_trial_param(other_trial, "x", 0.0, _X)
+        assert storage.get_trials_since(sid, cursor)[0] == []
+        # The snapshot carries the latest state.
+        latest, _ = storage.get_trials_since(sid, -1)
+        t0 = next(t for t in latest if t.number == 0)
+        assert t0.params == {"x": 2.0, "y": 2.0} and t0.user_attrs == {"a": 1}
+        # An old cursor still sees everything changed after it.
+        assert len(storage.get_trials_since(sid, 0)[0]) == 5
+
+    def test_get_trials_since_under_concurrent_writers(self, storage: BaseStorage) -> None:
+        """A reader that keeps passing its cursor sees every trial's final state."""
+        sid = self._study(storage)
+        per_thread = 10
+        done = threading.Event()
+        seen: dict[int, FrozenTrial] = {}
+        reader_errors: list[BaseException] = []
+
+        def read_until_done() -> None:
+            cursor = -1
+            try:
+                while True:
+                    finished = done.is_set()
+                    trials, cursor = storage.get_trials_since(sid, cursor)
+                    for t in trials:
+                        seen[t.number] = t
+                    if finished:
+                        return
+            except BaseException as err:  # noqa: BLE001
+                reader_errors.append(err)
+
+        reader = threading.Thread(target=read_until_done)
+        reader.start()
+
+        def work(i: int) -> None:
+            for j in range(per_thread):
+                t = storage.create_new_trial(sid)
+                storage.set_trial_param(t.trial_id, "x", float(j), _X)
+                self._finish(storage, t.trial_id, float(i))
+
+        try:
+            _run_threads(4, work)
+        finally:
+            done.set()
+            reader.join()
+        assert not reader_errors
+        assert sorted(seen) == list(range(4 * per_thread))
+        assert all(t.state == TrialState.COMPLETE and "x" in t.params for t in seen.values())
+
+    def test_other_handle_sees_changes(self, storage: BaseStorage) -> None:
+        other = self.other_handle(storage)
+        sid = storage.create_new_study([MIN], "shared")
+        assert other.get_study_id_from_name("shared") == sid
+        _, cursor = other.get_trials_since(sid, -1)
+        t = storage.create_new_trial(sid)
+        storage.set_trial_param(t.trial_id, "x", 1.0, _X)
+        trials, cursor = other.get_trials_since(sid, cursor)
+        assert [x.params for x in trials] == [{"x": 1.0}]
+        assert other.set_trial_state_values(t.trial_id, TrialState.COMPLETE, [1.0])
+        assert storage.get_trial(t.trial_id).state == TrialState.COMPLETE
+        with pytest.raises(UpdateFinishedTrialError):
+            storage.set_trial_user_attr(t.trial_id, "k", 1)
+
+    # -- templates ----------------------------------------------------------------------------
+    def test_template_complete_trial_round_trip(self, storage: BaseStorage) -> None:
+        sid = self._study(storage, n_obj=2)
+        start = datetime.datetime(2024, 1, 2, 3, 4, 5, 678901)
+        end = datetime.datetime(2024, 1, 2, 3, 5, 0, 1)
+        dists = {"c": CategoricalDistribution(["a", "b"]), "i": IntDistribution(0, 9)}
+        tmpl = FrozenTrial(
+            number=-1,
+            state=TrialState.COMPLETE,
+            values=(1.5, -2.0),
+            params={"i": 3, "c": "b"},
+            distributions=dists,
+            user_attrs={"u": [1]},
+            system_attrs={"s": {"t": None}},
+            intermediate_values={0: 1.0, 5: 0.5},
+            datetime_start=start,
+            datetime_complete=end,
+        )
+        made = storage.create_new_trial(sid, template=tmpl)
+        assert made.number == 0 and made.trial_id >= 0
+        for snap in (made, storage.get_trial(made.trial_id)):
+            assert snap.replace(number=-1, trial_id=-1) == tmpl
+            assert list(snap.params) == ["i", "c"]
+            assert snap.datetime_start == start and snap.datetime_complete == end
+        with pytest.raises(UpdateFinishedTrialError):
+            storage.set_trial_user_attr(made.trial_id, "x", 1)
+
+    def test_template_waiting_trial(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        tmpl = FrozenTrial(
+            number=-1,
+            state=TrialState.WAITING,
+            user_attrs={"why": "enqueued"},
+            system_attrs={"fixed_params": {"x": 1.5, "name": "ü'\""}},
+        )
+        made = storage.create_new_trial(sid, template=tmpl)
+        snap = storage.get_trial(made.trial_id)
+        assert snap.state == TrialState.WAITING
+        assert snap.datetime_start is None and snap.datetime_complete is None
+        assert snap.system_attrs == {"fixed_params": {"x": 1.5, "name": "ü'\""}}
+        assert snap.user_attrs == {"why": "enqueued"}
+        assert storage.get_all_trials(sid, states=(TrialState.WAITING,))[0].trial_id == made.trial_id
+        assert storage.get_n_trials(sid, states=(TrialState.RUNNING,)) == 0
+        assert storage.set_trial_state_values(made.trial_id, TrialState.RUNNING)
+        running = storage.get_trial(made.trial_id)
+        assert running.state == TrialState.RUNNING and running.datetime_start is not None
+        assert storage.get_n_trials(sid, states=(TrialState.RUNNING,)) == 1
+
+    def test_get_all_trials_filters_and_orders(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        states = [TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED, None, TrialState.COMPLETE]
+        for s in states:
+            t = storage.create_new_trial(sid)
+            if s is not None:
+                storage.set_trial_state_values(t.trial_id, s, None if s == TrialState.FAIL else [0.0])
+        assert [t.number for t in storage.get_all_trials(sid)] == [0, 1, 2, 3, 4]
+        done = storage.get_all_trials(sid, states=(TrialState.COMPLETE,))
+        assert [t.number for t in done] == [0, 4]
+        assert storage.get_n_trials(sid) == 5
+        assert storage.get_n_trials(sid, states=(TrialState.COMPLETE, TrialState.PRUNED)) == 3
+
+    def test_delete_study_removes_trials(self, storage: BaseStorage) -> None:
+        keep = self._study(storage, "keep")
+        gone = self._study(storage, "gone")
+        kept = storage.create_new_trial(keep)
+        t = storage.create_new_trial(gone)
+        storage.set_trial_intermediate_value(t.trial_id, 0, 1.0)
+        storage.delete_study(gone)
+        with pytest.raises(TrialNotFoundError):
+            storage.get_trial(t.trial_id)
+        assert storage.get_trial(kept.trial_id).number == 0
+        again = storage.create_new_study([MIN], "gone")
+        assert storage.get_n_trials(again) == 0
+        assert storage.create_new_trial(again).number == 0
+
+    # -- hostile strings -----------------------------------------------------------------------
+    def test_hostile_strings_round_trip(self, storage: BaseStorage) -> None:
+        choices = tuple(s for s in HOSTILE_STRINGS if len(s) < 100)
+        cat = CategoricalDistribution(choices)
+        for i, text in enumerate(HOSTILE_STRINGS):
+            name = f"{text}-{i}"
+            sid = storage.create_new_study([MIN], name)
+            assert storage.get_study_id_from_name(name) == sid
+            assert storage.get_study_name_from_id(sid) == name
+            storage.set_study_user_attr(sid, text, text)
+            assert storage.get_study_user_attrs(sid) == {text: text}
+            t = storage.create_new_trial(sid)
+            storage.set_trial_param(t.trial_id, text, float(i % len(choices)), cat)
+            storage.set_trial_user_attr(t.trial_id, text, [text, {text: text}])
+            storage.set_trial_system_attr(t.trial_id, text, text)
+            for snap in (storage.get_trial(t.trial_id), storage.get_trials_since(sid, -1)[0][0]):
+                assert snap.params == {text: choices[i % len(choices)]}
+                assert snap.distributions == {text: cat}
+                assert snap.user_attrs == {text: [text, {text: text}]}
+                assert snap.system_attrs == {text: text}
+        names = {r.study_name for r in storage.get_all_studies()}
+        assert {f"{t}-{i}" for i, t in enumerate(HOSTILE_STRINGS)} <= names
+
+    # -- end to end ---------------------------------------------------------------------------
+    def test_study_runs_on_storage(self, storage: BaseStorage) -> None:
+        from hypersearch.study._api import create_study, load_study
+
+        study = create_study(storage=storage, study_name="e2e", direction="minimize")
+
+        def objective(trial: Any) -> float:
+            x = trial.suggest_float("x", -5, 5)
+            k = trial.suggest_categorical("k", ["a", "b"])
+            trial.report(x, 0)
+            return x * x + (k == "b")
+
+        study.enqueue_trial({"x": 0.0, "k": "a"})
+        study.optimize(objective, n_trials=12)
+        assert len(study.trials) == 12
+        assert study.best_value == 0.0
+        loaded = load_study(study_name="e2e", storage=storage)
+        assert loaded.best_trial.params == {"x": 0.0, "k": "a"}

@@ -1,0 +1,111 @@
+"""Heartbeats and the stale-trial reaper, with a fake clock and with a SIGKILLed worker."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from hypersearch.storages import (
+    Heartbeat,
+    InMemoryStorage,
+    SQLStorage,
+    fail_stale_trials,
+)
+from hypersearch.study import StudyDirection
+from hypersearch.trial import TrialState
+
+
+class FakeClock:
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_reaper_fails_only_stale_running_trials(tmp_path):
+    clock = FakeClock()
+    storage = SQLStorage(f"sqlite:///{tmp_path / 'hb.db'}", clock=clock)
+    sid = storage.create_new_study([StudyDirection.MINIMIZE])
+    stale, silent, done, fresh = (storage.create_new_trial(sid) for _ in range(4))
+    for t in (stale, done, fresh):
+        storage.record_heartbeat(t.trial_id)
+    storage.set_trial_state_values(done.trial_id, TrialState.COMPLETE, [1.0])
+    clock.now += 50
+    storage.record_heartbeat(fresh.trial_id)
+
+    assert fail_stale_trials(storage, sid, grace_period=60) == []
+    clock.now += 20  # stale: 70 s old, fresh: 20 s old
+    assert fail_stale_trials(storage, sid, grace_period=60) == [stale.number]
+    reaped = storage.get_trial(stale.trial_id)
+    assert reaped.state == TrialState.FAIL and "heartbeat" in reaped.system_attrs["fail_reason"]
+    assert reaped.datetime_complete is not None
+    assert storage.get_trial(silent.trial_id).state == TrialState.RUNNING  # never beat
+    assert storage.get_trial(fresh.trial_id).state == TrialState.RUNNING
+    assert storage.get_trial(done.trial_id).state == TrialState.COMPLETE
+    # A late beat does not revive it; a second pass fails nothing more.
+    storage.record_heartbeat(stale.trial_id)
+    assert storage.get_trial(stale.trial_id).state == TrialState.FAIL
+    assert fail_stale_trials(storage, sid, grace_period=60) == []
+    # The change is visible to incremental readers.
+    changed, _ = storage.get_trials_since(sid, -1)
+    assert {t.number: t.state for t in changed}[stale.number] == TrialState.FAIL
+    with pytest.raises(ValueError):
+        storage.fail_stale_trials(sid, grace_period=0)
+    storage.close()
+
+
+def test_heartbeat_context_stamps_and_stops(tmp_path):
+    storage = SQLStorage(f"sqlite:///{tmp_path / 'hb.db'}")
+    sid = storage.create_new_study([StudyDirection.MINIMIZE])
+    t = storage.create_new_trial(sid)
+    with Heartbeat(storage, t.trial_id, interval=0.01) as hb:
+        assert hb._thread is not None and hb._thread.is_alive()
+    assert not hb._thread.is_alive()
+    # Stamped on entry: judged stale only once the grace period has passed.
+    assert fail_stale_trials(storage, sid, grace_period=60) == []
+    assert fail_stale_trials(storage, sid, grace_period=60, now=time.time() + 61) == [0]
+    with pytest.raises(ValueError):
+        Heartbeat(storage, t.trial_id, interval=0)
+    storage.close()
+
+
+def test_in_memory_has_no_stale_trials():
+    storage = InMemoryStorage()
+    sid = storage.create_new_study([StudyDirection.MINIMIZE])
+    storage.create_new_trial(sid)
+    assert fail_stale_trials(storage, sid, grace_period=1, now=time.time() + 100) == []
+
+
+def _beating_worker(url: str, trial_id: int, ready) -> None:
+    storage = SQLStorage(url)
+    with Heartbeat(storage, trial_id, interval=0.05):
+        ready.set()
+        threading.Event().wait()  # "work" until killed
+
+
+def test_sigkilled_worker_trial_is_failed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'kill.db'}"
+    storage = SQLStorage(url)
+    sid = storage.create_new_study([StudyDirection.MINIMIZE])
+    trial = storage.create_new_trial(sid)
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+    worker = ctx.Process(target=_beating_worker, args=(url, trial.trial_id, ready))
+    worker.start()
+    try:
+        assert ready.wait(30)
+        assert fail_stale_trials(storage, sid, grace_period=5) == []  # alive
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(30)
+    assert worker.exitcode == -signal.SIGKILL
+    assert storage.get_trial(trial.trial_id).state == TrialState.RUNNING
+    assert fail_stale_trials(storage, sid, grace_period=5, now=time.time() + 6) == [trial.number]
+    assert storage.get_trial(trial.trial_id).state == TrialState.FAIL
+    storage.close()
