@@ -36,6 +36,7 @@ _ours("hs-qmc", "QMCSampler", scramble=True)
 _ours("hs-tpe", "TPESampler")
 _ours("hs-gp", "GPSampler")
 _ours("hs-cmaes", "CmaEsSampler")
+_ours("hs-rf", "RandomForestSampler")
 
 _OPTUNA = ("optuna",)
 OPTIMIZERS.add("optuna-tpe", partial(OptunaLikeOptimizer, "optuna", "TPESampler"), requires=_OPTUNA)

@@ -66,7 +66,9 @@ class Runner:
             self.study = hs.create_study(pruner=pruner, sampler=hs.samplers.RandomSampler(seed=0))
             self.pruned = hs.TrialState.PRUNED
         else:
-            self.study = optuna.create_study(pruner=pruner, sampler=optuna.samplers.RandomSampler(seed=0))
+            self.study = optuna.create_study(
+                pruner=pruner, sampler=optuna.samplers.RandomSampler(seed=0)
+            )
             self.pruned = optuna.trial.TrialState.PRUNED
         self.seconds = 0.0
         self.calls = 0
@@ -102,11 +104,13 @@ def main() -> None:
     parser.add_argument("--only", default="")
     parser.add_argument("--hs-only", action="store_true", help="skip Optuna (scaling runs)")
     parser.add_argument(
-        "--wall", action="store_true",
+        "--wall",
+        action="store_true",
         help="time with perf_counter (default: this thread's CPU time, robust on a busy machine)",
     )
     parser.add_argument(
-        "--obey", action="store_true",
+        "--obey",
+        action="store_true",
         help="stop pruned trials (default: every trial runs all steps, decisions are counted)",
     )
     args = parser.parse_args()
@@ -115,10 +119,14 @@ def main() -> None:
     warnings.simplefilter("ignore")
     mode = "pruned trials stop" if args.obey else "decisions counted, never obeyed"
     clock = "wall clock" if args.wall else "thread CPU time"
-    print(f"{args.trials} trials x {args.steps} steps, report + should_prune per step ({mode}, {clock})")
+    print(
+        f"{args.trials} trials x {args.steps} steps, report + should_prune per step ({mode}, {clock})"
+    )
     overhead = clock_overhead(time.perf_counter if args.wall else time.thread_time)
     print(f"(clock overhead {1e6 * overhead:.2f} us per interval, subtracted)")
-    print(f"{'pruner':<10} {'hs us/call':>11} {'optuna us/call':>15} {'ratio':>7}  prune decisions hs/optuna")
+    print(
+        f"{'pruner':<10} {'hs us/call':>11} {'optuna us/call':>15} {'ratio':>7}  prune decisions hs/optuna"
+    )
     for name, (ours, theirs) in make_pairs().items():
         if args.only and name != args.only:
             continue
@@ -129,10 +137,12 @@ def main() -> None:
             if not args.hs_only:
                 op_run.one_trial()
         a = 1e6 * (hs_run.seconds / hs_run.calls - overhead)
-        b = 1e6 * (op_run.seconds / max(op_run.calls, 1) - overhead) if not args.hs_only else math.nan
-        print(
-            f"{name:<10} {a:11.1f} {b:15.1f} {b / a:6.1f}x  {hs_run.n_pruned}/{op_run.n_pruned}"
+        b = (
+            1e6 * (op_run.seconds / max(op_run.calls, 1) - overhead)
+            if not args.hs_only
+            else math.nan
         )
+        print(f"{name:<10} {a:11.1f} {b:15.1f} {b / a:6.1f}x  {hs_run.n_pruned}/{op_run.n_pruned}")
 
 
 if __name__ == "__main__":

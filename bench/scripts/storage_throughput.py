@@ -35,7 +35,9 @@ def objective(trial) -> float:
 
 def run_ours(url: str, n: int, durable: bool = False) -> float:
     study = hs.create_study(
-        storage=hs.storages.SQLStorage(url, durable=durable), study_name=f"s-{uuid.uuid4().hex}", sampler=hs.samplers.RandomSampler(seed=0)
+        storage=hs.storages.SQLStorage(url, durable=durable),
+        study_name=f"s-{uuid.uuid4().hex}",
+        sampler=hs.samplers.RandomSampler(seed=0),
     )
     t0 = time.perf_counter()
     study.optimize(objective, n_trials=n)
@@ -47,7 +49,8 @@ def run_ours(url: str, n: int, durable: bool = False) -> float:
 def run_optuna(url: str, n: int) -> float:
     storage = optuna.storages.RDBStorage(url)
     study = optuna.create_study(
-        storage=storage, study_name=f"s-{uuid.uuid4().hex}",
+        storage=storage,
+        study_name=f"s-{uuid.uuid4().hex}",
         sampler=optuna.samplers.RandomSampler(seed=0),
     )
     t0 = time.perf_counter()
@@ -97,7 +100,9 @@ def multiprocess(n_procs: int, total: int, tmp: str) -> None:
     hs.create_study(storage=url, study_name="mp")
     ctx = multiprocessing.get_context("fork")
     errors = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(url, total // n_procs, errors)) for _ in range(n_procs)]
+    procs = [
+        ctx.Process(target=_worker, args=(url, total // n_procs, errors)) for _ in range(n_procs)
+    ]
     t0 = time.perf_counter()
     for p in procs:
         p.start()
@@ -136,7 +141,10 @@ def main() -> int:
                 f"SQLite file{' durable' if durable else ''}",
                 lambda r: f"sqlite:///{tmp}/ours{r}.db",
                 lambda r: f"sqlite:///{tmp}/optuna{r}.db",
-                args.ours, args.optuna, args.rounds, durable,
+                args.ours,
+                args.optuna,
+                args.rounds,
+                durable,
             )
         if not args.skip_pg:
             admin, schema = _pg_schema()
@@ -147,7 +155,10 @@ def main() -> int:
                         f"PostgreSQL{' durable' if durable else ''}",
                         lambda r: PG + opt,
                         lambda r: PG.replace("postgresql://", "postgresql+psycopg://") + opt,
-                        args.ours // (4 if durable else 1), args.optuna, args.rounds, durable,
+                        args.ours // (4 if durable else 1),
+                        args.optuna,
+                        args.rounds,
+                        durable,
                     )
             finally:
                 admin.execute(f"DROP SCHEMA {schema} CASCADE")

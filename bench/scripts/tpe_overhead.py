@@ -31,8 +31,11 @@ def time_ours(sampler, n: int, k: int, rng: np.random.Generator) -> float:
     dists = {f"x{i}": FloatDistribution(-5, 5) for i in range(D)}
     xs = rng.uniform(-5, 5, (n, D))
     study.add_trials(
-        hs.create_trial(params={f"x{i}": float(x[i]) for i in range(D)}, distributions=dists,
-                        value=float(((x - 1) ** 2).sum()))
+        hs.create_trial(
+            params={f"x{i}": float(x[i]) for i in range(D)},
+            distributions=dists,
+            value=float(((x - 1) ** 2).sum()),
+        )
         for x in xs
     )
     trial = study.ask()  # warm-up: first read of the pre-filled history, caches
@@ -48,11 +51,16 @@ def time_optuna(n: int, k: int, rng: np.random.Generator) -> float:
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))
     dists = {f"x{i}": optuna.distributions.FloatDistribution(-5, 5) for i in range(D)}
     xs = rng.uniform(-5, 5, (n, D))
-    study.add_trials([
-        optuna.trial.create_trial(params={f"x{i}": float(x[i]) for i in range(D)},
-                                  distributions=dists, value=float(((x - 1) ** 2).sum()))
-        for x in xs
-    ])
+    study.add_trials(
+        [
+            optuna.trial.create_trial(
+                params={f"x{i}": float(x[i]) for i in range(D)},
+                distributions=dists,
+                value=float(((x - 1) ** 2).sum()),
+            )
+            for x in xs
+        ]
+    )
     trial = study.ask()  # warm-up: first read of the pre-filled history, caches
     study.tell(trial, _objective_params(trial))
     t0 = time.process_time()

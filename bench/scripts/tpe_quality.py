@@ -67,10 +67,22 @@ def branin(trial) -> float:
     return float((y - b * x**2 + c * x - 6) ** 2 + 10 * (1 - t) * np.cos(x) + 10)
 
 
-_HA = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
-                [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
-_HP = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-                       [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
+_HA = np.array(
+    [
+        [10, 3, 17, 3.5, 1.7, 8],
+        [0.05, 10, 17, 0.1, 8, 14],
+        [3, 3.5, 1.7, 10, 17, 8],
+        [17, 8, 0.05, 10, 0.1, 14],
+    ]
+)
+_HP = 1e-4 * np.array(
+    [
+        [1312, 1696, 5569, 124, 8283, 5886],
+        [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650],
+        [4047, 8828, 8732, 5743, 1091, 381],
+    ]
+)
 _HALPHA = np.array([1.0, 1.2, 3.0, 3.2])
 
 
@@ -197,9 +209,11 @@ def main() -> None:
         if args.cache:
             with open(args.cache, "w") as fh:
                 json.dump(_CACHE, fh)
-    print(f"wins/ties/losses (median regret ratio <0.95 / within 5% / >1.05): {wins}/{ties}/{losses}; "
-          f"significant losses (Wilcoxon p<0.05): {sig_losses}; geometric-mean ratio "
-          f"{math.exp(np.mean(np.log(ratios))):.3f}; time ours {t_ours:.1f}s optuna {t_opt:.1f}s")
+    print(
+        f"wins/ties/losses (median regret ratio <0.95 / within 5% / >1.05): {wins}/{ties}/{losses}; "
+        f"significant losses (Wilcoxon p<0.05): {sig_losses}; geometric-mean ratio "
+        f"{math.exp(np.mean(np.log(ratios))):.3f}; time ours {t_ours:.1f}s optuna {t_opt:.1f}s"
+    )
 
 
 if __name__ == "__main__":
