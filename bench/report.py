@@ -27,14 +27,45 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def versions(packages: Sequence[str]) -> str:
-    """'pkg x.y' for each installed distribution, 'pkg n/a' otherwise."""
+    """'pkg x.y' for each distribution (hypersearch: version and git commit of this tree)."""
     out = []
     for pkg in packages:
+        if pkg == "hypersearch":
+            out.append(f"hypersearch {_hypersearch_version()}")
+            continue
         try:
             out.append(f"{pkg} {metadata.version(pkg)}")
         except metadata.PackageNotFoundError:
             out.append(f"{pkg} n/a")
     return ", ".join(out)
+
+
+def _hypersearch_version() -> str:
+    """``__version__`` plus the repository commit (hypersearch usually runs from source)."""
+    import subprocess
+
+    from bench._env import REPO_ROOT
+
+    try:
+        import hypersearch
+
+        version = str(getattr(hypersearch, "__version__", "?"))
+    except Exception:  # noqa: BLE001
+        return "n/a"
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "diff", "--quiet", "HEAD", "--", "hypersearch"],
+            check=False,
+        ).returncode
+    except Exception:  # noqa: BLE001 - not a git checkout
+        return version
+    return f"{version} (commit {commit}{', modified' if dirty else ''})"
 
 
 @dataclass

@@ -119,7 +119,8 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         f"Problems: {', '.join(plan.problems)} (pymoo definitions; ZDT with 10 variables, DTLZ2 "
         "12 variables / 3 objectives, WFG4 6 variables / 2 objectives).  Hypervolume of all "
         "points evaluated so far, objectives normalised by the front's ideal/nadir, reference "
-        "point 1.1, divided by the true front's hypervolume (1 = the whole front found; higher "
+        "point 1.1 x max(1, median of uniform random points) per objective, divided by the true "
+        "front's hypervolume under the same reference (1 = the whole front found; higher "
         f"is better).  Seeds: {len(plan.seeds)}.  One run of {plan.max_budget} trials per "
         "(problem, seed, optimizer); smaller budgets read off the same run."
     )
