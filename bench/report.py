@@ -41,7 +41,7 @@ def versions(packages: Sequence[str]) -> str:
 
 
 def _hypersearch_version() -> str:
-    """``__version__`` plus the repository commit (hypersearch usually runs from source)."""
+    """``__version__`` plus the last commit touching hypersearch/ (it usually runs from source)."""
     import subprocess
 
     from bench._env import REPO_ROOT
@@ -54,7 +54,7 @@ def _hypersearch_version() -> str:
         return "n/a"
     try:
         commit = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+            ["git", "-C", str(REPO_ROOT), "log", "-1", "--format=%h", "--", "hypersearch"],
             capture_output=True,
             text=True,
             check=True,
