@@ -192,7 +192,7 @@ class TPESampler(BaseSampler):
         return history.count(TrialState.COMPLETE, TrialState.PRUNED)
 
     def _below_above(self, study: Study, history: History, number: int) -> tuple[np.ndarray, ...]:
-        key = (id(history), history.version, history.n, number)
+        key = (history.identity, history.version, history.n, number)
         cache = self._cache
         if cache is not None and cache[0] == key:
             return cache[1]
