@@ -10,6 +10,8 @@ Which to pick:
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
 * :class:`PartialFixedSampler` — pin some parameters, let another sampler do the rest.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`BOHBSampler` — TPE for learning curves under Hyperband / successive halving / ASHA:
+  models the largest budget with enough results (BOHB).
 * :class:`CmaEsSampler` — continuous spaces, many trials, many parallel workers.
 * :class:`RandomForestSampler` — expensive trials on mixed/conditional spaces (SMAC-style BO).
 * :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
@@ -19,6 +21,7 @@ Which to pick:
 from __future__ import annotations
 
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._bohb import BOHBSampler
 from hypersearch.samplers._brute_force import BruteForceSampler
 from hypersearch.samplers._cmaes import CmaEsSampler
 from hypersearch.samplers._grid import GridSampler
@@ -45,6 +48,7 @@ def default_sampler(n_objectives: int) -> BaseSampler:
 
 __all__ = [
     "BLXAlphaCrossover",
+    "BOHBSampler",
     "BaseCrossover",
     "BaseSampler",
     "BruteForceSampler",
