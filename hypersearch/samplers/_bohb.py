@@ -56,6 +56,7 @@ class _Levels:
         self.identity: Any = None
         self.rule: str | int | None = None
         self.version = -1
+        self.width = 0  # levels holding a value in some row
         self.matrix = np.full((64, 4), np.nan)
 
     def update(self, history: History, rule: str | int) -> np.ndarray:
@@ -84,8 +85,9 @@ class _Levels:
                 start = int(offset)  # type: ignore[call-overload]
                 self._grow(history.n, start + len(values))
                 self.matrix[m, start : start + len(values)] = sign * np.asarray(values)
+                self.width = max(self.width, start + len(values))
             self.version = history.version
-        return self.matrix[: history.n]
+        return self.matrix[: history.n, : self.width]
 
     def _grow(self, n: int, width: int) -> None:
         rows, cols = self.matrix.shape
@@ -193,11 +195,12 @@ class BOHBSampler(TPESampler):
         self._levels_lock = threading.Lock()
         self._mf_cache: tuple[Any, ...] | None = None
         self._random_trials: set[int] = set()
+        self._decided: set[int] = set()
         self._local = threading.local()
 
     # -- the model's data --------------------------------------------------------------
-    def _fit(self, study: Study, history: History, number: int) -> tuple[int, np.ndarray, ...] | None:
-        """``(level, below, above, observed)`` for trial ``number``, or None (plain TPE)."""
+    def _fit(self, study: Study, history: History, number: int) -> tuple[Any, ...] | None:
+        """``(level, below, above, observed, n_rung_levels)`` for ``number``, or None (plain TPE)."""
         if len(history.directions) != 1:
             return None
         rule = ladder_rule(getattr(study, "pruner", None))
@@ -226,7 +229,7 @@ class BOHBSampler(TPESampler):
         d = sum(1 for dist in history.distributions.values() if not dist.single())
         need = max(d + 1, self._n_min)
         enough = np.flatnonzero(counts >= need)
-        result: tuple[int, np.ndarray, ...] | None = None
+        result: tuple[Any, ...] | None = None
         if len(enough):
             level = int(enough[-1])
             observed = np.flatnonzero(reached[:, level])
@@ -245,7 +248,7 @@ class BOHBSampler(TPESampler):
                 above |= others & (states == _RUNNING)
             obs_mask = np.zeros(n, dtype=bool)
             obs_mask[observed] = True
-            result = (level, below, above, obs_mask)
+            result = (level, below, above, obs_mask, matrix.shape[1])
         self._mf_cache = (key, result)
         return result
 
@@ -260,33 +263,36 @@ class BOHBSampler(TPESampler):
             return max(self._n_startup, 1)
         return super()._n_finished(history)
 
-    def modelled_level(self, study: Study, number: int) -> int | None:
-        """The budget level trial ``number`` is modelled on (None: plain TPE / not yet).
+    def modelled_level(self, study: Study, number: int) -> int | str | None:
+        """The budget level trial ``number`` is modelled on.
 
-        Level ``g`` is the budget ``min_resource * eta ** g``; the level past the last
-        rung (``len`` of the rung columns) means completed trials.
+        An int ``g``: the rung values at budget ``min_resource * eta ** g``;
+        ``"complete"``: the final values of completed trials; None: plain TPE (no
+        successive-halving pruner, or no level has enough values yet).
         """
-        fit = self._fit(study, study.history, number)
-        return None if fit is None else fit[0]
+        history = study.history
+        fit = self._fit(study, history, number)
+        if fit is None:
+            return None
+        return "complete" if fit[0] == fit[4] else fit[0]
 
     # -- sampling ------------------------------------------------------------------------
-    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
-        super().before_trial(study, trial)
+    def _draw_random(self, number: int) -> bool:
+        """Decide (once per trial, when the model first applies) whether it is a random one."""
         with self._lock:
-            draw = self._rng.random()
-            if draw < self._random_fraction:
-                self._random_trials.add(trial.number)
-            else:
-                self._random_trials.discard(trial.number)
+            if number in self._decided:
+                return number in self._random_trials
+            self._decided.add(number)
+            if self._random_fraction > 0 and self._rng.random() < self._random_fraction:
+                self._random_trials.add(number)
+                return True
+            return False
 
     def after_trial(self, study: Study, trial: FrozenTrial, state: TrialState, values: Any) -> None:
         with self._lock:
             self._random_trials.discard(trial.number)
+            self._decided.discard(trial.number)
         super().after_trial(study, trial, state, values)
-
-    def _is_random(self, number: int) -> bool:
-        with self._lock:
-            return number in self._random_trials
 
     def infer_relative_search_space(
         self, study: Study, trial: FrozenTrial
@@ -295,7 +301,7 @@ class BOHBSampler(TPESampler):
         fit = self._fit(study, history, trial.number)
         if fit is None:
             return super().infer_relative_search_space(study, trial)
-        if not self._multivariate or self._is_random(trial.number):
+        if self._draw_random(trial.number) or not self._multivariate:
             return {}
         rows = fit[3]
         space = {}
@@ -314,7 +320,7 @@ class BOHBSampler(TPESampler):
         fit = self._fit(study, history, trial.number)
         if fit is None:
             return super().sample_independent(study, trial, param_name, param_distribution)
-        if self._is_random(trial.number):
+        if self._draw_random(trial.number):
             with self._lock:
                 return sample_uniform(self._rng, param_distribution)
         self._local.model_ready = True
