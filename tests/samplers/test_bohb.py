@@ -221,3 +221,28 @@ def test_bad_options(kw):
 def test_split_is_not_accepted():
     with pytest.raises(TypeError, match="split"):
         BOHBSampler(split=lambda *a: None)
+
+
+def test_runs_under_the_promotion_scheduler():
+    from hypersearch.schedulers import optimize_asha
+
+    sampler = BOHBSampler(seed=4, min_points_in_model=4, n_startup_trials=4)
+    study = hs.create_study(sampler=sampler,
+                            pruner=ASHAScheduler(max_resource=9, reduction_factor=3))
+
+    def objective(trial) -> float:
+        x = trial.suggest_float("x", -2, 2)
+        start = max(trial.frozen.intermediate_values, default=0)
+        value = math.inf
+        for step in range(start + 1, 10):
+            value = (x - 0.5) ** 2 + 1.0 / step
+            trial.report(value, step)
+            if trial.should_prune():
+                raise hs.TrialPruned()
+        return value
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        optimize_asha(study, objective, n_trials=20)
+    assert sampler.modelled_level(study, len(study.trials)) in (0, 1, 2, "complete")
+    assert all(-2 <= t.params["x"] <= 2 for t in study.trials)
