@@ -246,3 +246,16 @@ def test_runs_under_the_promotion_scheduler():
         optimize_asha(study, objective, n_trials=20)
     assert sampler.modelled_level(study, len(study.trials)) in (0, 1, 2, "complete")
     assert all(-2 <= t.params["x"] <= 2 for t in study.trials)
+
+
+def test_default_good_set_is_the_best_15_percent():
+    from hypersearch.samplers._bohb import bohb_gamma
+
+    assert [bohb_gamma(n) for n in (1, 10, 20, 100, 1000)] == [1, 2, 3, 15, 150]
+    sampler = BOHBSampler(min_points_in_model=5, seed=0)
+    study = _sha_study(sampler)
+    for i in range(20):
+        _add(study, i / 20, [float(i)])
+    below, above = sampler._below_above(study, study.history, 20)
+    assert np.flatnonzero(below).tolist() == [0, 1, 2]  # the 3 smallest rung values
+    assert np.flatnonzero(above).tolist() == list(range(3, 20))
