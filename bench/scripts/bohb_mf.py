@@ -12,7 +12,13 @@ workers on a virtual clock, ``bench/simulator.py``) and reports time-to-target r
 
 Usage (repository root; finished runs are kept in ``bench/results/raw/bohb_mf.jsonl``)::
 
-    python bench/scripts/bohb_mf.py --problems lcbench-167168,mfh3-good --seeds 5 --equivalents 100
+    python bench/scripts/bohb_mf.py --seeds 10 --equivalents 100 \
+        --methods hs-bohb-hyperband,hs-tpe-hyperband,optuna-tpe-hyperband,random
+
+Measured 2026-11-26 (lcbench-167168/189906/3945, mfh3-good, mfh6-bad; 10 seeds; T = 100
+full trainings / 4 workers): ratio_A geo-mean 2.68 (4 of 5 problems reached; Optuna TPE +
+Hyperband = 1), speed-up_R geo-mean 3.07 (random without pruning = 1; Optuna TPE +
+Hyperband 1.71, our TPE + Hyperband 2.72).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ VARIANTS: dict[str, tuple[str, str, dict[str, Any], str | None]] = {
     "hs-bohb-rf0.1": ("hypersearch", "BOHBSampler", {"random_fraction": 0.1}, "HyperbandPruner"),
     "hs-bohb-stopped-bad": (
         "hypersearch", "BOHBSampler", {"stopped_as_bad": True}, "HyperbandPruner"),
+    "hs-bohb-rf0.2": ("hypersearch", "BOHBSampler", {"random_fraction": 0.2}, "HyperbandPruner"),
     "hs-tpe-hyperband": ("hypersearch", "TPESampler", {}, "HyperbandPruner"),
     "optuna-tpe-hyperband": ("optuna", "TPESampler", {}, "HyperbandPruner"),
 }
