@@ -11,9 +11,10 @@ plus noise variance ``sigma2`` on the diagonal. Hyperparameters
     log p(y | theta) + log p(theta)
 
 with the dimension-scaled lengthscale prior of Hvarfner et al. (ICML 2024),
-``l_j ~ LogNormal(sqrt2 + 0.5 ln d, sqrt3)``, ``s ~ LogNormal(0, 1)`` and
-``sigma2 ~ LogNormal(-4, 1)`` (outputs are standardised), by L-BFGS-B on
-analytic gradients. ``deterministic`` pins ``sigma2`` to a small constant.
+``l_j ~ LogNormal(sqrt2 + 0.5 ln d, sqrt3)`` (mode ``~0.2 sqrt(d)``),
+``s ~ LogNormal(0, 1)`` and ``sigma2 ~ LogNormal(-4, 1)`` (outputs are
+standardised), by L-BFGS-B on analytic gradients. The priors are densities of
+the values (not of their logs), so each mode is ``exp(mu - sigma^2)``. ``deterministic`` pins ``sigma2`` to a small constant.
 """
 
 from __future__ import annotations
@@ -77,8 +78,11 @@ class Prior:
         if fit_noise:
             mus = np.r_[mus, self.noise_mu]
             sig = np.r_[sig, self.noise_sigma]
+        # Densities of the values themselves (as GPyTorch/BoTorch apply them), so
+        # the MAP mode of a LogNormal(mu, sigma) is exp(mu - sigma^2), not exp(mu):
+        # -log p(v) = log v + (log v - mu)^2 / (2 sigma^2) + const, with log v = theta.
         z = (theta - mus) / sig
-        return 0.5 * float(z @ z), z / sig
+        return 0.5 * float(z @ z) + float(theta.sum()), z / sig + 1.0
 
 
 class GPModel:
