@@ -29,7 +29,7 @@ import math
 import numpy as np
 from scipy.special import erfcx, log_ndtr, ndtr
 
-from hypersearch.samplers._gp._model import GPModel, matern52, sq_dist_parts
+from hypersearch.samplers._gp._model import GPModel
 from hypersearch.samplers._gp._optimize import GradFn, ValueFn
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -162,16 +162,15 @@ def build_acquisition(
     """``value(u)`` and (when analytic) ``value_grad(u, active)`` of one acquisition."""
     if name == "KG":
         ref = kg_set if kg_set is not None else model.x
-        k_ref, _ = model.kernel(ref)  # (k, n)
+        k_ref = model.kernel(ref)  # (k, n)
         kinv_k = model.k_inv @ k_ref.T  # (n, k)
         mean_ref = k_ref @ model.alpha
 
         def kg_value(u: np.ndarray) -> np.ndarray:
-            kq, _ = model.kernel(u)
+            kq = model.kernel(u)
             mean_q = kq @ model.alpha
             var_q = np.maximum(model.scale - np.einsum("ij,ij->i", kq @ model.k_inv, kq), 1e-12)
-            parts = sq_dist_parts(u, ref, model.is_cat)
-            cov = model.scale * matern52(parts @ model.inv_l2) - kq @ kinv_k
+            cov = model.kernel(u, ref) - kq @ kinv_k
             return knowledge_gradient(mean_q, cov, var_q, mean_ref, model.noise)
 
         return kg_value, None

@@ -43,6 +43,28 @@ def sq_dist_parts(a: np.ndarray, b: np.ndarray, is_cat: np.ndarray) -> np.ndarra
     return out
 
 
+def sq_dist(a: np.ndarray, b: np.ndarray, inv_l2: np.ndarray, is_cat: np.ndarray) -> np.ndarray:
+    """Scaled squared distances ``r^2`` ``(na, nb)`` without a 3-D temporary (BLAS for numbers)."""
+    num = ~is_cat
+    r2 = np.zeros((len(a), len(b)))
+    if num.any():
+        w = np.sqrt(inv_l2[num])
+        sa, sb = a[:, num] * w, b[:, num] * w
+        r2 = (sa * sa).sum(1)[:, None] + (sb * sb).sum(1)[None, :] - 2.0 * (sa @ sb.T)
+        np.maximum(r2, 0.0, out=r2)
+    for j in np.flatnonzero(is_cat):
+        r2 += inv_l2[j] * (a[:, j, None] != b[None, :, j])
+    return r2
+
+
+def _inverse_from_cholesky(chol: np.ndarray) -> np.ndarray:
+    inv, info = scipy.linalg.lapack.dpotri(chol, lower=1)
+    if info != 0:
+        return scipy.linalg.cho_solve((chol, True), np.eye(len(chol)))
+    inv = np.tril(inv)
+    return inv + np.tril(inv, -1).T
+
+
 def matern52(r2: np.ndarray) -> np.ndarray:
     """Matern-5/2 of a squared distance (unit scale)."""
     r = np.sqrt(np.maximum(r2, 0.0))
@@ -109,14 +131,12 @@ class GPModel:
         self._factor()
 
     def _factor(self) -> None:
-        d2 = sq_dist_parts(self.x, self.x, self.is_cat)
-        kmat = self.scale * matern52(d2 @ self.inv_l2)
+        kmat = self.scale * matern52(sq_dist(self.x, self.x, self.inv_l2, self.is_cat))
         kmat[np.diag_indices_from(kmat)] += self.noise
         chol = _cholesky(kmat)
         self.chol = chol
         self.alpha = scipy.linalg.cho_solve((chol, True), self.y)
-        eye = np.eye(len(self.y))
-        self.k_inv = scipy.linalg.cho_solve((chol, True), eye)
+        self.k_inv = _inverse_from_cholesky(chol)
 
     def with_fantasies(self, x_new: np.ndarray) -> GPModel:
         """The model after observing its own posterior mean at ``x_new`` (kriging believer)."""
@@ -131,14 +151,14 @@ class GPModel:
             deterministic=self.deterministic,
         )
 
-    def kernel(self, xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``k(xq, X)`` and its per-dimension squared-distance parts."""
-        parts = sq_dist_parts(xq, self.x, self.is_cat)
-        return self.scale * matern52(parts @ self.inv_l2), parts
+    def kernel(self, xq: np.ndarray, other: np.ndarray | None = None) -> np.ndarray:
+        """``k(xq, X)`` (or ``k(xq, other)``)."""
+        ref = self.x if other is None else other
+        return self.scale * matern52(sq_dist(xq, ref, self.inv_l2, self.is_cat))
 
     def predict(self, xq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and variance of the latent function at ``xq`` ``(m, d)``."""
-        kq, _ = self.kernel(xq)
+        kq = self.kernel(xq)
         mean = kq @ self.alpha
         var = self.scale - np.einsum("ij,ij->i", kq @ self.k_inv, kq)
         return mean, np.maximum(var, 1e-12)
@@ -196,7 +216,7 @@ def _neg_log_posterior(
         return 1e10, np.zeros_like(theta)
     alpha = scipy.linalg.cho_solve((chol, True), y)
     nll = 0.5 * float(y @ alpha) + float(np.log(np.diag(chol)).sum()) + 0.5 * n * math.log(2 * math.pi)
-    w = scipy.linalg.cho_solve((chol, True), np.eye(n)) - np.outer(alpha, alpha)
+    w = _inverse_from_cholesky(chol) - np.outer(alpha, alpha)
     # dK/dlog l_j = -2 * dk/dr2 * parts_j / l_j^2 ; dk/dr2 = scale * matern52_dr2
     g = -2.0 * scale * matern52_dr2(r2) * w  # (n, n)
     grad = np.empty_like(theta)

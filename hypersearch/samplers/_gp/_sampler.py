@@ -7,7 +7,6 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.stats
 
 from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._base import BaseSampler
@@ -24,6 +23,9 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 _OUTPUT_TRANSFORMS = ("standardize", "power")
+# Hyperparameters are fitted on at most this many points (the best half and the
+# most recent half): MAP cost is cubic, and the estimates barely move past it.
+_FIT_POINTS = 128
 
 
 def transform_outputs(y: np.ndarray, kind: str) -> np.ndarray:
@@ -43,15 +45,45 @@ def transform_outputs(y: np.ndarray, kind: str) -> np.ndarray:
         return np.zeros_like(y)
     y = (y - y.mean()) / std
     if kind == "power" and len(y) >= 4:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                z = scipy.stats.yeojohnson(y)[0]
-            if np.all(np.isfinite(z)) and z.std() > 0:
-                y = (z - z.mean()) / z.std()
-        except (ValueError, FloatingPointError, OverflowError):
-            pass
+        z = yeo_johnson(y)
+        if np.all(np.isfinite(z)) and z.std() > 0:
+            y = (z - z.mean()) / z.std()
     return y
+
+
+_LAMBDAS = np.linspace(-2.0, 4.0, 61)
+
+
+def _yj(y: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Yeo-Johnson transform of ``y`` (n,) for each ``lam`` (k,) -> (k, n)."""
+    lam = lam[:, None]
+    pos = y >= 0
+    yp, yn = np.log1p(np.where(pos, y, 0.0)), np.log1p(np.where(pos, 0.0, -y))
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = np.where(np.abs(lam) < 1e-8, yp, np.expm1(lam * yp) / np.where(lam == 0, 1, lam))
+        b2 = 2.0 - lam
+        b = np.where(np.abs(b2) < 1e-8, yn, np.expm1(b2 * yn) / np.where(b2 == 0, 1, b2))
+    return np.where(pos, a, -b)
+
+
+def yeo_johnson(y: np.ndarray) -> np.ndarray:
+    """Yeo-Johnson power transform with the maximum-likelihood lambda (grid + refinement).
+
+    The profile log-likelihood ``-n/2 log var(psi_lambda(y)) + (lambda - 1) sum sign(y) log(1 + |y|)``
+    is maximised over a grid, then over a finer grid around the best point: a
+    vectorised stand-in for scipy's scalar search, ~50x cheaper.
+    """
+    n = len(y)
+    jac = float((np.sign(y) * np.log1p(np.abs(y))).sum())
+    lams = _LAMBDAS
+    for width in (0.1, 0.01):
+        z = _yj(y, lams)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ll = -0.5 * n * np.log(z.var(axis=1)) + (lams - 1.0) * jac
+        ll = np.where(np.isfinite(ll), ll, -np.inf)
+        best = float(lams[int(np.argmax(ll))])
+        lams = best + width * np.linspace(-1.0, 1.0, 21)
+    return _yj(y, np.array([best]))[0]
 
 
 class GPSampler(BaseSampler):
@@ -155,6 +187,7 @@ class GPSampler(BaseSampler):
         self._theta: np.ndarray | None = None
         self._theta_key: tuple[Any, ...] | None = None
         self._calls_since_fit = 0
+        self._n_refits = 0
         self._warned_mo = False
 
     def reseed_rng(self) -> None:
@@ -227,6 +260,17 @@ class GPSampler(BaseSampler):
         return rows[keep], y[keep]
 
     def _fit(self, x: np.ndarray, y: np.ndarray, enc: SearchSpaceEncoding) -> GPModel:
+        """Hyperparameters by MAP (on at most ``_FIT_POINTS`` points), then the full model."""
+        if len(y) > _FIT_POINTS:
+            keep = np.zeros(len(y), dtype=bool)
+            keep[np.argsort(y, kind="stable")[: _FIT_POINTS // 2]] = True
+            rest = np.flatnonzero(~keep)
+            keep[rest[-(_FIT_POINTS - _FIT_POINTS // 2) :]] = True
+            sub = self._fit_theta(x[keep], y[keep], enc)
+            return GPModel(x, y, enc.is_cat, sub.theta, deterministic=self._deterministic)
+        return self._fit_theta(x, y, enc)
+
+    def _fit_theta(self, x: np.ndarray, y: np.ndarray, enc: SearchSpaceEncoding) -> GPModel:
         key = (tuple(enc.names), tuple(enc.dists), self._deterministic)
         d = enc.dim
         if self._theta is None or self._theta_key != key:
@@ -239,9 +283,13 @@ class GPSampler(BaseSampler):
             model = fit_gp(x, y, enc.is_cat, deterministic=self._deterministic, starts=starts)
             self._calls_since_fit = 0
         elif len(y) < 64 or self._calls_since_fit + 1 >= self._refit_every:
-            starts = [self._theta, default_theta(d, self._deterministic)]
+            # Warm start from the last fit; every 5th refit also tries the prior's mode.
+            self._n_refits += 1
+            starts = [self._theta]
+            if self._n_refits % 5 == 0:
+                starts.append(default_theta(d, self._deterministic))
             model = fit_gp(
-                x, y, enc.is_cat, deterministic=self._deterministic, starts=starts, maxiter=50
+                x, y, enc.is_cat, deterministic=self._deterministic, starts=starts, maxiter=30
             )
             self._calls_since_fit = 0
         else:
