@@ -203,3 +203,18 @@ def test_encoding_round_trip() -> None:
         assert again == params
         for name, dist in space.items():
             assert dist.contains(dist.to_internal(params[name]))
+
+
+def test_large_int_range_and_categorical_only() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warnings from the encoding
+        study = hypersearch.create_study(sampler=GPSampler(seed=0, n_startup_trials=3))
+        study.optimize(lambda t: (t.suggest_int("i", 0, 1000) - 377) ** 2, n_trials=15)
+        assert study.best_value < 100
+        cats = hypersearch.create_study(sampler=GPSampler(seed=0, n_startup_trials=3))
+        cats.optimize(
+            lambda t: {"a": 1, "b": 0, "c": 2}[t.suggest_categorical("c", ["a", "b", "c"])]
+            + t.suggest_categorical("d", [1, 2]),
+            n_trials=8,
+        )
+        assert cats.best_value == 1

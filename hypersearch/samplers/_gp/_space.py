@@ -117,7 +117,10 @@ class SearchSpaceEncoding:
 
     def _to_internal_num(self, u: np.ndarray, cols: np.ndarray) -> np.ndarray:
         v = self._lo[cols] + np.clip(u, 0.0, 1.0) * self._width[cols]
-        return np.where(self._log[cols], np.exp(v), v)
+        logs = self._log[cols]
+        if logs.any():
+            v[..., logs] = np.exp(v[..., logs])
+        return v
 
     def decode(self, u: np.ndarray) -> dict[str, Any]:
         """One unit-cube point -> external values by name, inside the distributions."""
