@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,28 @@ def transform_outputs(y: np.ndarray, kind: str) -> np.ndarray:
         if np.all(np.isfinite(z)) and z.std() > 0:
             y = (z - z.mean()) / z.std()
     return y
+
+
+_CONTROLLER: Any = None
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """Pin BLAS to one thread while sampling (small matrices; threads only add overhead).
+
+    Uses ``threadpoolctl`` when it is installed (scikit-learn brings it);
+    otherwise the ``OMP/OPENBLAS/MKL_NUM_THREADS`` environment decides.
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER = ThreadpoolController()
+        except ImportError:  # optional: fall back to the environment's setting
+            _CONTROLLER = False
+    if _CONTROLLER is False:
+        return contextlib.nullcontext()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
 _LAMBDAS = np.linspace(-2.0, 4.0, 61)
@@ -217,6 +240,12 @@ class GPSampler(BaseSampler):
     ) -> dict[str, Any]:
         if not search_space:
             return {}
+        with _one_blas_thread():
+            return self._sample_relative(study, trial, search_space)
+
+    def _sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
         history = study.history
         names = list(search_space)
         complete = history.mask(TrialState.COMPLETE)
