@@ -127,17 +127,22 @@ def test_infinite_and_failed_values() -> None:
         x = trial.suggest_float("x", -5.0, 5.0)
         y = trial.suggest_float("y", -5.0, 5.0)
         calls["n"] += 1
-        if calls["n"] % 5 == 0:
-            return math.inf
         if calls["n"] % 7 == 0:
             raise RuntimeError("boom")
+        if x < -2.5:  # a region where the objective blows up
+            return math.inf
+        if x > 4.0:
+            return -math.inf if calls["n"] == 3 else math.inf
         return (x - 1.3) ** 2 + (y + 0.7) ** 2
 
     study = hypersearch.create_study(sampler=GPSampler(seed=0, n_startup_trials=5))
     study.optimize(objective, n_trials=20, catch=RuntimeError)
     states = [t.state for t in study.trials]
     assert TrialState.FAIL in states
-    assert math.isfinite(study.best_value) and study.best_value < 2.0
+    values = [t.value for t in study.trials if t.state == TrialState.COMPLETE]
+    assert any(math.isinf(v) for v in values)
+    finite = [v for v in values if math.isfinite(v)]
+    assert min(finite) < 0.5
 
 
 def test_small_history_and_changing_space() -> None:
@@ -218,3 +223,16 @@ def test_large_int_range_and_categorical_only() -> None:
             n_trials=8,
         )
         assert cats.best_value == 1
+
+
+@pytest.mark.parametrize("kind", ["standardize", "power"])
+def test_output_transform_clips_infinities_and_keeps_order(kind: str) -> None:
+    from hypersearch.samplers._gp._sampler import transform_outputs
+
+    y = np.array([3.0, math.inf, -1.0, -math.inf, 10.0, 0.5])
+    z = transform_outputs(y, kind)
+    assert np.all(np.isfinite(z))
+    assert z[1] == z[4] == z.max() and z[3] == z[2] == z.min()  # +-inf clipped to the range
+    finite = np.isfinite(y)
+    assert np.all(np.diff(z[finite][np.argsort(y[finite])]) > 0)  # monotone
+    assert np.all(transform_outputs(np.full(4, 2.0), kind) == 0.0)
