@@ -116,8 +116,9 @@ class GPSampler(BaseSampler):
     (log parameters in log space, integer and stepped parameters over their
     continuous range, categoricals through a Hamming term inside the same
     kernel), standardised outputs, learned noise and MAP hyperparameters
-    under a dimension-scaled lengthscale prior ``LogNormal(sqrt2 + ln(d)/2, sqrt3)``
-    (Hvarfner et al., 2024).
+    under a dimension-scaled lengthscale prior with mode ``~0.2 sqrt(d)``
+    (after Hvarfner et al., 2024; ``LogNormal(sqrt2 - 2 + ln(d)/2, 1)``, see
+    ``_model``'s docstring for why sigma is 1, not sqrt3).
 
     The next point maximises an acquisition over the posterior (minimising;
     ``z = (f* - mu(x)) / sigma(x)``, ``f*`` the best value seen):
