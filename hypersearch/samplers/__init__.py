@@ -14,6 +14,7 @@ Which to pick:
 * :class:`RandomForestSampler` — expensive trials on mixed/conditional spaces (SMAC-style BO).
 * :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
   cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
+* :class:`GPSampler` — expensive trials, few (<= ~20) mostly continuous parameters (GP-BO).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._brute_force import BruteForceSampler
 from hypersearch.samplers._cmaes import CmaEsSampler
+from hypersearch.samplers._gp import GPSampler
 from hypersearch.samplers._grid import GridSampler
 from hypersearch.samplers._nsga import (
     BaseCrossover,
@@ -49,6 +51,7 @@ __all__ = [
     "BaseSampler",
     "BruteForceSampler",
     "CmaEsSampler",
+    "GPSampler",
     "GridSampler",
     "NSGAIIISampler",
     "NSGAIISampler",
