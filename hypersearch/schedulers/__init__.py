@@ -2,5 +2,29 @@
 
 from hypersearch.schedulers._asha import ASHAScheduler, Decision, optimize_asha
 from hypersearch.schedulers._checkpoint import Checkpoint, CheckpointStore
+from hypersearch.schedulers._pbt import CheckpointError, PBTScheduler, optimize_pbt
+from hypersearch.schedulers._pbt_report import (
+    best_member,
+    pbt_budget,
+    pbt_lineage,
+    pbt_schedule,
+    plot_pbt_schedules,
+    replay,
+)
 
-__all__ = ["ASHAScheduler", "Checkpoint", "CheckpointStore", "Decision", "optimize_asha"]
+__all__ = [
+    "ASHAScheduler",
+    "Checkpoint",
+    "CheckpointError",
+    "CheckpointStore",
+    "Decision",
+    "PBTScheduler",
+    "best_member",
+    "optimize_asha",
+    "optimize_pbt",
+    "pbt_budget",
+    "pbt_lineage",
+    "pbt_schedule",
+    "plot_pbt_schedules",
+    "replay",
+]
