@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hypersearch.distributions import BaseDistribution
-from hypersearch.exceptions import TrialPruned
+from hypersearch.exceptions import TrialPruned, UpdateFinishedTrialError
 from hypersearch.pruners._base import BasePruner
 from hypersearch.pruners._checks import check_int
 from hypersearch.schedulers._checkpoint import Checkpoint, CheckpointStore
@@ -198,7 +198,12 @@ class PBTScheduler(BasePruner):
     @property
     def n_exploiters(self) -> int:
         """How many members form the bottom (and top) fraction."""
-        return max(1, min(self.population_size // 2, math.ceil(self.quantile_fraction * self.population_size)))
+        return max(
+            1,
+            min(
+                self.population_size // 2, math.ceil(self.quantile_fraction * self.population_size)
+            ),
+        )
 
     # -- explore -------------------------------------------------------------------------
     def explore(
@@ -224,10 +229,15 @@ class PBTScheduler(BasePruner):
 
     # -- the ranking -------------------------------------------------------------------
     def _latest(self, segments: Mapping[int, Segment]) -> dict[int, Segment]:
-        """Each live member's latest COMPLETE segment."""
+        """Each live member's latest COMPLETE segment (failed or pruned members are out)."""
+        dead = {
+            g.member for g in segments.values() if g.state in (TrialState.FAIL, TrialState.PRUNED)
+        }
         latest: dict[int, Segment] = {}
         for seg in segments.values():
             if seg.member is None or seg.surplus or seg.state != TrialState.COMPLETE:
+                continue
+            if seg.member in dead:
                 continue
             if seg.value is None or math.isnan(seg.value):
                 continue
@@ -312,6 +322,7 @@ class _Runner:
         self.store = store
         self.cond = threading.Condition()
         self.errors: list[BaseException] = []
+        self.fatal: list[BaseException] = []
         self.keep = 2  # checkpoints kept per member: the latest two segments
 
     # -- picking work ------------------------------------------------------------------
@@ -355,14 +366,22 @@ class _Runner:
     def _start_member(self, segments: Mapping[int, Segment]) -> Trial | None:
         study, s = self.study, self.s
         storage = study._storage
-        info = {"member": None, "segment": 0, "start": 0, "end": min(s.perturbation_interval, s.max_steps), "source": None}
+        info = {
+            "member": None,
+            "segment": 0,
+            "start": 0,
+            "end": min(s.perturbation_interval, s.max_steps),
+            "source": None,
+        }
         frozen = storage.create_new_trial(
             study._study_id,
             template=FrozenTrial(number=-1, state=TrialState.WAITING, system_attrs={PBT_KEY: info}),
         )
         storage.set_trial_state_values(frozen.trial_id, TrialState.RUNNING)
         segs = read_segments(study)
-        rank = sum(1 for n, g in segs.items() if g.index == 0 and n < frozen.number and not g.surplus)
+        rank = sum(
+            1 for n, g in segs.items() if g.index == 0 and n < frozen.number and not g.surplus
+        )
         if rank >= s.population_size:  # another worker filled the population meanwhile
             storage.set_trial_system_attr(frozen.trial_id, PBT_KEY, {**info, "surplus": True})
             storage.set_trial_state_values(frozen.trial_id, TrialState.PRUNED)
@@ -375,11 +394,33 @@ class _Runner:
     def _claim(self, queued: Segment, previous: Segment) -> Trial | None:
         study, s, storage = self.study, self.s, self.study._storage
         trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, queued.number)
-        if not storage.set_trial_state_values(trial_id, TrialState.RUNNING):
+        try:
+            if not storage.set_trial_state_values(trial_id, TrialState.RUNNING):
+                return None
+        except UpdateFinishedTrialError:  # another worker claimed and finished it meanwhile
             return None
         member = int(previous.member)  # type: ignore[arg-type]
-        segments = read_segments(study)
-        source, params, record = s._decide(study, member, previous, segments)
+        error: str | None = None
+        for _ in range(5):
+            source, params, record = s._decide(study, member, previous, read_segments(study))
+            try:
+                copied = self.store.copy(study.study_name, source.number, queued.number)
+            except Exception as err:
+                copied = False
+                error = (
+                    f"could not copy the checkpoint of trial {source.number}: "
+                    f"{type(err).__name__}: {err}"
+                )
+            else:
+                error = None
+                if not copied:
+                    error = (
+                        f"trial {source.number} (member {source.member}) left no checkpoint "
+                        "to continue from; save one before each segment ends"
+                    )
+            if copied or source.number == previous.number:
+                break
+            # The chosen member moved on and its old checkpoint was cleaned up: decide again.
         start = source.end
         info = {
             "member": member,
@@ -393,13 +434,8 @@ class _Runner:
         storage.set_trial_system_attr(trial_id, PBT_KEY, info)
         storage.set_trial_system_attr(trial_id, FIXED_PARAMS_KEY, params)
         trial = Trial(study, storage.get_trial(trial_id))
-        try:
-            copied = self.store.copy(study.study_name, source.number, queued.number)
-        except Exception as err:
-            self._fail(trial, member, f"PBT member {member} could not copy the checkpoint of trial {source.number}: {type(err).__name__}: {err}")
-            return None
-        if not copied:
-            self._fail(trial, member, f"PBT member {member}: trial {source.number} (member {source.member}) left no checkpoint to continue from; save one before each segment ends.")
+        if error is not None:
+            self._fail(trial, member, f"PBT member {member}: {error}.")
             return None
         return trial
 
@@ -429,32 +465,59 @@ class _Runner:
         end = int(info["end"])
         if end < s.max_steps and not finished:
             if not self.store.exists(study.study_name, trial.number):
-                self._fail(trial, member, f"PBT member {member} (trial {trial.number}) ended its segment without saving a checkpoint (trial.checkpoint.save).")
+                self._fail(
+                    trial,
+                    member,
+                    f"PBT member {member} (trial {trial.number}) ended its segment without saving a checkpoint (trial.checkpoint.save).",
+                )
                 return
-            nxt = {"member": member, "segment": int(info["segment"]) + 1, "after": trial.number, "start": end, "end": end, "source": None}
+            nxt = {
+                "member": member,
+                "segment": int(info["segment"]) + 1,
+                "after": trial.number,
+                "start": end,
+                "end": end,
+                "source": None,
+            }
             study._storage.create_new_trial(
                 study._study_id,
-                template=FrozenTrial(number=-1, state=TrialState.WAITING, system_attrs={PBT_KEY: nxt}),
+                template=FrozenTrial(
+                    number=-1, state=TrialState.WAITING, system_attrs={PBT_KEY: nxt}
+                ),
             )
         study.tell(trial, value)
         self._cleanup(member)
 
-    def _fail(self, trial: Trial, member: int, message: str, err: BaseException | None = None) -> None:
+    def _fail(
+        self, trial: Trial, member: int, message: str, err: BaseException | None = None
+    ) -> None:
         storage = self.study._storage
         storage.set_trial_system_attr(trial._trial_id, ERROR_KEY, message)
         self.study.tell(trial, state=TrialState.FAIL)
         warnings.warn(f"PBT member {member} failed: {message}", stacklevel=3)
         self.errors.append(err if err is not None else CheckpointError(message))
+        self._cleanup(member, keep=0)
 
-    def _cleanup(self, member: int) -> None:
+    def _cleanup(self, member: int, keep: int | None = None) -> None:
+        keep = self.keep if keep is None else keep
         segs = sorted(
-            (g for g in read_segments(self.study).values() if g.member == member and g.state.is_finished()),
+            (
+                g
+                for g in read_segments(self.study).values()
+                if g.member == member and g.state.is_finished()
+            ),
             key=lambda g: g.index,
         )
-        for g in segs[: max(0, len(segs) - self.keep)]:
+        for g in segs[: max(0, len(segs) - keep)]:
             self.store.delete(self.study.study_name, g.number)
 
     def worker(self, objective: Callable[[Trial], Any], deadline: float | None) -> None:
+        try:
+            self._work(objective, deadline)
+        except BaseException as err:  # a scheduler/storage error: stop this worker, report it
+            self.fatal.append(err)
+
+    def _work(self, objective: Callable[[Trial], Any], deadline: float | None) -> None:
         while deadline is None or time.monotonic() < deadline:
             job = self.acquire()
             if job is None:
@@ -506,7 +569,9 @@ def optimize_pbt(
     n_jobs = check_int("n_jobs", n_jobs, 1)
     if timeout is not None and not (float(timeout) > 0):
         raise ValueError(f"timeout must be > 0, got {timeout!r}.")
-    runner = _Runner(study, scheduler, checkpoints if checkpoints is not None else CheckpointStore())
+    runner = _Runner(
+        study, scheduler, checkpoints if checkpoints is not None else CheckpointStore()
+    )
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     if n_jobs == 1:
         runner.worker(objective, deadline)
@@ -519,6 +584,8 @@ def optimize_pbt(
             t.start()
         for t in threads:
             t.join()
+    if runner.fatal:
+        raise runner.fatal[0]
     segments = read_segments(study)
     members = {g.member for g in segments.values() if g.member is not None and not g.surplus}
     if members and runner.errors and not _live(segments, members):

@@ -106,7 +106,13 @@ def pbt_schedule(study: Study, member: int | None = None) -> list[dict[str, Any]
         chain.append(g)
         g = segments.get(g.source) if g.source is not None else None  # type: ignore[arg-type]
     return [
-        {"start": g.start, "end": g.end, "params": dict(g.params), "member": g.member, "trial": g.number}
+        {
+            "start": g.start,
+            "end": g.end,
+            "params": dict(g.params),
+            "member": g.member,
+            "trial": g.number,
+        }
         for g in reversed(chain)
     ]
 
@@ -143,7 +149,10 @@ def replay(
     from hypersearch.samplers import RandomSampler
 
     study = create_study(
-        direction=direction, pruner=_SegmentPruner(), sampler=RandomSampler(seed=0), study_name=study_name
+        direction=direction,
+        pruner=_SegmentPruner(),
+        sampler=RandomSampler(seed=0),
+        study_name=study_name,
     )
     store = checkpoints if checkpoints is not None else CheckpointStore()
     storage = study._storage
@@ -211,9 +220,7 @@ def pbt_budget(study: Study) -> dict[str, Any]:
     }
 
 
-def plot_pbt_schedules(
-    study: Study, params: Sequence[str] | None = None, *, ax: Any = None
-) -> Any:
+def plot_pbt_schedules(study: Study, params: Sequence[str] | None = None, *, ax: Any = None) -> Any:
     """Step plot of each member's hyperparameters over training steps (matplotlib).
 
     One axis per parameter (or ``ax`` for a single parameter); exploit events
@@ -221,8 +228,10 @@ def plot_pbt_schedules(
     """
     plt = require("matplotlib.pyplot", extra="plot")
     members = _members(read_segments(study))
-    names = list(params) if params is not None else sorted(
-        {n for segs in members.values() for g in segs for n in g.params}
+    names = (
+        list(params)
+        if params is not None
+        else sorted({n for segs in members.values() for g in segs for n in g.params})
     )
     if not names:
         raise ValueError("No hyperparameters to plot.")
