@@ -3,6 +3,7 @@
 from hypersearch.schedulers._asha import ASHAScheduler, Decision, optimize_asha
 from hypersearch.schedulers._checkpoint import Checkpoint, CheckpointStore
 from hypersearch.schedulers._pbt import CheckpointError, PBTScheduler, optimize_pbt
+from hypersearch.schedulers._pbt_pb2 import PB2Scheduler
 from hypersearch.schedulers._pbt_report import (
     best_member,
     pbt_budget,
@@ -18,6 +19,7 @@ __all__ = [
     "CheckpointError",
     "CheckpointStore",
     "Decision",
+    "PB2Scheduler",
     "PBTScheduler",
     "best_member",
     "optimize_asha",

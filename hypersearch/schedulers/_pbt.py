@@ -113,7 +113,9 @@ class PBTScheduler(BasePruner):
     folder, never a live object) and hyperparameters of a member drawn from
     the top fraction, then *explores* them. There is no generation barrier:
     each member decides when it reaches its own interval, against whatever
-    the others have reported by then. Until every live member has finished
+    the others have reported by then (their latest segment values, which may
+    lie up to an interval apart: report a metric of the current model, such
+    as validation accuracy, not a running sum). Until every live member has finished
     its first segment nobody exploits (a member that is ready waits; nothing
     is copied from members without a checkpoint).
 

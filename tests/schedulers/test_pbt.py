@@ -18,6 +18,7 @@ from hypersearch.distributions import (
 )
 from hypersearch.schedulers import (
     CheckpointStore,
+    PB2Scheduler,
     PBTScheduler,
     optimize_pbt,
     pbt_budget,
@@ -27,6 +28,7 @@ from hypersearch.schedulers import (
     replay,
 )
 from hypersearch.schedulers._pbt_explore import clip_to, perturb
+from hypersearch.schedulers._pbt_pb2 import TimeVaryingGP
 
 ROOT = Path(__file__).resolve().parents[2]
 H_INIT = [{"h0": 1.0, "h1": 0.0}, {"h0": 0.0, "h1": 1.0}]
@@ -353,3 +355,67 @@ def test_misconfiguration():
     study = hs.create_study(pruner=hs.pruners.MedianPruner())
     with pytest.raises(TypeError, match="PBTScheduler"):
         optimize_pbt(study, lambda t: 0.0)
+
+
+def test_pb2_on_the_toy_problem():
+    steps = 60
+    for seed in range(3):
+        scheduler = PB2Scheduler(
+            population_size=2,
+            perturbation_interval=4,
+            max_steps=steps,
+            quantile_fraction=0.5,
+            initial_params=H_INIT,
+            seed=seed,
+        )
+        study = hs.create_study(direction="maximize", pruner=scheduler)
+        optimize_pbt(study, make_toy(steps))
+        assert study.best_value > 1.0, seed
+        for t in study.trials:
+            assert 0.0 <= t.params["h0"] <= 1.0 and 0.0 <= t.params["h1"] <= 1.0
+
+
+def test_time_varying_gp():
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 1))
+    t = np.repeat(np.arange(4.0), 10)
+    # the best x drifts from 0.8 (early) to 0.2 (late)
+    centre = np.where(t < 2, 0.8, 0.2)
+    y = -((x[:, 0] - centre) ** 2)
+    gp = TimeVaryingGP(x, t, y)
+    grid = np.linspace(0, 1, 101)[:, None]
+    mu_late, _ = gp.predict(grid, 4.0)
+    assert abs(grid[np.argmax(mu_late), 0] - 0.2) < 0.15
+    mu_early, _ = gp.predict(grid, 0.0)
+    assert abs(grid[np.argmax(mu_early), 0] - 0.8) < 0.15
+    # pending points shrink the variance around them
+    _, sd = gp.predict(np.array([[0.5]]), 6.0)
+    _, sd_pending = gp.predict(np.array([[0.5]]), 6.0, pending=np.array([[0.5]]))
+    assert sd_pending[0] < sd[0]
+
+
+def test_pb2_explores_inside_the_bounds_and_rounds_ints():
+    def objective(trial):
+        lr = trial.suggest_float("lr", 1e-4, 1e-1, log=True)
+        width = trial.suggest_int("width", 4, 64)
+        saved = trial.checkpoint.load()
+        state = json.loads(saved) if saved else {"step": 0, "v": 0.0}
+        for step in range(state["step"], 30):
+            state["v"] = -abs(np.log10(lr) + 2.0) - abs(width - 20) / 20 + 0.01 * step
+            trial.report(state["v"], step)
+            state["step"] = step + 1
+            trial.checkpoint.save(json.dumps(state).encode())
+            if trial.should_prune():
+                raise hs.TrialPruned()
+        return state["v"]
+
+    scheduler = PB2Scheduler(population_size=4, perturbation_interval=3, max_steps=30, seed=0)
+    study = hs.create_study(
+        direction="maximize", pruner=scheduler, sampler=hs.samplers.RandomSampler(seed=0)
+    )
+    optimize_pbt(study, objective)
+    exploits = [e for evs in pbt_lineage(study).values() for e in evs]
+    assert exploits
+    for e in exploits:
+        assert 1e-4 <= e["after"]["lr"] <= 1e-1
+        assert isinstance(e["after"]["width"], int) and 4 <= e["after"]["width"] <= 64
