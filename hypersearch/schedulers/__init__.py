@@ -3,6 +3,7 @@
 from hypersearch.schedulers._asha import ASHAScheduler, Decision, optimize_asha
 from hypersearch.schedulers._checkpoint import Checkpoint, CheckpointStore
 from hypersearch.schedulers._pbt import CheckpointError, PBTScheduler, optimize_pbt
+from hypersearch.schedulers._pbt_checkpoint import StorageCheckpointStore
 from hypersearch.schedulers._pbt_pb2 import PB2Scheduler
 from hypersearch.schedulers._pbt_report import (
     best_member,
@@ -21,6 +22,7 @@ __all__ = [
     "Decision",
     "PB2Scheduler",
     "PBTScheduler",
+    "StorageCheckpointStore",
     "best_member",
     "optimize_asha",
     "optimize_pbt",

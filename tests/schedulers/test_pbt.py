@@ -20,6 +20,7 @@ from hypersearch.schedulers import (
     CheckpointStore,
     PB2Scheduler,
     PBTScheduler,
+    StorageCheckpointStore,
     optimize_pbt,
     pbt_budget,
     pbt_lineage,
@@ -243,7 +244,7 @@ import os, sys, time
 from pathlib import Path
 import numpy as np
 import hypersearch as hs
-from hypersearch.schedulers import CheckpointStore, PBTScheduler, optimize_pbt
+from hypersearch.schedulers import CheckpointStore, PBTScheduler, StorageCheckpointStore, optimize_pbt
 sys.path.insert(0, {tests!r})
 from test_pbt import make_toy
 scheduler = PBTScheduler(population_size=4, perturbation_interval=3, max_steps=12, seed=int(sys.argv[1]))
@@ -263,19 +264,22 @@ me.touch()
 deadline = time.monotonic() + 60
 while not other.exists() and time.monotonic() < deadline:  # start together
     time.sleep(0.01)
-optimize_pbt(study, objective, checkpoints=CheckpointStore({ckpt!r}))
+optimize_pbt(study, objective, checkpoints={store})
 """
 
 
-def test_two_processes_share_a_sqlite_study(tmp_path):
+@pytest.mark.parametrize("where", ["folder", "storage"])
+def test_two_processes_share_a_sqlite_study(tmp_path, where):
     url = f"sqlite:///{tmp_path / 'pbt.db'}"
     hs.create_study(study_name="pbt", storage=url, direction="maximize")
     script = tmp_path / "worker.py"
+    stores = {
+        "folder": f"CheckpointStore({str(tmp_path / 'ck')!r})",
+        "storage": "StorageCheckpointStore(study._storage)",
+    }
     tests = str(Path(__file__).parent)
     script.write_text(
-        textwrap.dedent(
-            WORKER.format(tests=tests, url=url, ckpt=str(tmp_path / "ck"), tmp=str(tmp_path))
-        )
+        textwrap.dedent(WORKER.format(tests=tests, url=url, tmp=str(tmp_path), store=stores[where]))
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     procs = [subprocess.Popen([sys.executable, str(script), str(i)], env=env) for i in range(2)]
@@ -419,3 +423,15 @@ def test_pb2_explores_inside_the_bounds_and_rounds_ints():
     for e in exploits:
         assert 1e-4 <= e["after"]["lr"] <= 1e-1
         assert isinstance(e["after"]["width"], int) and 4 <= e["after"]["width"] <= 64
+
+
+def test_storage_checkpoints_are_copied_and_cleaned():
+    study = toy_study(0, 24)
+    store = StorageCheckpointStore(study._storage)
+    optimize_pbt(study, make_toy(24), checkpoints=store)
+    attrs = study.system_attrs
+    kept = [int(k.split(":")[1]) for k, v in attrs.items() if k.startswith("checkpoint:") and v]
+    assert 0 < len(kept) <= 4 < len(study.trials)
+    cp = store.for_trial(study.study_name, kept[0])
+    assert json.loads(cp.load())["step"] == study.trials[kept[0]].system_attrs["pbt"]["end"]
+    assert cp.folder is None
