@@ -80,6 +80,36 @@ def read_segments(study: Study) -> dict[int, Segment]:
     return out
 
 
+class SegmentCache:
+    """:func:`read_segments` kept up to date from the history's changed rows only.
+
+    Each read costs the number of trials changed since the last one (plus a
+    copy of the dict), not the study's size.
+    """
+
+    def __init__(self) -> None:
+        self._segments: dict[int, Segment] = {}
+        self._version = -1
+        self._identity: object = None
+        self._lock = threading.Lock()
+
+    def read(self, study: Study) -> dict[int, Segment]:
+        history = study.history
+        with self._lock:
+            if history.identity is not self._identity:
+                self._segments, self._version, self._identity = {}, -1, history.identity
+            rows = np.nonzero(history.row_version > self._version)[0].tolist()
+            for row in rows:
+                try:
+                    seg = _parse(history.trial(row))
+                except KeyError:
+                    continue
+                if seg is not None:
+                    self._segments[row] = seg
+            self._version = history.version
+            return dict(self._segments)
+
+
 def _parse(t: FrozenTrial) -> Segment | None:
     info = t.system_attrs.get(PBT_KEY)
     if not isinstance(info, Mapping):
@@ -326,11 +356,12 @@ class _Runner:
         self.errors: list[BaseException] = []
         self.fatal: list[BaseException] = []
         self.keep = 2  # checkpoints kept per member: the latest two segments
+        self.cache = SegmentCache()
 
     # -- picking work ------------------------------------------------------------------
     def acquire(self) -> Trial | object | None:
         study, s = self.study, self.s
-        segments = read_segments(study)
+        segments = self.cache.read(study)
         firsts = sorted(n for n, g in segments.items() if g.index == 0 and not g.surplus)
         if len(firsts) < s.population_size:
             return self._start_member(segments)
@@ -380,7 +411,7 @@ class _Runner:
             template=FrozenTrial(number=-1, state=TrialState.WAITING, system_attrs={PBT_KEY: info}),
         )
         storage.set_trial_state_values(frozen.trial_id, TrialState.RUNNING)
-        segs = read_segments(study)
+        segs = self.cache.read(study)
         rank = sum(
             1 for n, g in segs.items() if g.index == 0 and n < frozen.number and not g.surplus
         )
@@ -404,7 +435,7 @@ class _Runner:
         member = int(previous.member)  # type: ignore[arg-type]
         error: str | None = None
         for _ in range(5):
-            source, params, record = s._decide(study, member, previous, read_segments(study))
+            source, params, record = s._decide(study, member, previous, self.cache.read(study))
             try:
                 copied = self.store.copy(study.study_name, source.number, queued.number)
             except Exception as err:
@@ -505,7 +536,7 @@ class _Runner:
         segs = sorted(
             (
                 g
-                for g in read_segments(self.study).values()
+                for g in self.cache.read(self.study).values()
                 if g.member == member and g.state.is_finished()
             ),
             key=lambda g: g.index,
@@ -568,6 +599,8 @@ def optimize_pbt(
     scheduler = study.pruner
     if not isinstance(scheduler, PBTScheduler):
         raise TypeError(f"optimize_pbt needs study.pruner to be a PBTScheduler, got {scheduler!r}.")
+    if len(study.directions) != 1:
+        raise ValueError("optimize_pbt needs a single-objective study.")
     n_jobs = check_int("n_jobs", n_jobs, 1)
     if timeout is not None and not (float(timeout) > 0):
         raise ValueError(f"timeout must be > 0, got {timeout!r}.")

@@ -435,3 +435,41 @@ def test_storage_checkpoints_are_copied_and_cleaned():
     cp = store.for_trial(study.study_name, kept[0])
     assert json.loads(cp.load())["step"] == study.trials[kept[0]].system_attrs["pbt"]["end"]
     assert cp.folder is None
+
+
+def test_plot_draws_each_members_schedule(monkeypatch):
+    import types
+
+    class Axis:
+        def __init__(self) -> None:
+            self.lines: list[tuple[list, list, str]] = []
+
+        def plot(self, xs, ys, label, drawstyle):
+            self.lines.append((xs, ys, label))
+
+        def set_ylabel(self, name):
+            self.name = name
+
+        def set_xlabel(self, name):
+            pass
+
+        def legend(self, **kwargs):
+            pass
+
+    def subplots(n, m, squeeze, figsize):
+        return None, [[Axis()] for _ in range(n)]
+
+    pyplot = types.ModuleType("matplotlib.pyplot")
+    pyplot.subplots = subplots  # type: ignore[attr-defined]
+    mpl = types.ModuleType("matplotlib")
+    mpl.pyplot = pyplot  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "matplotlib", mpl)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", pyplot)
+    study = toy_study(0, 16)
+    optimize_pbt(study, make_toy(16))
+    axes = plot_pbt_schedules(study)
+    assert [a.name for a in axes] == ["h0", "h1"]
+    for axis in axes:
+        assert [label for _, _, label in axis.lines] == ["member 0", "member 1"]
+        for xs, ys, _ in axis.lines:
+            assert xs[0] == 0 and xs[-1] == 16 and len(xs) == len(ys)
