@@ -77,7 +77,7 @@ def main() -> None:
             f"{curves[:, s - 1].mean():.3f}±{curves[:, s - 1].std():.3f}" for s in CHECK
         )
 
-        def first(th: float) -> str:
+        def first(th: float, curves: np.ndarray = curves) -> str:
             hits = [int(np.argmax(c > th)) for c in curves if (c > th).any()]
             return f"{np.median(hits):.0f} ({len(hits)}/{n_seeds})" if hits else "never"
 

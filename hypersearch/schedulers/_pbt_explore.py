@@ -71,6 +71,8 @@ def perturb(
         if j < 0 or j >= n:
             j = i - (j - i)
         return dist.choices[j]
+    if not isinstance(dist, (FloatDistribution, IntDistribution)):
+        raise TypeError(f"Unsupported distribution {dist!r}.")
     v = float(value)
     if v == 0.0 and not dist.log:
         new = (factor - 1.0) * (dist.high - dist.low)
