@@ -410,7 +410,8 @@ class _Runner:
             study._study_id,
             template=FrozenTrial(number=-1, state=TrialState.WAITING, system_attrs={PBT_KEY: info}),
         )
-        storage.set_trial_state_values(frozen.trial_id, TrialState.RUNNING)
+        if not storage.set_trial_state_values(frozen.trial_id, TrialState.RUNNING):
+            return None  # a plain study.ask() elsewhere took it as a queued trial
         segs = self.cache.read(study)
         rank = sum(
             1 for n, g in segs.items() if g.index == 0 and n < frozen.number and not g.surplus
