@@ -2,7 +2,7 @@
 
 from hypersearch.schedulers._asha import ASHAScheduler, Decision, optimize_asha
 from hypersearch.schedulers._checkpoint import Checkpoint, CheckpointStore
-from hypersearch.schedulers._pbt import CheckpointError, PBTScheduler, optimize_pbt
+from hypersearch.schedulers._pbt import CheckpointError, PBTScheduler
 from hypersearch.schedulers._pbt_checkpoint import StorageCheckpointStore
 from hypersearch.schedulers._pbt_pb2 import PB2Scheduler
 from hypersearch.schedulers._pbt_report import (
@@ -13,6 +13,7 @@ from hypersearch.schedulers._pbt_report import (
     plot_pbt_schedules,
     replay,
 )
+from hypersearch.schedulers._pbt_runner import optimize_pbt
 
 __all__ = [
     "ASHAScheduler",

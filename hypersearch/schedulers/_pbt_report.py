@@ -10,13 +10,8 @@ from hypersearch._imports import require
 from hypersearch.exceptions import TrialPruned
 from hypersearch.pruners._base import BasePruner
 from hypersearch.schedulers._checkpoint import CheckpointStore
-from hypersearch.schedulers._pbt import (
-    PBT_KEY,
-    CheckpointError,
-    Segment,
-    _GuardedCheckpoint,
-    read_segments,
-)
+from hypersearch.schedulers._pbt import PBT_KEY, CheckpointError, Segment, read_segments
+from hypersearch.schedulers._pbt_runner import _GuardedCheckpoint
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
