@@ -73,34 +73,95 @@ def read_segments(study: Study) -> dict[int, Segment]:
     return out
 
 
-class SegmentCache:
-    """:func:`read_segments` kept up to date from the history's changed rows only.
+@dataclass(frozen=True)
+class MemberView:
+    """One member's segments and what the scheduler needs to know about them."""
 
-    Each read costs the number of trials changed since the last one (plus a
-    copy of the dict), not the study's size.
+    segments: tuple[Segment, ...]
+    latest: Segment | None  # the latest COMPLETE segment with a finite value
+    dead: bool  # a segment FAILED or was PRUNED: the member stopped
+    completed: bool  # some segment is COMPLETE (it has a checkpoint to offer)
+    running: bool
+    queued: tuple[Segment, ...]  # WAITING segments that continue it
+
+    @staticmethod
+    def of(segments: Mapping[int, Segment]) -> MemberView:
+        segs = tuple(sorted(segments.values(), key=lambda g: (g.index, g.number)))
+        done = [g for g in segs if g.state == TrialState.COMPLETE]
+        finite = [g for g in done if g.value is not None and not math.isnan(g.value)]
+        return MemberView(
+            segments=segs,
+            latest=finite[-1] if finite else None,
+            dead=any(g.state in (TrialState.FAIL, TrialState.PRUNED) for g in segs),
+            completed=bool(done),
+            running=any(g.state == TrialState.RUNNING for g in segs),
+            queued=tuple(g for g in segs if g.state == TrialState.WAITING and g.after is not None),
+        )
+
+
+@dataclass(frozen=True)
+class Population:
+    """A consistent snapshot of the population (see :class:`SegmentCache`)."""
+
+    segments: dict[int, Segment]
+    members: dict[int, MemberView]
+    firsts: tuple[int, ...]  # trial numbers of the members' first segments (incl. unassigned)
+    starting: bool  # a first segment is being set up (no member id yet)
+
+    def live(self) -> set[int]:
+        return {m for m, v in self.members.items() if not v.dead}
+
+
+class SegmentCache:
+    """The population, kept up to date from the history's changed rows only.
+
+    A read parses the trials changed since the last read and re-summarises
+    only their members, so its cost follows the changes (and one member's
+    length), not the study's size.
     """
 
     def __init__(self) -> None:
-        self._segments: dict[int, Segment] = {}
-        self._version = -1
-        self._identity: object = None
         self._lock = threading.Lock()
+        self._reset(None)
 
-    def read(self, study: Study) -> dict[int, Segment]:
+    def _reset(self, identity: object) -> None:
+        self._segments: dict[int, Segment] = {}
+        self._by_member: dict[int, dict[int, Segment]] = {}
+        self._views: dict[int, MemberView] = {}
+        self._firsts: dict[int, Segment] = {}
+        self._version = -1
+        self._identity = identity
+
+    def read(self, study: Study) -> Population:
         history = study.history
         with self._lock:
             if history.identity is not self._identity:
-                self._segments, self._version, self._identity = {}, -1, history.identity
-            rows = np.nonzero(history.row_version > self._version)[0].tolist()
-            for row in rows:
+                self._reset(history.identity)
+            dirty: set[int] = set()
+            for row in np.nonzero(history.row_version > self._version)[0].tolist():
                 try:
                     seg = _parse(history.trial(row))
                 except KeyError:
                     continue
-                if seg is not None:
-                    self._segments[row] = seg
+                if seg is None:
+                    continue
+                self._segments[row] = seg
+                if seg.index == 0 and not seg.surplus:
+                    self._firsts[row] = seg
+                else:
+                    self._firsts.pop(row, None)
+                if seg.member is not None and not seg.surplus:
+                    self._by_member.setdefault(seg.member, {})[row] = seg
+                    dirty.add(seg.member)
+            for m in dirty:
+                self._views[m] = MemberView.of(self._by_member[m])
             self._version = history.version
-            return dict(self._segments)
+            return Population(
+                segments=dict(self._segments),
+                members=dict(self._views),
+                firsts=tuple(sorted(self._firsts)),
+                starting=any(g.member is None for g in self._firsts.values()),
+            )
 
 
 def _parse(t: FrozenTrial) -> Segment | None:
@@ -253,29 +314,14 @@ class PBTScheduler(BasePruner):
             )
 
     # -- the ranking -------------------------------------------------------------------
-    def _latest(self, segments: Mapping[int, Segment]) -> dict[int, Segment]:
-        """Each live member's latest COMPLETE segment (failed or pruned members are out)."""
-        dead = {
-            g.member for g in segments.values() if g.state in (TrialState.FAIL, TrialState.PRUNED)
-        }
-        latest: dict[int, Segment] = {}
-        for seg in segments.values():
-            if seg.member is None or seg.surplus or seg.state != TrialState.COMPLETE:
-                continue
-            if seg.member in dead:
-                continue
-            if seg.value is None or math.isnan(seg.value):
-                continue
-            cur = latest.get(seg.member)
-            if cur is None or seg.index > cur.index:
-                latest[seg.member] = seg
-        return latest
-
     def _decide(
-        self, study: Study, member: int, previous: Segment, segments: Mapping[int, Segment]
+        self, study: Study, member: int, previous: Segment, population: Population
     ) -> tuple[Segment, dict[str, Any], dict[str, Any] | None]:
-        """(source segment, params, exploit record or None) for ``member``'s next segment."""
-        latest = self._latest(segments)
+        """(source segment, params, exploit record or None) for ``member``'s next segment.
+
+        Ranks the live members by their latest COMPLETE segment's value.
+        """
+        latest = {m: v.latest for m, v in population.members.items() if not v.dead and v.latest}
         sign = -1.0 if study.direction == StudyDirection.MAXIMIZE else 1.0
         ranked = sorted(latest.values(), key=lambda s: (sign * float(s.value), s.member))  # type: ignore[arg-type]
         k = self.n_exploiters
@@ -290,7 +336,11 @@ class PBTScheduler(BasePruner):
         if source.end >= self.max_steps or sign * source.value >= sign * previous.value:  # type: ignore[operator]
             return previous, dict(previous.params), None
         new = self.explore(
-            study, source.params, source.distributions, step=source.end, segments=segments
+            study,
+            source.params,
+            source.distributions,
+            step=source.end,
+            segments=population.segments,
         )
         record = {
             "from_member": source.member,

@@ -6,7 +6,7 @@ import math
 import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hypersearch.exceptions import TrialPruned, UpdateFinishedTrialError
@@ -19,7 +19,6 @@ from hypersearch.schedulers._pbt import (
     PBTScheduler,
     Segment,
     SegmentCache,
-    read_segments,
 )
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -77,46 +76,31 @@ class _Runner:
         self.fatal: list[BaseException] = []
         self.keep = 2  # checkpoints kept per member: the latest two segments
         self.cache = SegmentCache()
+        self.deleted: set[int] = set()  # checkpoints this runner already removed
 
     # -- picking work ------------------------------------------------------------------
     def acquire(self) -> Trial | object | None:
         study, s = self.study, self.s
-        segments = self.cache.read(study)
-        firsts = sorted(n for n, g in segments.items() if g.index == 0 and not g.surplus)
-        if len(firsts) < s.population_size:
-            return self._start_member(segments)
-        live = self._live_members(segments)
+        pop = self.cache.read(study)
+        if len(pop.firsts) < s.population_size:
+            return self._start_member()
+        live = [v for v in pop.members.values() if not v.dead]
+        all_started = all(v.completed for v in live)
         queued = sorted(
-            (g for g in segments.values() if g.state == TrialState.WAITING and g.after is not None),
-            key=lambda g: (segments[g.after].end if g.after in segments else 0, g.number),
-        )
-        all_started = all(
-            any(x.member == m and x.state == TrialState.COMPLETE for x in segments.values())
-            for m in live
+            (q for v in live for q in v.queued),
+            key=lambda g: (pop.segments[g.after].end if g.after in pop.segments else 0, g.number),
         )
         for g in queued:
-            prev = segments.get(g.after)  # type: ignore[arg-type]
+            prev = pop.segments.get(g.after)  # type: ignore[arg-type]
             if prev is None or prev.state != TrialState.COMPLETE or not all_started:
                 continue
             trial = self._claim(g, prev)
             if trial is not None:
                 return trial
-        busy = any(
-            g.state == TrialState.RUNNING or (g.state == TrialState.WAITING and g.after is not None)
-            for g in segments.values()
-        )
+        busy = pop.starting or any(v.running or v.queued for v in pop.members.values())
         return _WAIT if busy else None
 
-    def _live_members(self, segments: Mapping[int, Segment]) -> set[int]:
-        members = {g.member for g in segments.values() if g.member is not None and not g.surplus}
-        dead = {
-            g.member
-            for g in segments.values()
-            if g.state in (TrialState.FAIL, TrialState.PRUNED) and g.member is not None
-        }
-        return {m for m in members if m not in dead}  # type: ignore[misc]
-
-    def _start_member(self, segments: Mapping[int, Segment]) -> Trial | None:
+    def _start_member(self) -> Trial | None:
         study, s = self.study, self.s
         storage = study._storage
         info = {
@@ -132,10 +116,7 @@ class _Runner:
         )
         if not storage.set_trial_state_values(frozen.trial_id, TrialState.RUNNING):
             return None  # a plain study.ask() elsewhere took it as a queued trial
-        segs = self.cache.read(study)
-        rank = sum(
-            1 for n, g in segs.items() if g.index == 0 and n < frozen.number and not g.surplus
-        )
+        rank = sum(1 for n in self.cache.read(study).firsts if n < frozen.number)
         if rank >= s.population_size:  # another worker filled the population meanwhile
             storage.set_trial_system_attr(frozen.trial_id, PBT_KEY, {**info, "surplus": True})
             storage.set_trial_state_values(frozen.trial_id, TrialState.PRUNED)
@@ -254,16 +235,14 @@ class _Runner:
 
     def _cleanup(self, member: int, keep: int | None = None) -> None:
         keep = self.keep if keep is None else keep
-        segs = sorted(
-            (
-                g
-                for g in self.cache.read(self.study).values()
-                if g.member == member and g.state.is_finished()
-            ),
-            key=lambda g: g.index,
-        )
-        for g in segs[: max(0, len(segs) - keep)]:
-            self.store.delete(self.study.study_name, g.number)
+        view = self.cache.read(self.study).members.get(member)
+        if view is None:
+            return
+        done = [g for g in view.segments if g.state.is_finished()]
+        for g in done[: max(0, len(done) - keep)]:
+            if g.number not in self.deleted:
+                self.store.delete(self.study.study_name, g.number)
+                self.deleted.add(g.number)
 
     def worker(self, objective: Callable[[Trial], Any], deadline: float | None) -> None:
         try:
@@ -342,12 +321,10 @@ def optimize_pbt(
             t.join()
     if runner.fatal:
         raise runner.fatal[0]
-    segments = read_segments(study)
-    members = {g.member for g in segments.values() if g.member is not None and not g.surplus}
-    if members and runner.errors and not _live(segments, members):
+    members = runner.cache.read(study).members
+    if (
+        members
+        and runner.errors
+        and all(any(g.state == TrialState.FAIL for g in v.segments) for v in members.values())
+    ):
         raise runner.errors[-1]
-
-
-def _live(segments: Mapping[int, Segment], members: set[Any]) -> bool:
-    failed = {g.member for g in segments.values() if g.state == TrialState.FAIL}
-    return bool(members - failed)
