@@ -255,7 +255,7 @@ base = make_toy(12)
 
 def objective(trial):
     trial.set_user_attr("pid", os.getpid())
-    time.sleep(0.002)  # stands in for training work, so both workers get segments
+    time.sleep(0.01)  # stands in for training work, so both workers get segments
     return base(trial)
 
 
