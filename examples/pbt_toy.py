@@ -13,10 +13,17 @@ import json
 import numpy as np
 
 import hypersearch as hs
-from hypersearch.schedulers import PBTScheduler, optimize_pbt, pbt_lineage, pbt_schedule, replay
+from hypersearch.schedulers import (
+    PBTScheduler,
+    optimize_pbt,
+    pbt_budget,
+    pbt_lineage,
+    pbt_schedule,
+    replay,
+)
 
 LR = 0.02
-STEPS = 60
+STEPS = 100
 
 
 def q(theta: np.ndarray) -> float:
@@ -38,24 +45,19 @@ def objective(trial: hs.Trial) -> float:
     return q(theta)
 
 
-def gaussian_explore(params, distributions, rng):
-    """The paper's explore: add Gaussian noise to h."""
-    return {k: v + rng.normal(0.0, 0.1) for k, v in params.items()}
-
-
 if __name__ == "__main__":
     scheduler = PBTScheduler(
         population_size=2,
         perturbation_interval=4,
         max_steps=STEPS,
         quantile_fraction=0.5,
-        explore=gaussian_explore,
         initial_params=[{"h0": 1.0, "h1": 0.0}, {"h0": 0.0, "h1": 1.0}],
         seed=0,
     )
     study = hs.create_study(direction="maximize", pruner=scheduler)
     optimize_pbt(study, objective)
     print("best Q:", study.best_value)
+    print("budget:", pbt_budget(study))
     print("lineage:", {m: len(e) for m, e in pbt_lineage(study).items()}, "exploits")
     schedule = pbt_schedule(study)
     print("replayed Q:", replay(schedule, objective, direction="maximize").trials[-1].value)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,7 +59,6 @@ class Segment:
     exploit: dict[str, Any] | None = None
     surplus: bool = False
     steps_run: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def read_segments(study: Study) -> dict[int, Segment]:
