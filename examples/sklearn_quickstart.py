@@ -6,6 +6,10 @@ poor configuration after its first folds. The best configuration is then scored
 once on a held-out test split the search never saw (guarding against
 overfitting the search), and the budget spent is printed with the result.
 
+The study lives in the SQLite file ``hypersearch.db`` (the embedded default):
+run the script again and it resumes the same study; inspect it with
+``hypersearch summary --storage sqlite:///hypersearch.db --study-name digits-hgb``.
+
 Usage: python examples/sklearn_quickstart.py [--trials N] [--storage URL] [--seed S]
 """
 
@@ -52,7 +56,10 @@ def build_model(trial: hs.Trial | hs.FixedTrial, seed: int) -> HistGradientBoost
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=30)
-    parser.add_argument("--storage", default=None, help="storage URL (default: in memory)")
+    parser.add_argument(
+        "--storage", default="sqlite:///hypersearch.db",
+        help="storage URL (default: the SQLite file hypersearch.db; a second run resumes the study)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -65,6 +72,7 @@ def main() -> None:
         storage=args.storage,
         direction="maximize",
         load_if_exists=True,
+        sampler=hs.samplers.TPESampler(seed=args.seed),
         pruner=hs.pruners.MedianPruner(n_startup_trials=5),
     )
     study.optimize(make_objective(x_train, y_train, args.seed), n_trials=args.trials, timeout=600)

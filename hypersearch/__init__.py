@@ -47,6 +47,16 @@ from hypersearch.trial import FixedTrial, FrozenTrial, Trial, TrialState, create
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    # Heavier subpackages load on first use, keeping `import hypersearch` fast.
+    if name in ("multi_objective", "schedulers"):
+        import importlib
+
+        return importlib.import_module(f"hypersearch.{name}")
+    raise AttributeError(f"module 'hypersearch' has no attribute {name!r}")
+
+
 __all__ = [
     "Budget",
     "DuplicatedStudyError",
@@ -73,8 +83,10 @@ __all__ = [
     "get_all_study_summaries",
     "load_study",
     "logging",
+    "multi_objective",
     "pruners",
     "samplers",
+    "schedulers",
     "storages",
     "study",
     "trial",

@@ -8,8 +8,8 @@ def test_public_all_is_pinned():
             "MaxTrialsCallback", "StorageError", "Study", "StudyDirection", "StudyNotFoundError",
             "StudySummary", "Trial", "TrialPruned", "TrialState", "__version__", "copy_study",
             "create_study", "create_trial", "delete_study", "distributions", "exceptions",
-            "get_all_study_names", "get_all_study_summaries", "load_study", "logging", "pruners",
-            "samplers", "storages", "study", "trial",
+            "get_all_study_names", "get_all_study_summaries", "load_study", "logging",
+            "multi_objective", "pruners", "samplers", "schedulers", "storages", "study", "trial",
         ]
     )
     for name in hypersearch.__all__:

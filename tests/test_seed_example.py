@@ -50,7 +50,7 @@ def test_seed_example_runs_with_only_the_import_changed(capsys):
     assert "lr" in capsys.readouterr().out
 
 
-def test_main_job_example_runs_at_a_tiny_budget():
+def test_main_job_example_runs_at_a_tiny_budget(tmp_path):
     import os
     import subprocess
     import sys
@@ -58,7 +58,8 @@ def test_main_job_example_runs_at_a_tiny_budget():
 
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run(
-        [sys.executable, str(root / "examples" / "sklearn_quickstart.py"), "--trials", "2"],
+        [sys.executable, str(root / "examples" / "sklearn_quickstart.py"), "--trials", "2",
+         "--storage", f"sqlite:///{tmp_path / 'main.db'}"],
         capture_output=True, text=True, timeout=240, check=True,
         env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
     ).stdout

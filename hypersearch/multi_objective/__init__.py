@@ -6,9 +6,14 @@ turns a study's values that way).
 
 from hypersearch.multi_objective._hv_history import hypervolume_history
 from hypersearch.multi_objective._hypervolume import hypervolume, hypervolume_contributions
-from hypersearch.multi_objective._pareto import non_dominated_ranks, pareto_front_mask
+from hypersearch.multi_objective._pareto import (
+    crowding_distance,
+    non_dominated_ranks,
+    pareto_front_mask,
+)
 
 __all__ = [
+    "crowding_distance",
     "hypervolume",
     "hypervolume_contributions",
     "hypervolume_history",

@@ -227,3 +227,19 @@ def _ranks_nd(points: np.ndarray, first_front_only: bool) -> np.ndarray:
         sizes[lo] += 1
         ranks[i] = lo
     return ranks
+
+
+def crowding_distance(values: np.ndarray) -> np.ndarray:
+    """NSGA-II crowding distance of the points of one front (boundary points: inf)."""
+    n, m = values.shape
+    dist = np.zeros(n)
+    if n <= 2:
+        return np.full(n, np.inf)
+    for j in range(m):
+        order = np.argsort(values[:, j], kind="stable")
+        col = values[order, j]
+        span = col[-1] - col[0]
+        dist[order[0]] = dist[order[-1]] = np.inf
+        if span > 0:
+            dist[order[1:-1]] += (col[2:] - col[:-2]) / span
+    return dist

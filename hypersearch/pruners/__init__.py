@@ -5,6 +5,37 @@ family (:class:`SuccessiveHalvingPruner`, :class:`HyperbandPruner`) records the
 rungs each trial reaches as ``"rung_<k>"`` system attributes; the rung
 bookkeeping lives in :mod:`hypersearch.pruners._rungs` and is shared with the
 promotion schedulers.
+
+Threads and processes (asynchronous by default)
+-----------------------------------------------
+Nobody waits for a rung to fill: a successive-halving decision (SHA, Hyperband,
+ASHA) is taken the moment a trial reports a step at or past a rung, against the
+values recorded at that rung *that the deciding pruner can see*, with the rule
+of :mod:`hypersearch.pruners._rungs` (with ``n`` values, its own included:
+continue while ``n < eta``, else iff within the best ``n // eta``).
+
+* ``study.optimize(..., n_jobs=k)`` (threads): the k threads share one pruner
+  instance; its decisions are serialised by a lock, and every decision records
+  the trial's rung value before the lock is released. So the decisions form one
+  sequence, and the j-th value to arrive at a rung is judged against exactly the
+  j - 1 values that arrived before it (plus any a finished trial's reports reach
+  when it is read): the same answers as running those arrivals one after another.
+  Which trial arrives first depends on thread timing, so results are
+  reproducible only with ``n_jobs=1``.
+* Several processes sharing a storage (``executor="process"``, or separate
+  scripts on one database): each process has its own pruner. A rung value is
+  written to the storage (``"rung_<k>"`` system attribute) when it is decided;
+  another process sees it at its next decision that reads the history (a
+  trial reaching a rung). A decision therefore sees every value its own
+  process recorded earlier, and the other processes' values recorded before its
+  last read; two trials that reach a rung in different processes at the same
+  moment may not see each other. The rung values themselves are never
+  rewritten, so once every process has read the history they all hold the same
+  rung tables (eventually consistent); a single decision may differ from the one
+  a single process would take, since it ranks among fewer values (and with fewer
+  than ``eta`` visible values it never stops).
+* Samplers that read rung values (:class:`~hypersearch.samplers.BOHBSampler`)
+  see them through the same storage, with the same delay.
 """
 
 from hypersearch.pruners._base import BasePruner

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from hypersearch.study._history import History
+    from hypersearch.study._history import History, HistoryIdentity
 
 
 # insertion-ordered mappings: the last key is the latest report (Trial hands out a proxy view)
@@ -30,14 +30,14 @@ class RowFeed:
     """Numbers of the trials whose rows changed since the last :meth:`changed` call."""
 
     def __init__(self) -> None:
-        self._history: weakref.ref[History] | None = None
+        self._history: weakref.ref[HistoryIdentity] | None = None
         self._version = -1
 
     def bind(self, history: History) -> bool:
         """Follow ``history``; True when it is a different study than before (reset caches)."""
-        if self._history is not None and self._history() is history:
+        if self._history is not None and self._history() is history.identity:
             return False
-        self._history = weakref.ref(history)
+        self._history = weakref.ref(history.identity)
         self._version = -1
         return True
 

@@ -10,45 +10,92 @@ Which to pick:
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
 * :class:`PartialFixedSampler` — pin some parameters, let another sampler do the rest.
 * ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`BOHBSampler` — TPE for learning curves under Hyperband / successive halving / ASHA:
+  models the largest budget with enough results (BOHB).
 * :class:`CmaEsSampler` — continuous spaces, many trials, many parallel workers.
 * :class:`RandomForestSampler` — expensive trials on mixed/conditional spaces (SMAC-style BO).
 * :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
   cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
+* :class:`GPSampler` — expensive trials, few (<= ~20) mostly continuous parameters (GP-BO).
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from hypersearch.samplers._base import BaseSampler
-from hypersearch.samplers._brute_force import BruteForceSampler
-from hypersearch.samplers._cmaes import CmaEsSampler
-from hypersearch.samplers._grid import GridSampler
-from hypersearch.samplers._nsga import (
-    BaseCrossover,
-    BLXAlphaCrossover,
-    NSGAIIISampler,
-    NSGAIISampler,
-    SBXCrossover,
-    UniformCrossover,
-)
-from hypersearch.samplers._partial_fixed import PartialFixedSampler
-from hypersearch.samplers._qmc import QMCSampler
 from hypersearch.samplers._random import RandomSampler
-from hypersearch.samplers._rf import RandomForestSampler
 from hypersearch.samplers._search_space import intersection_search_space
-from hypersearch.samplers._tpe import TPESampler
+
+if TYPE_CHECKING:
+    from hypersearch.samplers._bohb import BOHBSampler
+    from hypersearch.samplers._brute_force import BruteForceSampler
+    from hypersearch.samplers._cmaes import CmaEsSampler
+    from hypersearch.samplers._gp import GPSampler
+    from hypersearch.samplers._grid import GridSampler
+    from hypersearch.samplers._nsga import (
+        BaseCrossover,
+        BLXAlphaCrossover,
+        NSGAIIISampler,
+        NSGAIISampler,
+        SBXCrossover,
+        UniformCrossover,
+    )
+    from hypersearch.samplers._partial_fixed import PartialFixedSampler
+    from hypersearch.samplers._qmc import QMCSampler
+    from hypersearch.samplers._rf import RandomForestSampler
+    from hypersearch.samplers._tpe import TPESampler
+
+# Model-based samplers load scipy.stats and friends: import them on first use so
+# that `import hypersearch` stays fast.
+_LAZY = {
+    "BOHBSampler": "_bohb",
+    "BruteForceSampler": "_brute_force",
+    "CmaEsSampler": "_cmaes",
+    "GPSampler": "_gp",
+    "GridSampler": "_grid",
+    "BaseCrossover": "_nsga",
+    "BLXAlphaCrossover": "_nsga",
+    "NSGAIIISampler": "_nsga",
+    "NSGAIISampler": "_nsga",
+    "SBXCrossover": "_nsga",
+    "UniformCrossover": "_nsga",
+    "PartialFixedSampler": "_partial_fixed",
+    "QMCSampler": "_qmc",
+    "RandomForestSampler": "_rf",
+    "TPESampler": "_tpe",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 def default_sampler(n_objectives: int) -> BaseSampler:
-    """The sampler a study gets when none is given."""
+    """The sampler a study gets when none is given: TPE."""
+    from hypersearch.samplers._tpe import TPESampler
+
     return TPESampler()
 
 
 __all__ = [
     "BLXAlphaCrossover",
+    "BOHBSampler",
     "BaseCrossover",
     "BaseSampler",
     "BruteForceSampler",
     "CmaEsSampler",
+    "GPSampler",
     "GridSampler",
     "NSGAIIISampler",
     "NSGAIISampler",
@@ -56,8 +103,8 @@ __all__ = [
     "QMCSampler",
     "RandomForestSampler",
     "RandomSampler",
-    "TPESampler",
     "SBXCrossover",
+    "TPESampler",
     "UniformCrossover",
     "default_sampler",
     "intersection_search_space",

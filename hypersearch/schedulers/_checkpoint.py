@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -39,6 +40,46 @@ class CheckpointStore:
         tmp = folder / "checkpoint.bin.tmp"
         tmp.write_bytes(data)
         os.replace(tmp, folder / "checkpoint.bin")
+
+    def copy(self, study_name: str, source: int, target: int) -> bool:
+        """Copy trial ``source``'s checkpoint (bytes or whole folder) to trial ``target``.
+
+        A copy, never a shared object: the target may change its own freely.
+        Returns False (and copies nothing) when ``source`` has no checkpoint.
+        """
+        if self._directory is None:
+            with self._lock:
+                data = self._memory.get((study_name, source))
+                if data is None:
+                    return False
+                self._memory[(study_name, target)] = data
+            return True
+        src = self._directory / study_name / str(source)
+        if not src.is_dir() or not any(src.iterdir()):
+            return False
+        dst = self._directory / study_name / str(target)
+        if dst.exists():
+            shutil.rmtree(dst)
+        tmp = self._directory / study_name / f".{target}.{os.getpid()}.{threading.get_ident()}.tmp"
+        shutil.copytree(src, tmp)
+        os.replace(tmp, dst)
+        return True
+
+    def delete(self, study_name: str, number: int) -> None:
+        """Forget trial ``number``'s checkpoint (no error when there is none)."""
+        if self._directory is None:
+            with self._lock:
+                self._memory.pop((study_name, number), None)
+            return
+        shutil.rmtree(self._directory / study_name / str(number), ignore_errors=True)
+
+    def exists(self, study_name: str, number: int) -> bool:
+        """Whether trial ``number`` has saved anything."""
+        if self._directory is None:
+            with self._lock:
+                return (study_name, number) in self._memory
+        folder = self._directory / study_name / str(number)
+        return folder.is_dir() and any(folder.iterdir())
 
     def _load(self, study_name: str, number: int) -> bytes | None:
         folder = self._folder(study_name, number)

@@ -16,6 +16,7 @@ Columns (rows are trial numbers; ``n`` rows are valid):
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
 _INITIAL_CAPACITY = 64
 
 
+class HistoryIdentity:
+    """Shared by a history and its snapshots: caches key on it (weak-referenceable)."""
+
+    __slots__ = ("__weakref__",)
+
+
 class History:
     """Array-shaped view of one study's trials (see the module docstring)."""
 
@@ -40,6 +47,7 @@ class History:
     ) -> None:
         self._storage = storage
         self._study_id = study_id
+        self.identity = HistoryIdentity()
         self.directions = tuple(directions)
         self._cursor = -1
         self.version = 0
@@ -130,6 +138,18 @@ class History:
         if self._best is None or self._sign * value < self._sign * self._values[self._best, 0]:
             self._best = row
 
+    def snapshot(self) -> History:
+        """A view frozen at this refresh: safe to read while another thread refreshes.
+
+        Arrays that grow are replaced, not resized, so the snapshot keeps arrays of
+        one consistent length; rows are only added past its ``n``.
+        """
+        snap = copy.copy(self)
+        snap._params = dict(self._params)
+        snap.distributions = dict(self.distributions)
+        snap.conflicting = set(self.conflicting)
+        return snap
+
     # -- read ------------------------------------------------------------------
     @property
     def states(self) -> np.ndarray:
@@ -188,7 +208,7 @@ class History:
 
     def trials(self) -> list[FrozenTrial]:
         """Snapshots of every trial read so far, in number order (shared)."""
-        return [t for t in self._trials if t is not None]
+        return [t for t in self._trials[: self.n] if t is not None]
 
     @property
     def best_number(self) -> int | None:

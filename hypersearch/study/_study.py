@@ -79,7 +79,7 @@ class Study:
         """The array-shaped view of the trials, refreshed from the storage."""
         with self._history_lock:
             self._history.refresh()
-        return self._history
+            return self._history.snapshot()
 
     # -- trials ------------------------------------------------------------------
     @property

@@ -15,10 +15,11 @@ from hypersearch.distributions import (
     IntDistribution,
     check_compatible,
 )
+from hypersearch.trial._accessors import TrialAccessors
 from hypersearch.trial._trial import check_report_value, check_step
 
 
-class FixedTrial:
+class FixedTrial(TrialAccessors):
     """A trial whose ``suggest_*`` return the given ``params``.
 
     Useful to re-run an objective on the best parameters::
@@ -86,26 +87,3 @@ class FixedTrial:
     def set_system_attr(self, key: str, value: Any) -> None:
         self._system_attrs[key] = value
 
-    @property
-    def number(self) -> int:
-        return self._number
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return dict(self._params)
-
-    @property
-    def distributions(self) -> dict[str, BaseDistribution]:
-        return dict(self._distributions)
-
-    @property
-    def user_attrs(self) -> dict[str, Any]:
-        return dict(self._user_attrs)
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return dict(self._system_attrs)
-
-    @property
-    def datetime_start(self) -> datetime.datetime:
-        return self._datetime_start

@@ -16,6 +16,7 @@ from hypersearch.distributions import (
     IntDistribution,
     check_compatible,
 )
+from hypersearch.trial._accessors import TrialAccessors
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -54,7 +55,7 @@ def check_report_value(value: Any) -> float:
         raise TypeError(f"value must be a number, got {value!r}.") from None
 
 
-class Trial:
+class Trial(TrialAccessors):
     """One evaluation of the objective; ``suggest_*`` asks the study's sampler.
 
     Asking the same name twice returns the same value; asking it again with a
@@ -190,29 +191,6 @@ class Trial:
         self._storage.set_trial_system_attr(self._trial_id, key, value)
         self._system_attrs[key] = value
 
-    @property
-    def number(self) -> int:
-        return self._number
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return dict(self._params)
-
-    @property
-    def distributions(self) -> dict[str, BaseDistribution]:
-        return dict(self._distributions)
-
-    @property
-    def user_attrs(self) -> dict[str, Any]:
-        return dict(self._user_attrs)
-
-    @property
-    def system_attrs(self) -> dict[str, Any]:
-        return dict(self._system_attrs)
-
-    @property
-    def datetime_start(self) -> datetime.datetime:
-        return self._datetime_start
 
     @property
     def relative_params(self) -> dict[str, Any]:

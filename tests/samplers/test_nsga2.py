@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import hypersearch as hs
-from hypersearch.multi_objective import hypervolume
+from hypersearch.multi_objective import crowding_distance, hypervolume
 from hypersearch.samplers import (
     BLXAlphaCrossover,
     NSGAIIISampler,
@@ -17,7 +17,7 @@ from hypersearch.samplers import (
 )
 from hypersearch.samplers._nsga._operators import polynomial_mutation
 from hypersearch.samplers._nsga._sampler import GENERATION_KEY
-from hypersearch.samplers._nsga._selection import crowding_distance, das_dennis, select_elites
+from hypersearch.samplers._nsga._selection import das_dennis, select_elites
 
 
 def zdt1(trial: hs.Trial) -> tuple[float, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hypersearch.multi_objective._pareto import non_dominated_ranks
+from hypersearch.multi_objective._pareto import crowding_distance, non_dominated_ranks
 
 
 def constrained_ranks(values: np.ndarray, violation: np.ndarray | None) -> np.ndarray:
@@ -24,22 +24,6 @@ def constrained_ranks(values: np.ndarray, violation: np.ndarray | None) -> np.nd
     if (~feasible).any():
         ranks[~feasible] = top + np.unique(violation[~feasible], return_inverse=True)[1].reshape(-1)
     return ranks
-
-
-def crowding_distance(values: np.ndarray) -> np.ndarray:
-    """NSGA-II crowding distance of the points of one front (boundary points: inf)."""
-    n, m = values.shape
-    dist = np.zeros(n)
-    if n <= 2:
-        return np.full(n, np.inf)
-    for j in range(m):
-        order = np.argsort(values[:, j], kind="stable")
-        col = values[order, j]
-        span = col[-1] - col[0]
-        dist[order[0]] = dist[order[-1]] = np.inf
-        if span > 0:
-            dist[order[1:-1]] += (col[2:] - col[:-2]) / span
-    return dist
 
 
 def select_elites(

@@ -118,6 +118,9 @@ class TPESampler(BaseSampler):
             on smooth continuous problems, a little worse on multimodal ones).
             Discrete parameters and parameters sampled on their own keep Optuna's
             per-estimator clip.
+        max_above_kernels: At most this many kernels in g(x); past it, a weighted sample
+            of the bad set is kept, so the cost per trial stops growing with the study
+            (None: every bad trial is a kernel).
         split: Custom ``(history, exclude, constant_liar, gamma) -> (below, above)``
             row masks; default by the number of objectives.
     """
@@ -143,8 +146,11 @@ class TPESampler(BaseSampler):
         consider_endpoints: bool = False,
         split: Split | None = None,
         magic_clip_by_study: bool = True,
+        max_above_kernels: int | None = 1024,
     ) -> None:
         _check_int("n_startup_trials", n_startup_trials, 0)
+        if max_above_kernels is not None:
+            _check_int("max_above_kernels", max_above_kernels, 1)
         _check_int("n_ei_candidates", n_ei_candidates, 1)
         for name, value in (("prior_weight", prior_weight), ("bandwidth_factor", bandwidth_factor),
                             ("min_bandwidth", min_bandwidth)):
@@ -172,6 +178,7 @@ class TPESampler(BaseSampler):
         self._warn = warn_independent_sampling
         self._split = split
         self._clip_by_study = bool(magic_clip_by_study)
+        self._max_above = max_above_kernels
         self._pe_opts = dict(prior_weight=float(prior_weight), magic_clip=bool(consider_magic_clip),
                              min_bandwidth=float(min_bandwidth),
                              bandwidth_factor=float(bandwidth_factor),
@@ -192,7 +199,7 @@ class TPESampler(BaseSampler):
         return history.count(TrialState.COMPLETE, TrialState.PRUNED)
 
     def _below_above(self, study: Study, history: History, number: int) -> tuple[np.ndarray, ...]:
-        key = (id(history), history.version, history.n, number)
+        key = (history.identity, history.version, history.n, number)
         cache = self._cache
         if cache is not None and cache[0] == key:
             return cache[1]
@@ -298,14 +305,31 @@ class TPESampler(BaseSampler):
             clip_b = clip_a = len(rows_b) + len(rows_a)
         lo = ParzenEstimator(dims, x[rows_b], self._weights(len(rows_b)), clip_n=clip_b,
                              multivariate=multivariate, **self._pe_opts)  # type: ignore[arg-type]
-        hi = ParzenEstimator(dims, x[rows_a], self._weights(len(rows_a)), clip_n=clip_a,
-                             multivariate=multivariate, **self._pe_opts)  # type: ignore[arg-type]
+        w_a = self._weights(len(rows_a))
         with self._lock:
+            if self._max_above is not None and len(rows_a) > self._max_above:
+                rows_a, w_a = self._thin(rows_a, w_a)
             cand = lo.sample(self._rng, self._n_ei)
+        hi = ParzenEstimator(dims, x[rows_a], w_a, clip_n=clip_a,
+                             multivariate=multivariate, **self._pe_opts)  # type: ignore[arg-type]
         score = lo.log_pdf(cand) - hi.log_pdf(cand)
         best = cand[int(np.argmax(score))]
         return {name: dist.to_external(float(best[j])) for j, (name, dist) in
                 enumerate(zip(names, dists))}
+
+
+    def _thin(self, rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Keep ``max_above_kernels`` of the bad set, drawn in proportion to their weights.
+
+        g(x) only has to be a broad density of where the bad trials lie; a weighted
+        sample of it keeps its shape and makes the per-trial cost flat in the study size
+        (Gumbel top-k: O(n)). The kept kernels get equal weights.
+        """
+        assert self._max_above is not None
+        with np.errstate(divide="ignore"):
+            keys = np.log(np.asarray(weights, dtype=float)) + self._rng.gumbel(size=len(rows))
+        keep = np.sort(np.argpartition(-keys, self._max_above - 1)[: self._max_above])
+        return rows[keep], np.ones(len(keep))
 
 
 def _check_int(name: str, value: Any, minimum: int) -> None:

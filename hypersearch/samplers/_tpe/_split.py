@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from hypersearch.multi_objective import pareto_front_mask
+from hypersearch.multi_objective import crowding_distance, pareto_front_mask
 from hypersearch.study._direction import StudyDirection
 from hypersearch.study._history import History
 from hypersearch.trial._state import TrialState
@@ -108,7 +108,7 @@ def split_multi(
         front = pareto_front_mask(values[remaining])
         rows = remaining[front]
         if taken + len(rows) > n_below:
-            crowd = _crowding(values[rows])
+            crowd = crowding_distance(values[rows])
             rows = rows[np.argsort(-crowd, kind="stable")[: n_below - taken]]
         chosen.append(rows)
         taken += len(rows)
@@ -120,21 +120,6 @@ def split_multi(
     b, a = _masks(history.n, below, [complete, pruned, running])
     a &= ~b
     return b, a
-
-
-def _crowding(v: np.ndarray) -> np.ndarray:
-    n, m = v.shape
-    dist = np.zeros(n)
-    if n <= 2:
-        return np.full(n, np.inf)
-    for j in range(m):
-        order = np.argsort(v[:, j], kind="stable")
-        col = v[order, j]
-        span = col[-1] - col[0]
-        dist[order[0]] = dist[order[-1]] = np.inf
-        if span > 0:
-            dist[order[1:-1]] += (col[2:] - col[:-2]) / span
-    return dist
 
 
 def _n_below(gamma: Callable[[int], int], n: int, n_finished: int) -> int:

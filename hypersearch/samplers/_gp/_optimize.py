@@ -1,0 +1,177 @@
+"""Maximising an acquisition function over a mixed search space.
+
+1. Score scrambled Sobol candidates (snapped onto valid values) plus a few
+   perturbations of the best observed points.
+2. Take the best few as starts and alternate, until nothing improves:
+
+   * a batched L-BFGS-B polish of the continuous columns (and of large
+     integer grids, treated as continuous, then snapped) with the discrete
+     columns held fixed; all starts in one call, since their sum separates;
+   * a coordinate search over the discrete columns: every value of a small
+     grid or categorical (<= 32 values), the nearby grid points of a large one.
+
+Discrete parameters are therefore never just a rounded continuous optimum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import scipy.optimize
+from scipy.stats import qmc
+
+from hypersearch.samplers._gp._space import SearchSpaceEncoding
+
+# value(u) -> (m,) ; value_grad(u, active) -> ((m,), (m, a)) or None when not analytic
+ValueFn = Callable[[np.ndarray], np.ndarray]
+GradFn = Callable[[np.ndarray, np.ndarray], "tuple[np.ndarray, np.ndarray]"]
+
+_FD_STEP = 1e-6
+
+
+def _sobol_candidates(
+    enc: SearchSpaceEncoding, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    sob = qmc.Sobol(enc.dim, scramble=True, seed=rng)
+    u = sob.random(n)
+    cat = enc.is_cat
+    if cat.any():
+        u[:, cat] = np.minimum(np.floor(u[:, cat] * enc.n_grid[cat]), enc.n_grid[cat] - 1)
+    return enc.snap(u)
+
+
+def _local_candidates(
+    enc: SearchSpaceEncoding, centres: np.ndarray, n: int, rng: np.random.Generator
+) -> np.ndarray:
+    if len(centres) == 0 or n == 0:
+        return np.empty((0, enc.dim))
+    pick = centres[rng.integers(len(centres), size=n)]
+    scale = rng.choice([0.01, 0.05, 0.15], size=(n, 1))
+    u = pick.copy()
+    num = ~enc.is_cat
+    u[:, num] = np.clip(pick[:, num] + scale * rng.standard_normal((n, int(num.sum()))), 0, 1)
+    cat = np.flatnonzero(enc.is_cat)
+    if len(cat):
+        flip = rng.random((n, len(cat))) < 0.2
+        new = np.floor(rng.random((n, len(cat))) * enc.n_grid[cat])
+        u[:, cat] = np.where(flip, new, pick[:, cat])
+    return enc.snap(u)
+
+
+def _polish(
+    u0: np.ndarray,
+    active: np.ndarray,
+    value: ValueFn,
+    value_grad: GradFn | None,
+    maxiter: int,
+) -> np.ndarray:
+    """Batched L-BFGS-B over the ``active`` columns of every start at once."""
+    b, a = len(u0), int(active.sum())
+    base = u0.copy()
+
+    def objective(flat: np.ndarray) -> tuple[float, np.ndarray]:
+        u = base.copy()
+        u[:, active] = flat.reshape(b, a)
+        if value_grad is not None:
+            val, grad = value_grad(u, active)
+        else:
+            val = value(u)
+            probes = np.repeat(u, a, axis=0)
+            idx = np.tile(np.flatnonzero(active), b)
+            h = np.where(probes[np.arange(b * a), idx] > 1 - _FD_STEP, -_FD_STEP, _FD_STEP)
+            probes[np.arange(b * a), idx] += h
+            grad = ((value(probes) - np.repeat(val, a)) / h).reshape(b, a)
+        val = np.where(np.isfinite(val), val, -1e300)
+        grad = np.where(np.isfinite(grad), grad, 0.0)
+        return -float(val.sum()), -grad.ravel()
+
+    res = scipy.optimize.minimize(
+        objective,
+        u0[:, active].ravel(),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.0, 1.0)] * (b * a),
+        options={"maxiter": maxiter, "gtol": 1e-6},
+    )
+    out = base.copy()
+    out[:, active] = np.clip(res.x.reshape(b, a), 0.0, 1.0)
+    return out
+
+
+def _coordinate_search(
+    u: np.ndarray, vals: np.ndarray, enc: SearchSpaceEncoding, value: ValueFn
+) -> tuple[np.ndarray, np.ndarray]:
+    """One sweep of per-column discrete search for every start."""
+    b = len(u)
+    for j in range(enc.dim):
+        if enc.small_discrete[j]:
+            options = enc.values_of(j)
+            trial = np.repeat(u, len(options), axis=0)
+            trial[:, j] = np.tile(options, b)
+        elif enc.large_grid[j]:
+            grid = enc.values_of(j)
+            k = np.abs(grid[None, :] - u[:, j : j + 1]).argmin(axis=1)
+            offsets = np.array([-3, -2, -1, 0, 1, 2, 3])
+            ks = np.clip(k[:, None] + offsets[None, :], 0, len(grid) - 1)
+            trial = np.repeat(u, len(offsets), axis=0)
+            trial[:, j] = grid[ks.ravel()]
+        else:
+            continue
+        tv = value(trial).reshape(b, -1)
+        tv = np.where(np.isfinite(tv), tv, -np.inf)
+        best = tv.argmax(axis=1)
+        better = tv[np.arange(b), best] > vals
+        m = tv.shape[1]
+        chosen = trial.reshape(b, m, -1)[np.arange(b), best]
+        u = np.where(better[:, None], chosen, u)
+        vals = np.where(better, tv[np.arange(b), best], vals)
+    return u, vals
+
+
+def maximize_acquisition(
+    enc: SearchSpaceEncoding,
+    value: ValueFn,
+    value_grad: GradFn | None,
+    rng: np.random.Generator,
+    *,
+    incumbents: np.ndarray,
+    n_candidates: int = 1024,
+    n_starts: int = 4,
+    max_rounds: int = 3,
+    maxiter: int = 50,
+) -> np.ndarray:
+    """The (approximate) maximiser of ``value`` as a snapped unit-cube point."""
+    cands = np.vstack(
+        [
+            _sobol_candidates(enc, n_candidates, rng),
+            _local_candidates(enc, incumbents, n_candidates // 8, rng),
+        ]
+    )
+    vals = value(cands)
+    vals = np.where(np.isfinite(vals), vals, -np.inf)
+    order = np.argsort(-vals, kind="stable")
+    starts = [order[0]]
+    for i in order[1:]:
+        if len(starts) >= n_starts:
+            break
+        if not np.any(np.all(cands[i] == cands[starts], axis=1)):
+            starts.append(i)
+    u, best_vals = cands[starts], vals[starts]
+    active = enc.polished
+    for _ in range(max_rounds):
+        prev = best_vals.copy()
+        if active.any():
+            polished = enc.snap(_polish(u, active, value, value_grad, maxiter))
+            pv = value(polished)
+            pv = np.where(np.isfinite(pv), pv, -np.inf)
+            take = pv > best_vals
+            u = np.where(take[:, None], polished, u)
+            best_vals = np.where(take, pv, best_vals)
+        if (enc.small_discrete | enc.large_grid).any():
+            u, best_vals = _coordinate_search(u, best_vals, enc, value)
+        else:
+            break
+        if not np.any(best_vals > prev + 1e-12 * np.abs(prev)):
+            break
+    return u[int(np.argmax(best_vals))]

@@ -1,0 +1,353 @@
+"""Population-based training (Jaderberg et al., 2017), asynchronous, on the study API.
+
+Design: a *member* of the population is a chain of trials, one trial per
+*segment* of ``perturbation_interval`` reported steps. Each segment trial has
+its hyperparameters fixed (``fixed_params``: ``trial.suggest_*`` returns them),
+and its system attribute ``"pbt"`` records the member, the step range
+``[start, end)``, the trial whose checkpoint it starts from (``source``) and,
+when it exploited another member, from whom, at which step, and the
+hyperparameters before and after. The segment's value is its last report.
+Everything lives in the storage, so threads and processes sharing one (SQL)
+storage run one population together: queued segments are claimed with the
+storage's atomic WAITING -> RUNNING move.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hypersearch.distributions import BaseDistribution
+from hypersearch.pruners._base import BasePruner
+from hypersearch.pruners._checks import check_int
+from hypersearch.schedulers._pbt_explore import ExploreFunc, checked_explore, default_explore
+from hypersearch.study._direction import StudyDirection
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.study._study import Study
+
+PBT_KEY = "pbt"
+ERROR_KEY = "fail_reason"
+
+
+class CheckpointError(RuntimeError):
+    """A member's checkpoint could not be saved, loaded or copied; that member fails."""
+
+
+@dataclass
+class Segment:
+    """One trial of a member, as read from its ``"pbt"`` system attribute."""
+
+    number: int
+    member: int | None
+    index: int
+    start: int
+    end: int
+    source: int | None
+    state: TrialState
+    value: float | None
+    params: dict[str, Any]
+    distributions: dict[str, BaseDistribution]
+    after: int | None = None
+    exploit: dict[str, Any] | None = None
+    surplus: bool = False
+    steps_run: int = 0
+
+
+def read_segments(study: Study) -> dict[int, Segment]:
+    """The PBT segments of ``study`` by trial number (from the history view)."""
+    history = study.history
+    out: dict[int, Segment] = {}
+    for t in history.trials():
+        seg = _parse(t)
+        if seg is not None:
+            out[t.number] = seg
+    return out
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """One member's segments and what the scheduler needs to know about them."""
+
+    segments: tuple[Segment, ...]
+    latest: Segment | None  # the latest COMPLETE segment with a finite value
+    dead: bool  # a segment FAILED or was PRUNED: the member stopped
+    completed: bool  # some segment is COMPLETE (it has a checkpoint to offer)
+    running: bool
+    queued: tuple[Segment, ...]  # WAITING segments that continue it
+
+    @staticmethod
+    def of(segments: Mapping[int, Segment]) -> MemberView:
+        segs = tuple(sorted(segments.values(), key=lambda g: (g.index, g.number)))
+        done = [g for g in segs if g.state == TrialState.COMPLETE]
+        finite = [g for g in done if g.value is not None and not math.isnan(g.value)]
+        return MemberView(
+            segments=segs,
+            latest=finite[-1] if finite else None,
+            dead=any(g.state in (TrialState.FAIL, TrialState.PRUNED) for g in segs),
+            completed=bool(done),
+            running=any(g.state == TrialState.RUNNING for g in segs),
+            queued=tuple(g for g in segs if g.state == TrialState.WAITING and g.after is not None),
+        )
+
+
+@dataclass(frozen=True)
+class Population:
+    """A consistent snapshot of the population (see :class:`SegmentCache`)."""
+
+    segments: dict[int, Segment]
+    members: dict[int, MemberView]
+    firsts: tuple[int, ...]  # trial numbers of the members' first segments (incl. unassigned)
+    starting: bool  # a first segment is being set up (no member id yet)
+
+    def live(self) -> set[int]:
+        return {m for m, v in self.members.items() if not v.dead}
+
+
+class SegmentCache:
+    """The population, kept up to date from the history's changed rows only.
+
+    A read parses the trials changed since the last read and re-summarises
+    only their members, so its cost follows the changes (and one member's
+    length), not the study's size.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reset(None)
+
+    def _reset(self, identity: object) -> None:
+        self._segments: dict[int, Segment] = {}
+        self._by_member: dict[int, dict[int, Segment]] = {}
+        self._views: dict[int, MemberView] = {}
+        self._firsts: dict[int, Segment] = {}
+        self._version = -1
+        self._identity = identity
+
+    def read(self, study: Study) -> Population:
+        history = study.history
+        with self._lock:
+            if history.identity is not self._identity:
+                self._reset(history.identity)
+            dirty: set[int] = set()
+            for row in np.nonzero(history.row_version > self._version)[0].tolist():
+                try:
+                    seg = _parse(history.trial(row))
+                except KeyError:
+                    continue
+                if seg is None:
+                    continue
+                self._segments[row] = seg
+                if seg.index == 0 and not seg.surplus:
+                    self._firsts[row] = seg
+                else:
+                    self._firsts.pop(row, None)
+                if seg.member is not None and not seg.surplus:
+                    self._by_member.setdefault(seg.member, {})[row] = seg
+                    dirty.add(seg.member)
+            for m in dirty:
+                self._views[m] = MemberView.of(self._by_member[m])
+            self._version = history.version
+            return Population(
+                segments=dict(self._segments),
+                members=dict(self._views),
+                firsts=tuple(sorted(self._firsts)),
+                starting=any(g.member is None for g in self._firsts.values()),
+            )
+
+
+def _parse(t: FrozenTrial) -> Segment | None:
+    info = t.system_attrs.get(PBT_KEY)
+    if not isinstance(info, Mapping):
+        return None
+    return Segment(
+        number=t.number,
+        member=info.get("member"),
+        index=int(info.get("segment", 0)),
+        start=int(info.get("start", 0)),
+        end=int(info.get("end", 0)),
+        source=info.get("source"),
+        state=t.state,
+        value=t.value if t.values is not None and len(t.values) == 1 else None,
+        params=dict(t.params),
+        distributions=dict(t.distributions),
+        after=info.get("after"),
+        exploit=info.get("exploit"),
+        surplus=bool(info.get("surplus", False)),
+        steps_run=len(t.intermediate_values),
+    )
+
+
+class PBTScheduler(BasePruner):
+    """Asynchronous population-based training: exploit the best, explore around them.
+
+    ``population_size`` members train side by side. Every
+    ``perturbation_interval`` reported steps a member stops its segment; when it
+    is next picked up, the population is ranked by each member's latest
+    segment value. A member in the bottom ``quantile_fraction`` (at least one
+    member, at most half) *exploits*: it copies the checkpoint (bytes or
+    folder, never a live object) and hyperparameters of a member drawn from
+    the top fraction, then *explores* them. There is no generation barrier:
+    each member decides when it reaches its own interval, against whatever
+    the others have reported by then (their latest segment values, which may
+    lie up to an interval apart: report a metric of the current model, such
+    as validation accuracy, not a running sum). Until every live member has finished
+    its first segment nobody exploits (a member that is ready waits; nothing
+    is copied from members without a checkpoint).
+
+    Explore, per parameter: with ``resample_probability`` draw a fresh value
+    from its distribution, else multiply by a factor from
+    ``perturbation_factors`` (log parameters thus move multiplicatively;
+    ints are rounded; categoricals move to a neighbouring choice); results are
+    clipped to the distribution's bounds (see :func:`perturb`). Or pass
+    ``explore(params, distributions, rng) -> params``; its results are clipped too.
+
+    Pick PBT for long trainings whose best hyperparameters change over time
+    (learning-rate schedules, regularisation) and when a population of
+    ``population_size`` can train at once; it finds a *schedule*, which
+    :func:`~hypersearch.schedulers.pbt_schedule` extracts and
+    :func:`~hypersearch.schedulers.replay` reruns. Run the study with
+    :func:`optimize_pbt`; the study's sampler draws the first segment's
+    hyperparameters (use a random or QMC sampler).
+
+    Args:
+        population_size: Members trained together (>= 2).
+        perturbation_interval: Reported steps per segment (>= 1).
+        max_steps: Steps each member trains: a member finishes at step ``max_steps``.
+        quantile_fraction: Bottom fraction that copies the top fraction, in (0, 0.5].
+        resample_probability: Per-parameter probability of resampling in explore.
+        perturbation_factors: Factors drawn from when perturbing.
+        explore: A custom explore function (replaces the default one).
+        initial_params: Fixed hyperparameters for members ``0..len-1`` (the rest are sampled).
+        seed: Seed of the scheduler's random choices.
+    """
+
+    def __init__(
+        self,
+        population_size: int,
+        perturbation_interval: int,
+        max_steps: int,
+        *,
+        quantile_fraction: float = 0.25,
+        resample_probability: float = 0.25,
+        perturbation_factors: Sequence[float] = (0.8, 1.2),
+        explore: ExploreFunc | None = None,
+        initial_params: Sequence[Mapping[str, Any]] | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.population_size = check_int("population_size", population_size, 2)
+        self.perturbation_interval = check_int("perturbation_interval", perturbation_interval, 1)
+        self.max_steps = check_int("max_steps", max_steps, 1)
+        if not (0.0 < float(quantile_fraction) <= 0.5):
+            raise ValueError(f"quantile_fraction must be in (0, 0.5], got {quantile_fraction!r}.")
+        self.quantile_fraction = float(quantile_fraction)
+        if not (0.0 <= float(resample_probability) <= 1.0):
+            raise ValueError(
+                f"resample_probability must be in [0, 1], got {resample_probability!r}."
+            )
+        self.resample_probability = float(resample_probability)
+        factors = tuple(float(f) for f in perturbation_factors)
+        if not factors or any(not (f > 0.0 and math.isfinite(f)) for f in factors):
+            raise ValueError(
+                f"perturbation_factors must be positive numbers, got {perturbation_factors!r}."
+            )
+        self.perturbation_factors = factors
+        if explore is not None and not callable(explore):
+            raise TypeError(f"explore must be callable, got {explore!r}.")
+        self._explore_func = explore
+        self.initial_params = [dict(p) for p in (initial_params or [])]
+        if len(self.initial_params) > self.population_size:
+            raise ValueError(
+                f"initial_params has {len(self.initial_params)} entries for a population of "
+                f"{self.population_size}."
+            )
+        self._rng = np.random.default_rng(seed)
+        self._lock = threading.RLock()
+
+    # -- the pruner side: end a segment at its last step -------------------------------
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        """True once ``trial`` reported the last step of its segment (or a NaN)."""
+        info = trial.system_attrs.get(PBT_KEY)
+        if not isinstance(info, Mapping) or not trial.intermediate_values:
+            return False
+        step = max(trial.intermediate_values)
+        return step + 1 >= int(info["end"])
+
+    @property
+    def n_exploiters(self) -> int:
+        """How many members form the bottom (and top) fraction."""
+        return max(
+            1,
+            min(
+                self.population_size // 2, math.ceil(self.quantile_fraction * self.population_size)
+            ),
+        )
+
+    # -- explore -------------------------------------------------------------------------
+    def explore(
+        self,
+        study: Study,
+        params: Mapping[str, Any],
+        distributions: Mapping[str, BaseDistribution],
+        *,
+        step: int,
+        segments: Mapping[int, Segment],
+    ) -> dict[str, Any]:
+        """New hyperparameters from the copied ``params`` (subclasses: PB2)."""
+        with self._lock:
+            if self._explore_func is not None:
+                return checked_explore(self._explore_func, params, distributions, self._rng)
+            return default_explore(
+                params,
+                distributions,
+                self._rng,
+                resample_probability=self.resample_probability,
+                factors=self.perturbation_factors,
+            )
+
+    # -- the ranking -------------------------------------------------------------------
+    def _decide(
+        self, study: Study, member: int, previous: Segment, population: Population
+    ) -> tuple[Segment, dict[str, Any], dict[str, Any] | None]:
+        """(source segment, params, exploit record or None) for ``member``'s next segment.
+
+        Ranks the live members by their latest COMPLETE segment's value.
+        """
+        latest = {m: v.latest for m, v in population.members.items() if not v.dead and v.latest}
+        sign = -1.0 if study.direction == StudyDirection.MAXIMIZE else 1.0
+        ranked = sorted(latest.values(), key=lambda s: (sign * float(s.value), s.member))  # type: ignore[arg-type]
+        k = self.n_exploiters
+        if len(ranked) < 2:
+            return previous, dict(previous.params), None
+        k = min(k, len(ranked) // 2)
+        bottom = {s.member for s in ranked[len(ranked) - k :]}
+        if member not in bottom:
+            return previous, dict(previous.params), None
+        with self._lock:
+            source = ranked[int(self._rng.integers(k))]
+        if source.end >= self.max_steps or sign * source.value >= sign * previous.value:  # type: ignore[operator]
+            return previous, dict(previous.params), None
+        new = self.explore(
+            study,
+            source.params,
+            source.distributions,
+            step=source.end,
+            segments=population.segments,
+        )
+        record = {
+            "from_member": source.member,
+            "from_trial": source.number,
+            "step": source.end,
+            "own_step": previous.end,
+            "before": dict(previous.params),
+            "copied": dict(source.params),
+            "after": dict(new),
+        }
+        return source, new, record
