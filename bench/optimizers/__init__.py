@@ -103,6 +103,7 @@ _ours_mf("hs-random-hyperband", "RandomSampler", "HyperbandPruner")
 _ours_mf("hs-tpe-median", "TPESampler", "MedianPruner")
 _ours_mf("hs-tpe-hyperband", "TPESampler", "HyperbandPruner")
 _ours_mf("hs-tpe-sha", "TPESampler", "SuccessiveHalvingPruner")
+_ours_mf("hs-bohb-hyperband", "BOHBSampler", "HyperbandPruner")
 
 MF_METHODS.add(
     "optuna-tpe-hyperband", _study("optuna", "TPESampler", "HyperbandPruner"), requires=_OPTUNA
