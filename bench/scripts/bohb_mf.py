@@ -49,10 +49,18 @@ RAW = ROOT / "bench" / "results" / "raw" / "bohb_mf.jsonl"
 VARIANTS: dict[str, tuple[str, str, dict[str, Any], str | None]] = {
     "hs-bohb-hyperband": ("hypersearch", "BOHBSampler", {}, "HyperbandPruner"),
     "hs-bohb-own-bracket": (
-        "hypersearch", "BOHBSampler", {"share_brackets": False}, "HyperbandPruner"),
+        "hypersearch",
+        "BOHBSampler",
+        {"share_brackets": False},
+        "HyperbandPruner",
+    ),
     "hs-bohb-rf0.1": ("hypersearch", "BOHBSampler", {"random_fraction": 0.1}, "HyperbandPruner"),
     "hs-bohb-stopped-bad": (
-        "hypersearch", "BOHBSampler", {"stopped_as_bad": True}, "HyperbandPruner"),
+        "hypersearch",
+        "BOHBSampler",
+        {"stopped_as_bad": True},
+        "HyperbandPruner",
+    ),
     "hs-bohb-rf0.2": ("hypersearch", "BOHBSampler", {"random_fraction": 0.2}, "HyperbandPruner"),
     "hs-tpe-hyperband": ("hypersearch", "TPESampler", {}, "HyperbandPruner"),
     "optuna-tpe-hyperband": ("optuna", "TPESampler", {}, "HyperbandPruner"),
@@ -62,8 +70,9 @@ VARIANTS: dict[str, tuple[str, str, dict[str, Any], str | None]] = {
 class Method:
     """``create_study(sampler(**kwargs, seed), pruner)`` driven by ask / report / tell."""
 
-    def __init__(self, spec: tuple[str, str, dict[str, Any], str | None], problem: Any,
-                 seed: int) -> None:
+    def __init__(
+        self, spec: tuple[str, str, dict[str, Any], str | None], problem: Any, seed: int
+    ) -> None:
         library, sampler, kwargs, pruner = spec
         self.lib = load_library(library)
         self.space = problem.space
@@ -99,10 +108,20 @@ def run_one(problem_name: str, method: str, seed: int, equivalents: int, workers
         m = MF_METHODS.make(method, problem, seed)
     start = time.perf_counter()
     trace = simulate(problem, m, workers, budget)
-    return {"problem": problem_name, "method": method, "seed": seed, "eq": equivalents,
-            "workers": workers, "budget": budget, "times": trace.times, "best": trace.best,
-            "trials": trace.trials, "pruned": trace.pruned, "epochs": trace.epochs,
-            "cpu": time.perf_counter() - start}
+    return {
+        "problem": problem_name,
+        "method": method,
+        "seed": seed,
+        "eq": equivalents,
+        "workers": workers,
+        "budget": budget,
+        "times": trace.times,
+        "best": trace.best,
+        "trials": trace.trials,
+        "pruned": trace.pruned,
+        "epochs": trace.epochs,
+        "cpu": time.perf_counter() - start,
+    }
 
 
 def load() -> dict[tuple, dict]:
@@ -127,8 +146,12 @@ def median_curve_ttt(recs: list[dict], target: float) -> float:
     """First time (fraction of T) the median-over-seeds incumbent is <= target (inf: never)."""
     if not recs:
         return math.inf
-    curves = np.array([[Trace(times=r["times"], best=r["best"]).best_at(f * r["budget"])
-                        for f in GRID] for r in recs])
+    curves = np.array(
+        [
+            [Trace(times=r["times"], best=r["best"]).best_at(f * r["budget"]) for f in GRID]
+            for r in recs
+        ]
+    )
     hit = np.flatnonzero(np.median(curves, axis=0) <= target)
     return float(GRID[hit[0]]) if len(hit) else math.inf
 
@@ -168,22 +191,39 @@ def main() -> None:
                     store[key] = rec
                     fh.write(json.dumps(rec) + "\n")
                     fh.flush()
-                    print(f"{p} {m} s{seed}: final {final(rec):.4g} trials {rec['trials']} "
-                          f"cpu {rec['cpu']:.1f}s", flush=True)
-    print(f"\n{args.seeds} seeds, {args.workers} workers, T = {args.equivalents} full trainings "
-          "of a random configuration / workers")
-    print("t_A: first time (fraction of T) at which the method's median-over-seeds incumbent "
-          "reaches A = optuna-tpe-hyperband's median final incumbent; ratio_A = t_A(optuna) / "
-          "t_A(method)")
-    print("t_R likewise for R = random's (no pruning) median final incumbent; speed-up_R = "
-          "t_R(random) / t_R(method). 'seeds reaching': runs whose own incumbent got there.\n")
-    print("| problem | method | median final | t_A | seeds reaching A | ratio_A | t_R | "
-          "seeds reaching R | speed-up_R |")
+                    print(
+                        f"{p} {m} s{seed}: final {final(rec):.4g} trials {rec['trials']} "
+                        f"cpu {rec['cpu']:.1f}s",
+                        flush=True,
+                    )
+    print(
+        f"\n{args.seeds} seeds, {args.workers} workers, T = {args.equivalents} full trainings "
+        "of a random configuration / workers"
+    )
+    print(
+        "t_A: first time (fraction of T) at which the method's median-over-seeds incumbent "
+        "reaches A = optuna-tpe-hyperband's median final incumbent; ratio_A = t_A(optuna) / "
+        "t_A(method)"
+    )
+    print(
+        "t_R likewise for R = random's (no pruning) median final incumbent; speed-up_R = "
+        "t_R(random) / t_R(method). 'seeds reaching': runs whose own incumbent got there.\n"
+    )
+    print(
+        "| problem | method | median final | t_A | seeds reaching A | ratio_A | t_R | "
+        "seeds reaching R | speed-up_R |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     geo: dict[str, list[tuple[float, float]]] = {}
     for p in problems:
-        recs = {m: [store[(p, m, s, args.equivalents, args.workers)] for s in range(args.seeds)
-                    if (p, m, s, args.equivalents, args.workers) in store] for m in methods}
+        recs = {
+            m: [
+                store[(p, m, s, args.equivalents, args.workers)]
+                for s in range(args.seeds)
+                if (p, m, s, args.equivalents, args.workers) in store
+            ]
+            for m in methods
+        }
         target_a = med([final(r) for r in recs.get("optuna-tpe-hyperband", [])])
         target_r = med([final(r) for r in recs.get("random", [])])
         ta_opt = median_curve_ttt(recs.get("optuna-tpe-hyperband", []), target_a)
@@ -200,11 +240,15 @@ def main() -> None:
             ra = ta_opt / ta if ta < math.inf else 0.0
             rr = tr_rand / tr if tr < math.inf else 0.0
             geo.setdefault(m, []).append((ra, rr))
-            print(f"| {p} | {m} | {med([final(r) for r in recs[m]]):.4g} | "
-                  f"{_t(ta)} | {na} | {ra:.2f} | "
-                  f"{_t(tr)} | {nr} | {rr:.2f} |")
-    print("\n| method | geo-mean ratio_A (problems where the median run reached A) | "
-          "geo-mean speed-up_R (where reached) |")
+            print(
+                f"| {p} | {m} | {med([final(r) for r in recs[m]]):.4g} | "
+                f"{_t(ta)} | {na} | {ra:.2f} | "
+                f"{_t(tr)} | {nr} | {rr:.2f} |"
+            )
+    print(
+        "\n| method | geo-mean ratio_A (problems where the median run reached A) | "
+        "geo-mean speed-up_R (where reached) |"
+    )
     print("|---|---|---|")
     for m, rows in geo.items():
         a = [x for x, _ in rows if x > 0]

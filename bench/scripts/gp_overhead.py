@@ -48,7 +48,9 @@ def main() -> None:
     dist = hypersearch.distributions.FloatDistribution(-5, 5)
     ours.add_trials(
         hypersearch.trial.create_trial(
-            value=_f(x), params=dict(zip(names, x.tolist())), distributions=dict.fromkeys(names, dist)
+            value=_f(x),
+            params=dict(zip(names, x.tolist())),
+            distributions=dict.fromkeys(names, dist),
         )
         for x in xs
     )
@@ -62,7 +64,9 @@ def main() -> None:
         theirs.add_trials(
             [
                 optuna.trial.create_trial(
-                    value=_f(x), params=dict(zip(names, x.tolist())), distributions=dict.fromkeys(names, odist)
+                    value=_f(x),
+                    params=dict(zip(names, x.tolist())),
+                    distributions=dict.fromkeys(names, odist),
                 )
                 for x in xs
             ]

@@ -30,7 +30,12 @@ from scipy.stats import wilcoxon  # noqa: E402
 Problem = tuple[int, Callable[[np.ndarray], float], float, float, float]  # dim, f, low, high, fmin
 
 _H6_A = np.array(
-    [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+    [
+        [10, 3, 17, 3.5, 1.7, 8],
+        [0.05, 10, 17, 0.1, 8, 14],
+        [3, 3.5, 1.7, 10, 17, 8],
+        [17, 8, 0.05, 10, 0.1, 14],
+    ]
 )
 _H6_P = 1e-4 * np.array(
     [
@@ -113,7 +118,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--trials", type=int, default=50)
     ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--problems", default="branin,hartmann6,sphere-2,ellipsoid-5,rosen-2,rastrigin-5")
+    ap.add_argument(
+        "--problems", default="branin,hartmann6,sphere-2,ellipsoid-5,rosen-2,rastrigin-5"
+    )
     ap.add_argument("--ours", default="{}", help="JSON kwargs for hypersearch's GPSampler")
     ap.add_argument("--skip-optuna", action="store_true")
     ap.add_argument("--out", default="")

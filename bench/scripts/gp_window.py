@@ -38,10 +38,15 @@ def main() -> None:
         small = q.run(GPSampler(seed=seed, max_points=args.window), problem, args.trials, "ours")
         full = q.run(GPSampler(seed=seed, max_points=args.trials + 1), problem, args.trials, "ours")
         rows.append((small, full))
-        print(f"seed {seed}: window {small[0]:.3g} ({small[1]:.0f}s) | full {full[0]:.3g} ({full[1]:.0f}s)", flush=True)
+        print(
+            f"seed {seed}: window {small[0]:.3g} ({small[1]:.0f}s) | full {full[0]:.3g} ({full[1]:.0f}s)",
+            flush=True,
+        )
     w = np.array([r[0][0] for r in rows])
     f = np.array([r[1][0] for r in rows])
-    print(f"{args.problem} median regret: window={args.window} {np.median(w):.3g} | full {np.median(f):.3g}")
+    print(
+        f"{args.problem} median regret: window={args.window} {np.median(w):.3g} | full {np.median(f):.3g}"
+    )
 
 
 if __name__ == "__main__":

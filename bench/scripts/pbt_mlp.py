@@ -126,13 +126,18 @@ def run_random(seed: int) -> tuple[float, float]:
 def run_pbt(seed: int, cls) -> tuple[float, float, dict]:
     test: dict[int, float] = {}
     scheduler = cls(
-        population_size=POP, perturbation_interval=INTERVAL, max_steps=EPOCHS,
-        initial_params=starts(seed), seed=seed,
+        population_size=POP,
+        perturbation_interval=INTERVAL,
+        max_steps=EPOCHS,
+        initial_params=starts(seed),
+        seed=seed,
     )
     study = hs.create_study(direction="minimize", pruner=scheduler)
     optimize_pbt(study, make_objective(seed, test))
     # the best member = the best final segment; its test accuracy at the end
-    finals = [t for t in study.trials if t.system_attrs["pbt"]["end"] == EPOCHS and t.value is not None]
+    finals = [
+        t for t in study.trials if t.system_attrs["pbt"]["end"] == EPOCHS and t.value is not None
+    ]
     best = min(finals, key=lambda t: (t.value, t.number))
     return best.value, test[best.number], pbt_budget(study)
 
@@ -152,12 +157,17 @@ def main() -> None:
                 val, test, budget = run_pbt(seed, PBTScheduler if name == "pbt" else PB2Scheduler)
                 extra = f"epochs={budget['total_steps']} exploits={budget['exploits']}"
             rows[name].append((val, test))
-            print(f"seed {seed} {name:6s} val_loss={val:.4f} test={test:.4f} {extra} "
-                  f"({time.perf_counter() - t0:.1f}s)", flush=True)
+            print(
+                f"seed {seed} {name:6s} val_loss={val:.4f} test={test:.4f} {extra} "
+                f"({time.perf_counter() - t0:.1f}s)",
+                flush=True,
+            )
     for name, r in rows.items():
         a = np.array(r)
-        print(f"{name:6s} mean val_loss={a[:, 0].mean():.4f} test={a[:, 1].mean():.4f} "
-              f"(min test {a[:, 1].min():.4f})")
+        print(
+            f"{name:6s} mean val_loss={a[:, 0].mean():.4f} test={a[:, 1].mean():.4f} "
+            f"(min test {a[:, 1].min():.4f})"
+        )
 
 
 if __name__ == "__main__":

@@ -44,9 +44,11 @@ def curve_of(studies: list[hs.Study]) -> np.ndarray:
 def run(method: str, seed: int) -> np.ndarray:
     if method in ("grid", "random"):
         rng = np.random.default_rng(seed)
-        hs_ = H_INIT if method == "grid" else [
-            {"h0": float(rng.random()), "h1": float(rng.random())} for _ in range(2)
-        ]
+        hs_ = (
+            H_INIT
+            if method == "grid"
+            else [{"h0": float(rng.random()), "h1": float(rng.random())} for _ in range(2)]
+        )
         studies = [
             replay([{"start": 0, "end": STEPS, "params": h}], make_toy(STEPS), direction="maximize")
             for h in hs_
@@ -58,8 +60,12 @@ def run(method: str, seed: int) -> np.ndarray:
         rng = np.random.default_rng(seed)
         init = [{"h0": float(rng.random()), "h1": float(rng.random())} for _ in range(2)]
     scheduler = cls(
-        population_size=2, perturbation_interval=4, max_steps=STEPS, quantile_fraction=0.5,
-        initial_params=init, seed=seed,
+        population_size=2,
+        perturbation_interval=4,
+        max_steps=STEPS,
+        quantile_fraction=0.5,
+        initial_params=init,
+        seed=seed,
     )
     study = hs.create_study(direction="maximize", pruner=scheduler)
     optimize_pbt(study, make_toy(STEPS))
@@ -73,9 +79,7 @@ def main() -> None:
     print(f"best Q (mean ± sd over {n_seeds} seeds) at steps {CHECK}; first step Q>1.0 / Q>1.15")
     for method in ("grid", "pbt", "pb2", "random", "pbt+random", "pb2+random"):
         curves = np.array([run(method, seed) for seed in range(n_seeds)])
-        at = "  ".join(
-            f"{curves[:, s - 1].mean():.3f}±{curves[:, s - 1].std():.3f}" for s in CHECK
-        )
+        at = "  ".join(f"{curves[:, s - 1].mean():.3f}±{curves[:, s - 1].std():.3f}" for s in CHECK)
 
         def first(th: float, curves: np.ndarray = curves) -> str:
             hits = [int(np.argmax(c > th)) for c in curves if (c > th).any()]
