@@ -6,6 +6,7 @@ import datetime as _dt
 import platform
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -38,6 +39,32 @@ def versions(packages: Sequence[str]) -> str:
         except metadata.PackageNotFoundError:
             out.append(f"{pkg} n/a")
     return ", ".join(out)
+
+
+@lru_cache(maxsize=1)
+def hypersearch_version() -> str:
+    """Cached ``_hypersearch_version`` for stamping raw run records."""
+    return _hypersearch_version()
+
+
+def provenance(records: Sequence[Mapping[str, object]]) -> str:
+    """One line naming the hypersearch versions the given runs were made with."""
+    seen = sorted({str(r.get("hypersearch", "?")) for r in records})
+    if not seen:
+        return ""
+    named = [v for v in seen if v != "?"]
+    text = (
+        "Runs made with hypersearch " + "; ".join(named) if named else "Runs made with hypersearch"
+    )
+    if "?" in seen:
+        text += (
+            " (some runs predate per-run version stamping: see the git log of "
+            "bench/results for when they were made)"
+            if named
+            else " of an unrecorded version (the runs predate per-run version stamping; see "
+            "the git log of bench/results for when they were made)"
+        )
+    return text + "."
 
 
 def _hypersearch_version() -> str:

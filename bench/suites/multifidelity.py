@@ -18,7 +18,7 @@ import numpy as np
 from bench.optimizers import MF_METHODS
 from bench.problems import MF_PROBLEMS
 from bench.rawstore import RawStore, Record
-from bench.report import Report, plot_series
+from bench.report import Report, hypersearch_version, plot_series, provenance
 from bench.simulator import Trace, simulate
 from bench.stats import fmt, geometric_mean, mean_ranks, wilcoxon_paired
 from bench.suites.common import SuiteOptions, log, quiet_warnings, rotate, run_tasks
@@ -70,6 +70,7 @@ def run_task(task: Task) -> Record:
         "workers": task.workers,
         "full_equivalents": task.full_equivalents,
     }
+    rec["hypersearch"] = hypersearch_version()
     try:
         problem = MF_PROBLEMS.make(task.problem, task.seed)
         budget = task.full_equivalents * problem.reference_time() / task.workers
@@ -197,6 +198,7 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         "its median time-to-target / the method's ('none': target not reached by the median "
         "run).  Methods' own CPU time does not advance the simulated clock."
     )
+    rep.text(provenance(records))
     rows = []
     for m in plan.methods:
         if m in reasons:

@@ -13,7 +13,7 @@ import numpy as np
 from bench.optimizers import MO_OPTIMIZERS
 from bench.problems import MO_PROBLEMS
 from bench.rawstore import RawStore, Record
-from bench.report import Report, plot_series
+from bench.report import Report, hypersearch_version, plot_series, provenance
 from bench.stats import fmt, fmt_quartiles, mean_ranks, quartiles, wilcoxon_paired
 from bench.suites.common import SuiteOptions, log, quiet_warnings, rotate, run_tasks
 
@@ -69,6 +69,7 @@ def run_task(task: Task) -> Record:
         "seed": task.seed,
         "budget": task.budget,
     }
+    rec["hypersearch"] = hypersearch_version()
     try:
         problem = MO_PROBLEMS.make(task.problem, task.seed)
         start = time.perf_counter()
@@ -103,6 +104,7 @@ def execute(plan: Plan, opts: SuiteOptions, store: RawStore, available: list[str
 def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) -> Report:
     hv: dict[str, dict[tuple[str, int], dict[int, float]]] = {o: {} for o in plan.optimizers}
     seconds: dict[str, list[float]] = {o: [] for o in plan.optimizers}
+    used = []
     for r in store.records.values():
         if (
             r.get("status") == "ok"
@@ -113,6 +115,7 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         ):
             hv[r["optimizer"]][(r["problem"], r["seed"])] = {int(k): v for k, v in r["hv"].items()}
             seconds[r["optimizer"]].append(r["seconds"])
+            used.append(r)
     blocks = sorted({k for runs in hv.values() for k in runs})
     rep = Report(f"Multi-objective suite{' (quick)' if opts.quick else ''}: hypervolume ratio")
     rep.text(
@@ -124,6 +127,7 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         f"is better).  Seeds: {len(plan.seeds)}.  One run of {plan.max_budget} trials per "
         "(problem, seed, optimizer); smaller budgets read off the same run."
     )
+    rep.text(provenance(used))
     rows = []
     for o in plan.optimizers:
         if o in reasons:

@@ -13,7 +13,7 @@ import numpy as np
 from bench.optimizers import OPTIMIZERS
 from bench.problems import PROBLEMS
 from bench.rawstore import RawStore, Record
-from bench.report import Report, plot_series
+from bench.report import Report, hypersearch_version, plot_series, provenance
 from bench.stats import (
     best_so_far,
     fmt,
@@ -82,6 +82,7 @@ def run_task(task: Task) -> Record:
         "seed": task.seed,
         "budget": task.budget,
     }
+    rec["hypersearch"] = hypersearch_version()
     try:
         problem = PROBLEMS.make(task.problem, task.seed)
         rec.update(group=problem.group, instance=problem.instance, optimum=problem.optimum)
@@ -180,6 +181,7 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         "value seen in any run (scikit-learn tasks).  Lower is better.  Ranks: 1 = best, "
         "per (problem, seed), averaged."
     )
+    rep.text(provenance(records))
     rows = []
     for opt in plan.optimizers:
         runs = regret[opt]
