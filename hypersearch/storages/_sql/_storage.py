@@ -785,6 +785,28 @@ class SQLStorage(BaseStorage):
             self._finished[trial_id] = result
         return True
 
+    def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
+        """Start the oldest queued trial: one indexed read, not a scan of the study."""
+        query = (
+            "SELECT trial_id FROM hs_trials WHERE study_id = ? AND state = ? "
+            "AND datetime_start IS NULL ORDER BY number LIMIT 8"
+        )
+        while True:
+            rows = self._run(
+                lambda cur: self._q(cur, query, (study_id, int(TrialState.WAITING))).fetchall(),
+                write=False,
+            )
+            if not rows:
+                return None
+            for (trial_id,) in rows:
+                try:
+                    claimed = self.set_trial_state_values(int(trial_id), TrialState.RUNNING)
+                except UpdateFinishedTrialError:
+                    continue  # another worker claimed and finished it meanwhile
+                if claimed:
+                    self._trial_study[int(trial_id)] = study_id
+                    return self.get_trial(int(trial_id))
+
     def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None:
         step, text = int(step), repr(float(value))
 
