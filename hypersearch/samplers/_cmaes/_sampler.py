@@ -176,7 +176,9 @@ class CmaEsSampler(BaseSampler):
         if history.count(TrialState.COMPLETE) < self._n_startup:
             return {}
         with self._lock:
-            return self._sample(study, history, trial, search_space)
+            # A snapshot read under the lock is at least as new as any row an earlier
+            # holder scanned into the shared generation bookkeeping.
+            return self._sample(study, study.history, trial, search_space)
 
     def _sample(
         self, study: Study, history: Any, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
