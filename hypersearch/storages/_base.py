@@ -29,6 +29,7 @@ from typing import Any
 from hypersearch.distributions import BaseDistribution
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState
 
 
@@ -125,8 +126,22 @@ class BaseStorage(abc.ABC):
                 return self.get_trial(trial.trial_id)
         return None
 
+    def start_trial(self, study_id: int) -> FrozenTrial:
+        """Start the oldest queued trial, or else a new RUNNING one; return its snapshot.
+
+        The same as ``claim_queued_trial(study_id) or create_new_trial(study_id)``;
+        a backend may do both in one step (one round trip to a server).
+        """
+        return self.claim_queued_trial(study_id) or self.create_new_trial(study_id)
+
     @abc.abstractmethod
-    def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None: ...
+    def set_trial_intermediate_value(
+        self, trial_id: int, step: int, value: IntermediateValue
+    ) -> None:
+        """Store the report at ``step``: a float, or a tuple of floats in a multi-objective study.
+
+        Read back exactly (NaN and +-inf included), the vector as a tuple.
+        """
 
     @abc.abstractmethod
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None: ...

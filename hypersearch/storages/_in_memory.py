@@ -20,6 +20,7 @@ from hypersearch.exceptions import (
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -48,7 +49,7 @@ class _TrialRecord:
             self.distributions: dict[str, BaseDistribution] = {}
             self.user_attrs: dict[str, Any] = {}
             self.system_attrs: dict[str, Any] = {}
-            self.intermediate: dict[int, float] = {}
+            self.intermediate: dict[int, IntermediateValue] = {}
             self.start: datetime.datetime | None = datetime.datetime.now()
             self.complete: datetime.datetime | None = None
             return
@@ -58,7 +59,9 @@ class _TrialRecord:
         self.params = {n: self.distributions[n].to_internal(v) for n, v in template.params.items()}
         self.user_attrs = _copy_attrs(dict(template.user_attrs))
         self.system_attrs = _copy_attrs(dict(template.system_attrs))
-        self.intermediate = dict(template.intermediate_values)
+        self.intermediate = {
+            int(s): normalize_intermediate(v) for s, v in template.intermediate_values.items()
+        }
         self.start = template.datetime_start
         self.complete = template.datetime_complete
 
@@ -265,7 +268,11 @@ class InMemoryStorage(BaseStorage):
             self._touch(record)
             return True
 
-    def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None:
+    def set_trial_intermediate_value(
+        self, trial_id: int, step: int, value: IntermediateValue
+    ) -> None:
+        if type(value) is not float:
+            value = normalize_intermediate(value)
         with self._lock:
             record = self._open_trial(trial_id)
             record.intermediate[step] = value

@@ -10,6 +10,7 @@ The file is one JSON object::
                               "distributions": {name: {"name": ..., "attributes": ...}},
                               "user_attrs": {...}, "system_attrs": {...},
                               "intermediate_values": [[step, value], ...],
+                              (value: a number, or a list of numbers in multi-objective studies)
                               "datetime_start": iso or null, "datetime_complete": iso or null}]}]}
 
 Infinite and NaN numbers are written as ``Infinity`` / ``NaN`` (what Python's
@@ -29,6 +30,7 @@ from hypersearch.distributions import distribution_to_json, json_to_distribution
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import normalize_intermediate
 from hypersearch.trial._state import TrialState
 
 FORMAT = "hypersearch-studies"
@@ -45,7 +47,9 @@ def _trial_to_dict(t: FrozenTrial) -> dict[str, Any]:
         "distributions": {n: json.loads(distribution_to_json(d)) for n, d in t.distributions.items()},
         "user_attrs": dict(t.user_attrs),
         "system_attrs": dict(t.system_attrs),
-        "intermediate_values": [[s, v] for s, v in sorted(t.intermediate_values.items())],
+        "intermediate_values": [
+            [s, list(v) if isinstance(v, tuple) else v] for s, v in sorted(t.intermediate_values.items())
+        ],
         "datetime_start": None if t.datetime_start is None else t.datetime_start.isoformat(),
         "datetime_complete": None if t.datetime_complete is None else t.datetime_complete.isoformat(),
     }
@@ -107,7 +111,7 @@ def _dict_to_trial(data: dict[str, Any]) -> FrozenTrial:
         distributions=dists,
         user_attrs=dict(data["user_attrs"]),
         system_attrs=system,
-        intermediate_values={int(s): float(v) for s, v in data["intermediate_values"]},
+        intermediate_values={int(s): normalize_intermediate(v) for s, v in data["intermediate_values"]},
         datetime_start=_time(data["datetime_start"]),
         datetime_complete=complete,
     )

@@ -51,7 +51,8 @@ def create_study(
     Args:
         storage: None for in-memory, a URL such as ``"sqlite:///hs.db"``, or a storage.
         sampler: Defaults to TPE.
-        pruner: Defaults to :class:`~hypersearch.pruners.MedianPruner`.
+        pruner: Defaults to :class:`~hypersearch.pruners.MedianPruner`
+            (:class:`~hypersearch.pruners.ParetoPruner` with several directions).
         study_name: A unique name; generated when None.
         direction: "minimize" (default) or "maximize".
         load_if_exists: Load the study if the name is taken instead of raising.

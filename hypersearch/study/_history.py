@@ -10,6 +10,7 @@ Columns (rows are trial numbers; ``n`` rows are valid):
 * ``values``   float64 ``(n, n_objectives)``, NaN where a trial has no value
 * ``param(name)``  float64 internal values, NaN where the trial lacks the parameter
 * ``last_step`` int64 largest reported step, -1 if none; ``last_report`` its value
+  (NaN for a multi-objective report, a vector)
 * ``row_version`` int64 the refresh that last changed the row, for consumers
   that keep caches of their own (compare with ``version``)
 """
@@ -117,7 +118,8 @@ class History:
         if trial.intermediate_values:
             step = max(trial.intermediate_values)
             self._last_step[row] = step
-            self._last_report[row] = trial.intermediate_values[step]
+            last = trial.intermediate_values[step]  # a tuple in multi-objective studies: no scalar
+            self._last_report[row] = last if not isinstance(last, tuple) else np.nan
         for name, dist in trial.distributions.items():
             column = self._params.get(name)
             if column is None:

@@ -48,7 +48,7 @@ class Study:
         sampler: BaseSampler | None = None,
         pruner: BasePruner | None = None,
     ) -> None:
-        from hypersearch.pruners import MedianPruner
+        from hypersearch.pruners import default_pruner
         from hypersearch.samplers import default_sampler
 
         self.study_name = study_name
@@ -56,7 +56,7 @@ class Study:
         self._study_id = storage.get_study_id_from_name(study_name)
         self._directions = tuple(storage.get_study_directions(self._study_id))
         self.sampler = sampler if sampler is not None else default_sampler(len(self._directions))
-        self.pruner = pruner if pruner is not None else MedianPruner()
+        self.pruner = pruner if pruner is not None else default_pruner(len(self._directions))
         self._history = History(storage, self._study_id, self._directions)
         self._history_lock = threading.Lock()
         self._stop_flag = False
@@ -163,9 +163,7 @@ class Study:
 
         ``fixed_distributions`` suggests those parameters at once (define-and-run).
         """
-        frozen = self._storage.claim_queued_trial(self._study_id)
-        if frozen is None:
-            frozen = self._storage.create_new_trial(self._study_id)
+        frozen = self._storage.start_trial(self._study_id)
         trial = Trial(self, frozen)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, dist)
@@ -181,7 +179,8 @@ class Study:
         """Finish a trial started with :meth:`ask`.
 
         Values that are NaN, not numbers, or of the wrong count mark the trial
-        FAIL with a warning. A PRUNED trial keeps its last reported value.
+        FAIL with a warning. A PRUNED trial keeps its last reported value (the
+        last reported vector in a multi-objective study).
         """
         state = parse_state(state)
         trial_id, number = self._resolve(trial)
@@ -207,8 +206,10 @@ class Study:
         elif state == TrialState.PRUNED:
             if values is not None:
                 checked, _ = check_values(values, len(self._directions))
-            elif current.intermediate_values and len(self._directions) == 1:
-                checked = (current.intermediate_values[max(current.intermediate_values)],)
+            elif current.intermediate_values:  # the last report stands in (a vector when k > 1)
+                last = current.intermediate_values[max(current.intermediate_values)]
+                vector = last if isinstance(last, tuple) else (last,)
+                checked = vector if len(vector) == len(self._directions) else None
         elif state == TrialState.FAIL:
             if values is not None:
                 raise ValueError("A FAIL trial takes no values.")

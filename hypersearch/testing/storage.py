@@ -237,6 +237,52 @@ class StorageSuite:
         running = storage.create_new_trial(sid)
         assert storage.set_trial_state_values(running.trial_id, TrialState.RUNNING) is False
 
+    def test_start_trial_claims_queued_first_then_creates(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        with pytest.raises(StudyNotFoundError):
+            storage.start_trial(10**9)
+        fresh = storage.start_trial(sid)
+        assert fresh.number == 0 and fresh.state == TrialState.RUNNING
+        assert fresh.datetime_start is not None and dict(fresh.params) == {}
+        assert storage.get_trial(fresh.trial_id).state == TrialState.RUNNING
+        paused = storage.create_new_trial(sid)
+        assert storage.set_trial_state_values(paused.trial_id, TrialState.WAITING)
+        queued = [
+            storage.create_new_trial(
+                sid, template=FrozenTrial(number=-1, state=TrialState.WAITING, params={"x": float(i)},
+                                          distributions={"x": _X})
+            )
+            for i in range(2)
+        ]
+        # Queued trials go first, oldest first; a paused trial (it ran) is not queued.
+        first, second = storage.start_trial(sid), storage.start_trial(sid)
+        assert [first.trial_id, second.trial_id] == [q.trial_id for q in queued]
+        assert first.state == TrialState.RUNNING and first.params == {"x": 0.0}
+        third = storage.start_trial(sid)
+        assert third.number == 4 and third.trial_id != paused.trial_id
+        assert storage.get_trial(paused.trial_id).state == TrialState.WAITING
+
+    def test_concurrent_start_trial(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        queued = {
+            storage.create_new_trial(
+                sid, template=FrozenTrial(number=-1, state=TrialState.WAITING)
+            ).trial_id
+            for _ in range(5)
+        }
+        per_thread = 4
+
+        def work(_: int) -> list[FrozenTrial]:
+            return [storage.start_trial(sid) for _ in range(per_thread)]
+
+        started = [t for chunk in _run_threads(self.n_threads, work) for t in chunk]
+        ids = [t.trial_id for t in started]
+        assert len(set(ids)) == len(ids) == self.n_threads * per_thread
+        assert queued <= set(ids)  # each queued trial started exactly once
+        stored = storage.get_all_trials(sid)
+        assert [t.number for t in stored] == list(range(len(stored)))
+        assert len(stored) == len(ids) and all(t.state == TrialState.RUNNING for t in stored)
+
     def test_pause_and_resume(self, storage: BaseStorage) -> None:
         sid = self._study(storage)
         t = storage.create_new_trial(sid)
@@ -364,7 +410,7 @@ class StorageSuite:
         for snap in (storage.get_trial(t.trial_id), storage.get_all_trials(sid)[0]):
             assert snap.values == (math.inf, -math.inf, 0.1 + 0.2)
             iv = snap.intermediate_values
-            assert iv[0] == math.inf and iv[1] == -math.inf and math.isnan(iv[2])
+            assert iv[0] == math.inf and iv[1] == -math.inf and iv[2] != iv[2]
             assert iv[10**12] == 1e-300
             assert snap.user_attrs == {"inf": math.inf}
 
@@ -378,6 +424,53 @@ class StorageSuite:
         snap = storage.get_trial(t.trial_id)
         assert snap.params["x"] == x and snap.values == (2 / 3,)
         assert snap.intermediate_values == {0: 1 / 3}
+
+    # -- multi-objective reports (vectors) --------------------------------------------------
+    def test_vector_reports_round_trip_exactly(self, storage: BaseStorage) -> None:
+        sid = self._study(storage, n_obj=3)
+        t = storage.create_new_trial(sid)
+        tiny = -1.2345678901234567e-300  # the longest float reprs: the column must hold them
+        reports: dict[int, tuple[float, ...]] = {
+            0: (math.inf, -math.inf, 0.1 + 0.2),
+            1: (1 / 3, -0.0, 2.0**60),
+            7: (tiny, tiny, tiny),
+        }
+        for step, vector in reports.items():
+            storage.set_trial_intermediate_value(t.trial_id, step, vector)
+        storage.set_trial_intermediate_value(t.trial_id, 3, (math.nan, 1.0, math.nan))
+        other = self.other_handle(storage)
+        snaps = [
+            storage.get_trial(t.trial_id),
+            storage.get_all_trials(sid)[0],
+            storage.get_trials_since(sid, -1)[0][0],
+            other.get_trial(t.trial_id),
+        ]
+        for snap in snaps:
+            iv = snap.intermediate_values
+            assert sorted(iv) == [0, 1, 3, 7]
+            assert all(type(v) is tuple for v in iv.values())
+            for step, vector in reports.items():
+                assert iv[step] == vector
+            assert math.copysign(1.0, iv[1][1]) == -1.0  # type: ignore[index]  # -0.0 kept
+            nan_first, one, nan_last = iv[3]  # type: ignore[misc]
+            assert nan_first != nan_first and one == 1.0 and nan_last != nan_last
+        assert storage.set_trial_state_values(t.trial_id, TrialState.PRUNED, reports[7])
+        assert storage.get_trial(t.trial_id).intermediate_values[7] == reports[7]
+
+    def test_template_with_vector_reports(self, storage: BaseStorage) -> None:
+        sid = self._study(storage, n_obj=2)
+        tmpl = FrozenTrial(
+            number=-1,
+            state=TrialState.PRUNED,
+            values=(0.25, -math.inf),
+            intermediate_values={0: (1.0, 2.0), 4: (0.25, -math.inf)},
+            datetime_start=datetime.datetime(2024, 1, 2),
+            datetime_complete=datetime.datetime(2024, 1, 3),
+        )
+        made = storage.create_new_trial(sid, template=tmpl)
+        for snap in (made, storage.get_trial(made.trial_id), storage.get_all_trials(sid)[0]):
+            assert snap.intermediate_values == {0: (1.0, 2.0), 4: (0.25, -math.inf)}
+            assert snap.values == (0.25, -math.inf) and snap.state == TrialState.PRUNED
 
     # -- incremental reads ------------------------------------------------------------------
     def test_get_trials_since(self, storage: BaseStorage) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hypersearch.distributions import (
@@ -16,7 +16,12 @@ from hypersearch.distributions import (
     check_compatible,
 )
 from hypersearch.trial._accessors import TrialAccessors
-from hypersearch.trial._trial import check_report_value, check_step
+from hypersearch.trial._report_value import (
+    IntermediateValue,
+    check_report_value,
+    check_report_vector,
+)
+from hypersearch.trial._trial import check_step
 
 
 class FixedTrial(TrialAccessors):
@@ -36,7 +41,7 @@ class FixedTrial(TrialAccessors):
         self._distributions: dict[str, BaseDistribution] = {}
         self._user_attrs: dict[str, Any] = {}
         self._system_attrs: dict[str, Any] = {}
-        self._intermediate: dict[int, float] = {}
+        self._intermediate: dict[int, IntermediateValue] = {}
         self._datetime_start = datetime.datetime.now()
 
     def suggest_float(
@@ -75,8 +80,16 @@ class FixedTrial(TrialAccessors):
         self._distributions[name] = distribution
         return value
 
-    def report(self, value: float, step: int) -> None:
-        self._intermediate[check_step(step)] = check_report_value(value)
+    def report(self, value: float | Sequence[float], step: int) -> None:
+        """Keep the report (a number, or a sequence of numbers for a multi-objective objective)."""
+        step = check_step(step)
+        if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+            items = list(value)
+            if not items:
+                raise ValueError("report() got an empty sequence of values.")
+            self._intermediate[step] = check_report_vector(items, len(items))
+        else:
+            self._intermediate[step] = check_report_value(value)
 
     def should_prune(self) -> bool:
         return False

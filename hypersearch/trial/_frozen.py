@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypersearch.distributions import BaseDistribution
+from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState
 
 
@@ -18,7 +19,9 @@ class FrozenTrial:
 
     Storages hand out these snapshots; changing the mappings of one never
     changes the study. ``params`` are external values in the order they were
-    suggested; ``distributions`` has the same keys.
+    suggested; ``distributions`` has the same keys. ``intermediate_values``
+    maps a step to the reported float, or, in a multi-objective study, to the
+    reported tuple of floats (one per direction).
     """
 
     number: int
@@ -28,7 +31,7 @@ class FrozenTrial:
     distributions: Mapping[str, BaseDistribution] = field(default_factory=dict)
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
     system_attrs: Mapping[str, Any] = field(default_factory=dict)
-    intermediate_values: Mapping[int, float] = field(default_factory=dict)
+    intermediate_values: Mapping[int, IntermediateValue] = field(default_factory=dict)
     datetime_start: datetime.datetime | None = None
     datetime_complete: datetime.datetime | None = None
     trial_id: int = -1
@@ -73,7 +76,7 @@ def create_trial(
     distributions: Mapping[str, BaseDistribution] | None = None,
     user_attrs: Mapping[str, Any] | None = None,
     system_attrs: Mapping[str, Any] | None = None,
-    intermediate_values: Mapping[int, float] | None = None,
+    intermediate_values: Mapping[int, float | Sequence[float]] | None = None,
 ) -> FrozenTrial:
     """Build a finished (or waiting) trial to add to a study with ``study.add_trial``."""
     if value is not None and values is not None:
@@ -105,7 +108,9 @@ def create_trial(
         distributions=distributions,
         user_attrs=dict(user_attrs or {}),
         system_attrs=dict(system_attrs or {}),
-        intermediate_values={int(k): float(v) for k, v in (intermediate_values or {}).items()},
+        intermediate_values={
+            int(k): normalize_intermediate(v) for k, v in (intermediate_values or {}).items()
+        },
         datetime_start=None if state == TrialState.WAITING else now,
         datetime_complete=now if state.is_finished() else None,
     )

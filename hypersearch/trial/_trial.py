@@ -18,6 +18,11 @@ from hypersearch.distributions import (
 )
 from hypersearch.trial._accessors import TrialAccessors
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import (
+    IntermediateValue,
+    check_report_value,
+    check_report_vector,
+)
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -45,16 +50,6 @@ def check_step(step: Any) -> int:
     return step
 
 
-def check_report_value(value: Any) -> float:
-    """A report's value: a real number (NaN allowed: pruners treat it as the worst)."""
-    if isinstance(value, bool):
-        raise TypeError(f"value must be a number, got {value!r}.")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"value must be a number, got {value!r}.") from None
-
-
 class Trial(TrialAccessors):
     """One evaluation of the objective; ``suggest_*`` asks the study's sampler.
 
@@ -74,7 +69,7 @@ class Trial(TrialAccessors):
         self._distributions: dict[str, BaseDistribution] = dict(frozen.distributions)
         self._user_attrs: dict[str, Any] = dict(frozen.user_attrs)
         self._system_attrs: dict[str, Any] = dict(frozen.system_attrs)
-        self._intermediate: dict[int, float] = dict(frozen.intermediate_values)
+        self._intermediate: dict[int, IntermediateValue] = dict(frozen.intermediate_values)
         self._fixed: dict[str, Any] = dict(self._system_attrs.get(FIXED_PARAMS_KEY) or {})
         self._view = FrozenTrial(
             number=self._number,
@@ -154,27 +149,34 @@ class Trial(TrialAccessors):
         return value
 
     # -- pruning ---------------------------------------------------------------
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Record an intermediate value at ``step`` for pruners to judge.
+
+        In a single-objective study ``value`` is one number. In a study with
+        ``k`` directions it is a sequence of ``k`` numbers, one per direction in
+        their order (stored, and read back in ``intermediate_values``, as a
+        tuple); a plain number there, or a sequence of another length, raises.
 
         Steps are integers >= 0 and may arrive in any order. The first value
         reported at a step is kept; reporting the same step again warns and is
-        ignored. NaN is stored; pruners treat it as the worst value.
+        ignored. NaN is stored; pruners treat it as the worst value (of its
+        objective).
         """
         step = check_step(step)
-        value = check_report_value(value)
-        if len(self.study.directions) > 1:
-            raise NotImplementedError(
-                "report() takes one number; multi-objective studies cannot prune yet."
-            )
+        n_objectives = len(self.study._directions)  # the tuple: no list copy per report
+        checked: IntermediateValue
+        if n_objectives == 1:
+            checked = check_report_value(value)
+        else:
+            checked = check_report_vector(value, n_objectives)
         if step in self._intermediate:
             warnings.warn(
                 f"Trial {self._number} already reported step {step}; the new value is ignored.",
                 stacklevel=2,
             )
             return
-        self._storage.set_trial_intermediate_value(self._trial_id, step, value)
-        self._intermediate[step] = value
+        self._storage.set_trial_intermediate_value(self._trial_id, step, checked)
+        self._intermediate[step] = checked
 
     def should_prune(self) -> bool:
         """Whether the study's pruner says this trial should stop now."""

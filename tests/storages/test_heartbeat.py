@@ -17,7 +17,7 @@ from hypersearch.storages import (
     fail_stale_trials,
 )
 from hypersearch.study import StudyDirection
-from hypersearch.trial import TrialState
+from hypersearch.trial import FrozenTrial, TrialState
 
 
 class FakeClock:
@@ -57,6 +57,28 @@ def test_reaper_fails_only_stale_running_trials(tmp_path):
     assert {t.number: t.state for t in changed}[stale.number] == TrialState.FAIL
     with pytest.raises(ValueError):
         storage.fail_stale_trials(sid, grace_period=0)
+    storage.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
+def test_starting_a_trial_stamps_its_first_heartbeat(backend, tmp_path, request):
+    """A worker killed between starting a trial and its first beat leaves no immortal trial."""
+    url = f"sqlite:///{tmp_path / 'hb.db'}" if backend == "sqlite" else request.getfixturevalue(f"{backend}_url")
+    clock = FakeClock()
+    storage = SQLStorage(url, clock=clock, heartbeat_interval=1.0, grace_period=5.0)
+    sid = storage.create_new_study([StudyDirection.MINIMIZE])
+    started = storage.start_trial(sid)  # new trial: one statement on PostgreSQL
+    created = storage.create_new_trial(sid)
+    queued = storage.create_new_trial(sid, template=FrozenTrial(number=-1, state=TrialState.WAITING))
+    claimed = storage.start_trial(sid)  # claims the queued trial
+    assert claimed.trial_id == queued.trial_id
+    quiet = SQLStorage(url)  # a process without heartbeats: its trials are never judged
+    unjudged = quiet.create_new_trial(sid)
+    clock.now += 6
+    reaped = fail_stale_trials(storage, sid, grace_period=5.0)
+    assert sorted(reaped) == sorted([started.number, created.number, claimed.number])
+    assert storage.get_trial(unjudged.trial_id).state == TrialState.RUNNING
+    quiet.close()
     storage.close()
 
 

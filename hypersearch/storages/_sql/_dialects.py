@@ -39,6 +39,8 @@ class Dialect:
     # A context manager that queues statements until a result is needed (psycopg 3):
     # a write transaction then costs two network round trips instead of five.
     pipeline: Callable[[Any], Any] | None = None
+    # Common trial writes as one autocommit statement (data-modifying CTEs, see _single).
+    single_statement_writes: bool = False
     _sql_cache: dict[str, str] = field(default_factory=dict)
 
     def sql(self, query: str) -> str:
@@ -155,6 +157,7 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         ),
         schema_lock=("SELECT pg_advisory_lock(7263001)", "SELECT pg_advisory_unlock(7263001)"),
         pipeline=pipeline,
+        single_statement_writes=True,
     )
 
 

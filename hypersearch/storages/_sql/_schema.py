@@ -12,6 +12,9 @@ Version 1 tables (all prefixed ``hs_`` so they can share a database with others)
 * ``hs_steps``: intermediate values, one row per (trial, step), the value as
   Python's ``repr`` of the float (exact, and keeps inf/NaN, which MySQL's DOUBLE cannot).
 
+Version 2: ``hs_steps.val`` is unbounded text (was ``VARCHAR(40)``), so that a
+multi-objective report, a JSON list of floats, fits (see ``_step_value``).
+
 Hot queries and their indexes: ``trials WHERE study_id = ? AND seq > ?``
 (``ix_hs_trials_study_seq``), ``WHERE study_id = ? AND number = ?`` (unique),
 ``WHERE study_id = ? AND state = ?`` (``ix_hs_trials_study_state``), study by
@@ -26,7 +29,7 @@ from typing import Any
 from hypersearch.exceptions import StorageError
 from hypersearch.storages._sql._dialects import Dialect
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _tables(d: Dialect) -> list[tuple[str, list[str], list[tuple[str, str, bool]]]]:
@@ -72,7 +75,7 @@ def _tables(d: Dialect) -> list[tuple[str, list[str], list[tuple[str, str, bool]
         ),
         (
             "hs_steps",
-            ["trial_id BIGINT NOT NULL", "step BIGINT NOT NULL", "val VARCHAR(40) NOT NULL"],
+            ["trial_id BIGINT NOT NULL", "step BIGINT NOT NULL", f"val {d.text} NOT NULL"],
             [("ux_hs_steps_trial_step", "trial_id, step", True)],
         ),
     ]
@@ -101,8 +104,17 @@ def _upgrade_0_to_1(cur: Any, d: Dialect) -> None:
     create_tables(cur, d)
 
 
+def _upgrade_1_to_2(cur: Any, d: Dialect) -> None:
+    # hs_steps.val: VARCHAR(40) -> unbounded text (multi-objective reports are JSON lists).
+    # SQLite never enforces a VARCHAR length, so its tables already hold any text.
+    if d.name == "postgresql":
+        cur.execute(f"ALTER TABLE hs_steps ALTER COLUMN val TYPE {d.text}")
+    elif d.name == "mysql":
+        cur.execute(f"ALTER TABLE hs_steps MODIFY val {d.text} NOT NULL")
+
+
 # from-version -> step to the next version
-UPGRADES: dict[int, Callable[[Any, Dialect], None]] = {0: _upgrade_0_to_1}
+UPGRADES: dict[int, Callable[[Any, Dialect], None]] = {0: _upgrade_0_to_1, 1: _upgrade_1_to_2}
 
 
 def read_version(cur: Any, d: Dialect) -> int | None:

@@ -8,6 +8,9 @@ How it keeps the storage contract:
   Changes in one study are therefore serialised and commit in change-number
   order, so a reader that has seen change ``c`` has seen every change ``<= c``:
   ``get_trials_since`` is ``WHERE study_id = ? AND seq > ?`` on an index.
+  On PostgreSQL the common changes (start a trial, append a parameter, change
+  a state) are one autocommit statement that does the same bump-then-write in
+  one network round trip (``_single``); anything else takes the transaction.
 * Trial numbers come from the same locked counter row, so they are dense.
 * A trial that finished is final; its snapshot is cached in the process (it can
   never change), which makes the reads after ``tell`` free.
@@ -51,10 +54,13 @@ from hypersearch.exceptions import (
 )
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
 from hypersearch.storages._heartbeat import check_heartbeat
+from hypersearch.storages._sql import _single
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._schema import upgrade_schema
+from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState
 
 _T = TypeVar("_T")
@@ -207,6 +213,8 @@ class SQLStorage(BaseStorage):
         self._trial_study: dict[int, int] = {}  # trial_id -> study_id (never changes)
         self._dists: dict[str, BaseDistribution] = {}
         self._closed = False
+        #: Driver calls retried after a lock conflict or a lost connection (diagnostics).
+        self.lock_retries = 0
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -312,14 +320,17 @@ class SQLStorage(BaseStorage):
                     if conn is None or _is_broken(conn):  # no connection: connecting failed
                         # The server went away (restart, network): reconnect and retry
                         # until the timeout. A statement on a dead connection never ran;
-                        # only a lost COMMIT reply is ambiguous, and every write here is
-                        # safe to repeat except create_new_trial, which may then leave an
-                        # empty RUNNING trial behind (never a lost or duplicated one).
+                        # only a lost reply to a COMMIT (or to a one-statement write) is
+                        # ambiguous, and every write here is safe to repeat except creating
+                        # a trial, which may then leave an empty RUNNING trial behind (never
+                        # a lost or duplicated one), and claiming one, which may then report
+                        # the claim lost and leave the trial RUNNING unrun.
                         self._drop_conn()
                         broken = True
                 if not (broken or d.retryable(err)) or time.monotonic() > deadline:
                     raise
                 attempt += 1
+                self.lock_retries += 1
                 time.sleep(random.uniform(0, min(0.5 if broken else 0.2, 0.002 * 2**attempt)))
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
@@ -508,7 +519,7 @@ class SQLStorage(BaseStorage):
             dist = self._dists[text] = json_to_distribution(text)
         return dist
 
-    def _build(self, row: tuple, steps: dict[int, float] | None) -> FrozenTrial:
+    def _build(self, row: tuple, steps: dict[int, IntermediateValue] | None) -> FrozenTrial:
         trial_id, number, state, _seq, vals, params, user, system, _n, start, complete = row
         plist = json.loads(params)
         dists = {name: self._dist(dist) for name, _, dist in plist}
@@ -536,8 +547,8 @@ class SQLStorage(BaseStorage):
             intermediate_values=dict(trial.intermediate_values),
         )
 
-    def _steps(self, cur: Any, trial_ids: list[int]) -> dict[int, dict[int, float]]:
-        out: dict[int, dict[int, float]] = {tid: {} for tid in trial_ids}
+    def _steps(self, cur: Any, trial_ids: list[int]) -> dict[int, dict[int, IntermediateValue]]:
+        out: dict[int, dict[int, IntermediateValue]] = {tid: {} for tid in trial_ids}
         for i in range(0, len(trial_ids), _CHUNK):
             chunk = trial_ids[i : i + _CHUNK]
             marks = ", ".join("?" * len(chunk))
@@ -546,7 +557,7 @@ class SQLStorage(BaseStorage):
                 f"SELECT trial_id, step, val FROM hs_steps WHERE trial_id IN ({marks}) ORDER BY step",
                 chunk,
             ).fetchall():
-                out[int(tid)][int(step)] = float(val)
+                out[int(tid)][int(step)] = decode_step_value(val)
         return out
 
     def _rows_to_trials(self, cur: Any, rows: list[tuple]) -> list[FrozenTrial]:
@@ -607,7 +618,7 @@ class SQLStorage(BaseStorage):
             ]
             user = _copy_attrs(dict(template.user_attrs))
             system = _copy_attrs(dict(template.system_attrs))
-            steps = {int(k): float(v) for k, v in template.intermediate_values.items()}
+            steps = {int(k): normalize_intermediate(v) for k, v in template.intermediate_values.items()}
             start, complete = template.datetime_start, template.datetime_complete
         for key, value in {**user, **system}.items():
             check_json_value(key, value)
@@ -615,7 +626,16 @@ class SQLStorage(BaseStorage):
         row_values = [
             int(state), None if vals is None else _dumps(vals), _dumps(plist), _dumps(user),
             _dumps(system), len(steps), _timestr(start), _timestr(complete),
+            self._start_stamp() if state == TrialState.RUNNING else None,
         ]
+
+        created = None
+        if d.single_statement_writes and not steps:
+            created = self._run(
+                lambda cur: _single.create_trial(cur, d, study_id, row_values), write=False
+            )
+            if created is None:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
 
         def body(cur: Any) -> tuple[int, int]:
             bumped = self._bump(cur, study_id, new_trial=True)
@@ -623,8 +643,8 @@ class SQLStorage(BaseStorage):
             # so the insert needs no round trip of its own.
             query = (
                 "INSERT INTO hs_trials (study_id, number, seq, state, vals, params, user_attrs, "
-                "system_attrs, n_steps, datetime_start, datetime_complete) "
-                "SELECT study_id, n_trials - 1, seq, ?, ?, ?, ?, ?, ?, ?, ? "
+                "system_attrs, n_steps, datetime_start, datetime_complete, heartbeat) "
+                "SELECT study_id, n_trials - 1, seq, ?, ?, ?, ?, ?, ?, ?, ?, ? "
                 "FROM hs_studies WHERE study_id = ?"
             )
             args = [*row_values, study_id]
@@ -643,11 +663,11 @@ class SQLStorage(BaseStorage):
             if steps:
                 cur.executemany(
                     d.sql("INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)"),
-                    [(trial_id, s, repr(v)) for s, v in steps.items()],
+                    [(trial_id, s, encode_step_value(v)) for s, v in steps.items()],
                 )
             return trial_id, number
 
-        trial_id, number = self._run(body, write=True)
+        trial_id, number = created or self._run(body, write=True)
         self._trial_study[trial_id] = study_id
         dists = {name: self._dist(dist) for name, _, dist in plist}
         trial = FrozenTrial(
@@ -666,6 +686,38 @@ class SQLStorage(BaseStorage):
         if state.is_finished():
             self._finished[trial_id] = self._copy(trial)
         return self._copy(trial)
+
+    def _start_stamp(self) -> float | None:
+        """The first heartbeat, written with the start of a trial when heartbeats are on.
+
+        Stamped in the statement that starts the trial, so a worker killed before
+        its heartbeat thread's first beat still leaves a trial the reaper judges.
+        """
+        return None if self.heartbeat_interval is None else self._clock()
+
+    def start_trial(self, study_id: int) -> FrozenTrial:
+        """A new RUNNING trial, or the oldest queued one when one waits.
+
+        On PostgreSQL the common case, nothing queued, is one statement.
+        """
+        d = self._dialect
+        if d.single_statement_writes:
+            start = datetime.datetime.now()
+            row_values = [
+                int(TrialState.RUNNING), None, "[]", "{}", "{}", 0, _timestr(start), None,
+                self._start_stamp(),
+            ]
+            created = self._run(
+                lambda cur: _single.create_trial(cur, d, study_id, row_values, unless_queued=True),
+                write=False,
+            )
+            if created is not None:
+                trial_id, number = created
+                self._trial_study[trial_id] = study_id
+                return FrozenTrial(
+                    number=number, state=TrialState.RUNNING, datetime_start=start, trial_id=trial_id
+                )
+        return super().start_trial(study_id)
 
     def _study_of(self, trial_id: int) -> int:
         study_id = self._trial_study.get(trial_id, -1)
@@ -741,6 +793,18 @@ class SQLStorage(BaseStorage):
                 (_dumps(plist), seq, trial_id),
             )
 
+        d = self._dialect
+        if d.single_statement_writes and trial_id not in self._finished:
+            study_id = self._study_of(trial_id)
+            if self._run(
+                lambda cur: _single.append_param(
+                    cur, d, study_id, trial_id, name, internal, dist_text
+                ),
+                write=False,
+            ):
+                return
+            # Not appended: the trial has the parameter already, or it is finished or
+            # gone; the transaction path checks and says which.
         self._change(trial_id, "params", change)
 
     def set_trial_state_values(
@@ -748,6 +812,8 @@ class SQLStorage(BaseStorage):
     ) -> bool:
         state = TrialState(state)
         vals = None if values is None else _dumps([float(v) for v in values])
+        if self._dialect.single_statement_writes and self._set_state_at_once(trial_id, state, vals):
+            return True
 
         def change(cur: Any, row: tuple, seq: int) -> FrozenTrial | None:
             current = TrialState(int(row[1]))
@@ -764,6 +830,10 @@ class SQLStorage(BaseStorage):
                 start = start or complete
             sets = "state = ?, seq = ?, datetime_start = ?, datetime_complete = ?"
             args: list[Any] = [int(state), seq, start, complete]
+            stamp = self._start_stamp() if state == TrialState.RUNNING else None
+            if stamp is not None:
+                sets += ", heartbeat = ?"
+                args.append(stamp)
             if vals is not None:
                 sets += ", vals = ?"
                 args.append(vals)
@@ -783,6 +853,30 @@ class SQLStorage(BaseStorage):
             return False
         if isinstance(result, FrozenTrial):
             self._finished[trial_id] = result
+        return True
+
+    def _set_state_at_once(self, trial_id: int, state: TrialState, vals: str | None) -> bool:
+        """One-statement state change; False when the transaction path must decide."""
+        if trial_id in self._finished:
+            return False
+        study_id = self._study_of(trial_id)
+        now = datetime.datetime.now().isoformat()
+        row = self._run(
+            lambda cur: _single.set_state(
+                cur, self._dialect, study_id, trial_id, state, vals, now,
+                self._start_stamp() if state == TrialState.RUNNING else None,
+            ),
+            write=False,
+        )
+        if row is None:
+            return False
+        if state.is_finished():
+            # Final: no step can be added any more, so reading them after the commit is exact.
+            steps = (
+                self._run(lambda cur: self._steps(cur, [trial_id])[trial_id], write=False)
+                if row[8] else {}
+            )
+            self._finished[trial_id] = self._build(row, steps)
         return True
 
     def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
@@ -807,8 +901,10 @@ class SQLStorage(BaseStorage):
                     self._trial_study[int(trial_id)] = study_id
                     return self.get_trial(int(trial_id))
 
-    def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None:
-        step, text = int(step), repr(float(value))
+    def set_trial_intermediate_value(
+        self, trial_id: int, step: int, value: IntermediateValue
+    ) -> None:
+        step, text = int(step), encode_step_value(value)
 
         def change(cur: Any, row: tuple, seq: int) -> None:
             removed = self._q(

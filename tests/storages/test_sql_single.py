@@ -1,0 +1,144 @@
+"""PostgreSQL's one-statement trial writes (``_sql/_single.py``) and their fallbacks.
+
+The conformance suite checks the semantics on every backend; these tests check
+that the one-statement path is really taken in the common case, that it steps
+aside (to the transaction path) in every other case, and that parameter names
+that look like the JSON it searches for cannot fool it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import hypersearch as hs
+from hypersearch.distributions import CategoricalDistribution, FloatDistribution
+from hypersearch.exceptions import UpdateFinishedTrialError
+from hypersearch.storages import SQLStorage
+from hypersearch.storages._sql import _single
+from hypersearch.testing.storage import HOSTILE_STRINGS
+from hypersearch.trial import FrozenTrial, TrialState
+
+X = FloatDistribution(0.0, 10.0)
+# Names built to match a neighbour's entry if the prefix search were sloppy.
+TRICKY_NAMES = ("x", 'x"', "x, ", '["x", ', "[x", "X", "x\\", "x\\\"", '"x"', "%", "_", "")
+
+
+@pytest.fixture
+def storage(postgresql_url):
+    storage = SQLStorage(postgresql_url)
+    yield storage
+    storage.close()
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """How often each one-statement write ran and whether it did the change."""
+    seen: dict[str, list[bool]] = {"append_param": [], "create_trial": [], "set_state": []}
+    for name in seen:
+        real = getattr(_single, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            out = _real(*args, **kwargs)
+            seen[_name].append(bool(out))
+            return out
+
+        monkeypatch.setattr(_single, name, spy)
+    return seen
+
+
+def _raw_params(storage: SQLStorage, trial_id: int) -> list:
+    row = storage._run(
+        lambda cur: storage._q(cur, "SELECT params FROM hs_trials WHERE trial_id = ?", (trial_id,)).fetchone(),
+        write=False,
+    )
+    return json.loads(row[0])
+
+
+def test_postgresql_uses_single_statement_writes(storage, calls):
+    assert storage._dialect.single_statement_writes
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "single")
+    t = storage.start_trial(sid)
+    storage.set_trial_param(t.trial_id, "x", 1.0, X)
+    storage.set_trial_param(t.trial_id, "y", 2.0, X)
+    assert storage.set_trial_state_values(t.trial_id, TrialState.COMPLETE, [3.0])
+    assert calls == {"append_param": [True, True], "create_trial": [True], "set_state": [True]}
+    done = storage.get_trial(t.trial_id)
+    assert done.params == {"x": 1.0, "y": 2.0} and done.values == (3.0,)
+    assert done.datetime_start == t.datetime_start and done.datetime_complete is not None
+
+
+def test_tricky_and_hostile_param_names_round_trip(storage, calls):
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "names")
+    t = storage.create_new_trial(sid)
+    names = [*TRICKY_NAMES, *HOSTILE_STRINGS]
+    for i, name in enumerate(names):
+        storage.set_trial_param(t.trial_id, name, float(i % 10), X)
+    assert all(calls["append_param"]) and len(calls["append_param"]) == len(names)
+    # Setting each again finds it (the append steps aside) and keeps one entry each.
+    for i, name in enumerate(names):
+        storage.set_trial_param(t.trial_id, name, float(i % 10), X)
+    assert calls["append_param"][len(names):] == [False] * len(names)
+    assert [entry[0] for entry in _raw_params(storage, t.trial_id)] == names
+    snap = storage.get_trial(t.trial_id)
+    assert list(snap.params) == names
+    assert snap.params == {name: float(i % 10) for i, name in enumerate(names)}
+
+
+def test_append_steps_aside_for_an_incompatible_repeat(storage):
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "repeat")
+    t = storage.create_new_trial(sid)
+    storage.set_trial_param(t.trial_id, "c", 0.0, CategoricalDistribution(("a", "b")))
+    with pytest.raises(ValueError, match="c"):
+        storage.set_trial_param(t.trial_id, "c", 1.0, X)
+
+
+def test_writes_to_a_trial_finished_elsewhere_are_refused(storage, postgresql_url, calls):
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "elsewhere")
+    t = storage.create_new_trial(sid)
+    storage.set_trial_param(t.trial_id, "x", 1.0, X)
+    other = SQLStorage(postgresql_url)
+    try:
+        assert other.set_trial_state_values(t.trial_id, TrialState.FAIL)
+    finally:
+        other.close()
+    # This handle has no cached final snapshot: the one-statement writes find no
+    # qualifying row and the transaction path raises.
+    with pytest.raises(UpdateFinishedTrialError):
+        storage.set_trial_param(t.trial_id, "y", 2.0, X)
+    with pytest.raises(UpdateFinishedTrialError):
+        storage.set_trial_state_values(t.trial_id, TrialState.COMPLETE, [1.0])
+    assert calls["append_param"] == [True, False] and calls["set_state"][-1] is False
+    assert storage.get_trial(t.trial_id).params == {"x": 1.0}
+
+
+def test_start_running_only_from_waiting(storage, calls):
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "claims")
+    running = storage.create_new_trial(sid)
+    assert storage.set_trial_state_values(running.trial_id, TrialState.RUNNING) is False
+    queued = storage.create_new_trial(sid, template=FrozenTrial(number=-1, state=TrialState.WAITING))
+    assert storage.set_trial_state_values(queued.trial_id, TrialState.RUNNING) is True
+    assert calls["set_state"] == [False, True]
+    assert storage.get_trial(queued.trial_id).datetime_start is not None
+
+
+def test_finish_keeps_steps_in_the_cached_snapshot(storage):
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "steps")
+    t = storage.create_new_trial(sid)
+    storage.set_trial_intermediate_value(t.trial_id, 2, 0.25)
+    assert storage.set_trial_state_values(t.trial_id, TrialState.PRUNED, [0.25])
+    assert t.trial_id in storage._finished
+    snap = storage.get_trial(t.trial_id)
+    assert snap.intermediate_values == {2: 0.25} and snap.state == TrialState.PRUNED
+
+
+def test_start_trial_with_a_queued_trial_takes_the_claim_path(storage, calls):
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "queued")
+    storage.create_new_trial(sid, template=FrozenTrial(number=-1, state=TrialState.WAITING))
+    claimed = storage.start_trial(sid)
+    assert claimed.number == 0 and claimed.state == TrialState.RUNNING
+    fresh = storage.start_trial(sid)
+    assert fresh.number == 1
+    # enqueue (a template: one statement too), the claim (stepped aside), the new trial
+    assert calls["create_trial"] == [True, False, True]
