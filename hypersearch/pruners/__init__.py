@@ -1,5 +1,12 @@
 """Pruners: stop unpromising trials early from their reported intermediate values.
 
+Multi-objective studies report one number per direction at each step;
+:class:`ParetoPruner` (their default) prunes by non-dominated rank among the
+completed trials' reports at the same step, and :class:`SuccessiveHalvingPruner`
+/ :class:`HyperbandPruner` rank a rung's vectors the same way. The other
+pruners (and the promotion schedulers) are single-objective and say so when
+used in a multi-objective study.
+
 Stopping pruners answer yes/no after each report. The successive-halving
 family (:class:`SuccessiveHalvingPruner`, :class:`HyperbandPruner`) records the
 rungs each trial reaches as ``"rung_<k>"`` system attributes; the rung
@@ -39,10 +46,13 @@ continue while ``n < eta``, else iff within the best ``n // eta``).
 """
 
 from hypersearch.pruners._base import BasePruner
+from hypersearch.pruners._default import default_pruner
 from hypersearch.pruners._hyperband import HyperbandPruner
 from hypersearch.pruners._nop import NopPruner
+from hypersearch.pruners._pareto import ParetoPruner
 from hypersearch.pruners._patient import PatientPruner
 from hypersearch.pruners._percentile import MedianPruner, PercentilePruner
+from hypersearch.pruners._rank_correlation import StepCorrelation, rung_rank_correlation
 from hypersearch.pruners._rungs import rungs_of
 from hypersearch.pruners._successive_halving import SuccessiveHalvingPruner
 from hypersearch.pruners._threshold import ThresholdPruner
@@ -53,10 +63,14 @@ __all__ = [
     "HyperbandPruner",
     "MedianPruner",
     "NopPruner",
+    "ParetoPruner",
     "PatientPruner",
     "PercentilePruner",
+    "StepCorrelation",
     "SuccessiveHalvingPruner",
     "ThresholdPruner",
     "WilcoxonPruner",
+    "default_pruner",
+    "rung_rank_correlation",
     "rungs_of",
 ]

@@ -25,4 +25,7 @@ def check_real(name: str, value: Any, low: float = -math.inf, high: float = math
 
 def check_single_objective(study: Any, pruner: str) -> None:
     if len(study.directions) > 1:
-        raise NotImplementedError(f"{pruner} supports single-objective studies only.")
+        raise NotImplementedError(
+            f"{pruner} supports single-objective studies only; use ParetoPruner to prune "
+            "a multi-objective study."
+        )

@@ -84,6 +84,9 @@ class HyperbandPruner(_HalvingPruner):
     When to pick it: when you do not know how early a learning curve tells
     good from bad; it hedges over the aggressiveness of successive halving.
 
+    Multi-objective studies: each bracket ranks vectors by non-dominated rank,
+    as :class:`SuccessiveHalvingPruner` does.
+
     Args:
         min_resource: The first rung's step in bracket 0 (>= 1).
         max_resource: The largest step a trial reports; ``"auto"`` takes the
@@ -113,6 +116,7 @@ class HyperbandPruner(_HalvingPruner):
         self._init_caches()
 
     _CONFIG = ("_min_resource", "_max_resource", "_eta", "_bootstrap")
+    _MULTI_OBJECTIVE = True
 
     def _init_caches(self) -> None:
         super()._init_caches()
@@ -142,9 +146,7 @@ class HyperbandPruner(_HalvingPruner):
         n = n_brackets(self._min_resource, top, self._eta)
         self._budgets = bracket_budgets(n, self._eta)
         self._engines = [
-            HalvingEngine(
-                RungLadder(self._min_resource, self._eta, s, top), self._bootstrap
-            )
+            self._new_engine(RungLadder(self._min_resource, self._eta, s, top), self._bootstrap)
             for s in range(n)
         ]
         return True

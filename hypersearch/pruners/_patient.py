@@ -10,6 +10,7 @@ from hypersearch.pruners._base import BasePruner
 from hypersearch.pruners._checks import check_int, check_real, check_single_objective
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import scalar_reports
 
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
@@ -67,6 +68,6 @@ class PatientPruner(BasePruner):
             return False
         check_single_objective(study, type(self).__name__)
         maximize = study.directions[0] == StudyDirection.MAXIMIZE
-        if not self.stalled(reports, maximize):
+        if not self.stalled(scalar_reports(reports), maximize):
             return False
         return True if self._wrapped is None else self._wrapped.prune(study, trial)

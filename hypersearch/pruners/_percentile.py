@@ -6,6 +6,7 @@ import bisect
 import math
 import threading
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from hypersearch.pruners._base import BasePruner
@@ -13,6 +14,7 @@ from hypersearch.pruners._checks import check_int, check_real, check_single_obje
 from hypersearch.pruners._feed import ReportSummary, RowFeed
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import scalar_reports
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ class _StepValues:
             self._done.add(number)
             self.n_done += 1
             self._thresholds.clear()
-            for step, value in history.trial(number).intermediate_values.items():
+            for step, value in scalar_reports(history.trial(number).intermediate_values).items():
                 if value == value:  # not NaN
                     bisect.insort(self._by_step.setdefault(step, []), value)
 
@@ -135,10 +137,10 @@ class PercentilePruner(BasePruner):
         self._init_caches()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        reports = trial.intermediate_values
+        reports: Mapping[int, float] = trial.intermediate_values  # type: ignore[assignment]
         if not reports:
             return False
-        check_single_objective(study, type(self).__name__)
+        check_single_objective(study, type(self).__name__)  # so the reports are floats
         maximize = study.directions[0] == StudyDirection.MAXIMIZE
         sign = -1.0 if maximize else 1.0
         with self._lock:

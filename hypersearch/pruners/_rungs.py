@@ -31,15 +31,26 @@ number of values at the rung (the judged trial's own value included):
   may be resumed towards rung ``k + 1`` iff it ranks within the best
   ``n // eta`` at rung ``k`` and was not promoted before. Same table, same
   ranks: only who acts on the answer differs.
+
+Multi-objective studies (stopping only): a rung value is the reported vector
+(stored as a list attribute), and a :class:`ParetoRung` ranks by non-dominated
+sorting instead of by value. "Within the best ``n // eta``" becomes: fewer
+than ``n // eta`` values at the rung have a strictly smaller non-dominated rank
+than the trial's (a shared front is a tie, in the trial's favour, as equal
+values are in one objective, where the two rules coincide). Objectives to
+maximise are negated and a NaN component counts as ``+inf`` (the worst).
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+from hypersearch.pruners._dominance import RankedSet
+from hypersearch.trial._report_value import IntermediateValue
 
 RUNG_PREFIX = "rung_"
 BRACKET_KEY = "bracket"
@@ -53,14 +64,17 @@ def rung_key(rung: int) -> str:
 _KEYS = [rung_key(k) for k in range(64)]
 
 
-def rungs_of(system_attrs: Mapping[str, Any]) -> list[float]:
-    """A trial's recorded rung values, rung 0 first (from its system attributes)."""
-    out = []
+def rungs_of(system_attrs: Mapping[str, Any]) -> list[IntermediateValue]:
+    """A trial's recorded rung values, rung 0 first (from its system attributes).
+
+    Floats, or tuples of floats in a multi-objective study.
+    """
+    out: list[IntermediateValue] = []
     for key in _KEYS:
         value = system_attrs.get(key)
         if value is None:
             break
-        out.append(float(value))
+        out.append(tuple(float(v) for v in value) if isinstance(value, list) else float(value))
     return out
 
 
@@ -113,6 +127,11 @@ class RungLadder:
         step = min(s for s in reports if s >= floor)
         return float(reports[step])
 
+    def vector_at(self, rung: int, reports: Mapping[int, IntermediateValue]) -> IntermediateValue:
+        """:meth:`value_at` for multi-objective reports (the vector, unconverted)."""
+        floor = self.resource(rung)
+        return reports[min(s for s in reports if s >= floor)]
+
     def derive(self, reports: Mapping[int, float], start: int = 0) -> list[float]:
         """Values at rungs ``start, start + 1, ...`` reached by ``reports``."""
         if not reports:
@@ -158,6 +177,48 @@ class Rung:
         return self.numbers[: len(self.values) // reduction_factor]
 
 
+class ParetoRung:
+    """The signed vectors recorded at one rung (smaller is better in each objective), ranked.
+
+    Stopping only: promotion needs one order, which vectors lack.
+    """
+
+    __slots__ = ("vectors", "numbers")
+
+    def __init__(self) -> None:
+        self.vectors: RankedSet | None = None  # made at the first value (its length is known)
+        self.numbers: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def add(self, number: int, signed: Sequence[float]) -> None:
+        if self.vectors is None:
+            self.vectors = RankedSet(len(signed))
+        self.vectors.add(signed)
+        self.numbers.append(number)
+
+    def in_top(self, signed: Sequence[float], reduction_factor: int) -> bool:
+        """Whether fewer than ``len // eta`` vectors here rank strictly ahead of ``signed``."""
+        k = len(self.numbers) // reduction_factor
+        return k > 0 and self.vectors is not None and self.vectors.ahead_of(signed) < k
+
+    def top(self, reduction_factor: int) -> list[int]:
+        raise NotImplementedError("Multi-objective rungs only stop trials; promotion needs one order.")
+
+
+class _AnyRung(Protocol):
+    numbers: list[int]
+
+    def __len__(self) -> int: ...
+
+    def add(self, number: int, signed: Any) -> None: ...
+
+    def in_top(self, signed: Any, reduction_factor: int) -> bool: ...
+
+    def top(self, reduction_factor: int) -> list[int]: ...
+
+
 class RungTable:
     """Rung values of every trial on one ladder, built incrementally.
 
@@ -167,34 +228,35 @@ class RungTable:
     harmless.
     """
 
-    def __init__(self, ladder: RungLadder) -> None:
+    def __init__(self, ladder: RungLadder, *, vectors: bool = False) -> None:
         self.ladder = ladder
-        self.rungs: list[Rung] = []
+        self.rungs: list[_AnyRung] = []
         self._count: dict[int, int] = {}
+        self._rung_type: type[_AnyRung] = ParetoRung if vectors else Rung
 
     def count(self, number: int) -> int:
         return self._count.get(number, 0)
 
-    def rung(self, k: int) -> Rung:
+    def rung(self, k: int) -> _AnyRung:
         while len(self.rungs) <= k:
-            self.rungs.append(Rung())
+            self.rungs.append(self._rung_type())
         return self.rungs[k]
 
-    def record(self, number: int, k: int, signed: float) -> None:
+    def record(self, number: int, k: int, signed: Any) -> None:
         """Add trial ``number``'s value at rung ``k`` (its next unrecorded rung)."""
         if k != self.count(number):
             raise ValueError(f"Trial {number} records rung {k} but holds {self.count(number)}.")
         self.rung(k).add(number, signed)
         self._count[number] = k + 1
 
-    def absorb(self, number: int, signed_values: Iterable[float]) -> None:
+    def absorb(self, number: int, signed_values: Iterable[Any]) -> None:
         """Add the rung values of a trial, skipping those already held."""
         have = self.count(number)
         for k, value in enumerate(signed_values):
             if k >= have:
                 self.record(number, k, value)
 
-    def should_continue(self, k: int, signed: float, bootstrap_count: int = 0) -> bool:
+    def should_continue(self, k: int, signed: Any, bootstrap_count: int = 0) -> bool:
         """The stopping decision at rung ``k`` (the trial's value already recorded there)."""
         rung = self.rung(k)
         n = len(rung)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import math
 import threading
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hypersearch.pruners._base import BasePruner
 from hypersearch.pruners._checks import check_int, check_single_objective
+from hypersearch.pruners._dominance import signed_vector
 from hypersearch.pruners._feed import ReportSummary, RowFeed
 from hypersearch.pruners._rungs import RungLadder, RungTable, rung_key
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import scalar_reports
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -27,6 +30,10 @@ _FINISHED = {int(TrialState.COMPLETE), int(TrialState.PRUNED), int(TrialState.FA
 
 def _sign(study: Study) -> float:
     return -1.0 if study.directions[0] == StudyDirection.MAXIMIZE else 1.0
+
+
+def _signs(study: Study) -> list[float]:
+    return [-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in study.directions]
 
 
 def first_complete_last_step(history: History) -> int | None:
@@ -69,7 +76,7 @@ class HalvingEngine:
             self.table.record(number, k, sign * float(value))
             k += 1
         if finished:
-            for value in self.ladder.derive(trial.intermediate_values, start=k):
+            for value in self.ladder.derive(scalar_reports(trial.intermediate_values), start=k):
                 self.table.record(number, k, sign * value)
                 k += 1
             self.next_step.pop(number, None)
@@ -80,13 +87,63 @@ class HalvingEngine:
         """Record the rungs ``trial`` reached since the last call; True if any says stop."""
         number = trial.number
         k = self.table.count(number)
-        reports = trial.intermediate_values
+        reports = scalar_reports(trial.intermediate_values)
         stop = False
         while self._next(k) <= step:
             value = self.ladder.value_at(k, reports)
             study._storage.set_trial_system_attr(trial.trial_id, rung_key(k), value)
             self.table.record(number, k, sign * value)
             if not self.table.should_continue(k, sign * value, self.bootstrap_count):
+                stop = True
+            k += 1
+        self.next_step[number] = self._next(k)
+        return stop
+
+
+class ParetoHalvingEngine(HalvingEngine):
+    """A ladder of a multi-objective study: rung values are vectors, ranked by domination.
+
+    Same bookkeeping as :class:`HalvingEngine`; a rung value is the reported
+    vector (system attribute ``"rung_<k>"`` as a list), signed with the
+    study's directions (NaN -> +inf) and judged by
+    :meth:`~hypersearch.pruners._rungs.ParetoRung.in_top`.
+    """
+
+    def __init__(self, ladder: RungLadder, bootstrap_count: int, signs: list[float]) -> None:
+        super().__init__(ladder, bootstrap_count)
+        self.table = RungTable(ladder, vectors=True)
+        self.signs = signs
+
+    def absorb(self, trial: FrozenTrial, finished: bool, sign: float) -> None:
+        number = trial.number
+        k = self.table.count(number)
+        attrs = trial.system_attrs
+        while (value := attrs.get(rung_key(k))) is not None:
+            self.table.record(number, k, signed_vector(value, self.signs))
+            k += 1
+        reports = trial.intermediate_values
+        if finished:
+            top = max(reports) if reports else -1
+            while self.ladder.exists(k) and self.ladder.resource(k) <= top:
+                value = self.ladder.vector_at(k, reports)
+                self.table.record(number, k, signed_vector(value, self.signs))
+                k += 1
+            self.next_step.pop(number, None)
+        else:
+            self.next_step[number] = self._next(k)
+
+    def judge(self, study: Study, trial: FrozenTrial, step: int, sign: float) -> bool:
+        number = trial.number
+        k = self.table.count(number)
+        reports = trial.intermediate_values
+        stop = False
+        while self._next(k) <= step:
+            value = self.ladder.vector_at(k, reports)
+            stored = list(value) if isinstance(value, tuple) else value
+            study._storage.set_trial_system_attr(trial.trial_id, rung_key(k), stored)
+            signed = signed_vector(value, self.signs)
+            self.table.record(number, k, signed)
+            if not self.table.should_continue(k, signed, self.bootstrap_count):
                 stop = True
             k += 1
         self.next_step[number] = self._next(k)
@@ -102,6 +159,15 @@ class _HalvingPruner(BasePruner):
         self._summary = ReportSummary()
         self._study: weakref.ref[Study] | None = None
         self._sign = 1.0
+        self._signs: list[float] | None = None  # one per objective in a multi-objective study
+
+    # Whether a multi-objective study is accepted (stopping pruners: yes; promotion: no).
+    _MULTI_OBJECTIVE = False
+
+    def _new_engine(self, ladder: RungLadder, bootstrap_count: int) -> HalvingEngine:
+        if self._signs is None:
+            return HalvingEngine(ladder, bootstrap_count)
+        return ParetoHalvingEngine(ladder, bootstrap_count, self._signs)
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k in self._CONFIG}
@@ -144,22 +210,28 @@ class _HalvingPruner(BasePruner):
 
     def _bind_study(self, study: Study) -> None:
         if self._study is None or self._study() is not study:
-            check_single_objective(study, type(self).__name__)
+            if not self._MULTI_OBJECTIVE:
+                check_single_objective(study, type(self).__name__)
             self._reset()
             self._summary.clear()
             self._study = weakref.ref(study)
             self._sign = _sign(study)
+            self._signs = _signs(study) if len(study.directions) > 1 else None
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        reports = trial.intermediate_values
+        # floats (annotation only: no call on the hot path), tuples when self._signs is set
+        reports: Mapping[int, float] = trial.intermediate_values  # type: ignore[assignment]
         if not reports:
             return False
         number = trial.number
         with self._lock:
             self._bind_study(study)
             sign = self._sign
-            step, _ = self._summary.get(number, reports, sign)
-            nan = reports[step] != reports[step]
+            if self._signs is None:
+                step, _ = self._summary.get(number, reports, sign)
+                nan = reports[step] != reports[step]
+            else:  # vectors: a NaN component ranks worst in its objective, it does not stop
+                step, nan = max(reports), False
             engine = self._engine_for(number)
             if engine is not None and step < engine.next_step.get(number, -1):
                 return nan  # between rungs: nothing to decide, no need to read the history
@@ -185,6 +257,11 @@ class SuccessiveHalvingPruner(_HalvingPruner):
     fill (Li et al., "A System for Massively Parallel Hyperparameter Tuning",
     2020). See :mod:`hypersearch.pruners._rungs` for the exact rules.
 
+    Multi-objective studies: rung values are the reported vectors; "within the
+    best ``n // eta``" means fewer than ``n // eta`` values at the rung have a
+    strictly smaller non-dominated rank (NaN components rank worst and do not
+    stop a trial by themselves).
+
     Cost: between rungs O(1) without reading the history; at a rung
     O(changed trials + log n).
 
@@ -203,6 +280,7 @@ class SuccessiveHalvingPruner(_HalvingPruner):
     """
 
     _CONFIG = ("_min_resource", "_eta", "_rate", "_bootstrap")
+    _MULTI_OBJECTIVE = True
 
     def __init__(
         self,
@@ -235,7 +313,7 @@ class SuccessiveHalvingPruner(_HalvingPruner):
             if last is None:
                 return False
             r_min = max(1, last // 100)
-        self._engine = HalvingEngine(RungLadder(int(r_min), self._eta, self._rate), self._bootstrap)
+        self._engine = self._new_engine(RungLadder(int(r_min), self._eta, self._rate), self._bootstrap)
         return True
 
     @property

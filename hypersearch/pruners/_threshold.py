@@ -6,8 +6,9 @@ import math
 from typing import TYPE_CHECKING
 
 from hypersearch.pruners._base import BasePruner
-from hypersearch.pruners._checks import check_int, check_real
+from hypersearch.pruners._checks import check_int, check_real, check_single_objective
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import scalar_reports
 
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
@@ -47,9 +48,10 @@ class ThresholdPruner(BasePruner):
         self._interval_steps = check_int("interval_steps", interval_steps, 1)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        reports = trial.intermediate_values
-        if not reports:
+        if not trial.intermediate_values:
             return False
+        check_single_objective(study, type(self).__name__)
+        reports = scalar_reports(trial.intermediate_values)
         step = max(reports)
         if step < self._n_warmup_steps or (step - self._n_warmup_steps) % self._interval_steps:
             return False

@@ -11,6 +11,7 @@ from hypersearch.pruners._base import BasePruner
 from hypersearch.pruners._checks import check_int, check_real, check_single_objective
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import scalar_reports
 
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
@@ -93,10 +94,10 @@ class WilcoxonPruner(BasePruner):
         self._n_startup_steps = check_int("n_startup_steps", n_startup_steps)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        reports = trial.intermediate_values
-        if not reports:
+        if not trial.intermediate_values:
             return False
         check_single_objective(study, type(self).__name__)
+        reports = scalar_reports(trial.intermediate_values)
         latest = max(reports)
         if math.isnan(reports[latest]):
             return True

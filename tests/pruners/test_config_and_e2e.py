@@ -111,9 +111,20 @@ def test_pruners_pickle_after_use(pruner):
     again.optimize(curve_objective, n_trials=3)
 
 
-def test_multi_objective_is_refused():
-    study = hs.create_study(directions=["minimize", "minimize"], pruner=SuccessiveHalvingPruner())
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: hs.pruners.MedianPruner(),
+        lambda: hs.pruners.PercentilePruner(25.0),
+        lambda: hs.pruners.PatientPruner(None, patience=1),
+        lambda: hs.pruners.ThresholdPruner(upper=1.0),
+        lambda: hs.pruners.WilcoxonPruner(),
+    ],
+)
+def test_single_objective_pruners_refuse_multi_objective(make):
+    # (successive halving and Hyperband rank vectors: tests/pruners/test_halving_multi_objective.py)
+    study = hs.create_study(directions=["minimize", "minimize"], pruner=make())
     trial = study.ask()
-    frozen = study._storage.get_trial(trial._trial_id).replace(intermediate_values={0: 1.0})
-    with pytest.raises(NotImplementedError):
-        study.pruner.prune(study, frozen)
+    trial.report((1.0, 2.0), 0)
+    with pytest.raises(NotImplementedError, match="ParetoPruner"):
+        trial.should_prune()
