@@ -16,6 +16,9 @@ import numpy as np
 
 if TYPE_CHECKING:
     from hypersearch.study._history import History
+    from hypersearch.study._study import Study
+    from hypersearch.trial._frozen import FrozenTrial
+    from hypersearch.trial._state import TrialState
 
 CONSTRAINTS_KEY = "constraints"
 
@@ -87,3 +90,31 @@ def feasible_best(history: History, best: int) -> int:
     if np.isnan(signed).all():
         return best
     return int(rows[np.nanargmin(signed)])
+
+
+def record_constraints(
+    study: Study,
+    trial: FrozenTrial,
+    state: TrialState,
+    values: Sequence[float] | None,
+    func: Any,
+    expected: int | None = None,
+) -> None:
+    """Evaluate ``func`` on the finished trial and store its values on the trial.
+
+    Only COMPLETE and PRUNED trials are evaluated. Raises ``ValueError`` (the
+    study then marks the trial FAIL, keeping the message) when ``func`` returns
+    something that is not a sequence of numbers, a NaN, or (given ``expected``)
+    a different number of values than earlier trials recorded.
+    """
+    from hypersearch.trial._state import TrialState
+
+    if state not in (TrialState.COMPLETE, TrialState.PRUNED):
+        return
+    finished = trial.replace(state=state, values=None if values is None else tuple(values))
+    constraints = check_constraints(func(finished))
+    if expected is not None and len(constraints) != expected:
+        raise ValueError(
+            f"constraints_func returned {len(constraints)} values; earlier trials recorded {expected}."
+        )
+    study._storage.set_trial_system_attr(trial.trial_id, CONSTRAINTS_KEY, list(constraints))

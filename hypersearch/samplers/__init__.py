@@ -16,7 +16,8 @@ Which to pick:
 * :class:`RandomForestSampler` — expensive trials on mixed/conditional spaces (SMAC-style BO).
 * :class:`NSGAIISampler` / :class:`NSGAIIISampler` — several objectives, many
   cheap trials (NSGA-III for 3+ objectives); both take ``constraints_func``.
-* :class:`GPSampler` — expensive trials, few (<= ~20) mostly continuous parameters (GP-BO).
+* :class:`GPSampler` — expensive trials, few (<= ~20) mostly continuous parameters (GP-BO);
+  several objectives by logEHVI, constraints by probability of feasibility.
 """
 
 from __future__ import annotations

@@ -162,15 +162,6 @@ def test_small_history_and_changing_space() -> None:
     assert all(z in (0, 1, 2, 3) for z in zs)
 
 
-def test_multi_objective_falls_back_to_random() -> None:
-    study = hypersearch.create_study(
-        directions=["minimize", "minimize"], sampler=GPSampler(seed=0, n_startup_trials=2)
-    )
-    with pytest.warns(UserWarning, match="one objective"):
-        study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=4)
-    assert len(study.trials) == 4
-
-
 @pytest.mark.parametrize(
     "kwargs",
     [

@@ -15,7 +15,7 @@ from hypersearch.distributions import (
     FloatDistribution,
     IntDistribution,
 )
-from hypersearch.multi_objective._constraints import CONSTRAINTS_KEY, check_constraints
+from hypersearch.multi_objective._constraints import CONSTRAINTS_KEY, record_constraints
 from hypersearch.samplers._base import BaseSampler, sample_uniform
 from hypersearch.samplers._nsga._encoding import Encoding, snap
 from hypersearch.samplers._nsga._operators import BaseCrossover, make_crossover, polynomial_mutation
@@ -278,11 +278,8 @@ class NSGAIISampler(BaseSampler):
     ) -> None:
         with self._lock:
             self._pending.pop(trial.trial_id, None)
-        if self._constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
-            return
-        finished = trial.replace(state=state, values=None if values is None else tuple(values))
-        constraints = check_constraints(self._constraints_func(finished))
-        study._storage.set_trial_system_attr(trial.trial_id, CONSTRAINTS_KEY, list(constraints))
+        if self._constraints_func is not None:
+            record_constraints(study, trial, state, values, self._constraints_func)
 
 
 class NSGAIIISampler(NSGAIISampler):

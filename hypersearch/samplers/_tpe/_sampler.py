@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,11 +16,12 @@ from hypersearch.distributions import (
     FloatDistribution,
     IntDistribution,
 )
+from hypersearch.multi_objective._constraints import record_constraints, violations
 from hypersearch.samplers._base import BaseSampler, sample_uniform
 from hypersearch.samplers._search_space import intersection_search_space
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
-from hypersearch.samplers._tpe._split import Split, split_multi, split_single
+from hypersearch.samplers._tpe._split import Split, mo_below_weights, split_multi, split_single
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -78,8 +79,11 @@ class TPESampler(BaseSampler):
     ``(-last reported step, last reported value)``; RUNNING ones (other than the
     trial being sampled) count as bad when ``constant_liar`` is on, so parallel
     workers spread out; FAIL trials and NaN values are ignored, ``+-inf`` values
-    are clipped to the finite extremes. With several objectives the good set is
-    taken by non-domination rank, ties broken by crowding distance (MOTPE).
+    are clipped to the finite extremes. With several objectives (MOTPE, Ozaki et
+    al. 2020/2022) the good set is taken by non-domination rank, the front at the
+    cut thinned by greedy hypervolume subset selection, and each good trial is
+    weighted by its share of the good set's hypervolume. With ``constraints_func``
+    the split is feasible first.
 
     When to pick it: the default for trials that cost seconds or more, with up
     to a few thousand trials, in mixed (float / int / categorical) and
@@ -92,7 +96,9 @@ class TPESampler(BaseSampler):
         n_ei_candidates: Candidates drawn from :math:`l` per sample.
         gamma: ``n -> size of the good set``; default ``min(ceil(0.1 n), 25)``
             (``ceil(0.1 n)`` with several objectives).
-        weights: ``n -> (n,)`` weights of observations, oldest first.
+        weights: ``n -> (n,)`` weights of observations, oldest first. With several
+            objectives and the default, the good trials are weighted by hypervolume
+            share instead (the bad ones still by ``weights``).
         prior_weight: Weight of the prior kernel (0 turns it off).
         consider_magic_clip: Floor bandwidths at ``1/min(100, n+2)`` of the range.
         multivariate: Model the jointly sampled parameters together.
@@ -122,7 +128,13 @@ class TPESampler(BaseSampler):
             of the bad set is kept, so the cost per trial stops growing with the study
             (None: every bad trial is a kernel).
         split: Custom ``(history, exclude, constant_liar, gamma) -> (below, above)``
-            row masks; default by the number of objectives.
+            row masks; default by the number of objectives. With ``constraints_func``
+            it is also passed ``violation`` (per row, ``sum(max(c, 0))``).
+        constraints_func: ``f(frozen_trial) -> sequence of floats``, each ``<= 0`` when
+            satisfied; called on every COMPLETE or PRUNED trial, its values stored as the
+            system attribute ``"constraints"``. The split is then feasible first:
+            infeasible trials join the good set only after every feasible one, least
+            violation first.
     """
 
     def __init__(
@@ -147,6 +159,7 @@ class TPESampler(BaseSampler):
         split: Split | None = None,
         magic_clip_by_study: bool = True,
         max_above_kernels: int | None = 1024,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
         _check_int("n_startup_trials", n_startup_trials, 0)
         if max_above_kernels is not None:
@@ -161,7 +174,8 @@ class TPESampler(BaseSampler):
             isinstance(categorical_smoothing, (int, float)) and 0 <= categorical_smoothing <= 1
         ):
             raise ValueError(f"categorical_smoothing must be in [0, 1], got {categorical_smoothing!r}.")
-        for name, fn in (("gamma", gamma), ("weights", weights), ("split", split)):
+        for name, fn in (("gamma", gamma), ("weights", weights), ("split", split),
+                         ("constraints_func", constraints_func)):
             if fn is not None and not callable(fn):
                 raise TypeError(f"{name} must be callable, got {fn!r}.")
         if bandwidth not in ("neighbour", "scott"):
@@ -189,6 +203,9 @@ class TPESampler(BaseSampler):
         self._rng = np.random.default_rng(seed)
         self._warned: set[str] = set()
         self._cache: tuple[Any, ...] | None = None
+        self._w_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._constraints_func = constraints_func
+        self._known_violation: tuple[Any, np.ndarray] = (None, np.zeros(0))
         self._lock = threading.Lock()
 
     def reseed_rng(self) -> None:
@@ -203,12 +220,66 @@ class TPESampler(BaseSampler):
         cache = self._cache
         if cache is not None and cache[0] == key:
             return cache[1]
+        if cache is not None and cache[0] == (key[0], key[1] - 1, key[2], number) \
+                and history.last_changed == (history.version, [number]):
+            # only the trial being sampled changed (its own new parameter): it is left
+            # out of the split, so the masks still hold
+            self._cache = (key, cache[1])
+            return cache[1]
         multi = len(history.directions) > 1
         split = self._split or (split_multi if multi else split_single)
         gamma = self._gamma or (default_gamma_multi if multi else default_gamma)
-        masks = split(history, number, self._constant_liar, gamma)
+        violation = self._violation(history)
+        if violation is None:
+            masks = split(history, number, self._constant_liar, gamma)
+        else:
+            masks = split(history, number, self._constant_liar, gamma, violation)  # type: ignore[call-arg]
         self._cache = (key, masks)
         return masks
+
+    def _violation(self, history: History) -> np.ndarray | None:
+        """Per row, the total violation ``sum(max(c, 0))`` (None without ``constraints_func``).
+
+        Finished trials keep their constraint values, so rows read once are cached;
+        rows not finished (or finished without recorded constraints: infeasible,
+        ``inf``) are read again next time.
+        """
+        if self._constraints_func is None:
+            return None
+        with self._lock:
+            known = self._known_violation
+            if known[0] is not history.identity:
+                known = (history.identity, np.zeros(0))
+            cached = known[1]
+            out = np.full(history.n, np.inf)
+            keep = min(len(cached), history.n)
+            out[:keep] = cached[:keep]
+            finished = history.mask(TrialState.COMPLETE, TrialState.PRUNED)
+            todo = np.flatnonzero(finished & ~np.isfinite(out))
+            if len(todo):
+                read = violations(history, todo)
+                out[todo] = np.inf if read is None else read
+            self._known_violation = (history.identity, out)
+        return out
+
+    def _good_bad(
+        self, study: Study, history: History, number: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The split's masks and, with several objectives, per-row weights of the good set.
+
+        Multi-objective TPE weighs each good trial by its hypervolume contribution
+        (see :func:`~hypersearch.samplers._tpe._split.mo_below_weights`) unless a
+        custom ``weights`` was given. One objective: None (``weights`` applies).
+        """
+        below, above = self._below_above(study, history, number)
+        if len(history.directions) == 1 or self._weights is not default_weights:
+            return below, above, None
+        cached = self._w_cache
+        if cached is not None and cached[0] is below:  # masks are cached per split
+            return below, above, cached[1]
+        weight = mo_below_weights(history, below, self._violation(history))
+        self._w_cache = (below, weight)
+        return below, above, weight
 
     # -- relative (joint) sampling ----------------------------------------------------
     def infer_relative_search_space(
@@ -237,7 +308,7 @@ class TPESampler(BaseSampler):
         if not search_space:
             return {}
         history = study.history
-        below, above = self._below_above(study, history, trial.number)
+        below, above, w_below = self._good_bad(study, history, trial.number)
         names = list(search_space)
         groups = [names]
         if self._group:
@@ -250,7 +321,7 @@ class TPESampler(BaseSampler):
         for group in groups:
             dists = [search_space[name] for name in group]
             x = history.param_matrix(group)
-            out.update(self._sample(group, dists, x, below, above, multivariate=True))
+            out.update(self._sample(group, dists, x, below, above, w_below, multivariate=True))
         return out
 
     # -- one parameter ------------------------------------------------------------------
@@ -280,9 +351,9 @@ class TPESampler(BaseSampler):
                 x[~inside] = np.nan
             else:
                 x[:] = np.nan  # indices of other choices mean nothing here: use the prior
-        below, above = self._below_above(study, history, trial.number)
+        below, above, w_below = self._good_bad(study, history, trial.number)
         return self._sample(
-            [param_name], [param_distribution], x[:, None], below, above, multivariate=False
+            [param_name], [param_distribution], x[:, None], below, above, w_below, multivariate=False
         )[param_name]
 
     # -- the core ------------------------------------------------------------------------
@@ -293,6 +364,7 @@ class TPESampler(BaseSampler):
         x: np.ndarray,
         below: np.ndarray,
         above: np.ndarray,
+        w_below: np.ndarray | None,
         *,
         multivariate: bool,
     ) -> dict[str, Any]:
@@ -303,7 +375,8 @@ class TPESampler(BaseSampler):
         clip_b = clip_a = None
         if self._clip_by_study and multivariate:
             clip_b = clip_a = len(rows_b) + len(rows_a)
-        lo = ParzenEstimator(dims, x[rows_b], self._weights(len(rows_b)), clip_n=clip_b,
+        w_b = self._weights(len(rows_b)) if w_below is None else w_below[rows_b]
+        lo = ParzenEstimator(dims, x[rows_b], w_b, clip_n=clip_b,
                              multivariate=multivariate, **self._pe_opts)  # type: ignore[arg-type]
         w_a = self._weights(len(rows_a))
         with self._lock:
@@ -330,6 +403,17 @@ class TPESampler(BaseSampler):
             keys = np.log(np.asarray(weights, dtype=float)) + self._rng.gumbel(size=len(rows))
         keep = np.sort(np.argpartition(-keys, self._max_above - 1)[: self._max_above])
         return rows[keep], np.ones(len(keep))
+
+    # -- constraints -------------------------------------------------------------------
+    def after_trial(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        state: TrialState,
+        values: Sequence[float] | None,
+    ) -> None:
+        if self._constraints_func is not None:
+            record_constraints(study, trial, state, values, self._constraints_func)
 
 
 def _check_int(name: str, value: Any, minimum: int) -> None:
