@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hypersearch.exceptions import TrialPruned
@@ -91,7 +91,8 @@ class ASHAScheduler(_HalvingPruner):
 
     def decide(self, study: Study, trial: FrozenTrial) -> Decision:
         """PAUSE when ``trial`` just reached a rung, STOP on a NaN report, else CONTINUE."""
-        reports = trial.intermediate_values
+        # _bind_study checks one objective (annotation only: no call on the hot path)
+        reports: Mapping[int, float] = trial.intermediate_values  # type: ignore[assignment]
         if not reports:
             return Decision.CONTINUE
         with self._lock:

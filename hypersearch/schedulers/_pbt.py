@@ -190,15 +190,18 @@ class PBTScheduler(BasePruner):
 
     ``population_size`` members train side by side. Every
     ``perturbation_interval`` reported steps a member stops its segment; when it
-    is next picked up, the population is ranked by each member's latest
-    segment value. A member in the bottom ``quantile_fraction`` (at least one
-    member, at most half) *exploits*: it copies the checkpoint (bytes or
-    folder, never a live object) and hyperparameters of a member drawn from
-    the top fraction, then *explores* them. There is no generation barrier:
-    each member decides when it reaches its own interval, against whatever
-    the others have reported by then (their latest segment values, which may
-    lie up to an interval apart: report a metric of the current model, such
-    as validation accuracy, not a running sum). Until every live member has finished
+    is next picked up at step ``s``, the population is ranked at ``s``: members
+    that reached ``s`` by their value there, members still behind by their
+    latest segment value (:func:`standing_at`). A member in the bottom
+    ``quantile_fraction`` (at least one member, at most half) *exploits*: it
+    copies the checkpoint at ``s`` (bytes or folder, never a live object) and
+    hyperparameters of a member drawn from the top fraction, then *explores*
+    them. There is no generation barrier: each member decides when it reaches
+    its own interval, against whatever the others have reported by then
+    (report a metric of the current model, such as validation loss, not a
+    running sum). Comparing at the same step keeps a member that merely lags
+    (one worker, uneven workers) from looking worse than the members ahead of
+    it, and an exploiting member skips no training. Until every live member has finished
     its first segment nobody exploits (a member that is ready waits; nothing
     is copied from members without a checkpoint).
 
@@ -314,15 +317,33 @@ class PBTScheduler(BasePruner):
 
     # -- the ranking -------------------------------------------------------------------
     def _decide(
-        self, study: Study, member: int, previous: Segment, population: Population
+        self,
+        study: Study,
+        member: int,
+        previous: Segment,
+        population: Population,
+        gone: frozenset[int] = frozenset(),
     ) -> tuple[Segment, dict[str, Any], dict[str, Any] | None]:
         """(source segment, params, exploit record or None) for ``member``'s next segment.
 
-        Ranks the live members by their latest COMPLETE segment's value.
+        Ranks the live members *at the deciding member's step* ``s = previous.end``
+        (see :func:`standing_at`): a member already past ``s`` is judged by its value
+        at ``s``, not by its later, better-trained value, so that a member is not
+        sent to exploit merely for lagging behind (with one worker, or uneven
+        workers, members reach a step at different times). The copied checkpoint
+        is the source's at ``s`` too, so the exploiting member skips no training.
+        ``gone``: segments whose checkpoints were cleaned up (their member's
+        latest segment is used instead).
         """
-        latest = {m: v.latest for m, v in population.members.items() if not v.dead and v.latest}
+        step = previous.end
+        standing = {
+            m: g
+            for m, v in population.members.items()
+            if not v.dead and (g := standing_at(v, step, gone)) is not None
+        }
+        standing[member] = previous
         sign = -1.0 if study.direction == StudyDirection.MAXIMIZE else 1.0
-        ranked = sorted(latest.values(), key=lambda s: (sign * float(s.value), s.member))  # type: ignore[arg-type]
+        ranked = sorted(standing.values(), key=lambda s: (sign * float(s.value), s.member))  # type: ignore[arg-type]
         k = self.n_exploiters
         if len(ranked) < 2:
             return previous, dict(previous.params), None
@@ -332,7 +353,9 @@ class PBTScheduler(BasePruner):
             return previous, dict(previous.params), None
         with self._lock:
             source = ranked[int(self._rng.integers(k))]
-        if source.end >= self.max_steps or sign * source.value >= sign * previous.value:  # type: ignore[operator]
+        # Truncation selection by rank: a tie (ranked apart by member id) still exploits,
+        # as in Jaderberg et al.'s toy problem, where symmetric members tie at every step.
+        if source.end >= self.max_steps or sign * source.value > sign * previous.value:  # type: ignore[operator]
             return previous, dict(previous.params), None
         new = self.explore(
             study,
@@ -351,3 +374,23 @@ class PBTScheduler(BasePruner):
             "after": dict(new),
         }
         return source, new, record
+
+
+def standing_at(view: MemberView, step: int, gone: frozenset[int] = frozenset()) -> Segment | None:
+    """The segment a member is ranked by when another member decides at ``step``.
+
+    Its finished segment ending exactly at ``step`` (a finite value whose
+    checkpoint is not in ``gone``) when it has one; otherwise its latest
+    finished segment (a member that has not reached ``step`` yet, or whose
+    segment there was skipped or cleaned up).
+    """
+    for g in reversed(view.segments):
+        if (
+            g.end == step
+            and g.state == TrialState.COMPLETE
+            and g.value is not None
+            and not math.isnan(g.value)
+            and g.number not in gone
+        ):
+            return g
+    return view.latest

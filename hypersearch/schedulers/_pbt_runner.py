@@ -136,8 +136,11 @@ class _Runner:
             return None
         member = int(previous.member)  # type: ignore[arg-type]
         error: str | None = None
+        gone: set[int] = set()
         for _ in range(5):
-            source, params, record = s._decide(study, member, previous, self.cache.read(study))
+            source, params, record = s._decide(
+                study, member, previous, self.cache.read(study), frozenset(gone)
+            )
             try:
                 copied = self.store.copy(study.study_name, source.number, queued.number)
             except Exception as err:
@@ -155,7 +158,9 @@ class _Runner:
                     )
             if copied or source.number == previous.number:
                 break
-            # The chosen member moved on and its old checkpoint was cleaned up: decide again.
+            # The chosen member moved on and its old checkpoint was cleaned up: decide again
+            # (ranking that member by its latest segment).
+            gone.add(source.number)
         start = source.end
         info = {
             "member": member,

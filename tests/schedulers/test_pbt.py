@@ -473,3 +473,36 @@ def test_plot_draws_each_members_schedule(monkeypatch):
         assert [label for _, _, label in axis.lines] == ["member 0", "member 1"]
         for xs, ys, _ in axis.lines:
             assert xs[0] == 0 and xs[-1] == 16 and len(xs) == len(ys)
+
+
+def test_members_are_ranked_and_copied_at_the_deciders_step():
+    """One worker runs members one after another; a member that decides at step s is
+    compared with the others' values at s (not their later ones) and copies a checkpoint
+    at s, so no training is skipped."""
+    steps, pop = 20, 4
+    study = hs.create_study(
+        direction="maximize",
+        pruner=PBTScheduler(population_size=pop, perturbation_interval=2, max_steps=steps, seed=5),
+        sampler=hs.samplers.RandomSampler(seed=5),
+    )
+    optimize_pbt(study, make_toy(steps), n_jobs=1)
+    events = [e for evs in pbt_lineage(study).values() for e in evs]
+    assert events
+    assert all(e["from_step"] == e["step"] for e in events)
+    assert pbt_budget(study)["total_steps"] == pop * steps
+
+
+def test_standing_at_prefers_the_segment_ending_at_the_step():
+    from hypersearch.schedulers._pbt import MemberView, Segment, standing_at
+
+    def seg(number: int, start: int, end: int, value: float | None) -> Segment:
+        state = hs.TrialState.COMPLETE if value is not None else hs.TrialState.RUNNING
+        return Segment(number, 0, start // 2, start, end, None, state, value, {}, {})
+
+    ahead = MemberView.of({1: seg(1, 0, 2, 0.5), 2: seg(2, 2, 4, 0.9), 3: seg(3, 4, 6, None)})
+    assert standing_at(ahead, 2).number == 1  # judged at step 2, not by its later 0.9
+    assert standing_at(ahead, 4).number == 2
+    assert standing_at(ahead, 2, frozenset({1})).number == 2  # checkpoint gone: its latest
+    behind = MemberView.of({1: seg(1, 0, 2, 0.5)})
+    assert standing_at(behind, 6).number == 1
+    assert standing_at(MemberView.of({1: seg(1, 0, 2, None)}), 2) is None
