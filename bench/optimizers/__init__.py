@@ -133,6 +133,7 @@ for _label, _sampler in (
     ("nsga2", "NSGAIISampler"),
     ("tpe", "TPESampler"),
     ("random", "RandomSampler"),
+    ("gp", "GPSampler"),
 ):
     MO_OPTIMIZERS.add(
         f"hs-{_label}",
@@ -144,6 +145,12 @@ for _label, _sampler in (
 MO_OPTIMIZERS.add("optuna-nsga2", partial(StudyMO, "optuna", "NSGAIISampler"), requires=_OPTUNA)
 MO_OPTIMIZERS.add("optuna-tpe", partial(StudyMO, "optuna", "TPESampler"), requires=_OPTUNA)
 MO_OPTIMIZERS.add("optuna-random", partial(StudyMO, "optuna", "RandomSampler"), requires=_OPTUNA)
+MO_OPTIMIZERS.add(
+    "optuna-gp",
+    partial(StudyMO, "optuna", "GPSampler"),
+    requires=("optuna", "torch"),
+    tags=("slow",),
+)
 MO_OPTIMIZERS.add("pymoo-nsga2", PymooNSGA2, requires=("pymoo",))
 MO_OPTIMIZERS.add("random", RandomMO)
 

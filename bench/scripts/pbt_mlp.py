@@ -1,5 +1,8 @@
 """PBT / PB2 vs random search: a small PyTorch MLP on sklearn's digits, on CPU.
 
+Superseded by ``python -m bench pbt`` (bench/suites/pbt.py: 20 seeds, ASHA too, Wilcoxon,
+plots); kept as the first, smaller experiment.
+
 Hyperparameters: SGD learning rate (log 1e-4..1) and weight decay (log
 1e-6..1e-1), momentum 0.9. Every method gets 8 slots and the same total
 compute: 8 members x EPOCHS epochs.

@@ -1,20 +1,19 @@
 """Storage throughput: hypersearch SQLStorage vs Optuna RDBStorage, side by side.
 
-Measures trials/s for a trivial objective with random sampling, interleaved
-(ours, optuna, ours, optuna, ...) in one process on SQLite files and on
-PostgreSQL (a fresh schema each run, dropped afterwards), then runs 2 and 4
-processes on one SQLite file (1000 trials in total) and checks that no trial is
-lost, no number is duplicated and no worker hit a lock error.
+Measures trials/s for a trivial objective (``--params`` float parameters) with
+random sampling, interleaved (ours, optuna, ours, optuna, ...) in one process on
+SQLite files and on PostgreSQL (a fresh schema each run, dropped afterwards).
+On PostgreSQL it also runs ours with the one-statement writes switched off
+(``transaction path``, what 0.1.0 did), in the same interleaved rounds.
 
-    PYTHONPATH=. python bench/scripts/storage_throughput.py [--ours 500] [--optuna 60]
+Many processes on one study: ``bench/scripts/storage_processes.py``.
+
+    PYTHONPATH=. python bench/scripts/storage_throughput.py [--ours 500] [--optuna 60] [--params 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -28,14 +27,18 @@ import hypersearch as hs
 PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 
+N_PARAMS = 1
+
+
 def objective(trial) -> float:
-    x = trial.suggest_float("x", -5.0, 5.0)
-    return x * x
+    return sum(trial.suggest_float(f"x{i}", -5.0, 5.0) ** 2 for i in range(N_PARAMS))
 
 
-def run_ours(url: str, n: int, durable: bool = False) -> float:
+def run_ours(url: str, n: int, durable: bool = False, single: bool = True) -> float:
+    storage = hs.storages.SQLStorage(url, durable=durable)
+    storage._dialect.single_statement_writes &= single
     study = hs.create_study(
-        storage=hs.storages.SQLStorage(url, durable=durable),
+        storage=storage,
         study_name=f"s-{uuid.uuid4().hex}",
         sampler=hs.samplers.RandomSampler(seed=0),
     )
@@ -61,16 +64,29 @@ def run_optuna(url: str, n: int) -> float:
 
 
 def compare(
-    label: str, ours_url, optuna_url, n_ours: int, n_optuna: int, rounds: int, durable: bool = False
+    label: str,
+    ours_url,
+    optuna_url,
+    n_ours: int,
+    n_optuna: int,
+    rounds: int,
+    durable: bool = False,
+    with_transaction_path: bool = False,
 ) -> None:
-    mine, theirs = [], []
+    mine, old, theirs = [], [], []
     for r in range(rounds):
         mine.append(run_ours(ours_url(r), n_ours, durable))
+        if with_transaction_path:
+            old.append(run_ours(ours_url(r), n_ours, durable, single=False))
         theirs.append(run_optuna(optuna_url(r), n_optuna))
     m, t = statistics.median(mine), statistics.median(theirs)
+    extra = ""
+    if old:
+        o = statistics.median(old)
+        extra = f"   transaction path {o:7.1f} trials/s (ours {m / o:4.2f}x it)"
     print(
         f"{label:<22} hypersearch {m:8.1f} trials/s   optuna {t:7.1f} trials/s   ratio {m / t:6.1f}x"
-        f"   (medians of {rounds}, {n_ours} vs {n_optuna} trials)",
+        f"{extra}   (medians of {rounds}, {n_ours} vs {n_optuna} trials, {N_PARAMS} params)",
         flush=True,
     )
 
@@ -84,55 +100,16 @@ def _pg_schema() -> tuple[object, str]:
     return admin, schema
 
 
-def _worker(url: str, n: int, errors) -> None:
-    hs.logging.set_verbosity(hs.logging.WARNING)
-    try:
-        study = hs.load_study(study_name="mp", storage=url)
-        study.optimize(objective, n_trials=n)
-    except Exception as err:  # noqa: BLE001 - counted and reported
-        errors.put(repr(err))
-        raise
-
-
-def multiprocess(n_procs: int, total: int, tmp: str) -> None:
-    path = os.path.join(tmp, f"mp{n_procs}.db")
-    url = f"sqlite:///{path}"
-    hs.create_study(storage=url, study_name="mp")
-    ctx = multiprocessing.get_context("fork")
-    errors = ctx.Queue()
-    procs = [
-        ctx.Process(target=_worker, args=(url, total // n_procs, errors)) for _ in range(n_procs)
-    ]
-    t0 = time.perf_counter()
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    elapsed = time.perf_counter() - t0
-    errs = []
-    while not errors.empty():
-        errs.append(errors.get())
-    with sqlite3.connect(path) as conn:
-        numbers = [r[0] for r in conn.execute("SELECT number FROM hs_trials")]
-        complete = conn.execute("SELECT COUNT(*) FROM hs_trials WHERE state = 1").fetchone()[0]
-    lost = total - len(set(numbers))
-    dup = len(numbers) - len(set(numbers))
-    dense = sorted(numbers) == list(range(len(numbers)))
-    print(
-        f"SQLite file, {n_procs} procs:  {total} trials in {elapsed:5.2f}s ({total / elapsed:6.1f}/s)  "
-        f"lost {lost}  duplicate numbers {dup}  dense {dense}  complete {complete}  "
-        f"errors {len(errs)} {errs[:1]}  exit codes {[p.exitcode for p in procs]}",
-        flush=True,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ours", type=int, default=500)
     parser.add_argument("--optuna", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--params", type=int, default=1)
     parser.add_argument("--skip-pg", action="store_true")
     args = parser.parse_args()
+    global N_PARAMS
+    N_PARAMS = args.params
     hs.logging.set_verbosity(hs.logging.WARNING)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,12 +136,11 @@ def main() -> int:
                         args.optuna,
                         args.rounds,
                         durable,
+                        with_transaction_path=True,
                     )
             finally:
                 admin.execute(f"DROP SCHEMA {schema} CASCADE")
                 admin.close()
-        for n_procs in (2, 4):
-            multiprocess(n_procs, 1000, tmp)
     return 0
 
 

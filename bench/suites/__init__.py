@@ -23,7 +23,7 @@ SUITES.add("overhead", _lazy("overhead"))
 SUITES.add("quality", _lazy("quality"))
 SUITES.add("multifidelity", _lazy("multifidelity"))
 SUITES.add("multiobjective", _lazy("multiobjective"))
-SUITES.add("pbt", lambda: not_yet("pbt", "population-based training"))
+SUITES.add("pbt", _lazy("pbt"))
 SUITES.add("strategy", lambda: not_yet("strategy", "search-strategy comparisons"))
 
 __all__ = ["SUITES", "SuiteOptions"]

@@ -1,8 +1,10 @@
 """Multi-fidelity suite: asynchronous workers on a virtual clock, methods that may prune.
 
 Metric: best validation error (LCBench: any epoch; MF-Hartmann: full fidelity only)
-against cumulative simulated time; time-to-target = first time a method's incumbent
-reaches the median final incumbent of random search without pruning.
+against cumulative simulated time (anytime regret at fractions of the budget T), and
+issue #5's target (:mod:`bench.suites.mf_target`): the survival-median time to reach
+Optuna TPE + Hyperband's median final incumbent, its ratio to Optuna's own time and the
+speed-up over random search without pruning to that same target.
 """
 
 from __future__ import annotations
@@ -20,14 +22,30 @@ from bench.problems import MF_PROBLEMS
 from bench.rawstore import RawStore, Record
 from bench.report import Report, hypersearch_version, plot_series, provenance
 from bench.simulator import Trace, simulate
-from bench.stats import fmt, geometric_mean, mean_ranks, wilcoxon_paired
+from bench.stats import fmt, mean_ranks, wilcoxon_paired
 from bench.suites.common import SuiteOptions, log, quiet_warnings, rotate, run_tasks
+from bench.suites.mf_target import (
+    BASELINE,
+    HALF_TIME_RATIO,
+    RANDOM_SPEEDUP,
+    REFERENCE,
+    Speedup,
+    median_speedup,
+    median_time,
+    speedup,
+    survival_median,
+)
 
 SUITE = "multifidelity"
 FULL_PROBLEMS = ["lcbench-*", "mfh*"]
 QUICK_PROBLEMS = ["lcbench-167168", "mfh3-bad"]
 FRACTIONS = (0.25, 0.5, 1.0)
-REFERENCE_METHOD = "random"
+ANYTIME = (0.1, 0.25, 0.5, 1.0)
+# Methods simulated past T (multiples of T), so that their time to issue #5's target is
+# measured rather than censored at T: random search without pruning is cheap to run and
+# usually needs more than T to reach the reference's final value.  Everything else about
+# these runs (regret at fractions of T, final incumbent) is still read at times <= T.
+HORIZON = {BASELINE: 4.0}
 BIG = 1e300  # stands for "no incumbent yet" / "target never reached" in order statistics
 PACKAGES = ("hypersearch", "optuna", "smac", "yahpo-gym", "onnxruntime", "ConfigSpace")
 
@@ -76,11 +94,13 @@ def run_task(task: Task) -> Record:
         budget = task.full_equivalents * problem.reference_time() / task.workers
         method = MF_METHODS.make(task.method, problem, task.seed)
         start = time.perf_counter()
-        trace = simulate(problem, method, task.workers, budget)
+        horizon = HORIZON.get(task.method)
+        trace = simulate(problem, method, task.workers, budget * (horizon or 1.0))
         rec.update(
             status="ok",
             group=problem.group,
             time_budget=budget,
+            horizon=horizon,
             optimum=problem.optimum,
             reference=problem.reference_value(),
             times=trace.times,
@@ -127,25 +147,15 @@ class Results:
         self.recs = {(r["problem"], r["method"], r["seed"]): r for r in records}
         self.lo: dict[str, float] = {}
         for r in records:
-            final = r["best"][-1] if r["best"] else math.inf
             known = r.get("optimum")
             self.lo[r["problem"]] = (
-                known if known is not None else min(self.lo.get(r["problem"], math.inf), final)
+                known if known is not None else min(self.lo.get(r["problem"], math.inf), final(r))
             )
+        self.reference = REFERENCE if REFERENCE in plan.methods else plan.methods[0]
         self.target: dict[str, float] = {}
         for p in plan.problems:
-            ref = [
-                _trace(r).best_at(r["time_budget"])
-                for (pp, m, _), r in self.recs.items()
-                if pp == p and m == REFERENCE_METHOD
-            ]
-            if not ref:
-                ref = [
-                    _trace(r).best_at(r["time_budget"])
-                    for (pp, _, _), r in self.recs.items()
-                    if pp == p
-                ]
-            self.target[p] = _order_stat(ref, 50)
+            ref = [final(r) for r in self.runs(self.reference, p)]
+            self.target[p] = _order_stat(ref, 50) if ref else math.nan
 
     def get(self, problem: str, method: str, seed: int) -> Record | None:
         return self.recs.get((problem, method, seed))
@@ -158,9 +168,31 @@ class Results:
         return max(best - self.lo[rec["problem"]], 0.0) / (scale if scale > 0 else 1e-12)
 
     def time_to_target(self, rec: Record) -> float:
-        """Fraction of the time budget at which the target was reached (inf = never)."""
-        t = _trace(rec).time_to(self.target[rec["problem"]])
+        """Fraction of the time budget at which the problem's target was reached (inf = never)."""
+        target = self.target[rec["problem"]]
+        if math.isnan(target):
+            return math.inf
+        t = _trace(rec).time_to(target)
         return t / rec["time_budget"] if t != math.inf else math.inf
+
+    def t_target(self, method: str, problem: str) -> float:
+        """Survival-median time-to-target of a method's runs (NaN: no runs)."""
+        return survival_median([self.time_to_target(r) for r in self.runs(method, problem)])
+
+    def reached(self, method: str, problem: str) -> str:
+        runs = self.runs(method, problem)
+        hits = sum(math.isfinite(self.time_to_target(r)) for r in runs)
+        return f"{hits}/{len(runs)}"
+
+    def vs_reference(self, method: str, problem: str) -> Speedup:
+        return speedup(self.t_target(self.reference, problem), self.t_target(method, problem))
+
+    def vs_random(self, method: str, problem: str) -> Speedup:
+        return speedup(
+            self.t_target(BASELINE, problem),
+            self.t_target(method, problem),
+            HORIZON.get(BASELINE, 1.0),
+        )
 
     def runs(self, method: str, problem: str | None = None) -> list[Record]:
         return [
@@ -168,6 +200,18 @@ class Results:
             for (p, m, _), r in self.recs.items()
             if m == method and (problem is None or p == problem)
         ]
+
+
+def final(rec: Record) -> float:
+    """A run's incumbent at the end of its budget (inf: no eligible report)."""
+    return _trace(rec).best_at(rec["time_budget"])
+
+
+def problem_group(problem: str) -> str:
+    """lcbench, mfh-good or mfh-bad: problems whose low fidelities behave alike."""
+    if problem.startswith("mfh"):
+        return "mfh-" + problem.rsplit("-", 1)[-1]
+    return problem.split("-", 1)[0]
 
 
 def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) -> Report:
@@ -180,6 +224,7 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         and r["seed"] in plan.seeds
         and r["workers"] == plan.workers
         and r["full_equivalents"] == plan.full_equivalents
+        and r.get("horizon") == HORIZON.get(r["method"])
     ]
     res = Results(plan, records)
     rep = Report(
@@ -194,25 +239,60 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         "known) / (median final error of random configurations - best known); best known = the "
         "Hartmann optimum (MF-Hartmann) or the best value any run reached (LCBench).  The "
         "incumbent counts any epoch on LCBench and only full-fidelity results on MF-Hartmann.  "
-        f"Target = median final incumbent of `{REFERENCE_METHOD}` (no pruning); speed-up = "
-        "its median time-to-target / the method's ('none': target not reached by the median "
-        "run).  Methods' own CPU time does not advance the simulated clock."
+        "Methods' own CPU time does not advance the simulated clock."
+    )
+    rep.text(
+        f"Target (issue #5): per problem, A = median over seeds of `{res.reference}`'s final "
+        "incumbent.  t_A = survival median of the runs' times to reach A, as a fraction of T: "
+        "the first time by which at least half of the seeds got there, i.e. the "
+        "ceil(n/2)-th smallest time ('none': fewer than half ever did).  'vs ref' = "
+        f"t_A(`{res.reference}`) / t_A(method) (the bar: >= {HALF_TIME_RATIO:g}, half the "
+        f"time); 'vs random' = t_A(`{BASELINE}`, no pruning) / t_A(method) (the bar: >= "
+        f"{RANDOM_SPEEDUP:g}).  `{BASELINE}` runs on to "
+        f"{HORIZON.get(BASELINE, 1.0):g} T so that its t_A is measured (its trials/run and "
+        "CPU count that whole horizon; its regrets are read at fractions of T like the "
+        "others'); '>x': its median run did not reach A even then, so only the lower bound "
+        "horizon / t_A(method) is known (used as the value in medians)."
     )
     rep.text(provenance(records))
+    available = [m for m in plan.methods if m not in reasons]
+    rep.table(*_main_table(plan, res, reasons))
+    rep.table(*_target_summary(plan, res, available))
+    rep.table(*_target_per_problem(plan, res, available))
+    rep.table(*_anytime_by_group(plan, res, available))
+    rows = []
+    for m in plan.methods:
+        cells = []
+        for p in plan.problems:
+            runs = res.runs(m, p)
+            if not runs:
+                cells.append("n/a")
+                continue
+            fin = _order_stat([final(r) for r in runs], 50)
+            cells.append(f"{_fmt_inf(fin, 4)} (t {_fmt_inf(res.t_target(m, p), 2)})")
+        rows.append([m, *cells])
+    rep.table(
+        "Median final incumbent per problem (t = t_A, survival-median time to A as a fraction "
+        "of T)",
+        ["method", *plan.problems],
+        rows,
+        "Values are validation errors (LCBench, 1 - accuracy) or Hartmann values (MF-Hartmann).",
+    )
+    rep.table(*_wilcoxon(plan, res, reasons))
+    _plot(plan, res, opts.out(SUITE, "png"))
+    return rep
+
+
+def _main_table(
+    plan: Plan, res: Results, reasons: dict[str, str]
+) -> tuple[str, list[str], list[list[str]]]:
     rows = []
     for m in plan.methods:
         if m in reasons:
-            rows.append([m, "0", *["n/a"] * (len(FRACTIONS) + 5), f"n/a: {reasons[m]}"])
+            rows.append([m, "0", *["n/a"] * (len(FRACTIONS) + 4), f"n/a: {reasons[m]}"])
             continue
         runs = res.runs(m)
         cells = [_cell([res.regret(r, f) for r in runs]) for f in FRACTIONS]
-        speedups, reached = [], 0
-        for p in plan.problems:
-            ref_t = _order_stat([res.time_to_target(r) for r in res.runs(REFERENCE_METHOD, p)], 50)
-            own_t = _order_stat([res.time_to_target(r) for r in res.runs(m, p)], 50)
-            reached += math.isfinite(own_t)
-            if math.isfinite(ref_t) and math.isfinite(own_t) and own_t > 0:
-                speedups.append(ref_t / own_t)
         trials = _order_stat([r["trials"] for r in runs], 50)
         pruned = _order_stat([r["pruned"] / max(r["trials"], 1) for r in runs], 50)
         cpu = _order_stat([r["method_seconds"] for r in runs], 50)
@@ -222,49 +302,118 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
                 str(len(runs)),
                 *cells,
                 _rank_cell(res, m),
-                f"{fmt(geometric_mean(speedups))} ({reached}/{len(plan.problems)} reached)",
                 fmt(trials),
                 fmt(100 * pruned, 2),
                 fmt(cpu),
                 "",
             ]
         )
-    rep.table(
-        "Normalised regret of the incumbent at fractions of the time budget, and speed-ups",
-        [
-            "method",
-            "runs",
-            *[f"regret@{int(f * 100)}%T" for f in FRACTIONS],
-            "rank@100%T",
-            "speed-up vs random (geo-mean, problems where reached)",
-            "trials/run",
-            "% pruned",
-            "method CPU s/run",
-            "note",
-        ],
+    headers = [
+        "method",
+        "runs",
+        *[f"regret@{int(f * 100)}%T" for f in FRACTIONS],
+        "rank@100%T",
+        "trials/run",
+        "% pruned",
+        "method CPU s/run",
+        "note",
+    ]
+    return (
+        "Normalised regret of the incumbent at fractions of the time budget (median [IQR])",
+        headers,
         rows,
     )
+
+
+def _target_summary(
+    plan: Plan, res: Results, methods: list[str]
+) -> tuple[str, list[str], list[list[str]], str]:
     rows = []
-    for m in plan.methods:
+    n = len(plan.problems)
+    for m in methods:
+        times = [res.t_target(m, p) for p in plan.problems]
+        refs = [res.vs_reference(m, p) for p in plan.problems]
+        rands = [res.vs_random(m, p) for p in plan.problems]
+        rows.append(
+            [
+                m,
+                _fmt_inf(median_time(times), 3),
+                f"{sum(t <= 1.0 for t in times)}/{n}",
+                str(median_speedup(refs)),
+                f"{sum(s.value >= HALF_TIME_RATIO for s in refs)}/{n}",
+                str(median_speedup(rands)),
+                f"{sum(s.value >= RANDOM_SPEEDUP for s in rands)}/{n}",
+            ]
+        )
+    return (
+        f"Issue #5 target: time to reach `{res.reference}`'s median final incumbent "
+        "(median over problems)",
+        [
+            "method",
+            "t_A / T",
+            "problems reached within T",
+            "vs ref",
+            f"problems >= {HALF_TIME_RATIO:g}x ref",
+            "vs random",
+            f"problems >= {RANDOM_SPEEDUP:g}x random",
+        ],
+        rows,
+        "Medians over problems of the per-problem figures below; 'none' = 0 (not reached) and "
+        "counts as the worst value.",
+    )
+
+
+def _target_per_problem(
+    plan: Plan, res: Results, methods: list[str]
+) -> tuple[str, list[str], list[list[str]], str]:
+    rows = []
+    for p in plan.problems:
         cells = []
-        for p in plan.problems:
-            runs = res.runs(m, p)
+        for m in methods:
+            if not res.runs(m, p):
+                cells.append("n/a")
+                continue
+            cells.append(
+                f"{_fmt_inf(res.t_target(m, p), 2)} ({res.reached(m, p)}); "
+                f"{res.vs_reference(m, p)}; {res.vs_random(m, p)}"
+            )
+        rows.append([p, _fmt_inf(res.target[p], 4), *cells])
+    return (
+        "Issue #5 target per problem: t_A / T (seeds reaching A); vs ref; vs random",
+        ["problem", "target A", *methods],
+        rows,
+        "A cell reads: survival-median time to A as a fraction of T (how many seeds reached A "
+        "at all); speed-up over the reference; speed-up over random search without pruning.",
+    )
+
+
+def _anytime_by_group(
+    plan: Plan, res: Results, methods: list[str]
+) -> tuple[str, list[str], list[list[str]], str]:
+    groups = sorted({problem_group(p) for p in plan.problems})
+    rows = []
+    for m in methods:
+        cells = []
+        for g in groups:
+            runs = [r for r in res.runs(m) if problem_group(r["problem"]) == g]
             if not runs:
                 cells.append("n/a")
                 continue
-            final = _order_stat([_trace(r).best_at(r["time_budget"]) for r in runs], 50)
-            ttt = _order_stat([res.time_to_target(r) for r in runs], 50)
-            cells.append(f"{_fmt_inf(final, 4)} (t {_fmt_inf(ttt, 2)})")
+            cells.append(
+                " / ".join(
+                    _fmt_inf(_order_stat([res.regret(r, f) for r in runs], 50), 2)
+                    for f in ANYTIME
+                )
+            )
         rows.append([m, *cells])
-    rep.table(
-        "Median final incumbent per problem (t = median time-to-target as a fraction of T)",
-        ["method", *plan.problems],
+    fractions = " / ".join(f"{int(f * 100)}%" for f in ANYTIME)
+    return (
+        f"Anytime: median normalised regret by problem group at {fractions} of T",
+        ["method", *groups],
         rows,
-        "Values are validation errors (LCBench, 1 - accuracy) or Hartmann values (MF-Hartmann).",
+        "Medians over the group's (problem, seed) runs; 'none': the median run had no "
+        "incumbent yet (MF-Hartmann counts only full-fidelity results).",
     )
-    rep.table(*_wilcoxon(plan, res, reasons))
-    _plot(plan, res, opts.out(SUITE, "png"))
-    return rep
 
 
 def _rank_cell(res: Results, method: str) -> str:
@@ -351,6 +500,7 @@ def execute(plan: Plan, opts: SuiteOptions, store: RawStore, available: list[str
             seed=s,
             workers=plan.workers,
             full_equivalents=plan.full_equivalents,
+            horizon=HORIZON.get(m),
         )
     ]
     log(
@@ -381,7 +531,7 @@ def run(opts: SuiteOptions) -> Path:
     )
     store = RawStore(
         opts.raw(SUITE),
-        ("problem", "method", "seed", "workers", "full_equivalents"),
+        ("problem", "method", "seed", "workers", "full_equivalents", "horizon"),
         fresh=opts.fresh,
     )
     execute(plan, opts, store, [m for m in plan.methods if m not in reasons])

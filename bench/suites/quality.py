@@ -232,6 +232,7 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         rows,
     )
     rep.table(*wilcoxon_table(plan, regret, blocks, reasons))
+    rep.table(*per_problem_table(plan, regret, groups, reasons))
     seconds = {
         o: quartiles([r["seconds"] for r in records if r["optimizer"] == o])[0]
         for o in plan.optimizers
@@ -287,6 +288,75 @@ def wilcoxon_table(
             "Wilcoxon signed-rank test (scipy), ties dropped."
         )
     return ("Ours vs each peer (Wilcoxon signed-rank)", headers, rows, note)
+
+
+def per_problem_verdicts(
+    ours: dict[tuple[str, int], np.ndarray],
+    peer: dict[tuple[str, int], np.ndarray],
+    budget: int,
+    alpha: float = 0.05,
+) -> dict[str, str]:
+    """problem -> "win" / "tie" / "loss": a Wilcoxon test over that problem's seeds.
+
+    A "+" is appended where ours has the lower median regret over the seeds.
+
+    A win (loss) is p < alpha with ours better (worse) on more seeds; fewer than six
+    paired seeds can never reach p < 0.05 and count as ties.
+    """
+    by_problem: dict[str, list[tuple[float, float]]] = {}
+    for key in sorted(set(ours) & set(peer)):
+        by_problem.setdefault(key[0], []).append((ours[key][budget - 1], peer[key][budget - 1]))
+    verdicts = {}
+    for problem, pairs in by_problem.items():
+        a, b = np.array(pairs).T
+        test = wilcoxon_paired(a, b)
+        verdict = "tie"
+        if math.isfinite(test.p_value) and test.p_value < alpha and test.wins != test.losses:
+            verdict = "win" if test.wins > test.losses else "loss"
+        if np.median(a) < np.median(b):
+            verdict += "+"  # ours has the lower median regret
+        verdicts[problem] = verdict
+    return verdicts
+
+
+def per_problem_table(
+    plan: Plan,
+    regret: dict[str, dict[tuple[str, int], np.ndarray]],
+    groups: dict[tuple[str, int], str],
+    reasons: dict[str, str],
+) -> tuple[str, list[str], list[list[str]], str]:
+    """Per problem: does ours beat / tie / lose to the peer over the seeds?"""
+    ours = [o for o in plan.optimizers if OPTIMIZERS.get(o).ours and o not in reasons]
+    peers = [o for o in plan.optimizers if not OPTIMIZERS.get(o).ours and o not in reasons]
+    group_of = {k[0]: g for k, g in groups.items()}
+    group_names = ["all", *sorted(set(group_of.values()))]
+    headers = ["ours", "peer", "problems", *[f"W/T/L @{b}" for b in plan.budgets], "lost on"]
+    rows = []
+    for o in ours:
+        for p in peers:
+            verdicts = {b: per_problem_verdicts(regret[o], regret[p], b) for b in plan.budgets}
+            for g in group_names:
+                cells = []
+                lost: list[str] = []
+                for b in plan.budgets:
+                    v = {k: x for k, x in verdicts[b].items() if g == "all" or group_of[k] == g}
+                    kinds = [x.rstrip("+") for x in v.values()]
+                    counts = [kinds.count(kind) for kind in ("win", "tie", "loss")]
+                    lower = sum(x.endswith("+") for x in v.values())
+                    cells.append(
+                        "/".join(map(str, counts)) + f" of {len(v)} (lower median: {lower})"
+                    )
+                    lost += [f"{k}@{b}" for k, x in sorted(v.items()) if x.startswith("loss")]
+                if g != "all" and len(group_names) == 2:
+                    continue  # one group: its row repeats "all"
+                rows.append([o, p, g, *cells, ", ".join(lost) if g != "all" else ""])
+    note = (
+        "Per problem, a two-sided Wilcoxon signed-rank test over its seeds (paired by seed): "
+        "W = ours significantly better (p < 0.05), L = significantly worse, T = neither.  "
+        "Problems with fewer than six paired seeds cannot reach p < 0.05 and count as ties.  "
+        "Lower median: problems where ours has the lower median regret over the seeds."
+    )
+    return ("Per problem: significant wins / ties / losses over the seeds", headers, rows, note)
 
 
 def plot_anytime(

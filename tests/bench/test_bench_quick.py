@@ -183,7 +183,26 @@ def test_multiobjective_quick(tmp_path: Path) -> None:
     assert find(tables, "Median hypervolume ratio at 40 trials").headers == ["optimizer", "zdt1"]
 
 
-@pytest.mark.parametrize("suite", ["pbt", "strategy"])
+def test_pbt_quick(tmp_path: Path) -> None:
+    run_suite("pbt", tmp_path)
+    tables = tables_of(tmp_path / "pbt-quick.md")
+    main = find(tables, "Validation loss of the answer")
+    assert [r[0] for r in main.rows] == ["random", "pbt", "pb2", "asha"]
+    for row in main.rows:
+        assert row[1] == "1", row
+        assert 0.0 < float(row[3]) < 10.0  # a finite validation cross-entropy
+        assert int(row[5]) <= 8 * 6  # never more than the 8 x 6-epoch budget
+    assert main.row("random")[5] == "48" and main.row("asha")[5] == "48"
+    paired = find(tables, "Paired per seed")
+    assert {(r[0], r[1]) for r in paired.rows} >= {("pbt", "random"), ("pbt", "asha")}
+    schedule = find(tables, "Evolved schedule of the best member")
+    assert {(r[0], r[1]) for r in schedule.rows} == {
+        (m, p) for m in ("pbt", "pb2") for p in ("lr", "weight_decay")
+    }
+    assert (tmp_path / "pbt-quick.png").exists()
+
+
+@pytest.mark.parametrize("suite", ["strategy"])
 def test_placeholder_suites_say_so(tmp_path: Path, suite: str) -> None:
     proc = run_suite(suite, tmp_path)
     assert "not yet implemented" in proc.stdout
