@@ -27,37 +27,17 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 from scipy.stats import wilcoxon  # noqa: E402
 
+from bench.problems import synthetic  # noqa: E402
+
 Problem = tuple[int, Callable[[np.ndarray], float], float, float, float]  # dim, f, low, high, fmin
-
-_H6_A = np.array(
-    [
-        [10, 3, 17, 3.5, 1.7, 8],
-        [0.05, 10, 17, 0.1, 8, 14],
-        [3, 3.5, 1.7, 10, 17, 8],
-        [17, 8, 0.05, 10, 0.1, 14],
-    ]
-)
-_H6_P = 1e-4 * np.array(
-    [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ]
-)
-_H6_C = np.array([1.0, 1.2, 3.0, 3.2])
-
 
 def branin(x: np.ndarray) -> float:
     # Domain mapped from [0, 1]^2 to [-5, 10] x [0, 15].
-    x1, x2 = -5 + 15 * x[0], 15 * x[1]
-    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
-    return (x2 - b * x1**2 + c * x1 - 6) ** 2 + 10 * (1 - t) * math.cos(x1) + 10
+    return synthetic.branin(-5 + 15 * x[0], 15 * x[1])
 
 
 def hartmann6(x: np.ndarray) -> float:
-    inner = (_H6_A * (x[None, :] - _H6_P) ** 2).sum(axis=1)
-    return float(-(_H6_C * np.exp(-inner)).sum())
+    return synthetic.hartmann(x, synthetic.HARTMANN_ALPHA, synthetic.HARTMANN6_A, synthetic.HARTMANN6_P)
 
 
 def _bbob(name: str, d: int, seed: int) -> Callable[[np.ndarray], float]:

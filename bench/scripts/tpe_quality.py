@@ -25,6 +25,7 @@ import optuna
 from scipy.stats import wilcoxon
 
 import hypersearch as hs
+from bench.problems import synthetic
 
 Objective = Callable[[object], float]  # works with both Trial types (same suggest API)
 
@@ -61,34 +62,12 @@ def bbob(name: str, d: int) -> tuple[Objective, float]:
 
 
 def branin(trial) -> float:
-    x = trial.suggest_float("x", -5, 10)
-    y = trial.suggest_float("y", 0, 15)
-    b, c, t = 5.1 / (4 * np.pi**2), 5 / np.pi, 1 / (8 * np.pi)
-    return float((y - b * x**2 + c * x - 6) ** 2 + 10 * (1 - t) * np.cos(x) + 10)
-
-
-_HA = np.array(
-    [
-        [10, 3, 17, 3.5, 1.7, 8],
-        [0.05, 10, 17, 0.1, 8, 14],
-        [3, 3.5, 1.7, 10, 17, 8],
-        [17, 8, 0.05, 10, 0.1, 14],
-    ]
-)
-_HP = 1e-4 * np.array(
-    [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ]
-)
-_HALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+    return synthetic.branin(trial.suggest_float("x", -5, 10), trial.suggest_float("y", 0, 15))
 
 
 def hartmann6(trial) -> float:
     x = np.array([trial.suggest_float(f"x{i}", 0, 1) for i in range(6)])
-    return float(-_HALPHA @ np.exp(-np.sum(_HA * (x - _HP) ** 2, axis=1)))
+    return synthetic.hartmann(x, synthetic.HARTMANN_ALPHA, synthetic.HARTMANN6_A, synthetic.HARTMANN6_P)
 
 
 def hpo_mixed(trial) -> float:
