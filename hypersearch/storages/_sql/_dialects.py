@@ -95,7 +95,7 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
             conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_PAGES}")
             # Waiting for the write lock is the storage's own short retry loop
             # (``lock_backoff``): SQLite's busy handler sleeps 1, 2, 5, 10 ms ...
-            # while a write transaction holds the lock for about 20 us.
+            # while a write transaction holds the lock for 20-40 us.
             conn.execute("PRAGMA busy_timeout = 0")
         return conn
 

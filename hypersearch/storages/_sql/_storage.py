@@ -21,7 +21,7 @@ How it keeps the storage contract:
 * Driver calls that fail because another writer holds a lock ("database is
   locked", deadlock, lock wait timeout) are retried with jittered backoff. On
   SQLite this loop, with sleeps of 0.1 to 2 ms, replaces SQLite's busy handler
-  (sleeps of 1, 2, 5, 10 ms ...), since a write holds the lock for ~20 us.
+  (sleeps of 1, 2, 5, 10 ms ...), since a write holds the lock for 20-40 us.
 
 Why not SQLAlchemy: a begin/update/insert/commit/select round on SQLite took 76 us
 through sqlite3 and 719 us through SQLAlchemy Core (9.4x), measured side by side;
