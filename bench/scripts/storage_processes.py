@@ -10,6 +10,9 @@ and no worker raised (a "database is locked" would be an error here).
 Time: from the barrier's release to the last worker's end, so process start,
 imports and connection setup are not counted (the "wall" column counts them).
 ``retries`` sums the storage's retried lock conflicts over the workers.
+``CPU wait`` is the share of the workers' timed wall time they spent ready to run
+but waiting for a CPU (Linux ``/proc/self/schedstat``): time lost to other jobs on
+the machine (and to each other), not to the database.
 
     PYTHONPATH=. python bench/scripts/storage_processes.py [--total 2000] [--procs 1,2,4,8]
         [--backends sqlite,postgresql] [--rounds 1] [--markdown FILE]
@@ -57,12 +60,22 @@ class Result:
     errors: list[str]
     retries: int
     cpu: float  # seconds of CPU the workers used (user + system), start-up included
+    cpu_wait: float | None  # mean share of a worker's timed wall spent waiting for a CPU
 
     @property
     def rate(self) -> float:
         return self.total / self.seconds
 
     total: int = 0
+
+
+def _run_queue_wait() -> float | None:
+    """Seconds this process has waited for a CPU while ready to run (Linux), else None."""
+    try:
+        with open("/proc/self/schedstat") as fh:
+            return int(fh.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _worker(url: str, n: int, seed: int, barrier: Any, out: Any) -> None:
@@ -75,10 +88,13 @@ def _worker(url: str, n: int, seed: int, barrier: Any, out: Any) -> None:
         )
         study.optimize(objective, n_trials=0)  # opens the connection before the clock starts
         barrier.wait()
+        start, waited = time.perf_counter(), _run_queue_wait()
         study.optimize(objective, n_trials=n)
-        out.put((time.perf_counter(), None, storage.lock_retries))
+        end, now = time.perf_counter(), _run_queue_wait()
+        share = None if waited is None or now is None else (now - waited) / (end - start)
+        out.put((end, None, storage.lock_retries, share))
     except Exception as err:  # noqa: BLE001 - counted and reported
-        out.put((time.perf_counter(), repr(err), getattr(storage, "lock_retries", 0)))
+        out.put((time.perf_counter(), repr(err), getattr(storage, "lock_retries", 0), None))
     finally:
         if storage is not None:
             storage.close()
@@ -130,21 +146,23 @@ def run_once(backend: str, procs: int, total: int, tmp: str) -> Result:
         wall = time.perf_counter() - wall0
         used1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = used1.ru_utime - used0.ru_utime + used1.ru_stime - used0.ru_stime
-        errors = [e for _, e, _ in reports if e is not None]
+        errors = [e for _, e, _, _ in reports if e is not None]
+        shares = [w for _, _, _, w in reports if w is not None]
         errors += [f"exit code {w.exitcode}" for w in workers if w.exitcode]
         numbers = _numbers(backend, url, path)
         expected = total // procs * procs
         return Result(
             backend=backend,
             procs=procs,
-            seconds=max(end for end, _, _ in reports) - t0,
+            seconds=max(r[0] for r in reports) - t0,
             wall=wall,
             lost=expected - len(set(numbers)),
             duplicates=len(numbers) - len(set(numbers)),
             dense=sorted(set(numbers)) == list(range(len(set(numbers)))),
             errors=errors,
-            retries=sum(r for _, _, r in reports),
+            retries=sum(r[2] for r in reports),
             cpu=cpu,
+            cpu_wait=statistics.mean(shares) if len(shares) == len(reports) else None,
             total=expected,
         )
     finally:
@@ -159,8 +177,9 @@ def run_once(backend: str, procs: int, total: int, tmp: str) -> Result:
 def table(results: dict[tuple[str, int], list[Result]]) -> list[str]:
     lines = [
         "| backend | processes | trials | trials/s (median) | vs 1 process | wall s "
-        "| worker CPU ms/trial | CPU busy | lost | duplicate numbers | dense | errors | lock retries |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| worker CPU ms/trial | CPU busy | CPU wait | lost | duplicate numbers | dense | errors "
+        "| lock retries |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (backend, procs), runs in results.items():
         rate = statistics.median(r.rate for r in runs)
@@ -168,11 +187,13 @@ def table(results: dict[tuple[str, int], list[Result]]) -> list[str]:
         ratio = f"{rate / statistics.median(r.rate for r in base):.2f}" if base else "-"
         errors = sum(len(r.errors) for r in runs)
         first = next((r.errors[0] for r in runs if r.errors), "")
+        waits = [r.cpu_wait for r in runs if r.cpu_wait is not None]
+        wait = f"{statistics.median(waits):.0%}" if waits else "-"
         lines.append(
             f"| {backend} | {procs} | {runs[0].total} x {len(runs)} | {rate:.0f} | {ratio} "
             f"| {statistics.median(r.wall for r in runs):.2f} "
             f"| {statistics.median(1000 * r.cpu / r.total for r in runs):.2f} "
-            f"| {statistics.median(r.cpu / r.wall for r in runs):.0%} | {sum(r.lost for r in runs)} "
+            f"| {statistics.median(r.cpu / r.wall for r in runs):.0%} | {wait} | {sum(r.lost for r in runs)} "
             f"| {sum(r.duplicates for r in runs)} | {all(r.dense for r in runs)} "
             f"| {errors}{' ' + first[:80] if first else ''} | {sum(r.retries for r in runs)} |"
         )
@@ -201,7 +222,7 @@ def main() -> int:
                         f"{backend:<10} {n} procs: {r.rate:7.1f} trials/s ({r.seconds:.2f}s, wall "
                         f"{r.wall:.2f}s) lost {r.lost} dup {r.duplicates} dense {r.dense} "
                         f"errors {r.errors[:1]} retries {r.retries} "
-                        f"cpu {1000 * r.cpu / r.total:.2f} ms/trial",
+                        f"cpu {1000 * r.cpu / r.total:.2f} ms/trial cpu wait {r.cpu_wait}",
                         flush=True,
                     )
     lines = table(results)
@@ -225,7 +246,9 @@ def main() -> int:
             "worker CPU ms/trial: user + system CPU of the worker processes per trial "
             "(PostgreSQL's own server processes not included); CPU busy: that CPU time "
             "over the wall time (1 process at 100% would be 100%): far below 100% per process "
-            "means the workers waited, for the database or for a CPU the other jobs held.",
+            "means the workers waited, for the database or for a CPU the other jobs held; "
+            "CPU wait: the share of the workers' timed wall time spent ready to run but "
+            "waiting for a CPU (Linux schedstat), i.e. lost to the machine's load, not to the database.",
             "",
         ]
         with open(args.markdown, "w") as fh:

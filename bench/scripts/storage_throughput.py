@@ -3,8 +3,9 @@
 Measures trials/s for a trivial objective (``--params`` float parameters) with
 random sampling, interleaved (ours, optuna, ours, optuna, ...) in one process on
 SQLite files and on PostgreSQL (a fresh schema each run, dropped afterwards).
-On PostgreSQL it also runs ours with the one-statement writes switched off
-(``transaction path``, what 0.1.0 did), in the same interleaved rounds.
+It also runs ours with the quick writes switched off (``transaction path``,
+what 0.1.0 did; PostgreSQL: one statement per write, SQLite: two in one short
+transaction), in the same interleaved rounds.
 
 Many processes on one study: ``bench/scripts/storage_processes.py``.
 
@@ -37,6 +38,7 @@ def objective(trial) -> float:
 def run_ours(url: str, n: int, durable: bool = False, single: bool = True) -> float:
     storage = hs.storages.SQLStorage(url, durable=durable)
     storage._dialect.single_statement_writes &= single
+    storage._dialect.paired_writes &= single
     study = hs.create_study(
         storage=storage,
         study_name=f"s-{uuid.uuid4().hex}",
@@ -122,6 +124,7 @@ def main() -> int:
                 args.optuna,
                 args.rounds,
                 durable,
+                with_transaction_path=True,
             )
         if not args.skip_pg:
             admin, schema = _pg_schema()

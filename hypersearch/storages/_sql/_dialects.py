@@ -41,7 +41,16 @@ class Dialect:
     pipeline: Callable[[Any], Any] | None = None
     # Common trial writes as one autocommit statement (data-modifying CTEs, see _single).
     single_statement_writes: bool = False
+    # SQLite: the same writes as two statements in one short write transaction.
+    paired_writes: bool = False
+    # (step, cap): retry n of a lock conflict sleeps uniform(0, min(cap, step * 2**n)) s.
+    lock_backoff: tuple[float, float] = (0.002, 0.2)
     _sql_cache: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def quick_writes(self) -> bool:
+        """The common trial writes go through ``_single``."""
+        return self.single_statement_writes or self.paired_writes
 
     def sql(self, query: str) -> str:
         """``query`` with this driver's placeholder style."""
@@ -51,6 +60,9 @@ class Dialect:
         if out is None:
             out = self._sql_cache[query] = query.replace("?", "%s")
         return out
+
+
+_WAL_PAGES = 4000
 
 
 def _sqlite_retryable(err: BaseException) -> bool:
@@ -78,6 +90,13 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            # A checkpoint costs two fsyncs (8 ms here) whatever its size: 4,000 pages
+            # (16 MB of WAL) instead of 1,000 made one process ~1.3x faster here.
+            conn.execute(f"PRAGMA wal_autocheckpoint = {_WAL_PAGES}")
+            # Waiting for the write lock is the storage's own short retry loop
+            # (``lock_backoff``): SQLite's busy handler sleeps 1, 2, 5, 10 ms ...
+            # while a write transaction holds the lock for 20-40 us.
+            conn.execute("PRAGMA busy_timeout = 0")
         return conn
 
     return Dialect(
@@ -94,6 +113,8 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
         integrity_errors=(sqlite3.IntegrityError,),
         driver_errors=(sqlite3.Error,),
         list_tables="SELECT name FROM sqlite_master WHERE type = 'table'",
+        paired_writes=sqlite3.sqlite_version_info >= (3, 35, 0),  # RETURNING
+        lock_backoff=(5e-5, 0.002),
     )
 
 

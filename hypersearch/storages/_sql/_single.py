@@ -1,4 +1,4 @@
-"""Trial writes as one autocommit statement each, for servers with data-modifying CTEs.
+"""The common trial writes in the fewest statements: one on PostgreSQL, two on SQLite.
 
 On a server every statement costs a network round trip; the transaction path
 (``BEGIN``; bump the study's change counter; read the trial; write it; ``COMMIT``)
@@ -35,6 +35,14 @@ written by ``json.dumps`` with its default ``", "`` separator. An entry for
 ``name`` starts with ``[`` + ``json.dumps(name)`` + ``", "``; inside JSON strings
 every ``"`` is escaped, so that text occurs only where the entry starts, and
 ``strpos(params, prefix) = 0`` says exactly that the trial lacks the parameter.
+
+SQLite has no data-modifying CTEs, but its write lock covers the whole database
+and is taken by ``BEGIN IMMEDIATE`` before anything is read, so the order of the
+statements inside the transaction does not matter: the trial is written first
+with the change number ``study seq + 1`` read in the same statement, and the
+study is bumped only when that write matched (no gap, nothing to roll back).
+Two statements instead of the transaction path's three and no Python work in
+between keep the lock short: every process waits for it (``paired_writes``).
 """
 
 from __future__ import annotations
@@ -53,10 +61,11 @@ _BUMP = (
 )
 
 #: Columns returned by :func:`set_state`, in ``_TRIAL_COLUMNS`` order.
-STATE_COLUMNS = (
-    "t.trial_id, t.number, t.state, t.seq, t.vals, t.params, t.user_attrs, t.system_attrs, "
-    "t.n_steps, t.datetime_start, t.datetime_complete"
+_COLUMNS = (
+    "trial_id", "number", "state", "seq", "vals", "params", "user_attrs", "system_attrs",
+    "n_steps", "datetime_start", "datetime_complete",
 )
+STATE_COLUMNS = ", ".join(f"t.{c}" for c in _COLUMNS)
 
 _APPEND_PARAM = (
     _BUMP.format(extra="", where="", cols="seq")
@@ -87,6 +96,43 @@ _CREATE_UNLESS_QUEUED = (
 )
 
 
+# SQLite: the trial statement, then (when it matched) the study's bump.
+_NEXT_SEQ = "(SELECT seq + 1 FROM hs_studies WHERE study_id = ?)"
+_LITE_BUMP = "UPDATE hs_studies SET seq = seq + 1 WHERE study_id = ?"
+_LITE_APPEND_PARAM = (
+    "UPDATE hs_trials SET params = CASE WHEN params = '[]' THEN '[' || ? || ']' "
+    "ELSE substr(params, 1, length(params) - 1) || ', ' || ? || ']' END, "
+    f"seq = {_NEXT_SEQ} WHERE trial_id = ? AND state IN {_UNFINISHED} AND instr(params, ?) = 0"
+)
+_LITE_INSERT_TRIAL = (
+    "INSERT INTO hs_trials (study_id, number, seq, state, vals, params, user_attrs, "
+    "system_attrs, n_steps, datetime_start, datetime_complete, heartbeat) "
+    "SELECT study_id, n_trials, seq + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM hs_studies "
+    "WHERE study_id = ?{unless} RETURNING trial_id, number"
+)
+_LITE_CREATE = {
+    False: _LITE_INSERT_TRIAL.format(unless=""),
+    True: _LITE_INSERT_TRIAL.format(
+        unless=" AND NOT EXISTS (SELECT 1 FROM hs_trials WHERE study_id = ? "
+        f"AND state = {int(TrialState.WAITING)} AND datetime_start IS NULL)"
+    ),
+}
+_LITE_NEW_NUMBER = "UPDATE hs_studies SET seq = seq + 1, n_trials = n_trials + 1 WHERE study_id = ?"
+
+
+def _lite_set_state_sql(only_waiting: bool) -> str:
+    allowed = f"= {int(TrialState.WAITING)}" if only_waiting else f"IN {_UNFINISHED}"
+    return (
+        f"UPDATE hs_trials SET state = ?, seq = {_NEXT_SEQ}, "
+        "datetime_start = COALESCE(datetime_start, ?), datetime_complete = ?, "
+        "vals = COALESCE(?, vals), heartbeat = COALESCE(?, heartbeat) "
+        f"WHERE trial_id = ? AND state {allowed} RETURNING {', '.join(_COLUMNS)}"
+    )
+
+
+_LITE_SET_STATE = {flag: _lite_set_state_sql(flag) for flag in (False, True)}
+
+
 def _set_state_sql(only_waiting: bool) -> str:
     allowed = f"= {int(TrialState.WAITING)}" if only_waiting else f"IN {_UNFINISHED}"
     return (
@@ -113,6 +159,12 @@ def append_param(
 ) -> bool:
     """Append a parameter the unfinished trial lacks; False when the row did not qualify."""
     entry, prefix = param_entry(name, internal, dist_text)
+    if d.paired_writes:
+        cur.execute(_LITE_APPEND_PARAM, (entry, entry, study_id, trial_id, prefix))
+        if cur.rowcount != 1:
+            return False
+        cur.execute(_LITE_BUMP, (study_id,))
+        return True
     cur.execute(d.sql(_APPEND_PARAM), (study_id, entry, entry, trial_id, prefix))
     return cur.fetchone() is not None
 
@@ -130,6 +182,14 @@ def create_trial(
     ``row_values``: state, vals, params, user_attrs, system_attrs, n_steps,
     datetime_start, datetime_complete, heartbeat.
     """
+    if d.paired_writes:
+        queued = (study_id,) if unless_queued else ()
+        cur.execute(_LITE_CREATE[unless_queued], (*row_values, study_id, *queued))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        cur.execute(_LITE_NEW_NUMBER, (study_id,))
+        return int(row[0]), int(row[1])
     if unless_queued:
         cur.execute(d.sql(_CREATE_UNLESS_QUEUED), (study_id, study_id, *row_values))
     else:
@@ -158,6 +218,16 @@ def set_state(
     """
     starts = state == TrialState.RUNNING or state.is_finished()
     complete = now if state.is_finished() else None
+    if d.paired_writes:
+        cur.execute(
+            _LITE_SET_STATE[state == TrialState.RUNNING],
+            (int(state), study_id, now if starts else None, complete, vals, heartbeat, trial_id),
+        )
+        row = cur.fetchone()
+        if row is None:
+            return None
+        cur.execute(_LITE_BUMP, (study_id,))
+        return tuple(row)
     cur.execute(
         d.sql(_SET_STATE[state == TrialState.RUNNING]),
         (study_id, int(state), now if starts else None, complete, vals, heartbeat, trial_id),
