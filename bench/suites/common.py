@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from bench._env import results_dir
+from bench.stats import PairedTest, wilcoxon_paired
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -72,3 +76,50 @@ def rotate(items: list[T], shift: int) -> list[T]:
         return items
     shift %= len(items)
     return items[shift:] + items[:shift]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One problem's paired comparison over its seeds (``test`` counts from ours' side)."""
+
+    kind: str  # "win", "tie" or "loss"
+    test: PairedTest
+    ours_median: float
+    peer_median: float
+    ours_median_better: bool
+
+    def cell(self, higher_is_better: bool) -> str:
+        """``W/T/L p=... verdict``; a tie says whose median is better."""
+        text = f"{self.test} {self.kind}"
+        if self.kind == "tie" and self.ours_median != self.peer_median:
+            side = "ours" if self.ours_median_better else "peer"
+            text += f" ({'higher' if higher_is_better else 'lower'} median: {side})"
+        return text
+
+
+def per_problem_verdicts(
+    ours: Mapping[tuple[str, int], float],
+    peer: Mapping[tuple[str, int], float],
+    higher_is_better: bool = False,
+    alpha: float = 0.05,
+) -> dict[str, Verdict]:
+    """problem -> Verdict from a two-sided Wilcoxon test over that problem's seeds.
+
+    Keys are (problem, seed); only seeds both sides ran are paired.  A win (loss) is
+    p < alpha with ours better (worse) on more seeds; fewer than six paired seeds can
+    never reach p < 0.05 and count as ties.
+    """
+    sign = -1.0 if higher_is_better else 1.0
+    by_problem: dict[str, list[tuple[float, float]]] = {}
+    for key in sorted(set(ours) & set(peer)):
+        by_problem.setdefault(key[0], []).append((ours[key], peer[key]))
+    verdicts = {}
+    for problem, pairs in by_problem.items():
+        a, b = np.array(pairs, dtype=float).T
+        test = wilcoxon_paired(sign * a, sign * b)
+        kind = "tie"
+        if math.isfinite(test.p_value) and test.p_value < alpha and test.wins != test.losses:
+            kind = "win" if test.wins > test.losses else "loss"
+        med_a, med_b = float(np.median(a)), float(np.median(b))
+        verdicts[problem] = Verdict(kind, test, med_a, med_b, sign * med_a < sign * med_b)
+    return verdicts

@@ -15,7 +15,14 @@ from bench.problems import MO_PROBLEMS
 from bench.rawstore import RawStore, Record
 from bench.report import Report, hypersearch_version, plot_series, provenance
 from bench.stats import fmt, fmt_quartiles, mean_ranks, quartiles, wilcoxon_paired
-from bench.suites.common import SuiteOptions, log, quiet_warnings, rotate, run_tasks
+from bench.suites.common import (
+    SuiteOptions,
+    log,
+    per_problem_verdicts,
+    quiet_warnings,
+    rotate,
+    run_tasks,
+)
 
 SUITE = "multiobjective"
 FULL_PROBLEMS = ["zdt1", "zdt2", "zdt3", "dtlz2", "wfg4"]
@@ -179,6 +186,10 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         rows,
     )
     rep.table(*_wilcoxon(plan, hv, blocks, reasons))
+    table, target = _per_problem(plan, hv, reasons)
+    rep.table(*table)
+    if target:
+        rep.text(target)
     rep.table(
         "Median wall time per run (seconds)",
         ["optimizer", "seconds"],
@@ -231,6 +242,62 @@ def _wilcoxon(
         rows,
         note,
     )
+
+
+def _per_problem(
+    plan: Plan,
+    hv: dict[str, dict[tuple[str, int], dict[int, float]]],
+    reasons: dict[str, str],
+) -> tuple[tuple[str, list[str], list[list[str]], str], str]:
+    """Per problem and budget, ours vs each peer over the seeds; and the issue #6 target."""
+    ours = [o for o in plan.optimizers if MO_OPTIMIZERS.get(o).ours and o not in reasons]
+    peers = [o for o in plan.optimizers if not MO_OPTIMIZERS.get(o).ours and o not in reasons]
+    rows = []
+    at_least: dict[tuple[str, int], list[set[str]]] = {}  # (ours, budget) -> per peer
+    for o in ours:
+        for p in peers:
+            for b in plan.budgets:
+                verdicts = per_problem_verdicts(
+                    _at(hv[o], b), _at(hv[p], b), higher_is_better=True
+                )
+                fine = {k for k, v in verdicts.items() if v.kind != "loss"}
+                at_least.setdefault((o, b), []).append(fine)
+                cells = [
+                    verdicts[k].cell(higher_is_better=True) if k in verdicts else "n/a"
+                    for k in plan.problems
+                ]
+                rows.append([o, p, str(b), *cells, f"{len(fine)} of {len(verdicts)}"])
+    note = (
+        "Per problem: W/T/L over its seeds (paired by seed; W = ours higher hypervolume), "
+        "two-sided Wilcoxon signed-rank p, and the verdict: win = ours higher with p < 0.05, "
+        "loss = lower with p < 0.05, else tie (with whose median is higher).  "
+        "Fewer than six paired seeds can never reach p < 0.05."
+    )
+    headers = ["ours", "peer", "trials", *plan.problems, "problems where ours >= peer (win or tie)"]
+    lines = []
+    for (o, b), sets in sorted(at_least.items()):
+        both = set.intersection(*sets) if sets else set()
+        lines.append(
+            f"{o} @{b}: {len(both)} of {len(plan.problems)} "
+            f"({', '.join(k for k in plan.problems if k in both) or 'none'})"
+        )
+    target = (
+        "Issue #6 target (ours >= every peer, win or tie, on at least 4 of the 5 problems), "
+        "problems where ours >= all of " + ", ".join(peers) + ": " + "; ".join(lines) + "."
+        if lines
+        else ""
+    )
+    return (
+        ("Per problem: ours vs each peer over the seeds (Wilcoxon)", headers, rows, note),
+        target,
+    )
+
+
+def _at(
+    runs: dict[tuple[str, int], dict[int, float]], budget: int
+) -> dict[tuple[str, int], float]:
+    """Each run's hypervolume ratio after ``budget`` trials (runs that stopped early drop out)."""
+    return {k: h[budget] for k, h in runs.items() if budget in h}
 
 
 def _plot(plan: Plan, hv: dict[str, dict[tuple[str, int], dict[int, float]]], path: Path) -> None:

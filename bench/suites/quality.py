@@ -23,7 +23,14 @@ from bench.stats import (
     quartiles,
     wilcoxon_paired,
 )
-from bench.suites.common import SuiteOptions, log, quiet_warnings, rotate, run_tasks
+from bench.suites.common import (
+    SuiteOptions,
+    log,
+    per_problem_verdicts,
+    quiet_warnings,
+    rotate,
+    run_tasks,
+)
 
 SUITE = "quality"
 FULL_PROBLEMS = ["bbob-*", "branin", "hartmann6", "hpolib-*", "sklearn-*"]
@@ -290,35 +297,6 @@ def wilcoxon_table(
     return ("Ours vs each peer (Wilcoxon signed-rank)", headers, rows, note)
 
 
-def per_problem_verdicts(
-    ours: dict[tuple[str, int], np.ndarray],
-    peer: dict[tuple[str, int], np.ndarray],
-    budget: int,
-    alpha: float = 0.05,
-) -> dict[str, str]:
-    """problem -> "win" / "tie" / "loss": a Wilcoxon test over that problem's seeds.
-
-    A "+" is appended where ours has the lower median regret over the seeds.
-
-    A win (loss) is p < alpha with ours better (worse) on more seeds; fewer than six
-    paired seeds can never reach p < 0.05 and count as ties.
-    """
-    by_problem: dict[str, list[tuple[float, float]]] = {}
-    for key in sorted(set(ours) & set(peer)):
-        by_problem.setdefault(key[0], []).append((ours[key][budget - 1], peer[key][budget - 1]))
-    verdicts = {}
-    for problem, pairs in by_problem.items():
-        a, b = np.array(pairs).T
-        test = wilcoxon_paired(a, b)
-        verdict = "tie"
-        if math.isfinite(test.p_value) and test.p_value < alpha and test.wins != test.losses:
-            verdict = "win" if test.wins > test.losses else "loss"
-        if np.median(a) < np.median(b):
-            verdict += "+"  # ours has the lower median regret
-        verdicts[problem] = verdict
-    return verdicts
-
-
 def per_problem_table(
     plan: Plan,
     regret: dict[str, dict[tuple[str, int], np.ndarray]],
@@ -334,19 +312,22 @@ def per_problem_table(
     rows = []
     for o in ours:
         for p in peers:
-            verdicts = {b: per_problem_verdicts(regret[o], regret[p], b) for b in plan.budgets}
+            verdicts = {
+                b: per_problem_verdicts(_at(regret[o], b), _at(regret[p], b))
+                for b in plan.budgets
+            }
             for g in group_names:
                 cells = []
                 lost: list[str] = []
                 for b in plan.budgets:
                     v = {k: x for k, x in verdicts[b].items() if g == "all" or group_of[k] == g}
-                    kinds = [x.rstrip("+") for x in v.values()]
+                    kinds = [x.kind for x in v.values()]
                     counts = [kinds.count(kind) for kind in ("win", "tie", "loss")]
-                    lower = sum(x.endswith("+") for x in v.values())
+                    lower = sum(x.ours_median_better for x in v.values())
                     cells.append(
                         "/".join(map(str, counts)) + f" of {len(v)} (lower median: {lower})"
                     )
-                    lost += [f"{k}@{b}" for k, x in sorted(v.items()) if x.startswith("loss")]
+                    lost += [f"{k}@{b}" for k, x in sorted(v.items()) if x.kind == "loss"]
                 if g != "all" and len(group_names) == 2:
                     continue  # one group: its row repeats "all"
                 rows.append([o, p, g, *cells, ", ".join(lost) if g != "all" else ""])
@@ -357,6 +338,11 @@ def per_problem_table(
         "Lower median: problems where ours has the lower median regret over the seeds."
     )
     return ("Per problem: significant wins / ties / losses over the seeds", headers, rows, note)
+
+
+def _at(runs: dict[tuple[str, int], np.ndarray], budget: int) -> dict[tuple[str, int], float]:
+    """Each run's regret after ``budget`` trials."""
+    return {k: float(c[budget - 1]) for k, c in runs.items()}
 
 
 def plot_anytime(

@@ -8,6 +8,7 @@ so these tests fail rather than skip.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -181,6 +182,23 @@ def test_multiobjective_quick(tmp_path: Path) -> None:
             assert row[1] == "1", row
             assert 0.0 < float(row[3].split()[0]) <= 1.0
     assert find(tables, "Median hypervolume ratio at 40 trials").headers == ["optimizer", "zdt1"]
+    per_problem = find(tables, "Per problem: ours vs each peer")
+    assert per_problem.headers == [
+        "ours",
+        "peer",
+        "trials",
+        "zdt1",
+        "problems where ours >= peer (win or tie)",
+    ]
+    pairs = [(r[0], r[1]) for r in per_problem.rows]
+    for pair in [("hs-tpe", "optuna-tpe"), ("hs-nsga2", "optuna-nsga2")]:
+        assert [r[2] for r in per_problem.rows if (r[0], r[1]) == pair] == ["20", "40"]
+    assert all(MO_OPTIMIZERS.get(o).ours and not MO_OPTIMIZERS.get(p).ours for o, p in pairs)
+    for row in per_problem.rows:
+        # one seed cannot be significant: a tie that says whose median is higher (or equal)
+        assert re.fullmatch(r"[01]/[01]/[01] p=\S+ tie( \(higher median: (ours|peer)\))?", row[3]), row
+        assert row[4] == "1 of 1", row
+    assert "Issue #6 target" in (tmp_path / "multiobjective-quick.md").read_text()
 
 
 def test_pbt_quick(tmp_path: Path) -> None:

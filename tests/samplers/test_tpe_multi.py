@@ -12,6 +12,7 @@ import hypersearch as hs
 from hypersearch.distributions import FloatDistribution
 from hypersearch.multi_objective import hypervolume
 from hypersearch.samplers import TPESampler
+from hypersearch.samplers._tpe import default_gamma
 from hypersearch.samplers._tpe._split import mo_below_weights, split_multi
 from hypersearch.trial import TrialState
 
@@ -145,3 +146,21 @@ def test_split_is_computed_once_per_trial_in_independent_mode():
                               + t.suggest_float("c", 0, 1)), n_trials=12)
     # the trial's own parameter writes leave its split valid: one split per modelled trial
     assert calls == list(range(5, 12))
+
+
+def test_good_set_stops_growing_at_15_with_several_objectives():
+    sizes = {}
+
+    def recording_split(history, exclude, constant_liar, gamma):
+        below, above = split_multi(history, exclude, constant_liar, gamma)
+        sizes[exclude] = int(below.sum())  # trials run one by one: exclude == n finished
+        return below, above
+
+    sampler = TPESampler(seed=0, n_startup_trials=5, split=recording_split)
+    study = hs.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("a", 0, 1), 1 - t.suggest_float("a", 0, 1)
+                              + t.suggest_float("b", 0, 1)), n_trials=180)
+    assert sizes[50] == 5 and sizes[149] == 15
+    assert all(sizes[n] == 15 for n in range(150, 180))
+    # one objective keeps its own default (25 at most)
+    assert default_gamma(400) == 25
