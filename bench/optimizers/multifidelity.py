@@ -69,11 +69,17 @@ class StudyMethod:
     """``library.create_study(sampler, pruner)`` driven by ask / report / should_prune / tell."""
 
     def __init__(
-        self, library: str, sampler: str, pruner: str | None, problem: MFProblem, seed: int
+        self,
+        library: str,
+        sampler: str,
+        pruner: str | None,
+        problem: MFProblem,
+        seed: int,
+        sampler_options: dict[str, Any] | None = None,
     ) -> None:
         self.lib = load_library(library)
         self.space = problem.space
-        sampler_obj = getattr(self.lib.samplers, sampler)(seed=seed)
+        sampler_obj = getattr(self.lib.samplers, sampler)(seed=seed, **(sampler_options or {}))
         self.study = self.lib.create_study(
             direction="minimize", sampler=sampler_obj, pruner=make_pruner(self.lib, pruner, problem)
         )

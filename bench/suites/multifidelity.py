@@ -72,7 +72,8 @@ def make_plan(opts: SuiteOptions) -> Plan:
     problems = MF_PROBLEMS.select(
         opts.problems or (QUICK_PROBLEMS if opts.quick else FULL_PROBLEMS)
     )
-    methods = MF_METHODS.select(opts.methods or ["*"])
+    default = [n for n in MF_METHODS.names() if "ablation" not in MF_METHODS.get(n).tags]
+    methods = MF_METHODS.select(opts.methods) if opts.methods else default
     n_seeds = opts.seeds or (1 if opts.quick else 10)
     equivalents = (opts.budgets or [8 if opts.quick else 100])[0]
     return Plan(problems, methods, list(range(n_seeds)), opts.workers, equivalents)
