@@ -115,6 +115,7 @@ for _name, _options in (
     ("rf15", {"random_fraction": 0.15}),
     ("rf33", {"random_fraction": 1 / 3}),
     ("mpd1", {"min_points_in_model": 1}),
+    ("split", {"min_points_in_model": 1, "paper_split": True}),
 ):
     _ours_mf(
         f"hs-bohb-hyperband-{_name}", "BOHBSampler", "HyperbandPruner", ablation=True, **_options

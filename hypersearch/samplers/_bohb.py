@@ -173,6 +173,7 @@ class BOHBSampler(TPESampler):
         share_brackets: bool = True,
         stopped_as_bad: bool = False,
         gamma: Callable[[int], int] | None = None,
+        paper_split: bool = False,
         n_startup_trials: int = 10,
         seed: int | None = None,
         **tpe_options: Any,
@@ -202,6 +203,7 @@ class BOHBSampler(TPESampler):
         self._random_fraction = float(random_fraction)
         self._share = bool(share_brackets)
         self._stopped_as_bad = bool(stopped_as_bad)
+        self._paper_split = bool(paper_split)
         self._levels = _Levels()
         self._levels_lock = threading.Lock()
         self._mf_cache: tuple[Any, ...] | None = None
@@ -239,6 +241,8 @@ class BOHBSampler(TPESampler):
         counts = reached.sum(axis=0)
         d = sum(1 for dist in history.distributions.values() if not dist.single())
         need = max(d + 1, self._n_min)
+        if self._paper_split:
+            need = max(need, 2 * (d + 1))
         enough = np.flatnonzero(counts >= need)
         result: tuple[Any, ...] | None = None
         if len(enough):
@@ -246,7 +250,10 @@ class BOHBSampler(TPESampler):
             observed = np.flatnonzero(reached[:, level])
             values = top[observed, level]
             order = observed[np.argsort(values, kind="stable")]
-            n_below = min(max(int(self._mf_gamma(len(order))), 0), len(order))
+            n_below = int(self._mf_gamma(len(order)))
+            if self._paper_split:
+                n_below = max(n_below, d + 1)
+            n_below = min(max(n_below, 0), len(order))
             below = np.zeros(n, dtype=bool)
             below[order[:n_below]] = True
             above = np.zeros(n, dtype=bool)
