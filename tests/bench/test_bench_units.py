@@ -203,8 +203,8 @@ def test_ablation_variants_pass_their_options_and_stay_out_of_the_default_plan()
     from bench.suites.multifidelity import make_plan
 
     problem = make_mfh(3, "bad", 0)
-    method = MF_METHODS.make("hs-bohb-hyperband-rf15", problem, 0)
-    assert method.study.sampler._random_fraction == 0.15  # type: ignore[attr-defined]
+    method = MF_METHODS.make("hs-bohb-hyperband-rf33", problem, 0)
+    assert method.study.sampler._random_fraction == 1 / 3  # type: ignore[attr-defined]
     default = make_plan(SuiteOptions(quick=True)).methods
     assert "hs-bohb-hyperband" in default
     assert not [m for m in default if "ablation" in MF_METHODS.get(m).tags]
