@@ -7,6 +7,7 @@ Names: ``<library>-<method>``; ours are ``hs-*`` and appear automatically once
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from bench._registry import Registry
 from bench.optimizers.base import Optimizer
@@ -83,17 +84,22 @@ from bench.optimizers.multifidelity import (  # noqa: E402
 MF_METHODS: Registry[MFMethod] = Registry("multi-fidelity method")
 
 
-def _study(library: str, sampler: str, pruner: str | None):  # type: ignore[no-untyped-def]
-    return lambda problem, seed: StudyMethod(library, sampler, pruner, problem, seed)
+def _study(library: str, sampler: str, pruner: str | None, **options: Any):  # type: ignore[no-untyped-def]
+    return lambda problem, seed: StudyMethod(library, sampler, pruner, problem, seed, options)
 
 
-def _ours_mf(name: str, sampler: str, pruner: str | None) -> None:
-    """Register hypersearch sampler + pruner (n/a until both exist)."""
+def _ours_mf(
+    name: str, sampler: str, pruner: str | None, *, ablation: bool = False, **options: Any
+) -> None:
+    """Register hypersearch sampler (with ``options``) + pruner (n/a until both exist).
+
+    ``ablation``: a variant only run when named (``--methods``), not by default.
+    """
     MF_METHODS.add(
         name,
-        _study("hypersearch", sampler, pruner),
+        _study("hypersearch", sampler, pruner, **options),
         ours=True,
-        tags=("ours",),
+        tags=("ours", "ablation") if ablation else ("ours",),
         probe=partial(study_probe, "hypersearch", sampler, pruner),
     )
 
@@ -104,6 +110,19 @@ _ours_mf("hs-tpe-median", "TPESampler", "MedianPruner")
 _ours_mf("hs-tpe-hyperband", "TPESampler", "HyperbandPruner")
 _ours_mf("hs-tpe-sha", "TPESampler", "SuccessiveHalvingPruner")
 _ours_mf("hs-bohb-hyperband", "BOHBSampler", "HyperbandPruner")
+# BOHB ablations (issue #5; bench/results/multifidelity-bohb-ablation.md): random_fraction
+# (0.15 became the default), and with BOHB's 1/3 the paper's min_points_in_model = d + 1
+# (mpd1) and its reference code's good set of at least d + 1 trials (split).
+_RF33 = {"random_fraction": 1 / 3}
+for _name, _options in (
+    ("rf15", {"random_fraction": 0.15}),
+    ("rf33", _RF33),
+    ("mpd1", {"min_points_in_model": 1, **_RF33}),
+    ("split", {"min_points_in_model": 1, "paper_split": True, **_RF33}),
+):
+    _ours_mf(
+        f"hs-bohb-hyperband-{_name}", "BOHBSampler", "HyperbandPruner", ablation=True, **_options
+    )
 
 MF_METHODS.add(
     "optuna-tpe-hyperband", _study("optuna", "TPESampler", "HyperbandPruner"), requires=_OPTUNA

@@ -69,13 +69,24 @@ class StudyMethod:
     """``library.create_study(sampler, pruner)`` driven by ask / report / should_prune / tell."""
 
     def __init__(
-        self, library: str, sampler: str, pruner: str | None, problem: MFProblem, seed: int
+        self,
+        library: str,
+        sampler: str,
+        pruner: str | None,
+        problem: MFProblem,
+        seed: int,
+        sampler_options: dict[str, Any] | None = None,
     ) -> None:
         self.lib = load_library(library)
         self.space = problem.space
-        sampler_obj = getattr(self.lib.samplers, sampler)(seed=seed)
+        sampler_obj = getattr(self.lib.samplers, sampler)(seed=seed, **(sampler_options or {}))
+        # A fixed name per seed: Hyperband picks brackets by hashing the study name and the
+        # trial number, so a random default name would make a seeded run irreproducible.
         self.study = self.lib.create_study(
-            direction="minimize", sampler=sampler_obj, pruner=make_pruner(self.lib, pruner, problem)
+            study_name=f"bench-seed-{seed}",
+            direction="minimize",
+            sampler=sampler_obj,
+            pruner=make_pruner(self.lib, pruner, problem),
         )
         state = getattr(self.lib, "TrialState", None) or self.lib.trial.TrialState
         self.pruned_state = state.PRUNED

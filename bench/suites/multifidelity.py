@@ -72,7 +72,8 @@ def make_plan(opts: SuiteOptions) -> Plan:
     problems = MF_PROBLEMS.select(
         opts.problems or (QUICK_PROBLEMS if opts.quick else FULL_PROBLEMS)
     )
-    methods = MF_METHODS.select(opts.methods or ["*"])
+    default = [n for n in MF_METHODS.names() if "ablation" not in MF_METHODS.get(n).tags]
+    methods = MF_METHODS.select(opts.methods) if opts.methods else default
     n_seeds = opts.seeds or (1 if opts.quick else 10)
     equivalents = (opts.budgets or [8 if opts.quick else 100])[0]
     return Plan(problems, methods, list(range(n_seeds)), opts.workers, equivalents)
@@ -279,6 +280,9 @@ def analyse(plan: Plan, store: RawStore, reasons: dict[str, str], opts: SuiteOpt
         "Values are validation errors (LCBench, 1 - accuracy) or Hartmann values (MF-Hartmann).",
     )
     rep.table(*_wilcoxon(plan, res, reasons))
+    ablations = _ablations(plan, res, available)
+    if ablations[2]:
+        rep.table(*ablations)
     _plot(plan, res, opts.out(SUITE, "png"))
     return rep
 
@@ -468,6 +472,42 @@ def _wilcoxon(
         )
     headers = ["ours", "peer", *[f"W/T/L, p @{int(f * 100)}%T" for f in FRACTIONS]]
     return ("Ours vs each peer (Wilcoxon signed-rank)", headers, rows, note)
+
+
+def _ablations(
+    plan: Plan, res: Results, methods: list[str]
+) -> tuple[str, list[str], list[list[str]], str]:
+    """Each ablation variant ``<base>-<suffix>`` against its ``<base>`` method."""
+    rows = []
+    for v in methods:
+        base = v.rsplit("-", 1)[0]
+        if "ablation" not in MF_METHODS.get(v).tags or base not in methods:
+            continue
+        faster = slower = 0
+        for p in plan.problems:
+            tv, tb = res.t_target(v, p), res.t_target(base, p)
+            faster += tv < tb
+            slower += tv > tb
+        pairs = [(res.get(pr, v, s), res.get(pr, base, s)) for pr in plan.problems for s in plan.seeds]
+        pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+        cells = [
+            str(
+                wilcoxon_paired(
+                    [min(res.regret(a, f), BIG) for a, _ in pairs],
+                    [min(res.regret(b, f), BIG) for _, b in pairs],
+                )
+            )
+            for f in FRACTIONS
+        ]
+        ties = len(plan.problems) - faster - slower
+        rows.append([v, base, f"{faster}/{ties}/{slower}", *cells])
+    return (
+        "Ablations: each variant vs its base method",
+        ["variant", "base", "t_A faster/equal/slower", *[f"W/T/L, p @{int(f * 100)}%T" for f in FRACTIONS]],
+        rows,
+        "t_A compared per problem (survival-median time to A); W/T/L, p as above (variant "
+        "better / tied / worse on normalised regret, paired over (problem, seed)).",
+    )
 
 
 def _plot(plan: Plan, res: Results, path: Path) -> None:

@@ -184,3 +184,29 @@ def test_mo_problem_front_scores_about_one(name: str) -> None:
     rng = np.random.default_rng(0)
     random_points = np.array([problem.evaluate(sample(problem.space, rng)) for _ in range(50)])
     assert 0.0 <= problem.hv_ratio(random_points) < 0.9
+
+
+@pytest.mark.parametrize("method", ["hs-bohb-hyperband", "optuna-tpe-hyperband"])
+def test_seeded_multi_fidelity_run_is_reproducible(method: str) -> None:
+    # Hyperband hashes the study name into brackets: a random name would change the run.
+    from bench.suites.multifidelity import Task, run_task
+
+    first, second = (run_task(Task("mfh3-bad", method, 2, 4, 6)) for _ in range(2))
+    assert first["status"] == second["status"] == "ok"
+    assert first["trials"] == second["trials"]
+    assert first["best"] == second["best"]
+
+
+def test_ablation_variants_pass_their_options_and_stay_out_of_the_default_plan() -> None:
+    from bench.optimizers import MF_METHODS
+    from bench.suites.common import SuiteOptions
+    from bench.suites.multifidelity import make_plan
+
+    problem = make_mfh(3, "bad", 0)
+    method = MF_METHODS.make("hs-bohb-hyperband-rf33", problem, 0)
+    assert method.study.sampler._random_fraction == 1 / 3  # type: ignore[attr-defined]
+    default = make_plan(SuiteOptions(quick=True)).methods
+    assert "hs-bohb-hyperband" in default
+    assert not [m for m in default if "ablation" in MF_METHODS.get(m).tags]
+    named = make_plan(SuiteOptions(quick=True, methods=["hs-bohb-hyperband-*"])).methods
+    assert "hs-bohb-hyperband-rf15" in named

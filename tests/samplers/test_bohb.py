@@ -259,3 +259,23 @@ def test_default_good_set_is_the_best_15_percent():
     below, above = sampler._below_above(study, study.history, 20)
     assert np.flatnonzero(below).tolist() == [0, 1, 2]  # the 3 smallest rung values
     assert np.flatnonzero(above).tolist() == list(range(3, 20))
+
+
+def test_paper_split_keeps_d_plus_1_good_and_waits_for_2_d_plus_1():
+    # d = 4: a level is modelled from 2 (d + 1) = 10 values; the good set is >= d + 1 = 5.
+    sampler = BOHBSampler(min_points_in_model=1, paper_split=True, seed=0)
+    study = _sha_study(sampler)
+    dists = {f"p{i}": FloatDistribution(0, 1) for i in range(4)}
+
+    def add(value: float) -> None:
+        study.add_trial(create_trial(state=TrialState.PRUNED, params={k: 0.5 for k in dists},
+                                     distributions=dists, system_attrs={"rung_0": value}))
+
+    for i in range(9):
+        add(float(i))
+    assert sampler.modelled_level(study, 9) is None  # plain BOHB would model from 5
+    for i in range(9, 20):
+        add(float(i))
+    below, above = sampler._below_above(study, study.history, 20)
+    assert np.flatnonzero(below).tolist() == [0, 1, 2, 3, 4]  # not ceil(0.15 * 20) = 3
+    assert np.flatnonzero(above).tolist() == list(range(5, 20))
