@@ -23,6 +23,7 @@ before it. On that order:
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 
 import numpy as np
@@ -84,6 +85,11 @@ def non_dominated_ranks(values: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if m == 1:
         return np.unique(values[:, 0], return_inverse=True)[1].reshape(-1).astype(np.int64)
+    if m == 2:  # the sweep takes equal rows itself: no np.unique (pruners call this often)
+        order = np.lexsort((values[:, 1], values[:, 0]))
+        out = np.empty(n, dtype=np.int64)
+        out[order] = _ranks_2d(values[order], False)
+        return out
     unique, inverse = np.unique(values, axis=0, return_inverse=True)
     return _ranks_unique(unique)[inverse.reshape(-1)]
 
@@ -138,14 +144,19 @@ def _front_nd(points: np.ndarray) -> np.ndarray:
 
 
 def _ranks_2d(points: np.ndarray, first_front_only: bool) -> np.ndarray:
+    """Ranks of lexicographically sorted 2-D points; equal points share a rank."""
     ranks = np.empty(len(points), dtype=np.int64)
     minima: list[float] = []  # smallest f2 of each front, non-decreasing
-    for i, y in enumerate(points[:, 1].tolist()):
-        k = bisect_right(minima, y)
-        if k == len(minima):
-            minima.append(y)
-        else:
-            minima[k] = y
+    last_x = last_y = math.nan
+    k = 0
+    for i, (x, y) in enumerate(zip(points[:, 0].tolist(), points[:, 1].tolist())):
+        if x != last_x or y != last_y:
+            k = bisect_right(minima, y)
+            if k == len(minima):
+                minima.append(y)
+            else:
+                minima[k] = y
+            last_x, last_y = x, y
         ranks[i] = k
     if first_front_only:
         ranks[ranks > 0] = -1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,40 +41,6 @@ def rank_against(reference: np.ndarray, ranks: np.ndarray, point: np.ndarray) ->
         return 0
     rank = int(ranks[dominated_by].max()) + 1
     return int(np.count_nonzero(ranks < rank))
-
-
-def ranks_of(matrix: np.ndarray) -> np.ndarray:
-    """Non-dominated ranks of the rows of ``matrix`` (minimised, no NaN), as ``int64``.
-
-    Two objectives (the common case, and the one pruners recompute often): in
-    lexicographic order a point is dominated by a front iff the front's
-    smallest second objective so far is <= its own, so its rank is a binary
-    search over the fronts' minima (equal points share a rank). Otherwise
-    :func:`hypersearch.multi_objective.non_dominated_ranks`.
-    """
-    n, k = matrix.shape
-    if k != 2 or n == 0:
-        return non_dominated_ranks(matrix)
-    order = np.lexsort((matrix[:, 1], matrix[:, 0]))
-    xs = matrix[order, 0].tolist()
-    ys = matrix[order, 1].tolist()
-    sorted_ranks = [0] * n
-    minima: list[float] = []  # smallest second objective of each front, non-decreasing
-    last_x = last_y = math.nan
-    rank = 0
-    for i in range(n):
-        x, y = xs[i], ys[i]
-        if x != last_x or y != last_y:  # an equal point keeps the previous rank
-            rank = bisect_right(minima, y)
-            if rank == len(minima):
-                minima.append(y)
-            else:
-                minima[rank] = y
-            last_x, last_y = x, y
-        sorted_ranks[i] = rank
-    out = np.empty(n, dtype=np.int64)
-    out[order] = sorted_ranks
-    return out
 
 
 class RankedSet:
@@ -124,7 +89,7 @@ class RankedSet:
                 rank = int(ranks[dominators].max()) + 1
             below = np.flatnonzero(ge & ~le)
             if len(below):
-                ranks[below] = np.maximum(ranks[below], rank + 1 + ranks_of(matrix[below]))
+                ranks[below] = np.maximum(ranks[below], rank + 1 + non_dominated_ranks(matrix[below]))
         self._matrix[self.n] = point
         self._ranks[self.n] = rank
         self.n += 1

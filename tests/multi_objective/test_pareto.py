@@ -85,3 +85,12 @@ def test_sort_of_10000_points_in_3d_is_fast() -> None:
     assert ranks.max() > 10
     # The brief's bound is 100 ms; a shared 2-core CI machine gets 3x slack.
     assert best < 0.3
+
+
+def test_two_objective_sweep_takes_duplicates_and_infinities():
+    """The 2-D path sorts without np.unique: equal rows must share a rank (pruners send +inf)."""
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 7, 60):
+        values = rng.integers(0, 5, size=(n, 2)).astype(float)
+        values[rng.random(n) < 0.1, 1] = np.inf
+        assert np.array_equal(non_dominated_ranks(values), brute_ranks(values))

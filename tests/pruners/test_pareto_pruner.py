@@ -233,18 +233,6 @@ def test_end_to_end_pruning_saves_steps():
     assert front <= {t.number for t in pruned.trials if t.state == hs.TrialState.COMPLETE}
 
 
-def test_two_objective_ranks_match_the_library_sort():
-    from hypersearch.pruners._dominance import ranks_of
-
-    rng = np.random.default_rng(5)
-    for n in (0, 1, 7, 60):
-        points = rng.integers(0, 5, size=(n, 2)).astype(float)  # many ties and duplicates
-        points[rng.random(n) < 0.1, 1] = math.inf
-        assert ranks_of(points).tolist() == non_dominated_ranks(points).tolist()
-    points = rng.random((30, 3))
-    assert ranks_of(points).tolist() == non_dominated_ranks(points).tolist()
-
-
 @pytest.mark.parametrize("k", [2, 3])
 def test_ranked_set_stays_exact_as_vectors_arrive(k):
     from hypersearch.pruners._dominance import RankedSet
