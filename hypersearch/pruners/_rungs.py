@@ -132,18 +132,6 @@ class RungLadder:
         floor = self.resource(rung)
         return reports[min(s for s in reports if s >= floor)]
 
-    def derive(self, reports: Mapping[int, float], start: int = 0) -> list[float]:
-        """Values at rungs ``start, start + 1, ...`` reached by ``reports``."""
-        if not reports:
-            return []
-        top = max(reports)
-        out = []
-        k = start
-        while self.exists(k) and self.resource(k) <= top:
-            out.append(self.value_at(k, reports))
-            k += 1
-        return out
-
 
 def _ordered(signed: float) -> float:
     return math.inf if signed != signed else signed  # NaN ranks worst

@@ -64,20 +64,32 @@ class HalvingEngine:
     def _next(self, k: int) -> float:
         return self.ladder.resource(k) if self.ladder.exists(k) else math.inf
 
+    # How a rung value is read, signed and stored: scalars here, vectors in ParetoHalvingEngine.
+    def _reports(self, trial: FrozenTrial) -> Mapping[int, Any]:
+        return scalar_reports(trial.intermediate_values)
+
+    def _rung_value(self, k: int, reports: Mapping[int, Any]) -> Any:
+        return self.ladder.value_at(k, reports)
+
+    def _signed(self, value: Any, sign: float) -> Any:
+        return sign * float(value)
+
+    def _stored(self, value: Any) -> Any:
+        return value
+
     def absorb(self, trial: FrozenTrial, finished: bool, sign: float) -> None:
         """Take in a trial's recorded rungs (and, once finished, the rungs its reports reach)."""
         number = trial.number
         k = self.table.count(number)
         attrs = trial.system_attrs
-        while True:
-            value = attrs.get(rung_key(k))
-            if value is None:
-                break
-            self.table.record(number, k, sign * float(value))
+        while (value := attrs.get(rung_key(k))) is not None:
+            self.table.record(number, k, self._signed(value, sign))
             k += 1
         if finished:
-            for value in self.ladder.derive(scalar_reports(trial.intermediate_values), start=k):
-                self.table.record(number, k, sign * value)
+            reports = self._reports(trial)
+            top = max(reports) if reports else -1
+            while self.ladder.exists(k) and self.ladder.resource(k) <= top:
+                self.table.record(number, k, self._signed(self._rung_value(k, reports), sign))
                 k += 1
             self.next_step.pop(number, None)
         else:
@@ -87,13 +99,14 @@ class HalvingEngine:
         """Record the rungs ``trial`` reached since the last call; True if any says stop."""
         number = trial.number
         k = self.table.count(number)
-        reports = scalar_reports(trial.intermediate_values)
+        reports = self._reports(trial)
         stop = False
         while self._next(k) <= step:
-            value = self.ladder.value_at(k, reports)
-            study._storage.set_trial_system_attr(trial.trial_id, rung_key(k), value)
-            self.table.record(number, k, sign * value)
-            if not self.table.should_continue(k, sign * value, self.bootstrap_count):
+            value = self._rung_value(k, reports)
+            study._storage.set_trial_system_attr(trial.trial_id, rung_key(k), self._stored(value))
+            signed = self._signed(value, sign)
+            self.table.record(number, k, signed)
+            if not self.table.should_continue(k, signed, self.bootstrap_count):
                 stop = True
             k += 1
         self.next_step[number] = self._next(k)
@@ -114,40 +127,17 @@ class ParetoHalvingEngine(HalvingEngine):
         self.table = RungTable(ladder, vectors=True)
         self.signs = signs
 
-    def absorb(self, trial: FrozenTrial, finished: bool, sign: float) -> None:
-        number = trial.number
-        k = self.table.count(number)
-        attrs = trial.system_attrs
-        while (value := attrs.get(rung_key(k))) is not None:
-            self.table.record(number, k, signed_vector(value, self.signs))
-            k += 1
-        reports = trial.intermediate_values
-        if finished:
-            top = max(reports) if reports else -1
-            while self.ladder.exists(k) and self.ladder.resource(k) <= top:
-                value = self.ladder.vector_at(k, reports)
-                self.table.record(number, k, signed_vector(value, self.signs))
-                k += 1
-            self.next_step.pop(number, None)
-        else:
-            self.next_step[number] = self._next(k)
+    def _reports(self, trial: FrozenTrial) -> Mapping[int, Any]:
+        return trial.intermediate_values
 
-    def judge(self, study: Study, trial: FrozenTrial, step: int, sign: float) -> bool:
-        number = trial.number
-        k = self.table.count(number)
-        reports = trial.intermediate_values
-        stop = False
-        while self._next(k) <= step:
-            value = self.ladder.vector_at(k, reports)
-            stored = list(value) if isinstance(value, tuple) else value
-            study._storage.set_trial_system_attr(trial.trial_id, rung_key(k), stored)
-            signed = signed_vector(value, self.signs)
-            self.table.record(number, k, signed)
-            if not self.table.should_continue(k, signed, self.bootstrap_count):
-                stop = True
-            k += 1
-        self.next_step[number] = self._next(k)
-        return stop
+    def _rung_value(self, k: int, reports: Mapping[int, Any]) -> Any:
+        return self.ladder.vector_at(k, reports)
+
+    def _signed(self, value: Any, sign: float) -> Any:
+        return signed_vector(value, self.signs)
+
+    def _stored(self, value: Any) -> Any:
+        return list(value) if isinstance(value, tuple) else value
 
 
 class _HalvingPruner(BasePruner):

@@ -24,9 +24,6 @@ def test_value_at_smallest_reported_step_at_or_above_the_rung():
     assert ladder.value_at(0, reports) == 5.0
     assert ladder.value_at(1, reports) == 4.0
     assert ladder.value_at(2, reports) == 1.0
-    assert ladder.derive(reports) == [5.0, 4.0, 1.0]
-    assert ladder.derive(reports, start=2) == [1.0]
-    assert ladder.derive({}) == []
 
 
 def test_stopping_decision_top_one_over_eta():
