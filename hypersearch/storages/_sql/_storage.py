@@ -22,6 +22,10 @@ How it keeps the storage contract:
   locked", deadlock, lock wait timeout) are retried with jittered backoff. On
   SQLite this loop, with sleeps of 0.1 to 2 ms, replaces SQLite's busy handler
   (sleeps of 1, 2, 5, 10 ms ...), since a write holds the lock for 20-40 us.
+* Several processes on one SQLite file: each write first queues at a ``flock``
+  gate (``_gate``), so waiting writers sleep in the kernel instead of retrying,
+  and the storage restarts the WAL itself (``_checkpoint``), which SQLite's own
+  checkpoint never did while processes kept writing.
 
 Why not SQLAlchemy: a begin/update/insert/commit/select round on SQLite took 76 us
 through sqlite3 and 719 us through SQLAlchemy Core (9.4x), measured side by side;
@@ -59,6 +63,8 @@ from hypersearch.exceptions import (
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
 from hypersearch.storages._heartbeat import check_heartbeat
 from hypersearch.storages._sql import _single
+from hypersearch.storages._sql._checkpoint import WalCheckpointer
+from hypersearch.storages._sql._gate import WriteGate
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._schema import upgrade_schema
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
@@ -217,6 +223,10 @@ class SQLStorage(BaseStorage):
         self._trial_study: dict[int, int] = {}  # trial_id -> study_id (never changes)
         self._dists: dict[str, BaseDistribution] = {}
         self._closed = False
+        # An SQLite file: writers queue at a gate and the storage checkpoints the WAL.
+        sqlite_file = self._dialect.sqlite_file
+        self._gate = None if sqlite_file is None else WriteGate(sqlite_file)
+        self._checkpointer = None if sqlite_file is None else WalCheckpointer(sqlite_file)
         #: Driver calls retried after a lock conflict or a lost connection (diagnostics).
         self.lock_retries = 0
 
@@ -314,8 +324,19 @@ class SQLStorage(BaseStorage):
         while True:
             try:
                 if d.name == "sqlite":
-                    with self._op_lock:
-                        return self._once(body, write)
+                    if not write or self._gate is None:
+                        with self._op_lock:
+                            return self._once(body, write)
+                    # Queue at the gate before the per-storage lock: reads go on meanwhile.
+                    gated = self._gate.acquire()
+                    try:
+                        with self._op_lock:
+                            result = self._once(body, write)
+                            self._checkpointer.after_commit(self._conn())  # type: ignore[union-attr]
+                            return result
+                    finally:
+                        if gated:
+                            self._gate.release()
                 return self._once(body, write)
             except d.driver_errors as err:
                 broken = False
@@ -1085,4 +1106,6 @@ class SQLStorage(BaseStorage):
     def close(self) -> None:
         with self._op_lock:
             self._close_connections()
+            if self._gate is not None:
+                self._gate.close()
             self._closed = True
