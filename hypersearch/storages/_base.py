@@ -134,6 +134,20 @@ class BaseStorage(abc.ABC):
         """
         return self.claim_queued_trial(study_id) or self.create_new_trial(study_id)
 
+    def finish_and_start_trial(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None, study_id: int
+    ) -> FrozenTrial:
+        """Finish ``trial_id`` as ``set_trial_state_values`` does, then ``start_trial(study_id)``.
+
+        The optimize loop's step from one trial to the next. A backend may commit
+        both in one transaction (SQLite: one write lock instead of two); either
+        way the finish is stored first, and when it raises nothing is started.
+        """
+        if not TrialState(state).is_finished():
+            raise ValueError(f"finish_and_start_trial() finishes a trial; {state!r} does not.")
+        self.set_trial_state_values(trial_id, state, values)
+        return self.start_trial(study_id)
+
     @abc.abstractmethod
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, value: IntermediateValue
@@ -151,6 +165,16 @@ class BaseStorage(abc.ABC):
 
     @abc.abstractmethod
     def get_trial(self, trial_id: int) -> FrozenTrial: ...
+
+    def get_owned_trial(self, trial_id: int) -> FrozenTrial:
+        """``get_trial``, or, for a trial this process started and still runs, what it wrote.
+
+        A worker finishing its own trial reads it here; a backend shared across
+        processes may answer from what this storage object wrote, without a read
+        (a change another process made meanwhile, which can only be finishing the
+        trial, then shows at the next write as UpdateFinishedTrialError).
+        """
+        return self.get_trial(trial_id)
 
     @abc.abstractmethod
     def get_trial_id_from_study_id_trial_number(self, study_id: int, number: int) -> int: ...

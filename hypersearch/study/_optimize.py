@@ -16,6 +16,7 @@ from hypersearch.exceptions import TrialPruned
 from hypersearch.storages._heartbeat import Heartbeat
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
+from hypersearch.trial._trial import Trial
 
 if TYPE_CHECKING:
     from hypersearch.study._study import ObjectiveFuncType, Study
@@ -105,10 +106,15 @@ def run_optimize(
     study._stop_flag = False
     study._optimizing = True
 
+    # With nothing to run between two trials, the step from one to the next is
+    # one storage write (finish this, start that) instead of two.
+    chain = None if callbacks else budget.claim
+
     def worker() -> None:
-        while budget.claim():
+        following: Trial | None = None
+        while following is not None or budget.claim():
             try:
-                frozen = run_trial(study, func, catch)
+                frozen, following = run_trial(study, func, catch, following, chain)
             except BaseException:
                 budget.failed.set()
                 raise
@@ -145,12 +151,24 @@ def _reap_stale_trials(study: Study) -> None:
             storage.failed_trial_callback(study, storage.get_trial(trial_id))
 
 
-def run_trial(study: Study, func: ObjectiveFuncType, catch: tuple[type[BaseException], ...]) -> FrozenTrial:
-    """Ask, evaluate, tell. Re-raises what the objective raised unless ``catch`` has it."""
+def run_trial(
+    study: Study,
+    func: ObjectiveFuncType,
+    catch: tuple[type[BaseException], ...],
+    trial: Trial | None = None,
+    chain: Callable[[], bool] | None = None,
+) -> tuple[FrozenTrial, Trial | None]:
+    """Ask (unless ``trial`` was started already), evaluate, tell.
+
+    Re-raises what the objective raised unless ``catch`` has it. When the trial
+    ends without raising and ``chain()`` says another may start, the next trial
+    is started in the same storage step as the tell and returned.
+    """
     interval = study._storage.heartbeat_interval
-    if interval is not None:
-        _reap_stale_trials(study)
-    trial = study.ask()
+    if trial is None:
+        if interval is not None:
+            _reap_stale_trials(study)
+        trial = study.ask()
     error: BaseException | None = None
     values: Any = None
     state = TrialState.COMPLETE
@@ -167,20 +185,30 @@ def run_trial(study: Study, func: ObjectiveFuncType, catch: tuple[type[BaseExcep
         error = err
         reason = f"{type(err).__name__}: {err}"
         trial.set_system_attr(FAIL_REASON_KEY, reason)
+    raises = error is not None and not isinstance(error, catch)
+    chained = False
+
+    def next_may_start() -> bool:  # asked after the sampler's after_trial (it may stop the study)
+        nonlocal chained
+        chained = not raises and chain is not None and chain()
+        if chained and interval is not None:
+            _reap_stale_trials(study)
+        return chained
+
+    told = values if state == TrialState.COMPLETE else None
+    told_state = None if state == TrialState.COMPLETE else state
+    frozen, following = study._tell(trial, told, told_state, False, next_may_start)
+    if chained and following is None:  # our finish landed but its reply was lost
+        following = study.ask()
     if state == TrialState.FAIL:
-        frozen = study.tell(trial, state=TrialState.FAIL)
         _log_failure(frozen, error)
-        if error is not None and not isinstance(error, catch):
-            raise error
-        return frozen
-    if state == TrialState.PRUNED:
-        frozen = study.tell(trial, state=TrialState.PRUNED)
+        if raises:
+            raise error  # type: ignore[misc]
+    elif state == TrialState.PRUNED:
         _logger.info(f"Trial {frozen.number} pruned.")
-        return frozen
-    frozen = study.tell(trial, values)  # invalid values fail the trial with a warning
-    if frozen.state == TrialState.COMPLETE:
+    elif frozen.state == TrialState.COMPLETE:  # invalid values fail the trial with a warning
         _log_complete(study, frozen)
-    return frozen
+    return frozen, following
 
 
 def _log_failure(frozen: FrozenTrial, error: BaseException | None) -> None:

@@ -182,16 +182,26 @@ class Study:
         FAIL with a warning. A PRUNED trial keeps its last reported value (the
         last reported vector in a multi-objective study).
         """
+        return self._tell(trial, values, state, skip_if_finished)[0]
+
+    def _tell(
+        self,
+        trial: Trial | int,
+        values: float | Sequence[float] | None,
+        state: TrialState | None,
+        skip_if_finished: bool,
+        start_next: Callable[[], bool] | None = None,
+    ) -> tuple[FrozenTrial, Trial | None]:
+        """``tell``; when ``start_next()`` says so, also start the next trial in the same step.
+
+        ``start_next`` is asked after the sampler's ``after_trial``, right before
+        the write. The next trial is None when the told trial had finished already.
+        """
         state = parse_state(state)
         trial_id, number = self._resolve(trial)
-        current = self._storage.get_trial(trial_id)
+        current = self._storage.get_owned_trial(trial_id)
         if current.state.is_finished():
-            if skip_if_finished:
-                _logger.info(f"Trial {number} already finished ({current.state.name}); skipped.")
-                return current
-            raise UpdateFinishedTrialError(
-                f"Trial {number} already finished as {current.state.name}; it cannot be told again."
-            )
+            return self._told_already(number, current, skip_if_finished), None
         checked: tuple[float, ...] | None = None
         if state is None:
             if values is None:
@@ -200,7 +210,7 @@ class Study:
         if state == TrialState.COMPLETE:
             checked, problem = check_values(values, len(self._directions))
             if problem is not None:
-                warnings.warn(f"Trial {number} failed because {problem}.", stacklevel=2)
+                warnings.warn(f"Trial {number} failed because {problem}.", stacklevel=3)
                 self._storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, problem)
                 state = TrialState.FAIL
         elif state == TrialState.PRUNED:
@@ -217,19 +227,36 @@ class Study:
             raise ValueError(f"tell() finishes trials; state {state.name} is not a finished state.")
         try:
             self.sampler.after_trial(self, current, state, checked)
+        except UpdateFinishedTrialError:  # another worker finished it meanwhile
+            return self._told_already(number, self._storage.get_trial(trial_id), skip_if_finished), None
         except Exception as err:  # e.g. a constraints_func returning a non-number
             self._storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, f"{type(err).__name__}: {err}")
             self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
             raise
+        following = None
         try:
-            self._storage.set_trial_state_values(trial_id, state, checked)
+            if start_next is not None and start_next():
+                following = self._storage.finish_and_start_trial(
+                    trial_id, state, checked, self._study_id
+                )
+            else:
+                self._storage.set_trial_state_values(trial_id, state, checked)
         except UpdateFinishedTrialError:
             stored = self._storage.get_trial(trial_id)
-            if stored.state != state or stored.values != checked:
-                raise
+            if stored.state != state or stored.values != checked:  # another worker finished it
+                return self._told_already(number, stored, skip_if_finished), None
             # Our own write landed but its reply was lost (a database restart): done.
         # Read back: after_trial may have recorded attributes (e.g. constraint values).
-        return self._storage.get_trial(trial_id)
+        frozen = self._storage.get_trial(trial_id)
+        return frozen, None if following is None else Trial(self, following)
+
+    def _told_already(self, number: int, stored: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
+        if skip_if_finished:
+            _logger.info(f"Trial {number} already finished ({stored.state.name}); skipped.")
+            return stored
+        raise UpdateFinishedTrialError(
+            f"Trial {number} already finished as {stored.state.name}; it cannot be told again."
+        )
 
     def _resolve(self, trial: Trial | int) -> tuple[int, int]:
         if isinstance(trial, Trial):

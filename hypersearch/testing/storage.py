@@ -262,6 +262,37 @@ class StorageSuite:
         assert third.number == 4 and third.trial_id != paused.trial_id
         assert storage.get_trial(paused.trial_id).state == TrialState.WAITING
 
+    def test_finish_and_start_trial(self, storage: BaseStorage) -> None:
+        sid = self._study(storage)
+        first = storage.start_trial(sid)
+        storage.set_trial_param(first.trial_id, "x", 1.5, _X)
+        storage.set_trial_intermediate_value(first.trial_id, 2, 0.25)
+        _, cursor = storage.get_trials_since(sid, -1)
+        second = storage.finish_and_start_trial(first.trial_id, TrialState.COMPLETE, [3.0], sid)
+        assert second.number == 1 and second.state == TrialState.RUNNING
+        assert second.datetime_start is not None and dict(second.params) == {}
+        done = storage.get_trial(first.trial_id)
+        assert done.state == TrialState.COMPLETE and done.values == (3.0,)
+        assert done.params == {"x": 1.5} and done.intermediate_values == {2: 0.25}
+        assert done.datetime_complete is not None
+        changed, _ = storage.get_trials_since(sid, cursor)
+        assert {t.trial_id for t in changed} == {first.trial_id, second.trial_id}
+        # A queued trial waits: it is the one started.
+        queued = storage.create_new_trial(
+            sid, template=FrozenTrial(number=-1, state=TrialState.WAITING, params={"x": 0.0},
+                                      distributions={"x": _X})
+        )
+        third = storage.finish_and_start_trial(second.trial_id, TrialState.PRUNED, None, sid)
+        assert third.trial_id == queued.trial_id and third.params == {"x": 0.0}
+        assert storage.get_trial(second.trial_id).state == TrialState.PRUNED
+        # A finished trial cannot be finished again, and then nothing starts.
+        with pytest.raises(UpdateFinishedTrialError):
+            storage.finish_and_start_trial(first.trial_id, TrialState.FAIL, None, sid)
+        with pytest.raises(ValueError, match="finishes"):
+            storage.finish_and_start_trial(third.trial_id, TrialState.RUNNING, None, sid)
+        assert storage.get_n_trials(sid) == 3
+        assert storage.get_trial(third.trial_id).state == TrialState.RUNNING
+
     def test_concurrent_start_trial(self, storage: BaseStorage) -> None:
         sid = self._study(storage)
         queued = {

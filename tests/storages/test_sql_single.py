@@ -176,7 +176,8 @@ def test_sqlite_paired_writes_number_changes_without_gaps(tmp_path):
     trials, cursor = storage.get_trials_since(sid, 1)
     assert [tr.trial_id for tr in trials] == [t.trial_id] and cursor == 2
     # A write that does not apply (the parameter is set already) changes nothing.
-    assert not storage._quick(_single.append_param, sid, t.trial_id, "x", 1.0, distribution_to_json(X))
+    entry, prefix = _single.param_entry("x", 1.0, distribution_to_json(X))
+    assert not storage._quick(_single.append_param, sid, t.trial_id, entry, prefix)
     assert _study_seq(storage, sid) == 2
     assert storage.set_trial_state_values(t.trial_id, TrialState.COMPLETE, [1.0])
     assert _study_seq(storage, sid) == 3 and storage.get_trials_since(sid, 2)[1] == 3

@@ -155,10 +155,12 @@ def param_entry(name: str, internal: float, dist_text: str) -> tuple[str, str]:
 
 
 def append_param(
-    cur: Any, d: Dialect, study_id: int, trial_id: int, name: str, internal: float, dist_text: str
+    cur: Any, d: Dialect, study_id: int, trial_id: int, entry: str, prefix: str
 ) -> bool:
-    """Append a parameter the unfinished trial lacks; False when the row did not qualify."""
-    entry, prefix = param_entry(name, internal, dist_text)
+    """Append a parameter the unfinished trial lacks; False when the row did not qualify.
+
+    ``entry`` and ``prefix`` come from :func:`param_entry` (made before the write lock).
+    """
     if d.paired_writes:
         cur.execute(_LITE_APPEND_PARAM, (entry, entry, study_id, trial_id, prefix))
         if cur.rowcount != 1:

@@ -25,7 +25,10 @@ How it keeps the storage contract:
 * Several processes on one SQLite file: each write first queues at a ``flock``
   gate (``_gate``), so waiting writers sleep in the kernel instead of retrying,
   and the storage restarts the WAL itself (``_checkpoint``), which SQLite's own
-  checkpoint never did while processes kept writing.
+  checkpoint never did while processes kept writing. Every write transaction
+  makes the other processes reload their page caches, so the optimize loop
+  finishes a trial and starts the next in one (``finish_and_start_trial``) and
+  reads the trial it finishes from what it wrote (``_live``), not the database.
 
 Why not SQLAlchemy: a begin/update/insert/commit/select round on SQLite took 76 us
 through sqlite3 and 719 us through SQLAlchemy Core (9.4x), measured side by side;
@@ -65,6 +68,7 @@ from hypersearch.storages._heartbeat import check_heartbeat
 from hypersearch.storages._sql import _single
 from hypersearch.storages._sql._checkpoint import WalCheckpointer
 from hypersearch.storages._sql._gate import WriteGate
+from hypersearch.storages._sql._live import LiveTrials
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._schema import upgrade_schema
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
@@ -155,6 +159,15 @@ def _is_broken(conn: Any) -> bool:
     return is_open is False
 
 
+def _known_steps(known: FrozenTrial | None, n_steps: int) -> dict[int, IntermediateValue] | None:
+    """The reports of a finished row with ``n_steps`` of them, if ``known`` has them all."""
+    if not n_steps:
+        return {}
+    if known is not None and len(known.intermediate_values) == int(n_steps):
+        return dict(known.intermediate_values)
+    return None
+
+
 def _name_hash(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -220,6 +233,7 @@ class SQLStorage(BaseStorage):
         self._generation = 0  # bumped when connections are closed under the threads
         self._pid = os.getpid()
         self._finished: dict[int, FrozenTrial] = {}  # trial_id -> final snapshot
+        self._live = LiveTrials(_copy_attrs)  # trials this process runs, as it wrote them
         self._trial_study: dict[int, int] = {}  # trial_id -> study_id (never changes)
         self._dists: dict[str, BaseDistribution] = {}
         self._closed = False
@@ -475,6 +489,7 @@ class SQLStorage(BaseStorage):
 
         for trial_id in self._run(body, write=True):
             self._finished.pop(trial_id, None)
+            self._live.drop(trial_id)
             self._trial_study.pop(trial_id, None)
 
     def _set_study_attr(self, study_id: int, kind: str, key: str, value: Any) -> None:
@@ -714,6 +729,8 @@ class SQLStorage(BaseStorage):
         )
         if state.is_finished():
             self._finished[trial_id] = self._copy(trial)
+        elif state == TrialState.RUNNING:
+            self._live.own(trial)
         return self._copy(trial)
 
     def _start_stamp(self) -> float | None:
@@ -740,9 +757,11 @@ class SQLStorage(BaseStorage):
             if created is not None:
                 trial_id, number = created
                 self._trial_study[trial_id] = study_id
-                return FrozenTrial(
+                trial = FrozenTrial(
                     number=number, state=TrialState.RUNNING, datetime_start=start, trial_id=trial_id
                 )
+                self._live.own(trial)
+                return trial
         return super().start_trial(study_id)
 
     def _study_of(self, trial_id: int) -> int:
@@ -766,6 +785,7 @@ class SQLStorage(BaseStorage):
         """Run ``change(cur, row, seq)`` on an unfinished trial under its study's lock."""
         finished = self._finished.get(trial_id)
         if finished is not None:
+            self._live.drop(trial_id)
             raise UpdateFinishedTrialError(
                 f"Trial {finished.number} is already {finished.state.name}; it cannot change."
             )
@@ -795,7 +815,11 @@ class SQLStorage(BaseStorage):
                 )
             return change(cur, row, seq)
 
-        return self._run(body, write=True)
+        try:
+            return self._run(body, write=True)
+        except (UpdateFinishedTrialError, TrialNotFoundError):
+            self._live.drop(trial_id)  # finished by another worker (or gone)
+            raise
 
     def set_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
@@ -822,11 +846,14 @@ class SQLStorage(BaseStorage):
         d = self._dialect
         if d.quick_writes and trial_id not in self._finished:
             study_id = self._study_of(trial_id)
-            if self._quick(_single.append_param, study_id, trial_id, name, internal, dist_text):
+            entry, prefix = _single.param_entry(name, internal, dist_text)
+            if self._quick(_single.append_param, study_id, trial_id, entry, prefix):
+                self._live.set_param(trial_id, name, distribution.to_external(internal), distribution)
                 return
             # Not appended: the trial has the parameter already, or it is finished or
             # gone; the transaction path checks and says which.
         self._change(trial_id, "params", change)
+        self._live.set_param(trial_id, name, distribution.to_external(internal), distribution)
 
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
@@ -834,7 +861,10 @@ class SQLStorage(BaseStorage):
         state = TrialState(state)
         vals = None if values is None else _dumps([float(v) for v in values])
         d = self._dialect
-        if d.quick_writes and self._set_state_at_once(trial_id, state, vals):
+        known = self._live.get(trial_id)
+        if state != TrialState.RUNNING:  # finished or paused: no longer this process's to run
+            self._live.drop(trial_id)
+        if d.quick_writes and self._set_state_at_once(trial_id, state, vals, known):
             return True
 
         def change(cur: Any, row: tuple, seq: int) -> FrozenTrial | None:
@@ -877,8 +907,13 @@ class SQLStorage(BaseStorage):
             self._finished[trial_id] = result
         return True
 
-    def _set_state_at_once(self, trial_id: int, state: TrialState, vals: str | None) -> bool:
-        """One-statement state change; False when the transaction path must decide."""
+    def _set_state_at_once(
+        self, trial_id: int, state: TrialState, vals: str | None, known: FrozenTrial | None
+    ) -> bool:
+        """One-statement state change; False when the transaction path must decide.
+
+        ``known``: this process's view of the trial, whose reports spare a read.
+        """
         if trial_id in self._finished:
             return False
         study_id = self._study_of(trial_id)
@@ -889,12 +924,56 @@ class SQLStorage(BaseStorage):
             return False
         if state.is_finished():
             # Final: no step can be added any more, so reading them after the commit is exact.
-            steps = (
-                self._run(lambda cur: self._steps(cur, [trial_id])[trial_id], write=False)
-                if row[8] else {}
-            )
+            steps = _known_steps(known, row[8])
+            if steps is None:
+                steps = self._run(lambda cur: self._steps(cur, [trial_id])[trial_id], write=False)
             self._finished[trial_id] = self._build(row, steps)
         return True
+
+    def finish_and_start_trial(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None, study_id: int
+    ) -> FrozenTrial:
+        """Finish a trial and start the next in one write transaction (SQLite).
+
+        Each write transaction on a shared SQLite file costs every other process a
+        page-cache reload, so the optimize loop's step between trials takes one
+        instead of two. PostgreSQL runs the same two statements back to back.
+        """
+        state = TrialState(state)
+        d = self._dialect
+        if not (d.quick_writes and state.is_finished()) or trial_id in self._finished:
+            return super().finish_and_start_trial(trial_id, state, values, study_id)
+        vals = None if values is None else _dumps([float(v) for v in values])
+        own_study = self._study_of(trial_id)
+        start = datetime.datetime.now()
+        now = start.isoformat()
+        row_values = [
+            int(TrialState.RUNNING), None, "[]", "{}", "{}", 0, now, None, self._start_stamp(),
+        ]
+
+        known = self._live.get(trial_id)
+
+        def body(cur: Any) -> tuple[tuple | None, dict[int, IntermediateValue], Any]:
+            row = _single.set_state(cur, d, own_study, trial_id, state, vals, now)
+            if row is None:
+                return None, {}, None
+            steps = _known_steps(known, row[8])
+            if steps is None:
+                steps = self._steps(cur, [trial_id])[trial_id]
+            return row, steps, _single.create_trial(cur, d, study_id, row_values, unless_queued=True)
+
+        row, steps, created = self._run(body, write=d.paired_writes)
+        if row is None:  # finished or gone: the transaction path raises the precise error
+            return super().finish_and_start_trial(trial_id, state, values, study_id)
+        self._finished[trial_id] = self._build(row, steps)
+        self._live.drop(trial_id)
+        if created is None:  # a queued trial waits: claim it
+            return self.start_trial(study_id)
+        new_id, number = created
+        self._trial_study[new_id] = study_id
+        trial = FrozenTrial(number=number, state=TrialState.RUNNING, datetime_start=start, trial_id=new_id)
+        self._live.own(trial)
+        return trial
 
     def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
         """Start the oldest queued trial: one indexed read, not a scan of the study."""
@@ -916,7 +995,9 @@ class SQLStorage(BaseStorage):
                     continue  # another worker claimed and finished it meanwhile
                 if claimed:
                     self._trial_study[int(trial_id)] = study_id
-                    return self.get_trial(int(trial_id))
+                    trial = self.get_trial(int(trial_id))
+                    self._live.own(trial)
+                    return trial
 
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, value: IntermediateValue
@@ -938,6 +1019,7 @@ class SQLStorage(BaseStorage):
             )
 
         self._change(trial_id, "n_steps", change)
+        self._live.set_step(trial_id, step, decode_step_value(text))
 
     def _set_trial_attr(self, trial_id: int, kind: str, key: str, value: Any) -> None:
         check_json_value(key, value)
@@ -953,6 +1035,7 @@ class SQLStorage(BaseStorage):
             )
 
         self._change(trial_id, column, change)
+        self._live.set_attr(trial_id, kind, key, encoded)
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         self._set_trial_attr(trial_id, "user", key, value)
@@ -976,6 +1059,11 @@ class SQLStorage(BaseStorage):
         if not trials:
             raise TrialNotFoundError(f"No trial with id {trial_id}.")
         return trials[0]
+
+    def get_owned_trial(self, trial_id: int) -> FrozenTrial:
+        """A running trial this process started, from what it wrote: no database read."""
+        live = self._live.get(trial_id)
+        return live if live is not None else self.get_trial(trial_id)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, number: int) -> int:
         row = self._run(
@@ -1100,6 +1188,7 @@ class SQLStorage(BaseStorage):
             except (UpdateFinishedTrialError, TrialNotFoundError):
                 continue
             if number is not None:
+                self._live.drop(int(trial_id))
                 failed.append(number)
         return failed
 
