@@ -103,6 +103,17 @@ class BaseStorage(abc.ABC):
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
     ) -> None: ...
 
+    def stage_trial_param(
+        self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
+    ) -> None:
+        """``set_trial_param`` for a trial this process runs (``Trial.suggest_*`` calls it).
+
+        A backend shared across processes may delay the write until the trial's
+        next write (its end, a report, an attribute) or a short while; this
+        process sees the parameter at once (``get_owned_trial``). Default: now.
+        """
+        self.set_trial_param(trial_id, name, internal_value, distribution)
+
     @abc.abstractmethod
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None

@@ -142,7 +142,7 @@ class Trial(TrialAccessors):
         else:
             value = self._sampler.sample_independent(self.study, self._view, name, distribution)
         internal = distribution.to_internal(value)
-        self._storage.set_trial_param(self._trial_id, name, internal, distribution)
+        self._storage.stage_trial_param(self._trial_id, name, internal, distribution)
         value = distribution.to_external(internal)
         self._params[name] = value
         self._distributions[name] = distribution

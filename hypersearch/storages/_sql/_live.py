@@ -74,6 +74,16 @@ class LiveTrials:
                 live.params[name] = value
                 live.distributions[name] = dist
 
+    def add_param(self, trial_id: int, name: str, value: Any, dist: BaseDistribution) -> bool:
+        """Record a parameter the trial lacks; False if it is not live here or has it already."""
+        with self._lock:
+            live = self._trials.get(trial_id)
+            if live is None or name in live.params:
+                return False
+            live.params[name] = value
+            live.distributions[name] = dist
+            return True
+
     def set_step(self, trial_id: int, step: int, value: IntermediateValue) -> None:
         with self._lock:
             live = self._trials.get(trial_id)

@@ -26,9 +26,10 @@ Why the storage contract still holds:
   parameter set again). The study's counter was then bumped for nothing, which
   leaves a gap in change numbers: allowed, they are only ever compared.
 
-Nothing is buffered: a parameter is committed, and every worker's sampler sees
-it on a RUNNING trial (TPE's constant liar, GP fantasies), by the time
-``suggest_*`` returns, exactly as on the transaction path.
+``set_trial_param`` commits a parameter before it returns. ``Trial.suggest_*``
+stages it instead (``_staged``): it is written with the trial's next write, or
+within 0.1 s, so that other workers' samplers (TPE's constant liar, GP
+fantasies) see a running trial's parameters while it runs.
 
 Parameters are stored as the JSON text ``[[name, internal, distribution], ...]``
 written by ``json.dumps`` with its default ``", "`` separator. An entry for
@@ -169,6 +170,21 @@ def append_param(
         return True
     cur.execute(d.sql(_APPEND_PARAM), (study_id, entry, entry, trial_id, prefix))
     return cur.fetchone() is not None
+
+
+def append_params(
+    cur: Any, d: Dialect, study_id: int, trial_id: int, entries: Sequence[Sequence[Any]]
+) -> bool:
+    """Append several new parameters (``(entry, prefix, ...)``) inside a transaction (SQLite).
+
+    False as soon as one does not qualify; the caller then rolls back.
+    """
+    for entry, prefix, *_ in entries:
+        cur.execute(_LITE_APPEND_PARAM, (entry, entry, study_id, trial_id, prefix))
+        if cur.rowcount != 1:
+            return False
+    cur.execute(_LITE_BUMP, (study_id,))
+    return True
 
 
 def create_trial(

@@ -37,6 +37,7 @@ the per-trial overhead target leaves no room for that.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime
 import hashlib
@@ -69,6 +70,7 @@ from hypersearch.storages._sql import _single
 from hypersearch.storages._sql._checkpoint import WalCheckpointer
 from hypersearch.storages._sql._gate import WriteGate
 from hypersearch.storages._sql._live import LiveTrials
+from hypersearch.storages._sql._staged import StagedParams
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._schema import upgrade_schema
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
@@ -119,6 +121,19 @@ def _after_fork_in_child() -> None:
         storage._setup_process_state()
 
 
+def _write_all_staged() -> None:
+    """At exit: what running trials suggested but did not write yet (see _staged)."""
+    for storage in list(_LIVE):
+        staged = getattr(storage, "_staged", None)
+        if staged is None or storage._closed or storage._pid != os.getpid():
+            continue
+        for trial_id in staged.pending():
+            with contextlib.suppress(Exception):  # finished meanwhile, or the database is gone
+                storage._write_staged(trial_id)
+
+
+atexit.register(_write_all_staged)
+
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(
         before=_before_fork,
@@ -132,6 +147,10 @@ class _Rollback(Exception):
 
     def __init__(self, result: Any) -> None:
         self.result = result
+
+
+def _rollback(result: Any = False) -> Any:
+    raise _Rollback(result)
 
 
 def _dumps(value: Any) -> str:
@@ -234,6 +253,8 @@ class SQLStorage(BaseStorage):
         self._pid = os.getpid()
         self._finished: dict[int, FrozenTrial] = {}  # trial_id -> final snapshot
         self._live = LiveTrials(_copy_attrs)  # trials this process runs, as it wrote them
+        # SQLite: suggested parameters written with the trial's next write (_staged).
+        self._staged = StagedParams(self._write_staged) if self._dialect.paired_writes else None
         self._trial_study: dict[int, int] = {}  # trial_id -> study_id (never changes)
         self._dists: dict[str, BaseDistribution] = {}
         self._closed = False
@@ -490,6 +511,7 @@ class SQLStorage(BaseStorage):
         for trial_id in self._run(body, write=True):
             self._finished.pop(trial_id, None)
             self._live.drop(trial_id)
+            self._take_staged(trial_id)
             self._trial_study.pop(trial_id, None)
 
     def _set_study_attr(self, study_id: int, kind: str, key: str, value: Any) -> None:
@@ -843,6 +865,7 @@ class SQLStorage(BaseStorage):
                 (_dumps(plist), seq, trial_id),
             )
 
+        self._write_staged(trial_id)
         d = self._dialect
         if d.quick_writes and trial_id not in self._finished:
             study_id = self._study_of(trial_id)
@@ -855,6 +878,44 @@ class SQLStorage(BaseStorage):
         self._change(trial_id, "params", change)
         self._live.set_param(trial_id, name, distribution.to_external(internal), distribution)
 
+    def stage_trial_param(
+        self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
+    ) -> None:
+        """``set_trial_param``, written with the trial's next write or within 0.1 s (``_staged``)."""
+        if self._staged is None or not isinstance(name, str):
+            self.set_trial_param(trial_id, name, internal_value, distribution)
+            return
+        internal = float(internal_value)
+        if not self._live.add_param(trial_id, name, distribution.to_external(internal), distribution):
+            # Not a new parameter of a trial this process runs: written now.
+            self.set_trial_param(trial_id, name, internal, distribution)
+            return
+        entry, prefix = _single.param_entry(name, internal, distribution_to_json(distribution))
+        self._staged.add(trial_id, (entry, prefix, name, internal, distribution))
+
+    def _take_staged(self, trial_id: int) -> list[Any]:
+        return [] if self._staged is None else self._staged.take(trial_id)
+
+    def _write_staged(self, trial_id: int, entries: list[Any] | None = None) -> None:
+        """Write a trial's staged parameters (taken already, or taken now) in one transaction."""
+        if entries is None:
+            entries = self._take_staged(trial_id)
+        if not entries:
+            return
+        d = self._dialect
+        try:
+            study_id = self._study_of(trial_id)
+            appended = self._run(
+                lambda cur: _single.append_params(cur, d, study_id, trial_id, entries) or _rollback(),
+                write=True,
+            )
+        except BaseException:
+            self._staged.put_back(trial_id, entries)  # type: ignore[union-attr]
+            raise
+        if not appended:  # one did not qualify: the one-by-one path says why
+            for _, _, name, internal, dist in entries:
+                self.set_trial_param(trial_id, name, internal, dist)
+
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
@@ -864,8 +925,10 @@ class SQLStorage(BaseStorage):
         known = self._live.get(trial_id)
         if state != TrialState.RUNNING:  # finished or paused: no longer this process's to run
             self._live.drop(trial_id)
-        if d.quick_writes and self._set_state_at_once(trial_id, state, vals, known):
+        entries = self._take_staged(trial_id)
+        if d.quick_writes and self._set_state_at_once(trial_id, state, vals, known, entries):
             return True
+        self._write_staged(trial_id, entries)
 
         def change(cur: Any, row: tuple, seq: int) -> FrozenTrial | None:
             current = TrialState(int(row[1]))
@@ -908,18 +971,36 @@ class SQLStorage(BaseStorage):
         return True
 
     def _set_state_at_once(
-        self, trial_id: int, state: TrialState, vals: str | None, known: FrozenTrial | None
+        self,
+        trial_id: int,
+        state: TrialState,
+        vals: str | None,
+        known: FrozenTrial | None,
+        entries: list[Any],
     ) -> bool:
         """One-statement state change; False when the transaction path must decide.
 
         ``known``: this process's view of the trial, whose reports spare a read.
+        ``entries``: staged parameters, written in the same transaction (SQLite).
         """
         if trial_id in self._finished:
             return False
         study_id = self._study_of(trial_id)
         now = datetime.datetime.now().isoformat()
         stamp = self._start_stamp() if state == TrialState.RUNNING else None
-        row = self._quick(_single.set_state, study_id, trial_id, state, vals, now, stamp)
+        d = self._dialect
+
+        def body(cur: Any) -> tuple | None:
+            if entries and not _single.append_params(cur, d, study_id, trial_id, entries):
+                raise _Rollback(None)
+            return _single.set_state(cur, d, study_id, trial_id, state, vals, now, stamp)
+
+        try:
+            row = self._run(body, write=d.paired_writes)
+        except BaseException:
+            if self._staged is not None:
+                self._staged.put_back(trial_id, entries)
+            raise
         if row is None:
             return False
         if state.is_finished():
@@ -952,18 +1033,27 @@ class SQLStorage(BaseStorage):
         ]
 
         known = self._live.get(trial_id)
+        entries = self._take_staged(trial_id)
 
         def body(cur: Any) -> tuple[tuple | None, dict[int, IntermediateValue], Any]:
+            if entries and not _single.append_params(cur, d, own_study, trial_id, entries):
+                raise _Rollback((None, {}, None))
             row = _single.set_state(cur, d, own_study, trial_id, state, vals, now)
             if row is None:
-                return None, {}, None
+                raise _Rollback((None, {}, None))
             steps = _known_steps(known, row[8])
             if steps is None:
                 steps = self._steps(cur, [trial_id])[trial_id]
             return row, steps, _single.create_trial(cur, d, study_id, row_values, unless_queued=True)
 
-        row, steps, created = self._run(body, write=d.paired_writes)
+        try:
+            row, steps, created = self._run(body, write=d.paired_writes)
+        except BaseException:
+            if self._staged is not None:
+                self._staged.put_back(trial_id, entries)
+            raise
         if row is None:  # finished or gone: the transaction path raises the precise error
+            self._write_staged(trial_id, entries)
             return super().finish_and_start_trial(trial_id, state, values, study_id)
         self._finished[trial_id] = self._build(row, steps)
         self._live.drop(trial_id)
@@ -1003,6 +1093,7 @@ class SQLStorage(BaseStorage):
         self, trial_id: int, step: int, value: IntermediateValue
     ) -> None:
         step, text = int(step), encode_step_value(value)
+        self._write_staged(trial_id)
 
         def change(cur: Any, row: tuple, seq: int) -> None:
             removed = self._q(
@@ -1023,6 +1114,7 @@ class SQLStorage(BaseStorage):
 
     def _set_trial_attr(self, trial_id: int, kind: str, key: str, value: Any) -> None:
         check_json_value(key, value)
+        self._write_staged(trial_id)
         column = _ATTR_COLUMNS[kind]
         encoded = json.loads(_dumps(value))
 
@@ -1193,6 +1285,11 @@ class SQLStorage(BaseStorage):
         return failed
 
     def close(self) -> None:
+        if self._staged is not None and not self._closed:
+            self._staged.close()
+            for trial_id in self._staged.pending():
+                with contextlib.suppress(Exception):  # finished meanwhile
+                    self._write_staged(trial_id)
         with self._op_lock:
             self._close_connections()
             if self._gate is not None:
