@@ -54,7 +54,8 @@ __all__ = ["GPSampler", "transform_outputs"]
 # Acquisitions that can be multiplied by the probability of feasibility.
 _CONSTRAINABLE = ("logEI", "EI", "PI")
 # Several objectives: logEHVI is maximised within this distance of perturbed front
-# points (DTLZ2, 5 seeds: median hypervolume ratio 0.41 -> 0.48; 0.1: 0.47, 0.02: 0.42).
+# points: DTLZ2's distance variables get near their optimum (|x - 0.5| 0.17-0.28 -> 0.13),
+# but over 10 seeds its hypervolume ratio is unchanged (0.474 -> 0.479, 5/5); ZDT1 0.996 -> 0.998.
 MO_LOCAL_RADIUS = 0.05
 
 
