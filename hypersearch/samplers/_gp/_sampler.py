@@ -22,6 +22,7 @@ from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._gp._acqf import ACQUISITIONS, build_acquisition
 from hypersearch.samplers._gp._compose import (
     front_for_boxes,
+    front_values,
     log_ehvi_acquisition,
     log_pof_acquisition,
     reference_point,
@@ -351,11 +352,11 @@ class GPSampler(BaseSampler):
             feasible_rows = np.flatnonzero(feasible)
             top = x[feasible_rows[np.argsort(y[feasible_rows], kind="stable")[:5]]]
         else:
-            observed = ys[feasible]
+            observed = front_values(ys[feasible])  # float-noise ties tie (see FRONT_DECIMALS)
             ref = reference_point(observed)
             points = observed
             if pend_values is not None and pend_feasible.any():
-                points = np.vstack([observed, pend_values[pend_feasible]])
+                points = np.vstack([observed, front_values(pend_values[pend_feasible])])
             base = log_ehvi_acquisition(models, front_for_boxes(points, ref), ref)
             on_front = np.flatnonzero(feasible)[non_dominated_ranks(observed) == 0]
             top = x[on_front]
