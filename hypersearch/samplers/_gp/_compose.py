@@ -23,6 +23,23 @@ from hypersearch.samplers._gp._optimize import GradFn, ValueFn
 # Past 3 objectives the box count grows fast with the front: keep this many
 # front points (the most spread out, by crowding distance) for the boxes.
 MAX_FRONT_4D = 32
+# The front is built on the transformed objectives rounded to this many decimals (they are
+# standardised, so 1e-9 of a standard deviation). On DTLZ2 a position variable on its bound
+# gives f1 = f2 = (1 + g) cos(pi/2) ~ 1e-16, which differ from trial to trial only by
+# rounding: every such corner point was "non-dominated", so the front (and the points the
+# search starts from) filled with copies of one corner at ever worse g. Seed 3 sat on corners
+# like (0, 0, 1.8) and ended at 0.072; with ties counted as ties, 0.430 (20 seeds: median
+# 0.481 -> 0.509, worst 0.072 -> 0.337; bench/results/multiobjective-gpmo.md).
+FRONT_DECIMALS = 9
+
+
+def front_values(values: np.ndarray) -> np.ndarray:
+    """``values`` rounded to :data:`FRONT_DECIMALS`, so that points equal up to float noise tie.
+
+    A tie lets the better point dominate the other (``(1e-16, 3e-16, 1.0)`` then dominates
+    ``(3e-16, 1e-16, 1.5)``); without it both stayed on the front.
+    """
+    return np.round(values, FRONT_DECIMALS)
 
 
 def reference_point(values: np.ndarray) -> np.ndarray:
