@@ -174,6 +174,34 @@ def run_once(backend: str, procs: int, total: int, tmp: str) -> Result:
                 fresh.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def _spin(seconds: float, out: Any) -> None:
+    end, n = time.perf_counter() + seconds, 0
+    while time.perf_counter() < end:
+        n += 1
+    out.put(n)
+
+
+def parallel_capacity(seconds: float = 0.3) -> float:
+    """Work two busy processes do in a fixed time over one's: 2.0 means two free cores.
+
+    This machine's cores are shared with other jobs; a ratio of processes below
+    one process means little when the machine itself ran two processes as one.
+    """
+    ctx = multiprocessing.get_context("fork")
+
+    def work(k: int) -> int:
+        out = ctx.Queue()
+        spinners = [ctx.Process(target=_spin, args=(seconds, out)) for _ in range(k)]
+        for p in spinners:
+            p.start()
+        done = sum(out.get() for _ in spinners)
+        for p in spinners:
+            p.join()
+        return done
+
+    return work(2) / work(1)
+
+
 def table(results: dict[tuple[str, int], list[Result]]) -> list[str]:
     lines = [
         "| backend | processes | trials | trials/s (median) | vs 1 process | wall s "
@@ -212,8 +240,11 @@ def main() -> int:
     backends = args.backends.split(",")
     results: dict[tuple[str, int], list[Result]] = {(b, p): [] for b in backends for p in procs}
     load_before = os.getloadavg()[0]
+    capacity = []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.rounds):
+            capacity.append(parallel_capacity())
+            print(f"machine: two busy processes do {capacity[-1]:.2f}x one's work", flush=True)
             for backend in backends:
                 for n in procs:
                     r = run_once(backend, n, args.total, tmp)
@@ -234,7 +265,10 @@ def main() -> int:
             f"`{' '.join(['python', *sys.argv])}` on {datetime.date.today()}, "
             f"hypersearch {hs.__version__}, Python {platform.python_version()}, "
             f"{os.cpu_count()} cores shared with other jobs: 1-minute load average "
-            f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
+            f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end. "
+            f"Machine check before each round: two busy processes did "
+            f"{statistics.median(capacity):.2f}x the work of one (median; "
+            f"{min(capacity):.2f}-{max(capacity):.2f}; 2.00 = two free cores).",
             "",
             "Each row: a fresh study, N forked workers (each its own storage and connection), "
             "RandomSampler, a one-parameter trivial objective, the trials split evenly. "
