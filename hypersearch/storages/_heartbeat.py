@@ -121,19 +121,30 @@ class RetryFailedTrialCallback:
             raise ValueError(f"max_retry must be None or an integer >= 0, got {max_retry!r}.")
         self._max_retry = max_retry
 
-    def __call__(self, study: Any, trial: FrozenTrial) -> None:
+    def retry_of(self, trial: FrozenTrial) -> FrozenTrial | None:
+        """The WAITING trial that retries ``trial``, or None when its retries are used up.
+
+        An SQL storage enqueues it in the transaction that fails ``trial``.
+        """
         history = list(trial.system_attrs.get(RETRY_HISTORY_KEY, [])) + [trial.number]
         if self._max_retry is not None and len(history) > self._max_retry:
-            return
-        study.add_trial(
-            FrozenTrial(
-                number=-1,
-                state=TrialState.WAITING,
-                user_attrs=dict(trial.user_attrs),
-                system_attrs={
-                    FIXED_PARAMS_KEY: dict(trial.params),
-                    RETRIED_FROM_KEY: trial.number,
-                    RETRY_HISTORY_KEY: history,
-                },
-            )
+            return None
+        return FrozenTrial(
+            number=-1,
+            state=TrialState.WAITING,
+            user_attrs=dict(trial.user_attrs),
+            system_attrs={
+                FIXED_PARAMS_KEY: dict(trial.params),
+                RETRIED_FROM_KEY: trial.number,
+                RETRY_HISTORY_KEY: history,
+            },
         )
+
+    def __call__(self, study: Any, trial: FrozenTrial) -> None:
+        """Enqueue the retry of ``trial`` unless one was enqueued already (by the storage)."""
+        retry = self.retry_of(trial)
+        if retry is None:
+            return
+        if any(t.system_attrs.get(RETRIED_FROM_KEY) == trial.number for t in study.get_trials(deepcopy=False)):
+            return
+        study.add_trial(retry)

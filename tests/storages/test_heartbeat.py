@@ -10,9 +10,11 @@ import time
 
 import pytest
 
+import hypersearch as hs
 from hypersearch.storages import (
     Heartbeat,
     InMemoryStorage,
+    RetryFailedTrialCallback,
     SQLStorage,
     fail_stale_trials,
 )
@@ -130,4 +132,35 @@ def test_sigkilled_worker_trial_is_failed(tmp_path):
     assert storage.get_trial(trial.trial_id).state == TrialState.RUNNING
     assert fail_stale_trials(storage, sid, grace_period=5, now=time.time() + 6) == [trial.number]
     assert storage.get_trial(trial.trial_id).state == TrialState.FAIL
+    storage.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
+def test_the_retry_is_enqueued_in_the_transaction_that_fails_the_trial(backend, tmp_path, request):
+    clock = FakeClock()
+    callback = RetryFailedTrialCallback(max_retry=1)
+    url = f"sqlite:///{tmp_path / 'retry.db'}" if backend == "sqlite" else request.getfixturevalue(f"{backend}_url")
+    storage = SQLStorage(url, clock=clock, heartbeat_interval=1.0, grace_period=5.0,
+                         failed_trial_callback=callback)
+    study = hs.create_study(storage=storage)
+    trial = study.ask()
+    x = trial.suggest_float("x", 0, 1)
+    trial.set_user_attr("note", "a")  # writes the staged parameter too
+    clock.now += 6
+    # Only the storage's own step: a reaper killed right after it loses nothing.
+    assert storage.fail_stale_trials(study._study_id, grace_period=5.0) == [trial.number]
+    other = SQLStorage(url)
+    retry = other.get_all_trials(study._study_id, (hs.TrialState.WAITING,))
+    assert len(retry) == 1 and retry[0].system_attrs["retried_from"] == trial.number
+    assert retry[0].system_attrs["fixed_params"] == {"x": x} and retry[0].user_attrs == {"note": "a"}
+    # The callback, called afterwards as optimize does, sees it done.
+    callback(study, storage.get_trial(trial._trial_id))
+    assert len(other.get_all_trials(study._study_id, (hs.TrialState.WAITING,))) == 1
+    # The retry runs with the same parameter; its own failure is not retried again.
+    again = study.ask()
+    assert again.suggest_float("x", 0, 1) == x
+    clock.now += 6
+    assert storage.fail_stale_trials(study._study_id, grace_period=5.0) == [again.number]
+    assert other.get_all_trials(study._study_id, (hs.TrialState.WAITING,)) == []
+    other.close()
     storage.close()

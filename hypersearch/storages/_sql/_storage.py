@@ -704,28 +704,7 @@ class SQLStorage(BaseStorage):
                 raise StudyNotFoundError(f"No study with id {study_id}.")
 
         def body(cur: Any) -> tuple[int, int]:
-            bumped = self._bump(cur, study_id, new_trial=True)
-            # The number and change number come from the locked study row itself,
-            # so the insert needs no round trip of its own.
-            query = (
-                "INSERT INTO hs_trials (study_id, number, seq, state, vals, params, user_attrs, "
-                "system_attrs, n_steps, datetime_start, datetime_complete, heartbeat) "
-                "SELECT study_id, n_trials - 1, seq, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-                "FROM hs_studies WHERE study_id = ?"
-            )
-            args = [*row_values, study_id]
-            ins = cur.connection.cursor()
-            try:
-                if d.returning:
-                    self._q(ins, query + " RETURNING trial_id", args)
-                    _, n_trials = bumped()
-                    trial_id = int(ins.fetchone()[0])
-                else:
-                    _, n_trials = bumped()
-                    trial_id = int(self._q(ins, query, args).lastrowid)
-            finally:
-                ins.close()
-            number = n_trials - 1
+            trial_id, number = self._insert_trial(cur, study_id, row_values)
             if steps:
                 cur.executemany(
                     d.sql("INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)"),
@@ -754,6 +733,32 @@ class SQLStorage(BaseStorage):
         elif state == TrialState.RUNNING:
             self._live.own(trial)
         return self._copy(trial)
+
+    def _insert_trial(self, cur: Any, study_id: int, row_values: Sequence[Any]) -> tuple[int, int]:
+        """Insert a trial inside a write transaction; (trial_id, number)."""
+        d = self._dialect
+        bumped = self._bump(cur, study_id, new_trial=True)
+        # The number and change number come from the locked study row itself,
+        # so the insert needs no round trip of its own.
+        query = (
+            "INSERT INTO hs_trials (study_id, number, seq, state, vals, params, user_attrs, "
+            "system_attrs, n_steps, datetime_start, datetime_complete, heartbeat) "
+            "SELECT study_id, n_trials - 1, seq, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+            "FROM hs_studies WHERE study_id = ?"
+        )
+        args = [*row_values, study_id]
+        ins = cur.connection.cursor()
+        try:
+            if d.returning:
+                self._q(ins, query + " RETURNING trial_id", args)
+                _, n_trials = bumped()
+                trial_id = int(ins.fetchone()[0])
+            else:
+                _, n_trials = bumped()
+                trial_id = int(self._q(ins, query, args).lastrowid)
+        finally:
+            ins.close()
+        return trial_id, n_trials - 1
 
     def _start_stamp(self) -> float | None:
         """The first heartbeat, written with the start of a trial when heartbeats are on.
@@ -1256,10 +1261,14 @@ class SQLStorage(BaseStorage):
             write=False,
         )
         complete = datetime.datetime.fromtimestamp(moment).isoformat()
+        # A retry callback that can say what it would enqueue (RetryFailedTrialCallback)
+        # has it enqueued in the transaction that fails the trial: a reaper killed in
+        # between cannot lose the retry. The callback, called later, sees it done.
+        retry_of = getattr(self.failed_trial_callback, "retry_of", None)
         failed = []
         for (trial_id,) in candidates:
             def change(cur: Any, row: tuple, seq: int, trial_id: int = int(trial_id)) -> int | None:
-                number, state, heartbeat, system = row
+                number, state, heartbeat, system, params, user = row
                 if TrialState(int(state)) != TrialState.RUNNING or heartbeat is None or heartbeat >= limit:
                     raise _Rollback(None)
                 attrs = json.loads(system)
@@ -1273,10 +1282,26 @@ class SQLStorage(BaseStorage):
                     "WHERE trial_id = ?",
                     (int(TrialState.FAIL), seq, complete, _dumps(attrs), trial_id),
                 )
+                if retry_of is not None:
+                    plist = json.loads(params)
+                    dead = FrozenTrial(
+                        number=int(number), state=TrialState.FAIL, trial_id=trial_id,
+                        params={n: self._dist(dt).to_external(v) for n, v, dt in plist},
+                        distributions={n: self._dist(dt) for n, _, dt in plist},
+                        user_attrs=json.loads(user), system_attrs=attrs,
+                    )
+                    retry = retry_of(dead)
+                    if retry is not None:
+                        self._insert_trial(cur, study_id, [
+                            int(TrialState.WAITING), None, "[]", _dumps(dict(retry.user_attrs)),
+                            _dumps(dict(retry.system_attrs)), 0, None, None, None,
+                        ])
                 return int(number)
 
             try:
-                number = self._change(int(trial_id), "heartbeat, system_attrs", change)
+                number = self._change(
+                    int(trial_id), "heartbeat, system_attrs, params, user_attrs", change
+                )
             except (UpdateFinishedTrialError, TrialNotFoundError):
                 continue
             if number is not None:
