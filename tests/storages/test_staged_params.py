@@ -38,8 +38,7 @@ def test_a_report_writes_the_staged_parameters_first(pair):
     assert other.get_trial(trial._trial_id).intermediate_values == {0: 0.5}
 
 
-def test_a_long_trial_shows_its_parameters_within_the_delay(pair, monkeypatch):
-    monkeypatch.setattr(_staged, "DELAY", 0.1)
+def test_a_long_trial_shows_its_parameters_within_the_delay(pair):
     mine, other = pair
     study = hs.create_study(storage=mine, study_name="s")
     trial = study.ask()
@@ -128,3 +127,21 @@ def test_a_process_that_exits_mid_trial_writes_what_it_staged(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     trial = hs.load_study(study_name="s", storage=f"sqlite:///{path}").trials[0]
     assert trial.state == hs.TrialState.RUNNING and trial.params == {"x": float(out.stdout)}
+
+
+def test_the_writer_thread_ends_when_nothing_is_staged(pair, monkeypatch):
+    mine, other = pair
+    staged = _staged.StagedParams(mine._write_staged, delay=0.05)
+    monkeypatch.setattr(mine, "_staged", staged)
+    study = hs.create_study(storage=mine, study_name="s")
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    assert staged._thread is not None and staged._thread.is_alive()
+    deadline = time.monotonic() + 5.0
+    while staged._thread is not None:  # written, then nothing left: the thread ends
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert "x" in _params_elsewhere(other, trial._trial_id)
+    trial.suggest_float("y", 0, 1)  # a new one starts on demand
+    assert staged._thread is not None
+    study.tell(trial, 0.0)

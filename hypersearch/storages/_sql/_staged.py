@@ -70,9 +70,13 @@ class StagedParams:
             return list(self._entries)
 
     def _loop(self) -> None:
+        """Write what is due; end once nothing is staged (``add`` starts a new thread)."""
         while not self._stop.wait(self._delay / 2):
             now = time.monotonic()
             with self._lock:
+                if not self._entries:
+                    self._thread = None
+                    return
                 due = [tid for tid, since in self._since.items() if now - since >= self._delay]
             for trial_id in due:
                 try:
