@@ -24,7 +24,6 @@ import os
 import threading
 import time
 
-
 # A write holds the gate for 100-150 us here. A waiter that went to sleep is woken
 # only after the release (a VM's wake-up is slow: the gate idled meanwhile), so it
 # first retries for up to this long: 0.1 ms made 2/4/8 processes 1.22/1.09/1.13x

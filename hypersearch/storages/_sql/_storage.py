@@ -68,12 +68,14 @@ from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_valu
 from hypersearch.storages._heartbeat import check_heartbeat
 from hypersearch.storages._sql import _single
 from hypersearch.storages._sql._checkpoint import WalCheckpointer
+from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._gate import WriteGate
 from hypersearch.storages._sql._live import LiveTrials
-from hypersearch.storages._sql._staged import StagedParams
-from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
+from hypersearch.storages._sql._reaper import ReaperMixin
 from hypersearch.storages._sql._schema import upgrade_schema
+from hypersearch.storages._sql._staged import StagedParams
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
+from hypersearch.storages._sql._txn import Rollback, dumps, rollback
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
@@ -142,24 +144,9 @@ if hasattr(os, "register_at_fork"):
     )
 
 
-class _Rollback(Exception):
-    """Raised inside a transaction body to roll back and return ``result``."""
-
-    def __init__(self, result: Any) -> None:
-        self.result = result
-
-
-def _rollback(result: Any = False) -> Any:
-    raise _Rollback(result)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, allow_nan=True, ensure_ascii=False)
-
-
 def _copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
     # JSON round trip = a deep copy that also proves the value is JSON.
-    return {k: v if isinstance(v, _SCALARS) else json.loads(_dumps(v)) for k, v in attrs.items()}
+    return {k: v if isinstance(v, _SCALARS) else json.loads(dumps(v)) for k, v in attrs.items()}
 
 
 def _time(text: str | None) -> datetime.datetime | None:
@@ -191,7 +178,7 @@ def _name_hash(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class SQLStorage(BaseStorage):
+class SQLStorage(ReaperMixin, BaseStorage):
     """Studies in an SQL database, shared by threads, processes and machines.
 
     Args:
@@ -412,7 +399,7 @@ class SQLStorage(BaseStorage):
         cur.execute(self._dialect.begin)
         try:
             result = body(cur)
-        except _Rollback as rb:
+        except Rollback as rb:
             cur.execute("ROLLBACK")
             return rb.result
         except BaseException:
@@ -463,7 +450,7 @@ class SQLStorage(BaseStorage):
         name = study_name if study_name is not None else f"no-name-{uuid.uuid4()}"
         if not isinstance(name, str):
             raise TypeError(f"study_name must be a str, got {name!r}.")
-        dirs = _dumps([int(StudyDirection(x)) for x in directions])
+        dirs = dumps([int(StudyDirection(x)) for x in directions])
         key = _name_hash(name)
         d = self._dialect
 
@@ -517,13 +504,13 @@ class SQLStorage(BaseStorage):
     def _set_study_attr(self, study_id: int, kind: str, key: str, value: Any) -> None:
         check_json_value(key, value)
         column = _ATTR_COLUMNS[kind]
-        encoded = json.loads(_dumps(value))
+        encoded = json.loads(dumps(value))
 
         def body(cur: Any) -> None:
             attrs = json.loads(self._study_row(cur, study_id, column, lock=True)[0])
             attrs[key] = encoded
             self._q(
-                cur, f"UPDATE hs_studies SET {column} = ? WHERE study_id = ?", (_dumps(attrs), study_id)
+                cur, f"UPDATE hs_studies SET {column} = ? WHERE study_id = ?", (dumps(attrs), study_id)
             )
 
         self._run(body, write=True)
@@ -692,8 +679,8 @@ class SQLStorage(BaseStorage):
             check_json_value(key, value)
         d = self._dialect
         row_values = [
-            int(state), None if vals is None else _dumps(vals), _dumps(plist), _dumps(user),
-            _dumps(system), len(steps), _timestr(start), _timestr(complete),
+            int(state), None if vals is None else dumps(vals), dumps(plist), dumps(user),
+            dumps(system), len(steps), _timestr(start), _timestr(complete),
             self._start_stamp() if state == TrialState.RUNNING else None,
         ]
 
@@ -867,7 +854,7 @@ class SQLStorage(BaseStorage):
                 plist.append([name, internal, dist_text])
             self._q(
                 cur, "UPDATE hs_trials SET params = ?, seq = ? WHERE trial_id = ?",
-                (_dumps(plist), seq, trial_id),
+                (dumps(plist), seq, trial_id),
             )
 
         self._write_staged(trial_id)
@@ -911,7 +898,7 @@ class SQLStorage(BaseStorage):
         try:
             study_id = self._study_of(trial_id)
             appended = self._run(
-                lambda cur: _single.append_params(cur, d, study_id, trial_id, entries) or _rollback(),
+                lambda cur: _single.append_params(cur, d, study_id, trial_id, entries) or rollback(),
                 write=True,
             )
         except BaseException:
@@ -925,7 +912,7 @@ class SQLStorage(BaseStorage):
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
         state = TrialState(state)
-        vals = None if values is None else _dumps([float(v) for v in values])
+        vals = None if values is None else dumps([float(v) for v in values])
         d = self._dialect
         known = self._live.get(trial_id)
         if state != TrialState.RUNNING:  # finished or paused: no longer this process's to run
@@ -943,7 +930,7 @@ class SQLStorage(BaseStorage):
             complete = None
             if state == TrialState.RUNNING:
                 if current != TrialState.WAITING:
-                    raise _Rollback(False)
+                    raise Rollback(False)
                 start = start or now
             elif state.is_finished():
                 complete = now
@@ -997,7 +984,7 @@ class SQLStorage(BaseStorage):
 
         def body(cur: Any) -> tuple | None:
             if entries and not _single.append_params(cur, d, study_id, trial_id, entries):
-                raise _Rollback(None)
+                raise Rollback(None)
             return _single.set_state(cur, d, study_id, trial_id, state, vals, now, stamp)
 
         try:
@@ -1029,7 +1016,7 @@ class SQLStorage(BaseStorage):
         d = self._dialect
         if not (d.quick_writes and state.is_finished()) or trial_id in self._finished:
             return super().finish_and_start_trial(trial_id, state, values, study_id)
-        vals = None if values is None else _dumps([float(v) for v in values])
+        vals = None if values is None else dumps([float(v) for v in values])
         own_study = self._study_of(trial_id)
         start = datetime.datetime.now()
         now = start.isoformat()
@@ -1042,10 +1029,10 @@ class SQLStorage(BaseStorage):
 
         def body(cur: Any) -> tuple[tuple | None, dict[int, IntermediateValue], Any]:
             if entries and not _single.append_params(cur, d, own_study, trial_id, entries):
-                raise _Rollback((None, {}, None))
+                raise Rollback((None, {}, None))
             row = _single.set_state(cur, d, own_study, trial_id, state, vals, now)
             if row is None:
-                raise _Rollback((None, {}, None))
+                raise Rollback((None, {}, None))
             steps = _known_steps(known, row[8])
             if steps is None:
                 steps = self._steps(cur, [trial_id])[trial_id]
@@ -1121,14 +1108,14 @@ class SQLStorage(BaseStorage):
         check_json_value(key, value)
         self._write_staged(trial_id)
         column = _ATTR_COLUMNS[kind]
-        encoded = json.loads(_dumps(value))
+        encoded = json.loads(dumps(value))
 
         def change(cur: Any, row: tuple, seq: int) -> None:
             attrs = json.loads(row[2])
             attrs[key] = encoded
             self._q(
                 cur, f"UPDATE hs_trials SET {column} = ?, seq = ? WHERE trial_id = ?",
-                (_dumps(attrs), seq, trial_id),
+                (dumps(attrs), seq, trial_id),
             )
 
         self._change(trial_id, column, change)
@@ -1224,90 +1211,6 @@ class SQLStorage(BaseStorage):
             return int(self._q(cur, query, args).fetchone()[0])
 
         return self._run(body, write=False)
-
-    # -- liveness ------------------------------------------------------------------------------
-    def record_heartbeat(self, trial_id: int) -> None:
-        """Stamp a running trial with the time now (no change number: snapshots do not show it)."""
-        now = self._clock()
-        self._run(
-            lambda cur: self._q(
-                cur, "UPDATE hs_trials SET heartbeat = ? WHERE trial_id = ? AND state = ?",
-                (now, trial_id, int(TrialState.RUNNING)),
-            ),
-            write=False,
-        )
-
-    def fail_stale_trials(
-        self, study_id: int, *, grace_period: float, now: float | None = None
-    ) -> list[int]:
-        """Mark FAIL the RUNNING trials whose heartbeat is older than ``grace_period`` seconds.
-
-        Only trials that sent at least one heartbeat are judged (a worker without
-        a heartbeat thread is never reaped). Each trial is re-checked under the
-        study's lock, so a heartbeat that arrives meanwhile saves it. Returns the
-        numbers of the trials failed; their ``system_attrs["fail_reason"]`` says why.
-        """
-        if isinstance(grace_period, bool) or not isinstance(grace_period, (int, float)) or grace_period <= 0:
-            raise ValueError(f"grace_period must be a positive number of seconds, got {grace_period!r}.")
-        moment = self._clock() if now is None else float(now)
-        limit = moment - grace_period
-        candidates = self._run(
-            lambda cur: self._q(
-                cur,
-                "SELECT trial_id FROM hs_trials WHERE study_id = ? AND state = ? "
-                "AND heartbeat IS NOT NULL AND heartbeat < ?",
-                (study_id, int(TrialState.RUNNING), limit),
-            ).fetchall(),
-            write=False,
-        )
-        complete = datetime.datetime.fromtimestamp(moment).isoformat()
-        # A retry callback that can say what it would enqueue (RetryFailedTrialCallback)
-        # has it enqueued in the transaction that fails the trial: a reaper killed in
-        # between cannot lose the retry. The callback, called later, sees it done.
-        retry_of = getattr(self.failed_trial_callback, "retry_of", None)
-        failed = []
-        for (trial_id,) in candidates:
-            def change(cur: Any, row: tuple, seq: int, trial_id: int = int(trial_id)) -> int | None:
-                number, state, heartbeat, system, params, user = row
-                if TrialState(int(state)) != TrialState.RUNNING or heartbeat is None or heartbeat >= limit:
-                    raise _Rollback(None)
-                attrs = json.loads(system)
-                attrs["fail_reason"] = (
-                    f"no heartbeat for {moment - heartbeat:.1f}s (grace period {grace_period}s); "
-                    "its worker is presumed dead"
-                )
-                self._q(
-                    cur,
-                    "UPDATE hs_trials SET state = ?, seq = ?, datetime_complete = ?, system_attrs = ? "
-                    "WHERE trial_id = ?",
-                    (int(TrialState.FAIL), seq, complete, _dumps(attrs), trial_id),
-                )
-                if retry_of is not None:
-                    plist = json.loads(params)
-                    dead = FrozenTrial(
-                        number=int(number), state=TrialState.FAIL, trial_id=trial_id,
-                        params={n: self._dist(dt).to_external(v) for n, v, dt in plist},
-                        distributions={n: self._dist(dt) for n, _, dt in plist},
-                        user_attrs=json.loads(user), system_attrs=attrs,
-                    )
-                    retry = retry_of(dead)
-                    if retry is not None:
-                        self._insert_trial(cur, study_id, [
-                            int(TrialState.WAITING), None, "[]", _dumps(dict(retry.user_attrs)),
-                            _dumps(dict(retry.system_attrs)), 0, None, None, None,
-                        ])
-                return int(number)
-
-            try:
-                number = self._change(
-                    int(trial_id), "heartbeat, system_attrs, params, user_attrs", change
-                )
-            except (UpdateFinishedTrialError, TrialNotFoundError):
-                continue
-            if number is not None:
-                self._live.drop(int(trial_id))
-                failed.append(number)
-        return failed
 
     def close(self) -> None:
         if self._staged is not None and not self._closed:
