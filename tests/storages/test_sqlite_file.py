@@ -27,8 +27,8 @@ def _worker(url: str, n: int, barrier) -> None:
 
 
 def test_wal_is_restarted_while_two_processes_write(tmp_path):
-    # SQLite's own PASSIVE checkpoint never caught up here: the log grew past 48 MB
-    # in 6,000 trials (240 MB in 6,000 with the old three writes per trial).
+    # SQLite's own PASSIVE checkpoint never caught up here: the log grew to 48-72 MB
+    # in 6,000 trials of two processes with 0.1.0's writes.
     path = str(tmp_path / "wal.db")
     url = f"sqlite:///{path}"
     hs.create_study(study_name="wal", storage=url)
