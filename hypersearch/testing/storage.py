@@ -293,6 +293,17 @@ class StorageSuite:
         assert storage.get_n_trials(sid) == 3
         assert storage.get_trial(third.trial_id).state == TrialState.RUNNING
 
+    def test_finish_and_start_a_trial_another_handle_finished(self, storage: BaseStorage) -> None:
+        other = self.other_handle(storage)
+        sid = self._study(storage)
+        t = storage.start_trial(sid)
+        storage.stage_trial_param(t.trial_id, "x", 1.0, _X)
+        assert other.set_trial_state_values(t.trial_id, TrialState.FAIL)  # a reaper elsewhere
+        with pytest.raises(UpdateFinishedTrialError):
+            storage.finish_and_start_trial(t.trial_id, TrialState.COMPLETE, [1.0], sid)
+        assert storage.get_n_trials(sid) == 1  # nothing started
+        assert storage.get_trial(t.trial_id).state == TrialState.FAIL
+
     def test_concurrent_start_trial(self, storage: BaseStorage) -> None:
         sid = self._study(storage)
         queued = {

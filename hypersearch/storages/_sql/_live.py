@@ -67,6 +67,12 @@ class LiveTrials:
                 intermediate_values=dict(live.steps),
             )
 
+    def steps(self, trial_id: int) -> dict[int, IntermediateValue] | None:
+        """A copy of the reports this process wrote for a live trial, else None."""
+        with self._lock:
+            live = self._trials.get(trial_id)
+            return None if live is None else dict(live.steps)
+
     def set_param(self, trial_id: int, name: str, value: Any, dist: BaseDistribution) -> None:
         with self._lock:
             live = self._trials.get(trial_id)

@@ -163,11 +163,7 @@ def append_param(
     ``entry`` and ``prefix`` come from :func:`param_entry` (made before the write lock).
     """
     if d.paired_writes:
-        cur.execute(_LITE_APPEND_PARAM, (entry, entry, study_id, trial_id, prefix))
-        if cur.rowcount != 1:
-            return False
-        cur.execute(_LITE_BUMP, (study_id,))
-        return True
+        return append_params(cur, d, study_id, trial_id, [(entry, prefix)])
     cur.execute(d.sql(_APPEND_PARAM), (study_id, entry, entry, trial_id, prefix))
     return cur.fetchone() is not None
 

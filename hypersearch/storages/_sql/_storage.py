@@ -48,7 +48,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from typing import Any, TypeVar
 
 from hypersearch.distributions import (
@@ -123,18 +123,14 @@ def _after_fork_in_child() -> None:
         storage._setup_process_state()
 
 
-def _write_all_staged() -> None:
-    """At exit: what running trials suggested but did not write yet (see _staged)."""
+def _at_exit() -> None:
+    """What running trials suggested but did not write yet (see _staged)."""
     for storage in list(_LIVE):
-        staged = getattr(storage, "_staged", None)
-        if staged is None or storage._closed or storage._pid != os.getpid():
-            continue
-        for trial_id in staged.pending():
-            with contextlib.suppress(Exception):  # finished meanwhile, or the database is gone
-                storage._write_staged(trial_id)
+        if not storage._closed and storage._pid == os.getpid():
+            storage._write_all_staged()
 
 
-atexit.register(_write_all_staged)
+atexit.register(_at_exit)
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(
@@ -165,13 +161,13 @@ def _is_broken(conn: Any) -> bool:
     return is_open is False
 
 
-def _known_steps(known: FrozenTrial | None, n_steps: int) -> dict[int, IntermediateValue] | None:
+def _known_steps(
+    known: dict[int, IntermediateValue] | None, n_steps: int
+) -> dict[int, IntermediateValue] | None:
     """The reports of a finished row with ``n_steps`` of them, if ``known`` has them all."""
     if not n_steps:
         return {}
-    if known is not None and len(known.intermediate_values) == int(n_steps):
-        return dict(known.intermediate_values)
-    return None
+    return known if known is not None and len(known) == int(n_steps) else None
 
 
 def _name_hash(name: str) -> str:
@@ -888,6 +884,24 @@ class SQLStorage(ReaperMixin, BaseStorage):
     def _take_staged(self, trial_id: int) -> list[Any]:
         return [] if self._staged is None else self._staged.take(trial_id)
 
+    @contextlib.contextmanager
+    def _staged_back_on_error(self, trial_id: int, entries: list[Any]) -> Iterator[None]:
+        """Staged entries taken for a write go back when that write fails."""
+        try:
+            yield
+        except BaseException:
+            if self._staged is not None:
+                self._staged.put_back(trial_id, entries)
+            raise
+
+    def _write_all_staged(self) -> None:
+        """Write every trial's staged parameters (closing, or the interpreter exiting)."""
+        if self._staged is None:
+            return
+        for trial_id in self._staged.pending():
+            with contextlib.suppress(Exception):  # finished meanwhile, or the database is gone
+                self._write_staged(trial_id)
+
     def _write_staged(self, trial_id: int, entries: list[Any] | None = None) -> None:
         """Write a trial's staged parameters (taken already, or taken now) in one transaction."""
         if entries is None:
@@ -895,15 +909,12 @@ class SQLStorage(ReaperMixin, BaseStorage):
         if not entries:
             return
         d = self._dialect
-        try:
+        with self._staged_back_on_error(trial_id, entries):
             study_id = self._study_of(trial_id)
             appended = self._run(
                 lambda cur: _single.append_params(cur, d, study_id, trial_id, entries) or rollback(),
                 write=True,
             )
-        except BaseException:
-            self._staged.put_back(trial_id, entries)  # type: ignore[union-attr]
-            raise
         if not appended:  # one did not qualify: the one-by-one path says why
             for _, _, name, internal, dist in entries:
                 self.set_trial_param(trial_id, name, internal, dist)
@@ -914,7 +925,7 @@ class SQLStorage(ReaperMixin, BaseStorage):
         state = TrialState(state)
         vals = None if values is None else dumps([float(v) for v in values])
         d = self._dialect
-        known = self._live.get(trial_id)
+        known = self._live.steps(trial_id)
         if state != TrialState.RUNNING:  # finished or paused: no longer this process's to run
             self._live.drop(trial_id)
         entries = self._take_staged(trial_id)
@@ -967,12 +978,12 @@ class SQLStorage(ReaperMixin, BaseStorage):
         trial_id: int,
         state: TrialState,
         vals: str | None,
-        known: FrozenTrial | None,
+        known: dict[int, IntermediateValue] | None,
         entries: list[Any],
     ) -> bool:
         """One-statement state change; False when the transaction path must decide.
 
-        ``known``: this process's view of the trial, whose reports spare a read.
+        ``known``: the reports this process wrote for the trial; they spare a read.
         ``entries``: staged parameters, written in the same transaction (SQLite).
         """
         if trial_id in self._finished:
@@ -987,12 +998,8 @@ class SQLStorage(ReaperMixin, BaseStorage):
                 raise Rollback(None)
             return _single.set_state(cur, d, study_id, trial_id, state, vals, now, stamp)
 
-        try:
+        with self._staged_back_on_error(trial_id, entries):
             row = self._run(body, write=d.paired_writes)
-        except BaseException:
-            if self._staged is not None:
-                self._staged.put_back(trial_id, entries)
-            raise
         if row is None:
             return False
         if state.is_finished():
@@ -1024,26 +1031,22 @@ class SQLStorage(ReaperMixin, BaseStorage):
             int(TrialState.RUNNING), None, "[]", "{}", "{}", 0, now, None, self._start_stamp(),
         ]
 
-        known = self._live.get(trial_id)
+        known = self._live.steps(trial_id)
         entries = self._take_staged(trial_id)
 
         def body(cur: Any) -> tuple[tuple | None, dict[int, IntermediateValue], Any]:
             if entries and not _single.append_params(cur, d, own_study, trial_id, entries):
                 raise Rollback((None, {}, None))
             row = _single.set_state(cur, d, own_study, trial_id, state, vals, now)
-            if row is None:
-                raise Rollback((None, {}, None))
+            if row is None:  # wrote nothing (staged entries would not have matched either)
+                return None, {}, None
             steps = _known_steps(known, row[8])
             if steps is None:
                 steps = self._steps(cur, [trial_id])[trial_id]
             return row, steps, _single.create_trial(cur, d, study_id, row_values, unless_queued=True)
 
-        try:
+        with self._staged_back_on_error(trial_id, entries):
             row, steps, created = self._run(body, write=d.paired_writes)
-        except BaseException:
-            if self._staged is not None:
-                self._staged.put_back(trial_id, entries)
-            raise
         if row is None:  # finished or gone: the transaction path raises the precise error
             self._write_staged(trial_id, entries)
             return super().finish_and_start_trial(trial_id, state, values, study_id)
@@ -1215,9 +1218,7 @@ class SQLStorage(ReaperMixin, BaseStorage):
     def close(self) -> None:
         if self._staged is not None and not self._closed:
             self._staged.close()
-            for trial_id in self._staged.pending():
-                with contextlib.suppress(Exception):  # finished meanwhile
-                    self._write_staged(trial_id)
+            self._write_all_staged()
         with self._op_lock:
             self._close_connections()
             if self._gate is not None:
