@@ -114,20 +114,25 @@ def main() -> None:
     full = args.trials * args.epochs
     study, epochs, seconds = run(args, prune=True)
     pruned = sum(t.state == hs.TrialState.PRUNED for t in study.trials)
-    print(f"{args.sampler} + {args.pruner}: {args.trials} trials, {pruned} pruned, "
-          f"{seconds:.1f} s")
+    print(f"{args.sampler} + {args.pruner}: {args.trials} trials, {pruned} pruned, {seconds:.1f} s")
     print(f"epochs run: {epochs} of {full} ({100.0 * (1 - epochs / full):.0f}% saved)")
-    print(f"best validation accuracy with pruning: {best_accuracy(study):.4f} "
-          f"(trial {study.best_trial.number}, {study.best_params})")
+    print(
+        f"best validation accuracy with pruning: {best_accuracy(study):.4f} "
+        f"(trial {study.best_trial.number}, {study.best_params})"
+    )
     if args.no_baseline:
         return
     base, base_epochs, base_seconds = run(args, prune=False)
-    print(f"without pruning (same sampler seed): epochs run: {base_epochs} of {full}, "
-          f"{base_seconds:.1f} s")
+    print(
+        f"without pruning (same sampler seed): epochs run: {base_epochs} of {full}, "
+        f"{base_seconds:.1f} s"
+    )
     print(f"best validation accuracy without pruning: {best_accuracy(base):.4f}")
-    print(f"budget saved: {base_epochs / max(epochs, 1):.1f}x fewer epochs, "
-          f"{base_seconds / max(seconds, 1e-9):.1f}x less time; accuracy difference "
-          f"{best_accuracy(study) - best_accuracy(base):+.4f}")
+    print(
+        f"budget saved: {base_epochs / max(epochs, 1):.1f}x fewer epochs, "
+        f"{base_seconds / max(seconds, 1e-9):.1f}x less time; accuracy difference "
+        f"{best_accuracy(study) - best_accuracy(base):+.4f}"
+    )
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument(
-        "--storage", default="sqlite:///hypersearch.db",
+        "--storage",
+        default="sqlite:///hypersearch.db",
         help="storage URL (default: the SQLite file hypersearch.db; a second run resumes the study)",
     )
     parser.add_argument("--seed", type=int, default=0)

@@ -29,7 +29,9 @@ def load_objective(spec: str) -> Callable[..., Any]:
     """``module:function`` or ``path/to/file.py:function`` -> the function."""
     target, sep, name = spec.rpartition(":")
     if not sep or not target or not name:
-        raise CLIUsageError(f"--objective must look like module:function or file.py:function, got {spec!r}.")
+        raise CLIUsageError(
+            f"--objective must look like module:function or file.py:function, got {spec!r}."
+        )
     if target.endswith(".py"):
         path = Path(target)
         if not path.is_file():
@@ -58,7 +60,11 @@ def _sampler(name: str | None, seed: int | None) -> Any:
         if attr.lower() in (name.lower(), name.lower() + "sampler"):
             cls = getattr(samplers, attr)
             return cls(seed=seed) if seed is not None else cls()
-    choices = sorted(a.removesuffix("Sampler").lower() for a in samplers.__all__ if a.endswith("Sampler") and a != "BaseSampler")
+    choices = sorted(
+        a.removesuffix("Sampler").lower()
+        for a in samplers.__all__
+        if a.endswith("Sampler") and a != "BaseSampler"
+    )
     raise CLIUsageError(f"--sampler {name!r} is unknown; choose one of {choices}.")
 
 
@@ -133,8 +139,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
             raise CLIUsageError("--heartbeat-interval needs an SQL storage URL.")
         retry = None if args.retry_failed is None else RetryFailedTrialCallback(args.retry_failed)
         storage = SQLStorage(
-            args.storage, heartbeat_interval=args.heartbeat_interval,
-            grace_period=args.grace_period, failed_trial_callback=retry,
+            args.storage,
+            heartbeat_interval=args.heartbeat_interval,
+            grace_period=args.grace_period,
+            failed_trial_callback=retry,
         )
     study = hypersearch.load_study(
         study_name=args.study_name, storage=storage, sampler=_sampler(args.sampler, args.seed)
@@ -146,12 +154,18 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hypersearch", description="Hyperparameter search studies.")
-    parser.add_argument("--version", action="version", version=f"hypersearch {hypersearch.__version__}")
+    parser = argparse.ArgumentParser(
+        prog="hypersearch", description="Hyperparameter search studies."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"hypersearch {hypersearch.__version__}"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, func: Callable[[argparse.Namespace], None], help_: str, study: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], None], help_: str, study: bool = True
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         p.add_argument("--storage", required=True, help="storage URL, e.g. sqlite:///hs.db")
         if study:
@@ -173,12 +187,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("worker", cmd_worker, "join a study and run trials of an objective")
     p.add_argument("--objective", required=True, help="module:function or file.py:function")
     p.add_argument("--n-trials", type=int, default=None, help="trials this worker runs")
-    p.add_argument("--max-trials", type=int, default=None, help="stop once the study holds this many COMPLETE trials")
-    p.add_argument("--heartbeat-interval", type=float, default=None, help="seconds between heartbeats (SQL storages)")
-    p.add_argument("--grace-period", type=float, default=None, help="seconds of silence before a trial is failed")
-    p.add_argument("--retry-failed", type=int, default=None, help="re-run trials of dead workers up to N times")
-    p.add_argument("--timeout", type=float, default=None, help="seconds after which no trial starts")
-    p.add_argument("--sampler", default=None, help="e.g. random, tpe, gp (default: the study default)")
+    p.add_argument(
+        "--max-trials",
+        type=int,
+        default=None,
+        help="stop once the study holds this many COMPLETE trials",
+    )
+    p.add_argument(
+        "--heartbeat-interval",
+        type=float,
+        default=None,
+        help="seconds between heartbeats (SQL storages)",
+    )
+    p.add_argument(
+        "--grace-period",
+        type=float,
+        default=None,
+        help="seconds of silence before a trial is failed",
+    )
+    p.add_argument(
+        "--retry-failed", type=int, default=None, help="re-run trials of dead workers up to N times"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=None, help="seconds after which no trial starts"
+    )
+    p.add_argument(
+        "--sampler", default=None, help="e.g. random, tpe, gp (default: the study default)"
+    )
     p.add_argument("--seed", type=int, default=None)
     return parser
 

@@ -96,12 +96,20 @@ class FloatDistribution(BaseDistribution):
     step: float | None
 
     def __init__(
-        self, low: float, high: float, log: bool = False, step: float | None = None, *, name: str = "?"
+        self,
+        low: float,
+        high: float,
+        log: bool = False,
+        step: float | None = None,
+        *,
+        name: str = "?",
     ) -> None:
         low = float(_check_bound(name, "low", low))
         high = float(_check_bound(name, "high", high))
         if low > high:
-            raise ValueError(f"Parameter {name!r}: low must be <= high, got low={low}, high={high}.")
+            raise ValueError(
+                f"Parameter {name!r}: low must be <= high, got low={low}, high={high}."
+            )
         if log and step is not None:
             raise ValueError(f"Parameter {name!r}: log=True cannot be combined with step={step}.")
         if log and low <= 0.0:
@@ -163,7 +171,9 @@ class IntDistribution(BaseDistribution):
         high = _check_int(name, "high", high)
         step = _check_int(name, "step", step)
         if low > high:
-            raise ValueError(f"Parameter {name!r}: low must be <= high, got low={low}, high={high}.")
+            raise ValueError(
+                f"Parameter {name!r}: low must be <= high, got low={low}, high={high}."
+            )
         if step <= 0:
             raise ValueError(f"Parameter {name!r}: step must be >= 1, got step={step}.")
         if log and step != 1:
@@ -253,7 +263,9 @@ class CategoricalDistribution(BaseDistribution):
         try:
             return float(self._index[_choice_key(external)])
         except (KeyError, TypeError):
-            raise ValueError(f"{external!r} is not one of the choices {list(self.choices)}.") from None
+            raise ValueError(
+                f"{external!r} is not one of the choices {list(self.choices)}."
+            ) from None
 
     def to_external(self, internal: float) -> CategoricalChoiceType:
         return self.choices[int(internal)]
@@ -282,7 +294,9 @@ def _rebuild(name: str, attributes: dict[str, Any]) -> BaseDistribution:
 
 def distribution_to_json(distribution: BaseDistribution) -> str:
     """Serialise a distribution to a JSON string."""
-    return json.dumps({"name": type(distribution).__name__, "attributes": distribution._attributes()})
+    return json.dumps(
+        {"name": type(distribution).__name__, "attributes": distribution._attributes()}
+    )
 
 
 def json_to_distribution(text: str) -> BaseDistribution:

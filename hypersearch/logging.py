@@ -11,9 +11,20 @@ import threading
 from logging import CRITICAL, DEBUG, ERROR, FATAL, INFO, WARN, WARNING
 
 __all__ = [
-    "CRITICAL", "DEBUG", "ERROR", "FATAL", "INFO", "WARN", "WARNING",
-    "disable_default_handler", "disable_propagation", "enable_default_handler",
-    "enable_propagation", "get_logger", "get_verbosity", "set_verbosity",
+    "CRITICAL",
+    "DEBUG",
+    "ERROR",
+    "FATAL",
+    "INFO",
+    "WARN",
+    "WARNING",
+    "disable_default_handler",
+    "disable_propagation",
+    "enable_default_handler",
+    "enable_propagation",
+    "get_logger",
+    "get_verbosity",
+    "set_verbosity",
 ]
 
 _ROOT = "hypersearch"

@@ -11,12 +11,15 @@ def test_load_objective_from_module_and_file(tmp_path):
     assert load_objective(f"{script}:objective")(None) == 42.0
 
 
-@pytest.mark.parametrize("spec, match", [
-    ("nocolon", "module:function"),
-    ("math:nope", "no function 'nope'"),
-    ("no_such_module_xyz:f", "cannot import"),
-    ("missing.py:f", "no file"),
-])
+@pytest.mark.parametrize(
+    "spec, match",
+    [
+        ("nocolon", "module:function"),
+        ("math:nope", "no function 'nope'"),
+        ("no_such_module_xyz:f", "cannot import"),
+        ("missing.py:f", "no file"),
+    ],
+)
 def test_load_objective_errors(spec, match):
     with pytest.raises(CLIUsageError, match=match):
         load_objective(spec)

@@ -12,11 +12,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str) -> str:
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
-               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    )
     done = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "asha_sgd.py"), *args],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -29,15 +38,26 @@ def test_asha_sgd_reports_budget_saved():
     assert 7 <= run < full  # every trial trains an epoch; SHA stops some before the end
     base = re.search(r"without pruning \(same sampler seed\): epochs run: (\d+) of (\d+)", out)
     assert base is not None and int(base.group(1)) == full
-    for line in ("best validation accuracy with pruning: ",
-                 "best validation accuracy without pruning: "):
+    for line in (
+        "best validation accuracy with pruning: ",
+        "best validation accuracy without pruning: ",
+    ):
         accuracy = float(re.search(re.escape(line) + r"([0-9.]+)", out).group(1))
         assert 0.1 < accuracy <= 1.0
     assert "fewer epochs" in out
 
 
 def test_asha_sgd_hyperband_tpe_without_baseline():
-    out = _run("--trials", "5", "--epochs", "9", "--sampler", "tpe", "--pruner", "hyperband",
-               "--no-baseline")
+    out = _run(
+        "--trials",
+        "5",
+        "--epochs",
+        "9",
+        "--sampler",
+        "tpe",
+        "--pruner",
+        "hyperband",
+        "--no-baseline",
+    )
     assert "tpe + hyperband: 5 trials" in out
     assert "without pruning" not in out

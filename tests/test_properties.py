@@ -143,7 +143,9 @@ def test_low_above_high_names_the_parameter(name: str, a: float, b: float) -> No
 
 @SETTINGS
 @given(names, st.floats(-1e6, 0.0), st.floats(1e-3, 1e6), st.integers(-100, 0))
-def test_bad_log_definitions_name_the_parameter(name: str, low: float, high: float, ilow: int) -> None:
+def test_bad_log_definitions_name_the_parameter(
+    name: str, low: float, high: float, ilow: int
+) -> None:
     trial = _trial()
     _raises_naming(name, lambda: trial.suggest_float(name, low, high, log=True))
     _raises_naming(name, lambda: trial.suggest_int(name, ilow, 1000, log=True))
@@ -250,8 +252,9 @@ def spaces(draw: st.DrawFn, discrete: bool = False) -> Space:
     branches: tuple = ()
     if draw(st.booleans()) or n_top == 0:
         k = draw(st.integers(1, 3))
-        gate = CategoricalDistribution(draw(st.lists(choice_values, min_size=k, max_size=k,
-                                                     unique_by=lambda c: (type(c), c))))
+        gate = CategoricalDistribution(
+            draw(st.lists(choice_values, min_size=k, max_size=k, unique_by=lambda c: (type(c), c)))
+        )
         branches = tuple(
             tuple((f"b{j}_{i}", draw(dists)) for i in range(draw(st.integers(0, 2))))
             for j in range(k)
@@ -275,8 +278,12 @@ SAMPLER_FACTORIES: dict[str, Callable[[Space], BaseSampler]] = {
     "qmc_sobol": lambda s: QMCSampler(seed=0, warn_independent_sampling=False),
     "qmc_halton": lambda s: QMCSampler(qmc_type="halton", seed=0, warn_independent_sampling=False),
     "partial_fixed": lambda s: PartialFixedSampler(
-        {n: d.to_external(d.to_internal(d.choices[-1] if isinstance(d, CategoricalDistribution)
-                                        else d.high)) for n, d in s.top[:1]},  # type: ignore[attr-defined]
+        {
+            n: d.to_external(
+                d.to_internal(d.choices[-1] if isinstance(d, CategoricalDistribution) else d.high)
+            )
+            for n, d in s.top[:1]
+        },  # type: ignore[attr-defined]
         RandomSampler(seed=0),
     ),
 }
@@ -321,8 +328,9 @@ def test_model_samplers_stay_inside() -> None:
 def test_grid_sampler_stays_inside_and_covers_the_grid(data: st.DataObject, space: Space) -> None:
     grid = {}
     for name, dist in space.all_params().items():
-        values = data.draw(st.lists(value_in(dist), min_size=1, max_size=2,
-                                    unique_by=lambda v: (type(v), v)))
+        values = data.draw(
+            st.lists(value_in(dist), min_size=1, max_size=2, unique_by=lambda v: (type(v), v))
+        )
         grid[name] = values
     sampler = GridSampler(grid, seed=0)
     study = hs.create_study(sampler=sampler)
@@ -352,8 +360,9 @@ def test_brute_force_stays_inside_and_covers_small_trees(space: Space) -> None:
 
 
 # -- regressions the properties above found --------------------------------------------------------
-@pytest.mark.parametrize(("low", "step", "k"), [(1e6, 1e-3, 1), (1023.0, 1.1249508188440132, 1),
-                                                (-123456.789, 0.01, 3)])
+@pytest.mark.parametrize(
+    ("low", "step", "k"), [(1e6, 1e-3, 1), (1023.0, 1.1249508188440132, 1), (-123456.789, 0.01, 3)]
+)
 def test_large_bounds_small_step_regression(low: float, step: float, k: int) -> None:
     dist = FloatDistribution(low, low + k * step, step=step)  # was rejected: cancellation
     assert not dist.single()  # was single(): high - low rounded below step

@@ -46,7 +46,9 @@ def test_seed_example_runs_with_only_the_import_changed(capsys):
     exec("import hypersearch as optuna\n" + _landed(SEED_EXAMPLE), namespace)
     study = namespace["study"]
     assert len(study.trials) == 50
-    assert study.best_value == min(t.value for t in study.trials if t.value is not None and t.state.name == "COMPLETE")
+    assert study.best_value == min(
+        t.value for t in study.trials if t.value is not None and t.state.name == "COMPLETE"
+    )
     assert "lr" in capsys.readouterr().out
 
 
@@ -58,9 +60,18 @@ def test_main_job_example_runs_at_a_tiny_budget(tmp_path):
 
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run(
-        [sys.executable, str(root / "examples" / "sklearn_quickstart.py"), "--trials", "2",
-         "--storage", f"sqlite:///{tmp_path / 'main.db'}"],
-        capture_output=True, text=True, timeout=240, check=True,
+        [
+            sys.executable,
+            str(root / "examples" / "sklearn_quickstart.py"),
+            "--trials",
+            "2",
+            "--storage",
+            f"sqlite:///{tmp_path / 'main.db'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=True,
         env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
     ).stdout
     assert "Held-out test accuracy" in out and "Budget: 2 trials" in out

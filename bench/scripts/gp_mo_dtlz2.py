@@ -53,7 +53,9 @@ def run(problem_name: str, seed: int, trials: int, global_search: bool = False) 
         return model
 
     _fitter.GPFitter.fit = spy  # type: ignore[method-assign]
-    sampler = hypersearch.samplers.GPSampler(seed=seed, output_transform=os.environ.get("HS_GPX_OUT", "power"))
+    sampler = hypersearch.samplers.GPSampler(
+        seed=seed, output_transform=os.environ.get("HS_GPX_OUT", "power")
+    )
     study = hypersearch.create_study(directions=["minimize"] * problem.n_obj, sampler=sampler)
     names = [f"x{i}" for i in range(problem.pymoo.n_var)]
     xs, fs = [], []
@@ -103,7 +105,9 @@ def main() -> None:
             flush=True,
         )
     med = {k: float(np.median([r[k] for r in rows])) for k in rows[0]}
-    print(f"median hv {med['hv']:.3f}  wall {med['wall']:.1f}s  on_bound {med['on_bound']:.2f}  |x-.5| {med['dist']:.3f}")
+    print(
+        f"median hv {med['hv']:.3f}  wall {med['wall']:.1f}s  on_bound {med['on_bound']:.2f}  |x-.5| {med['dist']:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -69,7 +69,9 @@ def main() -> None:
     for name, times in seconds.items():
         t = np.array(times)
         means[name] = float(t[10:].mean())
-        print(f"{name}: {means[name]:.3f} s / trial over trials 10-{args.trials}, last 10: {t[-10:].mean():.3f} s")
+        print(
+            f"{name}: {means[name]:.3f} s / trial over trials 10-{args.trials}, last 10: {t[-10:].mean():.3f} s"
+        )
     if "optuna" in means:
         print(f"ratio ours / optuna: {means['hypersearch'] / means['optuna']:.2f}x")
 

@@ -31,13 +31,16 @@ from bench.problems import synthetic  # noqa: E402
 
 Problem = tuple[int, Callable[[np.ndarray], float], float, float, float]  # dim, f, low, high, fmin
 
+
 def branin(x: np.ndarray) -> float:
     # Domain mapped from [0, 1]^2 to [-5, 10] x [0, 15].
     return synthetic.branin(-5 + 15 * x[0], 15 * x[1])
 
 
 def hartmann6(x: np.ndarray) -> float:
-    return synthetic.hartmann(x, synthetic.HARTMANN_ALPHA, synthetic.HARTMANN6_A, synthetic.HARTMANN6_P)
+    return synthetic.hartmann(
+        x, synthetic.HARTMANN_ALPHA, synthetic.HARTMANN6_A, synthetic.HARTMANN6_P
+    )
 
 
 def _bbob(name: str, d: int, seed: int) -> Callable[[np.ndarray], float]:

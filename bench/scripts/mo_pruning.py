@@ -85,8 +85,11 @@ def make_sampler(kind: str, seed: int) -> hs.samplers.BaseSampler:
 
 
 def run(
-    pruner: hs.pruners.BasePruner, sampler: hs.samplers.BaseSampler, dims: int,
-    n_trials: int | None, step_budget: int | None,
+    pruner: hs.pruners.BasePruner,
+    sampler: hs.samplers.BaseSampler,
+    dims: int,
+    n_trials: int | None,
+    step_budget: int | None,
 ) -> tuple[int, int, float]:
     """(steps spent, trials run, final hypervolume) of one study."""
     spent = 0
@@ -125,10 +128,14 @@ def main() -> None:
     make_pruner = PRUNERS[args.pruner]
 
     savings, same_trials, same_steps = [], [], []
-    print(f"pruner={args.pruner} sampler={args.sampler} trials={args.trials} dims={args.dims} "
-          f"steps/trial={args.dims - 1}")
-    print("seed  nop_steps  pruned_steps  saving  hv_nop  hv_pruned  ratio  "
-          "hv_pruned@budget (trials)  ratio")
+    print(
+        f"pruner={args.pruner} sampler={args.sampler} trials={args.trials} dims={args.dims} "
+        f"steps/trial={args.dims - 1}"
+    )
+    print(
+        "seed  nop_steps  pruned_steps  saving  hv_nop  hv_pruned  ratio  "
+        "hv_pruned@budget (trials)  ratio"
+    )
     for seed in range(args.seeds):
         nop_steps, _, hv_nop = run(
             hs.pruners.NopPruner(), make_sampler(args.sampler, seed), args.dims, args.trials, None
@@ -143,9 +150,11 @@ def main() -> None:
         savings.append(saving)
         same_trials.append(hv_pr / hv_nop)
         same_steps.append(hv_budget / hv_nop)
-        print(f"{seed:4d}  {nop_steps:9d}  {pr_steps:12d}  {saving:6.1%}  {hv_nop:6.3f}  "
-              f"{hv_pr:9.3f}  {hv_pr / hv_nop:5.3f}  {hv_budget:16.3f} ({b_trials:4d})  "
-              f"{hv_budget / hv_nop:5.3f}")
+        print(
+            f"{seed:4d}  {nop_steps:9d}  {pr_steps:12d}  {saving:6.1%}  {hv_nop:6.3f}  "
+            f"{hv_pr:9.3f}  {hv_pr / hv_nop:5.3f}  {hv_budget:16.3f} ({b_trials:4d})  "
+            f"{hv_budget / hv_nop:5.3f}"
+        )
     print(f"median step saving (same trials): {statistics.median(savings):.1%}")
     print(f"median HV ratio {args.pruner}/nop, same trials: {statistics.median(same_trials):.3f}")
     print(f"median HV ratio {args.pruner}/nop, same steps:  {statistics.median(same_steps):.3f}")

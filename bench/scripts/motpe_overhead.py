@@ -24,18 +24,26 @@ D, M = 12, 3
 
 
 def dtlz2(x: np.ndarray) -> tuple[float, ...]:
-    g = float(((x[M - 1:] - 0.5) ** 2).sum())
+    g = float(((x[M - 1 :] - 0.5) ** 2).sum())
     a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
-    return ((1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b),
-            (1 + g) * math.sin(a))
+    return (
+        (1 + g) * math.cos(a) * math.cos(b),
+        (1 + g) * math.cos(a) * math.sin(b),
+        (1 + g) * math.sin(a),
+    )
 
 
 def prefill(lib, sampler, xs: np.ndarray):
     study = lib.create_study(directions=["minimize"] * M, sampler=sampler)
     dists = {f"x{i}": lib.distributions.FloatDistribution(0.0, 1.0) for i in range(D)}
     for x in xs:
-        study.add_trial(lib.trial.create_trial(
-            params={f"x{i}": float(x[i]) for i in range(D)}, distributions=dists, values=dtlz2(x)))
+        study.add_trial(
+            lib.trial.create_trial(
+                params={f"x{i}": float(x[i]) for i in range(D)},
+                distributions=dists,
+                values=dtlz2(x),
+            )
+        )
     return study
 
 
@@ -64,8 +72,10 @@ def main() -> None:
         t_ours.append(one_trial(ours))
         t_peer.append(one_trial(peer))
     a, b = float(np.median(t_ours)), float(np.median(t_peer))
-    print(f"n={args.n} k={args.k}: hypersearch {1e3 * a:.1f} ms/trial, optuna {1e3 * b:.1f} "
-          f"ms/trial, optuna / hypersearch = {b / a:.1f}x")
+    print(
+        f"n={args.n} k={args.k}: hypersearch {1e3 * a:.1f} ms/trial, optuna {1e3 * b:.1f} "
+        f"ms/trial, optuna / hypersearch = {b / a:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -287,7 +287,9 @@ def main() -> int:
         ]
         with open(args.markdown, "w") as fh:
             fh.write("\n".join(header + lines) + "\n")
-    bad = any(r.lost or r.duplicates or r.errors or not r.dense for rs in results.values() for r in rs)
+    bad = any(
+        r.lost or r.duplicates or r.errors or not r.dense for rs in results.values() for r in rs
+    )
     return 1 if bad else 0
 
 

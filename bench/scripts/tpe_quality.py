@@ -67,7 +67,9 @@ def branin(trial) -> float:
 
 def hartmann6(trial) -> float:
     x = np.array([trial.suggest_float(f"x{i}", 0, 1) for i in range(6)])
-    return synthetic.hartmann(x, synthetic.HARTMANN_ALPHA, synthetic.HARTMANN6_A, synthetic.HARTMANN6_P)
+    return synthetic.hartmann(
+        x, synthetic.HARTMANN_ALPHA, synthetic.HARTMANN6_A, synthetic.HARTMANN6_P
+    )
 
 
 def hpo_mixed(trial) -> float:

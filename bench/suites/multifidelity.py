@@ -405,8 +405,7 @@ def _anytime_by_group(
                 continue
             cells.append(
                 " / ".join(
-                    _fmt_inf(_order_stat([res.regret(r, f) for r in runs], 50), 2)
-                    for f in ANYTIME
+                    _fmt_inf(_order_stat([res.regret(r, f) for r in runs], 50), 2) for f in ANYTIME
                 )
             )
         rows.append([m, *cells])
@@ -488,7 +487,9 @@ def _ablations(
             tv, tb = res.t_target(v, p), res.t_target(base, p)
             faster += tv < tb
             slower += tv > tb
-        pairs = [(res.get(pr, v, s), res.get(pr, base, s)) for pr in plan.problems for s in plan.seeds]
+        pairs = [
+            (res.get(pr, v, s), res.get(pr, base, s)) for pr in plan.problems for s in plan.seeds
+        ]
         pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
         cells = [
             str(
@@ -503,7 +504,12 @@ def _ablations(
         rows.append([v, base, f"{faster}/{ties}/{slower}", *cells])
     return (
         "Ablations: each variant vs its base method",
-        ["variant", "base", "t_A faster/equal/slower", *[f"W/T/L, p @{int(f * 100)}%T" for f in FRACTIONS]],
+        [
+            "variant",
+            "base",
+            "t_A faster/equal/slower",
+            *[f"W/T/L, p @{int(f * 100)}%T" for f in FRACTIONS],
+        ],
         rows,
         "t_A compared per problem (survival-median time to A); W/T/L, p as above (variant "
         "better / tied / worse on normalised regret, paired over (problem, seed)).",

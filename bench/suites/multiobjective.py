@@ -257,9 +257,7 @@ def _per_problem(
     for o in ours:
         for p in peers:
             for b in plan.budgets:
-                verdicts = per_problem_verdicts(
-                    _at(hv[o], b), _at(hv[p], b), higher_is_better=True
-                )
+                verdicts = per_problem_verdicts(_at(hv[o], b), _at(hv[p], b), higher_is_better=True)
                 fine = {k for k, v in verdicts.items() if v.kind != "loss"}
                 at_least.setdefault((o, b), []).append(fine)
                 cells = [
@@ -293,9 +291,7 @@ def _per_problem(
     )
 
 
-def _at(
-    runs: dict[tuple[str, int], dict[int, float]], budget: int
-) -> dict[tuple[str, int], float]:
+def _at(runs: dict[tuple[str, int], dict[int, float]], budget: int) -> dict[tuple[str, int], float]:
     """Each run's hypervolume ratio after ``budget`` trials (runs that stopped early drop out)."""
     return {k: h[budget] for k, h in runs.items() if budget in h}
 

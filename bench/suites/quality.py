@@ -313,8 +313,7 @@ def per_problem_table(
     for o in ours:
         for p in peers:
             verdicts = {
-                b: per_problem_verdicts(_at(regret[o], b), _at(regret[p], b))
-                for b in plan.budgets
+                b: per_problem_verdicts(_at(regret[o], b), _at(regret[p], b)) for b in plan.budgets
             }
             for g in group_names:
                 cells = []

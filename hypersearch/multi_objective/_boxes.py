@@ -53,12 +53,16 @@ def non_dominated_boxes(
     points = np.asarray(points, dtype=float)
     ref = np.asarray(reference_point, dtype=float)
     if ref.ndim != 1 or len(ref) < 2 or not np.all(np.isfinite(ref)):
-        raise ValueError(f"reference_point must be 2 or more finite numbers, got {reference_point!r}.")
+        raise ValueError(
+            f"reference_point must be 2 or more finite numbers, got {reference_point!r}."
+        )
     m = len(ref)
     if points.size == 0:
         points = points.reshape(0, m)
     if points.ndim != 2 or points.shape[1] != m:
-        raise ValueError(f"points must have shape (n, {m}) to match the reference point, got {points.shape}.")
+        raise ValueError(
+            f"points must have shape (n, {m}) to match the reference point, got {points.shape}."
+        )
     if np.isnan(points).any():
         raise ValueError("points must not contain NaN.")
     points = points[np.all(points < ref, axis=1)]

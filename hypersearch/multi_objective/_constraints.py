@@ -26,13 +26,13 @@ CONSTRAINTS_KEY = "constraints"
 def check_constraints(returned: Any) -> tuple[float, ...]:
     """Constraint values as floats; ``ValueError`` naming the bad value otherwise."""
     if isinstance(returned, (str, bytes)) or not isinstance(returned, Sequence | np.ndarray):
-        raise ValueError(
-            f"constraints_func must return a sequence of numbers, got {returned!r}."
-        )
+        raise ValueError(f"constraints_func must return a sequence of numbers, got {returned!r}.")
     out = []
     for item in returned:
         if isinstance(item, bool):
-            raise ValueError(f"constraints_func returned {returned!r}; a bool is not a constraint value.")
+            raise ValueError(
+                f"constraints_func returned {returned!r}; a bool is not a constraint value."
+            )
         try:
             value = float(item)
         except (TypeError, ValueError):

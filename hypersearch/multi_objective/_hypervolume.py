@@ -31,13 +31,17 @@ import numpy as np
 from hypersearch.multi_objective._pareto import pareto_front_mask
 
 
-def _prepare(points: np.ndarray, reference_point: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _prepare(
+    points: np.ndarray, reference_point: Sequence[float] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     points = np.asarray(points, dtype=float)
     ref = np.asarray(reference_point, dtype=float)
     if points.ndim == 1 and points.size == 0:
         points = points.reshape(0, len(ref))
     if points.ndim != 2:
-        raise ValueError(f"points must be a 2-D array (n_points, n_objectives), got shape {points.shape}.")
+        raise ValueError(
+            f"points must be a 2-D array (n_points, n_objectives), got shape {points.shape}."
+        )
     if ref.ndim != 1 or len(ref) != points.shape[1]:
         raise ValueError(
             f"reference_point must have one value per objective ({points.shape[1]}), got {reference_point!r}."

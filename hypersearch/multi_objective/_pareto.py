@@ -32,7 +32,9 @@ import numpy as np
 def _check(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if values.ndim != 2:
-        raise ValueError(f"values must be a 2-D array (n_points, n_objectives), got shape {values.shape}.")
+        raise ValueError(
+            f"values must be a 2-D array (n_points, n_objectives), got shape {values.shape}."
+        )
     if np.isnan(values).any():
         raise ValueError("values must not contain NaN.")
     return values

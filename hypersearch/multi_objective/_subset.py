@@ -59,7 +59,11 @@ def _batch_hv(boxes: np.ndarray, ref: np.ndarray) -> np.ndarray:
 
 
 def _gains(
-    points: np.ndarray, cand: np.ndarray, chosen: list[int], ref: np.ndarray, skip_self: bool = False
+    points: np.ndarray,
+    cand: np.ndarray,
+    chosen: list[int],
+    ref: np.ndarray,
+    skip_self: bool = False,
 ) -> np.ndarray:
     """Hypervolume gain of each row ``cand`` against the set ``points[chosen]``.
 
@@ -81,10 +85,14 @@ def _gains(
         for lo in range(0, len(cand), step):
             covered[lo : lo + step] = _batch_hv(limited[lo : lo + step], ref)
     else:
-        covered = np.array([
-            _nds_hv(box[np.all(box < ref, axis=1)], ref) if np.any(np.all(box < ref, axis=1)) else 0.0
-            for box in limited
-        ])
+        covered = np.array(
+            [
+                _nds_hv(box[np.all(box < ref, axis=1)], ref)
+                if np.any(np.all(box < ref, axis=1))
+                else 0.0
+                for box in limited
+            ]
+        )
     return np.maximum(own - covered, 0.0)
 
 
@@ -126,9 +134,9 @@ def greedy_hypervolume_subset(
     return np.asarray(picked, dtype=np.int64)
 
 
-
-
-def hypervolume_shares(points: np.ndarray, reference_point: Sequence[float] | np.ndarray) -> np.ndarray:
+def hypervolume_shares(
+    points: np.ndarray, reference_point: Sequence[float] | np.ndarray
+) -> np.ndarray:
     """Exclusive hypervolume of each point, ``HV(P) - HV(P without it)``, batched.
 
     The same numbers as :func:`~hypersearch.multi_objective.hypervolume_contributions`

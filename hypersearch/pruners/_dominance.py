@@ -89,7 +89,9 @@ class RankedSet:
                 rank = int(ranks[dominators].max()) + 1
             below = np.flatnonzero(ge & ~le)
             if len(below):
-                ranks[below] = np.maximum(ranks[below], rank + 1 + non_dominated_ranks(matrix[below]))
+                ranks[below] = np.maximum(
+                    ranks[below], rank + 1 + non_dominated_ranks(matrix[below])
+                )
         self._matrix[self.n] = point
         self._ranks[self.n] = rank
         self.n += 1

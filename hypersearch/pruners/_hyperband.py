@@ -37,9 +37,7 @@ def bracket_budgets(n: int, reduction_factor: int) -> list[int]:
     ``ceil(n * eta ** (n - 1 - s) / (n - s))`` trials (Li et al., 2018), so every
     bracket spends about the same total resource.
     """
-    return [
-        math.ceil(n * reduction_factor ** (n - 1 - s) / (n - s)) for s in range(n)
-    ]
+    return [math.ceil(n * reduction_factor ** (n - 1 - s) / (n - s)) for s in range(n)]
 
 
 def assign_bracket(study_name: str, number: int, budgets: list[int]) -> int:

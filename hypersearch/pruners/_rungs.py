@@ -192,7 +192,9 @@ class ParetoRung:
         return k > 0 and self.vectors is not None and self.vectors.ahead_of(signed) < k
 
     def top(self, reduction_factor: int) -> list[int]:
-        raise NotImplementedError("Multi-objective rungs only stop trials; promotion needs one order.")
+        raise NotImplementedError(
+            "Multi-objective rungs only stop trials; promotion needs one order."
+        )
 
 
 class _AnyRung(Protocol):

@@ -178,7 +178,9 @@ class _HalvingPruner(BasePruner):
     def _reset(self) -> None:
         raise NotImplementedError
 
-    def _before_judge(self, study: Study, trial: FrozenTrial, engine: HalvingEngine, step: int) -> None:
+    def _before_judge(
+        self, study: Study, trial: FrozenTrial, engine: HalvingEngine, step: int
+    ) -> None:
         """Hook: Hyperband records the bracket here."""
 
     def _sync(self, study: Study) -> bool:
@@ -303,7 +305,9 @@ class SuccessiveHalvingPruner(_HalvingPruner):
             if last is None:
                 return False
             r_min = max(1, last // 100)
-        self._engine = self._new_engine(RungLadder(int(r_min), self._eta, self._rate), self._bootstrap)
+        self._engine = self._new_engine(
+            RungLadder(int(r_min), self._eta, self._rate), self._bootstrap
+        )
         return True
 
     @property

@@ -50,7 +50,11 @@ class BaseSampler(abc.ABC):
 
     @abc.abstractmethod
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         """Sample one parameter on its own; returns an external value."""
 

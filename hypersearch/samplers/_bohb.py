@@ -339,7 +339,11 @@ class BOHBSampler(TPESampler):
         return dict(sorted(space.items()))
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         history = study.history
         fit = self._fit(study, history, trial.number)

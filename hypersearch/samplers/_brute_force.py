@@ -39,7 +39,9 @@ def enumerate_internal(name: str, distribution: BaseDistribution) -> list[float]
                 f"{distribution!r} is continuous (give it a step)."
             )
         n = int(round((distribution.high - distribution.low) / distribution.step))
-        return [min(distribution.high, distribution.low + k * distribution.step) for k in range(n + 1)]
+        return [
+            min(distribution.high, distribution.low + k * distribution.step) for k in range(n + 1)
+        ]
     raise TypeError(f"Parameter {name!r}: unknown distribution {distribution!r}.")
 
 
@@ -214,7 +216,11 @@ class BruteForceSampler(BaseSampler):
         return self._root, claimed
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         values = enumerate_internal(param_name, param_distribution)
         with self._lock:

@@ -31,7 +31,9 @@ _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 
 def _check_space(search_space: Any) -> dict[str, list[Any]]:
     if not isinstance(search_space, Mapping):
-        raise TypeError(f"search_space must be a dict of name -> list of values, got {search_space!r}.")
+        raise TypeError(
+            f"search_space must be a dict of name -> list of values, got {search_space!r}."
+        )
     if not search_space:
         raise ValueError("search_space must name at least one parameter.")
     space: dict[str, list[Any]] = {}
@@ -181,7 +183,11 @@ class GridSampler(BaseSampler):
             self._grid_of_trial[trial.trial_id] = gid
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         if param_name not in self._space:
             raise ValueError(
@@ -228,7 +234,14 @@ class GridSampler(BaseSampler):
 
 
 def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b or (
-        isinstance(a, (int, float)) and isinstance(b, (int, float))
-        and not isinstance(a, bool) and not isinstance(b, bool) and a == b
+    return (
+        type(a) is type(b)
+        and a == b
+        or (
+            isinstance(a, (int, float))
+            and isinstance(b, (int, float))
+            and not isinstance(a, bool)
+            and not isinstance(b, bool)
+            and a == b
+        )
     )

@@ -65,7 +65,11 @@ class PartialFixedSampler(BaseSampler):
         return self._base.sample_relative(study, trial, search_space)
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         if param_name not in self._fixed:
             return self._base.sample_independent(study, trial, param_name, param_distribution)

@@ -94,7 +94,9 @@ class QMCSampler(BaseSampler):
         if qmc_type not in ("sobol", "halton"):
             raise ValueError(f"qmc_type must be 'sobol' or 'halton', got {qmc_type!r}.")
         if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
-            raise TypeError(f"independent_sampler must be a BaseSampler, got {independent_sampler!r}.")
+            raise TypeError(
+                f"independent_sampler must be a BaseSampler, got {independent_sampler!r}."
+            )
         self._qmc_type = qmc_type
         self._scramble = bool(scramble)
         self._seed = seed
@@ -130,12 +132,15 @@ class QMCSampler(BaseSampler):
             return {}
         point = self._point(study, trial.number, len(search_space))
         return {
-            name: unit_to_external(u, dist)
-            for u, (name, dist) in zip(point, search_space.items())
+            name: unit_to_external(u, dist) for u, (name, dist) in zip(point, search_space.items())
         }
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         if self._warn and self._space is not None:
             _logger.warning(

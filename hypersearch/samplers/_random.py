@@ -34,7 +34,11 @@ class RandomSampler(BaseSampler):
         self._buffer = []
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         dist = param_distribution
         if type(dist) is FloatDistribution and dist.step is None:
@@ -43,6 +47,8 @@ class RandomSampler(BaseSampler):
                 self._buffer = self._rng.random(256).tolist()
             u = self._buffer.pop()
             if dist.log:
-                return float(math.exp(math.log(dist.low) + u * (math.log(dist.high) - math.log(dist.low))))
+                return float(
+                    math.exp(math.log(dist.low) + u * (math.log(dist.high) - math.log(dist.low)))
+                )
             return min(dist.high, dist.low + u * (dist.high - dist.low))
         return sample_uniform(self._rng, dist)

@@ -183,7 +183,9 @@ def optimize_asha(
     """
     scheduler = study.pruner
     if not isinstance(scheduler, ASHAScheduler):
-        raise TypeError(f"optimize_asha needs study.pruner to be an ASHAScheduler, got {scheduler!r}.")
+        raise TypeError(
+            f"optimize_asha needs study.pruner to be an ASHAScheduler, got {scheduler!r}."
+        )
     check_int("n_trials", n_trials)
     store = checkpoints if checkpoints is not None else CheckpointStore()
     started = 0

@@ -54,7 +54,9 @@ class Heartbeat:
 
     def __enter__(self) -> Heartbeat:
         self._beat()  # the first stamp before the body starts
-        self._thread = threading.Thread(target=self._loop, name="hypersearch-heartbeat", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, name="hypersearch-heartbeat", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -78,10 +80,16 @@ def check_heartbeat(
             raise ValueError("grace_period needs heartbeat_interval.")
         return None, None
     if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
-        raise ValueError(f"heartbeat_interval must be a positive number of seconds, got {interval!r}.")
+        raise ValueError(
+            f"heartbeat_interval must be a positive number of seconds, got {interval!r}."
+        )
     if grace_period is None:
         grace_period = max(4.0 * interval, interval + 60.0)
-    if isinstance(grace_period, bool) or not isinstance(grace_period, (int, float)) or grace_period <= interval:
+    if (
+        isinstance(grace_period, bool)
+        or not isinstance(grace_period, (int, float))
+        or grace_period <= interval
+    ):
         raise ValueError(
             f"grace_period must be a number of seconds larger than heartbeat_interval "
             f"({interval}), got {grace_period!r}."
@@ -117,7 +125,9 @@ class RetryFailedTrialCallback:
     """
 
     def __init__(self, max_retry: int | None = 3) -> None:
-        if max_retry is not None and (isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0):
+        if max_retry is not None and (
+            isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0
+        ):
             raise ValueError(f"max_retry must be None or an integer >= 0, got {max_retry!r}.")
         self._max_retry = max_retry
 
@@ -145,6 +155,9 @@ class RetryFailedTrialCallback:
         retry = self.retry_of(trial)
         if retry is None:
             return
-        if any(t.system_attrs.get(RETRIED_FROM_KEY) == trial.number for t in study.get_trials(deepcopy=False)):
+        if any(
+            t.system_attrs.get(RETRIED_FROM_KEY) == trial.number
+            for t in study.get_trials(deepcopy=False)
+        ):
             return
         study.add_trial(retry)

@@ -34,8 +34,18 @@ def _copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
 
 class _TrialRecord:
     __slots__ = (
-        "trial_id", "study_id", "number", "state", "values", "params", "distributions",
-        "user_attrs", "system_attrs", "intermediate", "start", "complete",
+        "trial_id",
+        "study_id",
+        "number",
+        "state",
+        "values",
+        "params",
+        "distributions",
+        "user_attrs",
+        "system_attrs",
+        "intermediate",
+        "start",
+        "complete",
     )
 
     def __init__(self, trial_id: int, study_id: int, number: int, template: FrozenTrial | None):
@@ -84,7 +94,14 @@ class _TrialRecord:
 
 class _StudyRecord:
     __slots__ = (
-        "study_id", "name", "directions", "user_attrs", "system_attrs", "trials", "seq", "changed",
+        "study_id",
+        "name",
+        "directions",
+        "user_attrs",
+        "system_attrs",
+        "trials",
+        "seq",
+        "changed",
         "queued",
     )
 
@@ -186,8 +203,11 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             return [
                 StudyRecord(
-                    s.study_id, s.name, s.directions,
-                    copy.deepcopy(s.user_attrs), copy.deepcopy(s.system_attrs),
+                    s.study_id,
+                    s.name,
+                    s.directions,
+                    copy.deepcopy(s.user_attrs),
+                    copy.deepcopy(s.system_attrs),
                 )
                 for s in self._studies.values()
             ]

@@ -44,19 +44,27 @@ def _trial_to_dict(t: FrozenTrial) -> dict[str, Any]:
         "state": t.state.name,
         "values": None if t.values is None else list(t.values),
         "params": dict(t.params),
-        "distributions": {n: json.loads(distribution_to_json(d)) for n, d in t.distributions.items()},
+        "distributions": {
+            n: json.loads(distribution_to_json(d)) for n, d in t.distributions.items()
+        },
         "user_attrs": dict(t.user_attrs),
         "system_attrs": dict(t.system_attrs),
         "intermediate_values": [
-            [s, list(v) if isinstance(v, tuple) else v] for s, v in sorted(t.intermediate_values.items())
+            [s, list(v) if isinstance(v, tuple) else v]
+            for s, v in sorted(t.intermediate_values.items())
         ],
         "datetime_start": None if t.datetime_start is None else t.datetime_start.isoformat(),
-        "datetime_complete": None if t.datetime_complete is None else t.datetime_complete.isoformat(),
+        "datetime_complete": None
+        if t.datetime_complete is None
+        else t.datetime_complete.isoformat(),
     }
 
 
 def export_json(
-    storage: BaseStorage, file: str | os.PathLike[str] | IO[str], *, study_names: Iterable[str] | None = None
+    storage: BaseStorage,
+    file: str | os.PathLike[str] | IO[str],
+    *,
+    study_names: Iterable[str] | None = None,
 ) -> int:
     """Write studies (all, or those named) of ``storage`` to ``file``; return how many.
 
@@ -111,7 +119,9 @@ def _dict_to_trial(data: dict[str, Any]) -> FrozenTrial:
         distributions=dists,
         user_attrs=dict(data["user_attrs"]),
         system_attrs=system,
-        intermediate_values={int(s): normalize_intermediate(v) for s, v in data["intermediate_values"]},
+        intermediate_values={
+            int(s): normalize_intermediate(v) for s, v in data["intermediate_values"]
+        },
         datetime_start=_time(data["datetime_start"]),
         datetime_complete=complete,
     )

@@ -30,7 +30,9 @@ def _parse_directions(direction: Any, directions: Any) -> list[StudyDirection]:
     if directions is None:
         return [parse_direction(direction if direction is not None else "minimize")]
     if isinstance(directions, (str, bytes)) or not isinstance(directions, Sequence):
-        raise ValueError(f"directions must be a list such as ['minimize', 'maximize'], got {directions!r}.")
+        raise ValueError(
+            f"directions must be a list such as ['minimize', 'maximize'], got {directions!r}."
+        )
     if len(directions) == 0:
         raise ValueError("directions must not be empty.")
     return [parse_direction(d) for d in directions]

@@ -90,8 +90,18 @@ def run_on_executor(
     try:
         futures = [
             executor.submit(
-                _run_worker, index, storage, study.study_name, study.sampler, study.pruner, func,
-                share, timeout, catch, list(callbacks), reseed,
+                _run_worker,
+                index,
+                storage,
+                study.study_name,
+                study.sampler,
+                study.pruner,
+                func,
+                share,
+                timeout,
+                catch,
+                list(callbacks),
+                reseed,
             )
             for index, share in enumerate(shares(n_trials, n_jobs))
             if share != 0

@@ -26,10 +26,16 @@ FAIL_REASON_KEY = "fail_reason"
 _logger = hs_logging.get_logger(__name__)
 
 
-def _check_args(n_trials: Any, timeout: Any, n_jobs: Any, catch: Any) -> tuple[type[BaseException], ...]:
-    if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0):
+def _check_args(
+    n_trials: Any, timeout: Any, n_jobs: Any, catch: Any
+) -> tuple[type[BaseException], ...]:
+    if n_trials is not None and (
+        isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0
+    ):
         raise ValueError(f"n_trials must be None or an integer >= 0, got {n_trials!r}.")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0):
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0
+    ):
         raise ValueError(f"timeout must be None or a number >= 0 (seconds), got {timeout!r}.")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be -1 or an integer >= 1, got {n_jobs!r}.")
@@ -83,7 +89,9 @@ def run_optimize(
     if not callable(func):
         raise TypeError(f"func must be callable, got {func!r}.")
     if study._optimizing:
-        raise RuntimeError("optimize() is already running on this study; nested calls are not allowed.")
+        raise RuntimeError(
+            "optimize() is already running on this study; nested calls are not allowed."
+        )
     callbacks = list(callbacks or [])
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
@@ -93,8 +101,14 @@ def run_optimize(
         if show_progress_bar:
             warnings.warn("show_progress_bar is ignored with an executor.", stacklevel=3)
         run_on_executor(
-            study, func, executor=executor, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs,
-            catch=catch, callbacks=callbacks,
+            study,
+            func,
+            executor=executor,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            catch=catch,
+            callbacks=callbacks,
         )
         return
     progress = None

@@ -228,9 +228,13 @@ class Study:
         try:
             self.sampler.after_trial(self, current, state, checked)
         except UpdateFinishedTrialError:  # another worker finished it meanwhile
-            return self._told_already(number, self._storage.get_trial(trial_id), skip_if_finished), None
+            return self._told_already(
+                number, self._storage.get_trial(trial_id), skip_if_finished
+            ), None
         except Exception as err:  # e.g. a constraints_func returning a non-number
-            self._storage.set_trial_system_attr(trial_id, FAIL_REASON_KEY, f"{type(err).__name__}: {err}")
+            self._storage.set_trial_system_attr(
+                trial_id, FAIL_REASON_KEY, f"{type(err).__name__}: {err}"
+            )
             self._storage.set_trial_state_values(trial_id, TrialState.FAIL)
             raise
         following = None
@@ -250,7 +254,9 @@ class Study:
         frozen = self._storage.get_trial(trial_id)
         return frozen, None if following is None else Trial(self, following)
 
-    def _told_already(self, number: int, stored: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
+    def _told_already(
+        self, number: int, stored: FrozenTrial, skip_if_finished: bool
+    ) -> FrozenTrial:
         if skip_if_finished:
             _logger.info(f"Trial {number} already finished ({stored.state.name}); skipped.")
             return stored
@@ -351,8 +357,15 @@ class Study:
         from hypersearch.study._optimize import run_optimize
 
         run_optimize(
-            self, func, n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, catch=catch,
-            callbacks=callbacks, gc_after_trial=gc_after_trial, show_progress_bar=show_progress_bar,
+            self,
+            func,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            catch=catch,
+            callbacks=callbacks,
+            gc_after_trial=gc_after_trial,
+            show_progress_bar=show_progress_bar,
             executor=executor,
         )
 

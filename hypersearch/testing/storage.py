@@ -53,7 +53,7 @@ _X = FloatDistribution(-10.0, 10.0)
 
 HOSTILE_STRINGS: tuple[str, ...] = (
     "plain",
-    "it's \"quoted\" `back` \\ slash",
+    'it\'s "quoted" `back` \\ slash',
     "'; DROP TABLE studies; --",
     "Robert'); DELETE FROM trials WHERE ('1'='1",
     "<script>alert('x')</script>&amp;",
@@ -249,8 +249,13 @@ class StorageSuite:
         assert storage.set_trial_state_values(paused.trial_id, TrialState.WAITING)
         queued = [
             storage.create_new_trial(
-                sid, template=FrozenTrial(number=-1, state=TrialState.WAITING, params={"x": float(i)},
-                                          distributions={"x": _X})
+                sid,
+                template=FrozenTrial(
+                    number=-1,
+                    state=TrialState.WAITING,
+                    params={"x": float(i)},
+                    distributions={"x": _X},
+                ),
             )
             for i in range(2)
         ]
@@ -279,8 +284,10 @@ class StorageSuite:
         assert {t.trial_id for t in changed} == {first.trial_id, second.trial_id}
         # A queued trial waits: it is the one started.
         queued = storage.create_new_trial(
-            sid, template=FrozenTrial(number=-1, state=TrialState.WAITING, params={"x": 0.0},
-                                      distributions={"x": _X})
+            sid,
+            template=FrozenTrial(
+                number=-1, state=TrialState.WAITING, params={"x": 0.0}, distributions={"x": _X}
+            ),
         )
         third = storage.finish_and_start_trial(second.trial_id, TrialState.PRUNED, None, sid)
         assert third.trial_id == queued.trial_id and third.params == {"x": 0.0}
@@ -348,8 +355,13 @@ class StorageSuite:
         snap = storage.get_trial(t.trial_id)
         assert snap.user_attrs == {"n": {"a": [1, 2]}}
         assert snap.system_attrs == {"s": [{"a": [1, 2]}]}
-        for mapping in (snap.params, snap.distributions, snap.user_attrs, snap.system_attrs,
-                        snap.intermediate_values):
+        for mapping in (
+            snap.params,
+            snap.distributions,
+            snap.user_attrs,
+            snap.system_attrs,
+            snap.intermediate_values,
+        ):
             if isinstance(mapping, dict):
                 mapping.clear()
         snap2 = storage.get_trial(t.trial_id)
@@ -409,9 +421,7 @@ class StorageSuite:
             storage.set_trial_param(t.trial_id, "zeta", 0.5, FloatDistribution(0.0, 1.0))
 
     # -- finished trials --------------------------------------------------------------------
-    @pytest.mark.parametrize(
-        "state", [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL]
-    )
+    @pytest.mark.parametrize("state", [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL])
     def test_finished_trials_are_final(self, storage: BaseStorage, state: TrialState) -> None:
         sid = self._study(storage)
         t = storage.create_new_trial(sid)
@@ -651,7 +661,9 @@ class StorageSuite:
         assert snap.datetime_start is None and snap.datetime_complete is None
         assert snap.system_attrs == {"fixed_params": {"x": 1.5, "name": "ü'\""}}
         assert snap.user_attrs == {"why": "enqueued"}
-        assert storage.get_all_trials(sid, states=(TrialState.WAITING,))[0].trial_id == made.trial_id
+        assert (
+            storage.get_all_trials(sid, states=(TrialState.WAITING,))[0].trial_id == made.trial_id
+        )
         assert storage.get_n_trials(sid, states=(TrialState.RUNNING,)) == 0
         assert storage.set_trial_state_values(made.trial_id, TrialState.RUNNING)
         running = storage.get_trial(made.trial_id)
@@ -660,11 +672,19 @@ class StorageSuite:
 
     def test_get_all_trials_filters_and_orders(self, storage: BaseStorage) -> None:
         sid = self._study(storage)
-        states = [TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED, None, TrialState.COMPLETE]
+        states = [
+            TrialState.COMPLETE,
+            TrialState.FAIL,
+            TrialState.PRUNED,
+            None,
+            TrialState.COMPLETE,
+        ]
         for s in states:
             t = storage.create_new_trial(sid)
             if s is not None:
-                storage.set_trial_state_values(t.trial_id, s, None if s == TrialState.FAIL else [0.0])
+                storage.set_trial_state_values(
+                    t.trial_id, s, None if s == TrialState.FAIL else [0.0]
+                )
         assert [t.number for t in storage.get_all_trials(sid)] == [0, 1, 2, 3, 4]
         done = storage.get_all_trials(sid, states=(TrialState.COMPLETE,))
         assert [t.number for t in done] == [0, 4]

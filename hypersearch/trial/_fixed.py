@@ -49,7 +49,9 @@ class FixedTrial(TrialAccessors):
     ) -> float:
         return self._suggest(name, FloatDistribution(low, high, log=log, step=step, name=name))
 
-    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+    def suggest_int(
+        self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
+    ) -> int:
         return self._suggest(name, IntDistribution(low, high, log=log, step=step, name=name))
 
     def suggest_categorical(
@@ -99,4 +101,3 @@ class FixedTrial(TrialAccessors):
 
     def set_system_attr(self, key: str, value: Any) -> None:
         self._system_attrs[key] = value
-

@@ -92,7 +92,9 @@ def create_trial(
         )
     for name, external in params.items():
         if not distributions[name].contains(distributions[name].to_internal(external)):
-            raise ValueError(f"Parameter {name!r}: value {external!r} is outside {distributions[name]!r}.")
+            raise ValueError(
+                f"Parameter {name!r}: value {external!r} is outside {distributions[name]!r}."
+            )
     now = datetime.datetime.now()
     checked = None if values is None else tuple(float(v) for v in values)
     if state == TrialState.COMPLETE:

@@ -193,7 +193,6 @@ class Trial(TrialAccessors):
         self._storage.set_trial_system_attr(self._trial_id, key, value)
         self._system_attrs[key] = value
 
-
     @property
     def relative_params(self) -> dict[str, Any]:
         return dict(self._relative_params)

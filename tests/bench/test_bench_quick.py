@@ -197,7 +197,9 @@ def test_multiobjective_quick(tmp_path: Path) -> None:
     assert all(MO_OPTIMIZERS.get(o).ours and not MO_OPTIMIZERS.get(p).ours for o, p in pairs)
     for row in per_problem.rows:
         # one seed cannot be significant: a tie that says whose median is higher (or equal)
-        assert re.fullmatch(r"[01]/[01]/[01] p=\S+ tie( \(higher median: (ours|peer)\))?", row[3]), row
+        assert re.fullmatch(
+            r"[01]/[01]/[01] p=\S+ tie( \(higher median: (ours|peer)\))?", row[3]
+        ), row
         assert row[4] == "1 of 1", row
     assert "Issue #6 target" in (tmp_path / "multiobjective-quick.md").read_text()
 

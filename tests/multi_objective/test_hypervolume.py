@@ -47,7 +47,9 @@ def test_volume_matches_inclusion_exclusion_on_continuous_points(m: int) -> None
     for _ in range(10):
         points = rng.random((7, m))
         ref = np.full(m, 1.2)
-        assert hypervolume(points, ref) == pytest.approx(inclusion_exclusion(points, ref), rel=1e-10)
+        assert hypervolume(points, ref) == pytest.approx(
+            inclusion_exclusion(points, ref), rel=1e-10
+        )
 
 
 def test_volume_matches_monte_carlo_in_3d() -> None:
@@ -60,7 +62,9 @@ def test_volume_matches_monte_carlo_in_3d() -> None:
     for p in points:
         covered |= np.all(samples >= p, axis=1)
     estimate = covered.mean() * 1.1**3
-    assert hypervolume(points, ref) == pytest.approx(estimate, abs=4 * np.sqrt(0.25 / len(samples)) * 1.331)
+    assert hypervolume(points, ref) == pytest.approx(
+        estimate, abs=4 * np.sqrt(0.25 / len(samples)) * 1.331
+    )
 
 
 def test_points_outside_the_reference_box_add_nothing() -> None:

@@ -31,7 +31,9 @@ def brute_ranks(values: np.ndarray) -> np.ndarray:
 @settings(max_examples=150, deadline=None)
 @given(
     st.integers(1, 5).flatmap(
-        lambda m: arrays(np.float64, st.tuples(st.integers(0, 40), st.just(m)), elements=st.integers(0, 4))
+        lambda m: arrays(
+            np.float64, st.tuples(st.integers(0, 40), st.just(m)), elements=st.integers(0, 4)
+        )
     )
 )
 def test_ranks_and_front_match_brute_force_with_ties(values: np.ndarray) -> None:

@@ -13,8 +13,11 @@ def _naive_greedy(points: np.ndarray, k: int, ref: np.ndarray) -> list[int]:
     picked: list[int] = []
     for _ in range(k):
         base = hypervolume(points[picked], ref) if picked else 0.0
-        gains = [(hypervolume(points[picked + [i]], ref) - base, -i)
-                 for i in range(len(points)) if i not in picked]
+        gains = [
+            (hypervolume(points[picked + [i]], ref) - base, -i)
+            for i in range(len(points))
+            if i not in picked
+        ]
         picked.append(-max(gains)[1])
     return picked
 
@@ -28,13 +31,16 @@ def test_greedy_subset_matches_the_plain_greedy(m):
         got = greedy_hypervolume_subset(points, 6, ref)
         want = _naive_greedy(points, 6, ref)
         for j in range(1, 7):  # same volume after every pick (ties may pick other rows)
-            assert hypervolume(points[got[:j]], ref) == pytest.approx(hypervolume(points[want[:j]], ref))
+            assert hypervolume(points[got[:j]], ref) == pytest.approx(
+                hypervolume(points[want[:j]], ref)
+            )
 
 
 def test_greedy_subset_prefers_the_knee_to_weak_extremes():
     # DTLZ2-like: the knee covers far more than points with one objective at 0
-    points = np.array([[0.0, 2.0, 2.0], [2.0, 0.0, 2.0], [2.0, 2.0, 0.0], [0.6, 0.6, 0.6],
-                       [0.5, 0.8, 0.5]])
+    points = np.array(
+        [[0.0, 2.0, 2.0], [2.0, 0.0, 2.0], [2.0, 2.0, 0.0], [0.6, 0.6, 0.6], [0.5, 0.8, 0.5]]
+    )
     assert greedy_hypervolume_subset(points, 2, [2.2, 2.2, 2.2]).tolist() == [3, 4]
 
 
@@ -55,5 +61,6 @@ def test_shares_equal_exact_contributions(m):
         points = rng.random((n, m))
         points[-1] = points[0]  # a duplicate contributes nothing
         ref = np.ones(m)
-        np.testing.assert_allclose(hypervolume_shares(points, ref),
-                                   hypervolume_contributions(points, ref), atol=1e-12)
+        np.testing.assert_allclose(
+            hypervolume_shares(points, ref), hypervolume_contributions(points, ref), atol=1e-12
+        )

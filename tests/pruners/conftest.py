@@ -12,7 +12,10 @@ import hypersearch as hs
 
 def make_study(pruner: hs.pruners.BasePruner, direction: str = "minimize", name: str | None = None):
     return hs.create_study(
-        pruner=pruner, direction=direction, study_name=name, sampler=hs.samplers.RandomSampler(seed=0)
+        pruner=pruner,
+        direction=direction,
+        study_name=name,
+        sampler=hs.samplers.RandomSampler(seed=0),
     )
 
 

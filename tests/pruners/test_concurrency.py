@@ -78,13 +78,18 @@ def test_two_studies_on_one_storage_end_with_the_same_rung_tables():
     name = "shared"
     hs.create_study(storage=storage, study_name=name)
     studies = [
-        hs.load_study(study_name=name, storage=storage,
-                      sampler=hs.samplers.RandomSampler(seed=i),
-                      pruner=SuccessiveHalvingPruner(min_resource=1, reduction_factor=3))
+        hs.load_study(
+            study_name=name,
+            storage=storage,
+            sampler=hs.samplers.RandomSampler(seed=i),
+            pruner=SuccessiveHalvingPruner(min_resource=1, reduction_factor=3),
+        )
         for i in range(2)
     ]
-    workers = [threading.Thread(target=s.optimize, args=(_curve,), kwargs={"n_trials": 25})
-               for s in studies]
+    workers = [
+        threading.Thread(target=s.optimize, args=(_curve,), kwargs={"n_trials": 25})
+        for s in studies
+    ]
     for w in workers:
         w.start()
     for w in workers:

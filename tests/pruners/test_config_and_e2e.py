@@ -99,9 +99,15 @@ def test_threads_share_one_pruner():
 
 @pytest.mark.parametrize(
     "pruner",
-    [NopPruner(), MedianPruner(), SuccessiveHalvingPruner(), HyperbandPruner(),
-     hs.pruners.ThresholdPruner(upper=1.0), hs.pruners.WilcoxonPruner(),
-     hs.pruners.PatientPruner(MedianPruner(), 2)],
+    [
+        NopPruner(),
+        MedianPruner(),
+        SuccessiveHalvingPruner(),
+        HyperbandPruner(),
+        hs.pruners.ThresholdPruner(upper=1.0),
+        hs.pruners.WilcoxonPruner(),
+        hs.pruners.PatientPruner(MedianPruner(), 2),
+    ],
 )
 def test_pruners_pickle_after_use(pruner):
     study = hs.create_study(pruner=pruner, sampler=hs.samplers.RandomSampler(seed=5))

@@ -58,16 +58,21 @@ def test_other_processes_rungs_and_finished_trials_are_read_back():
     storage = hs.storages.InMemoryStorage()
     name = "mo-sha"
     kwargs = {"min_resource": 1, "reduction_factor": 2}
-    first = hs.create_study(study_name=name, storage=storage, directions=["minimize"] * 2,
-                            pruner=hs.pruners.SuccessiveHalvingPruner(**kwargs))
+    first = hs.create_study(
+        study_name=name,
+        storage=storage,
+        directions=["minimize"] * 2,
+        pruner=hs.pruners.SuccessiveHalvingPruner(**kwargs),
+    )
     assert _arrive(first, (1.0, 1.0))[0] is False
     # a trial finished without asking the pruner: its reports still count at the rung
     trial = first.ask()
     for step in range(3):
         trial.report((0.5, 0.5), step)
     first.tell(trial, [0.5, 0.5])
-    second = hs.load_study(study_name=name, storage=storage,
-                           pruner=hs.pruners.SuccessiveHalvingPruner(**kwargs))
+    second = hs.load_study(
+        study_name=name, storage=storage, pruner=hs.pruners.SuccessiveHalvingPruner(**kwargs)
+    )
     assert _arrive(second, (0.75, 0.75))[0] is True  # (0.5, 0.5) ahead: n = 3, k = 1
     assert _arrive(second, (0.25, 2.0))[0] is False
 

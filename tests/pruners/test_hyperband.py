@@ -45,7 +45,9 @@ def test_bracket_of_before_and_after_max_resource_is_known(helpers):
     helpers["complete"](study, [0.0] * 28)
     mask = pruner.bracket_mask(study, 1)
     assert mask.shape == (2,)
-    assert mask.tolist() == [pruner.bracket_of(study, n) == pruner.bracket_of(study, 1) for n in (0, 1)]
+    assert mask.tolist() == [
+        pruner.bracket_of(study, n) == pruner.bracket_of(study, 1) for n in (0, 1)
+    ]
 
 
 def reference_hyperband(curves, numbers_to_bracket, r_min, r_max, eta):

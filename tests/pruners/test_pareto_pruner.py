@@ -212,7 +212,8 @@ def test_end_to_end_pruning_saves_steps():
             return final
 
         study = hs.create_study(
-            directions=["minimize", "minimize"], pruner=pruner,
+            directions=["minimize", "minimize"],
+            pruner=pruner,
             sampler=hs.samplers.RandomSampler(seed=3),
         )
         study.optimize(objective, n_trials=40)

@@ -20,7 +20,12 @@ class Always(BasePruner):
 def test_threshold_band_warmup_interval_nan(helpers):
     study = helpers["make_study"](ThresholdPruner(lower=0.0, upper=1.0))
     assert helpers["running"](study, [0.5, 1.0, 0.0, 1.5, -0.1, math.nan])[1] == [
-        False, False, False, True, True, True
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
     ]
     study = helpers["make_study"](ThresholdPruner(upper=1.0, n_warmup_steps=2, interval_steps=2))
     assert helpers["running"](study, [5.0] * 6)[1] == [False, False, True, False, True, False]
@@ -43,7 +48,13 @@ def test_patient_waits_for_a_plateau(helpers):
     assert helpers["running"](study, [5.0, 4.0, 3.0, 2.0, 1.0])[1] == [False] * 5
     assert inner.calls == 0
     # best past 1.0 at step 0; steps 1..3 never beat it -> stalled from step 3 on
-    assert helpers["running"](study, [1.0, 2.0, 2.0, 2.0, 0.5])[1] == [False, False, False, True, False]
+    assert helpers["running"](study, [1.0, 2.0, 2.0, 2.0, 0.5])[1] == [
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
     assert inner.calls == 1
 
 

@@ -14,7 +14,9 @@ def test_sorted_percentile_matches_numpy():
     for n in (1, 2, 5, 10, 33):
         values = sorted(rng.normal(size=n).tolist())
         for q in (0.0, 12.5, 25.0, 50.0, 77.7, 100.0):
-            assert sorted_percentile(values, q) == pytest.approx(np.percentile(values, q), abs=1e-12)
+            assert sorted_percentile(values, q) == pytest.approx(
+                np.percentile(values, q), abs=1e-12
+            )
 
 
 def test_median_prunes_worse_than_median_only_after_startup(helpers):

@@ -55,7 +55,9 @@ def test_explicit_steps_min_trials_and_missing_steps() -> None:
 
 
 def test_pruned_trials_are_left_out() -> None:
-    study = _study(lambda x: {1: x, 2: x}, n_trials=15, pruner=hs.pruners.ThresholdPruner(upper=0.6))
+    study = _study(
+        lambda x: {1: x, 2: x}, n_trials=15, pruner=hs.pruners.ThresholdPruner(upper=0.6)
+    )
     complete = [t for t in study.trials if t.state == hs.TrialState.COMPLETE]
     assert 0 < len(complete) < 15
     assert rung_rank_correlation(study, min_trials=2)[0].n_trials == len(complete)

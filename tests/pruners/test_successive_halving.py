@@ -144,7 +144,8 @@ def test_same_decisions_on_sqlite(helpers, tmp_path):
     answers = []
     for storage in (None, f"sqlite:///{tmp_path / 'sha.db'}"):
         study = hs.create_study(
-            storage=storage, pruner=SuccessiveHalvingPruner(1, 2),
+            storage=storage,
+            pruner=SuccessiveHalvingPruner(1, 2),
             sampler=hs.samplers.RandomSampler(seed=0),
         )
         with warnings.catch_warnings():

@@ -73,8 +73,11 @@ def test_no_best_trial_and_nan(helpers):
 
 @pytest.mark.parametrize(
     "kwargs,name",
-    [({"p_threshold": 1.5}, "p_threshold"), ({"p_threshold": -0.1}, "p_threshold"),
-     ({"n_startup_steps": -1}, "n_startup_steps")],
+    [
+        ({"p_threshold": 1.5}, "p_threshold"),
+        ({"p_threshold": -0.1}, "p_threshold"),
+        ({"n_startup_steps": -1}, "n_startup_steps"),
+    ],
 )
 def test_misconfiguration(kwargs, name):
     with pytest.raises(ValueError, match=name):

@@ -28,13 +28,17 @@ def _add(study, x: float, rungs: list[float], *, state=TrialState.PRUNED, value=
     attrs = {f"rung_{k}": v for k, v in enumerate(rungs)}
     if bracket is not None:
         attrs["bracket"] = bracket
-    study.add_trial(create_trial(state=state, value=value, params={"x": x},
-                                 distributions={"x": X}, system_attrs=attrs))
+    study.add_trial(
+        create_trial(
+            state=state, value=value, params={"x": x}, distributions={"x": X}, system_attrs=attrs
+        )
+    )
 
 
 def _sha_study(sampler):
-    return hs.create_study(sampler=sampler,
-                           pruner=SuccessiveHalvingPruner(min_resource=1, reduction_factor=3))
+    return hs.create_study(
+        sampler=sampler, pruner=SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
+    )
 
 
 def test_models_the_highest_level_with_enough_values():
@@ -60,18 +64,31 @@ def test_threshold_grows_with_dimension():
     study = _sha_study(sampler)
     dists = {f"p{i}": FloatDistribution(0, 1) for i in range(4)}  # d = 4: needs 5 values
     for i in range(4):
-        study.add_trial(create_trial(state=TrialState.PRUNED, params={k: 0.5 for k in dists},
-                                     distributions=dists, system_attrs={"rung_0": float(i)}))
+        study.add_trial(
+            create_trial(
+                state=TrialState.PRUNED,
+                params={k: 0.5 for k in dists},
+                distributions=dists,
+                system_attrs={"rung_0": float(i)},
+            )
+        )
     assert sampler.modelled_level(study, 4) is None
-    study.add_trial(create_trial(state=TrialState.PRUNED, params={k: 0.5 for k in dists},
-                                 distributions=dists, system_attrs={"rung_0": 9.0}))
+    study.add_trial(
+        create_trial(
+            state=TrialState.PRUNED,
+            params={k: 0.5 for k in dists},
+            distributions=dists,
+            system_attrs={"rung_0": 9.0},
+        )
+    )
     assert sampler.modelled_level(study, 5) == 0
 
 
 def test_good_set_is_best_at_the_modelled_level():
     # Level 0 says x near 0.1 is good, level 1 (enough values) says x near 0.9: follow level 1.
-    sampler = BOHBSampler(min_points_in_model=8, random_fraction=0.0, seed=1,
-                          n_startup_trials=0, gamma=lambda n: 3)
+    sampler = BOHBSampler(
+        min_points_in_model=8, random_fraction=0.0, seed=1, n_startup_trials=0, gamma=lambda n: 3
+    )
     study = _sha_study(sampler)
     rng = np.random.default_rng(1)
     for _ in range(12):
@@ -87,9 +104,11 @@ def test_good_set_is_best_at_the_modelled_level():
 
 
 def _hb_study(sampler, name="hb"):
-    return hs.create_study(study_name=name, sampler=sampler,
-                           pruner=HyperbandPruner(min_resource=1, max_resource=27,
-                                                  reduction_factor=3))
+    return hs.create_study(
+        study_name=name,
+        sampler=sampler,
+        pruner=HyperbandPruner(min_resource=1, max_resource=27, reduction_factor=3),
+    )
 
 
 @pytest.mark.parametrize("share", [True, False])
@@ -168,8 +187,16 @@ def test_same_seed_same_trials():
     assert a.pruner and any(t.state == TrialState.PRUNED for t in a.trials)
 
 
-@pytest.mark.parametrize("kw", [{}, {"share_brackets": False}, {"stopped_as_bad": True},
-                                {"multivariate": False}, {"random_fraction": 1.0}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"share_brackets": False},
+        {"stopped_as_bad": True},
+        {"multivariate": False},
+        {"random_fraction": 1.0},
+    ],
+)
 def test_values_inside_distributions(kw):
     study = _run(BOHBSampler(seed=2, n_startup_trials=3, min_points_in_model=3, **kw), _hb())
     sampler = study.sampler
@@ -184,8 +211,11 @@ def test_values_inside_distributions(kw):
 
 def test_random_fraction_one_ignores_the_model():
     # all-random BOHB under Hyperband: the same trials whatever the objective says
-    a = _run(BOHBSampler(seed=3, random_fraction=1.0, min_points_in_model=2, n_startup_trials=0),
-             _hb(), n=25)
+    a = _run(
+        BOHBSampler(seed=3, random_fraction=1.0, min_points_in_model=2, n_startup_trials=0),
+        _hb(),
+        n=25,
+    )
     xs = [t.params["x"] for t in a.trials[10:]]
     assert max(xs) - min(xs) > 3.0  # spread over the range, not concentrated near x = 1
 
@@ -199,8 +229,9 @@ def test_sha_and_asha_are_recognised():
 
 def test_multi_objective_falls_back():
     sampler = BOHBSampler(seed=0)
-    study = hs.create_study(directions=["minimize", "minimize"], sampler=sampler,
-                            pruner=NopPruner())
+    study = hs.create_study(
+        directions=["minimize", "minimize"], sampler=sampler, pruner=NopPruner()
+    )
     for _ in range(12):
         t = study.ask()
         x = t.suggest_float("x", 0, 1)
@@ -210,8 +241,13 @@ def test_multi_objective_falls_back():
 
 @pytest.mark.parametrize(
     "kw",
-    [{"random_fraction": 1.5}, {"random_fraction": -0.1}, {"random_fraction": True},
-     {"min_points_in_model": 0}, {"min_points_in_model": 2.5}],
+    [
+        {"random_fraction": 1.5},
+        {"random_fraction": -0.1},
+        {"random_fraction": True},
+        {"min_points_in_model": 0},
+        {"min_points_in_model": 2.5},
+    ],
 )
 def test_bad_options(kw):
     with pytest.raises(ValueError, match=next(iter(kw))):
@@ -227,8 +263,9 @@ def test_runs_under_the_promotion_scheduler():
     from hypersearch.schedulers import optimize_asha
 
     sampler = BOHBSampler(seed=4, min_points_in_model=4, n_startup_trials=4)
-    study = hs.create_study(sampler=sampler,
-                            pruner=ASHAScheduler(max_resource=9, reduction_factor=3))
+    study = hs.create_study(
+        sampler=sampler, pruner=ASHAScheduler(max_resource=9, reduction_factor=3)
+    )
 
     def objective(trial) -> float:
         x = trial.suggest_float("x", -2, 2)
@@ -268,8 +305,14 @@ def test_paper_split_keeps_d_plus_1_good_and_waits_for_2_d_plus_1():
     dists = {f"p{i}": FloatDistribution(0, 1) for i in range(4)}
 
     def add(value: float) -> None:
-        study.add_trial(create_trial(state=TrialState.PRUNED, params={k: 0.5 for k in dists},
-                                     distributions=dists, system_attrs={"rung_0": value}))
+        study.add_trial(
+            create_trial(
+                state=TrialState.PRUNED,
+                params={k: 0.5 for k in dists},
+                distributions=dists,
+                system_attrs={"rung_0": value},
+            )
+        )
 
     for i in range(9):
         add(float(i))

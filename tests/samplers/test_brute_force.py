@@ -43,8 +43,10 @@ def test_conditional_space_covers_every_leaf_exactly_once() -> None:
 
 def test_full_product_space() -> None:
     def obj(trial: hs.Trial) -> float:
-        return trial.suggest_int("a", 0, 4, step=2) + trial.suggest_categorical("b", [1, 2]) + (
-            trial.suggest_int("c", 1, 4, log=True)
+        return (
+            trial.suggest_int("a", 0, 4, step=2)
+            + trial.suggest_categorical("b", [1, 2])
+            + (trial.suggest_int("c", 1, 4, log=True))
         )
 
     study = hs.create_study(sampler=BruteForceSampler(seed=1))

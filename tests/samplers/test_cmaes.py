@@ -127,7 +127,9 @@ def test_maximize_direction() -> None:
 def test_ipop_restart_grows_population_on_flat_function() -> None:
     sampler = CmaEsSampler(seed=0, restart_strategy="ipop", popsize=4, inc_popsize=2)
     study = hs.create_study(sampler=sampler)
-    study.optimize(lambda t: 0.0 * t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1) * 0, n_trials=160)
+    study.optimize(
+        lambda t: 0.0 * t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1) * 0, n_trials=160
+    )
     states = _states(study)
     popsizes = {s["cma"]["popsize"] for s in states}
     assert 4 in popsizes and 8 in popsizes
@@ -137,7 +139,9 @@ def test_ipop_restart_grows_population_on_flat_function() -> None:
 def test_bipop_restarts_alternate_regimes() -> None:
     sampler = CmaEsSampler(seed=0, restart_strategy="bipop", popsize=4)
     study = hs.create_study(sampler=sampler)
-    study.optimize(lambda t: 0.0 * t.suggest_float("x", 0, 1) * t.suggest_float("y", 0, 1), n_trials=400)
+    study.optimize(
+        lambda t: 0.0 * t.suggest_float("x", 0, 1) * t.suggest_float("y", 0, 1), n_trials=400
+    )
     metas = [s["meta"] for s in _states(study)]
     assert max(m["restarts"] for m in metas) >= 2
     assert {m.get("regime") for m in metas} >= {"large", "small"}
@@ -176,7 +180,9 @@ def test_old_generation_trials_are_ignored() -> None:
     # First trial has no relative space yet (nothing complete); finish and ask on.
     for t in trials:
         study.tell(t, t.params["x"] ** 2 + t.params["y"] ** 2)
-    study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2 + t.suggest_float("y", -1, 1) ** 2, n_trials=30)
+    study.optimize(
+        lambda t: t.suggest_float("x", -1, 1) ** 2 + t.suggest_float("y", -1, 1) ** 2, n_trials=30
+    )
     gens = [t.system_attrs.get("cma:generation") for t in study.trials]
     assert max(g for g in gens if g is not None) >= 5
 
@@ -213,9 +219,14 @@ def test_warm_start_uses_source_trials() -> None:
     sampler = CmaEsSampler(seed=0, source_trials=source, n_startup_trials=0)
     study = hs.create_study(sampler=sampler)
     study.enqueue_trial({"x": 0.0, "y": 0.0})
-    study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 3) ** 2 + (t.suggest_float("y", -5, 5) + 2) ** 2, n_trials=9)
+    study.optimize(
+        lambda t: (t.suggest_float("x", -5, 5) - 3) ** 2 + (t.suggest_float("y", -5, 5) + 2) ** 2,
+        n_trials=9,
+    )
     state = next(
-        json.loads(v) for k, v in study.system_attrs.items() if k.startswith("cma:") and k.endswith(":0")
+        json.loads(v)
+        for k, v in study.system_attrs.items()
+        if k.startswith("cma:") and k.endswith(":0")
     )
     mean = np.array(state["cma"]["mean"])
     # The optimum (3, -2) is (0.8, 0.3) in unit coordinates; the centre would be (0.5, 0.5).

@@ -209,8 +209,10 @@ def test_large_int_range_and_categorical_only() -> None:
         assert study.best_value < 100
         cats = hypersearch.create_study(sampler=GPSampler(seed=0, n_startup_trials=3))
         cats.optimize(
-            lambda t: {"a": 1, "b": 0, "c": 2}[t.suggest_categorical("c", ["a", "b", "c"])]
-            + t.suggest_categorical("d", [1, 2]),
+            lambda t: (
+                {"a": 1, "b": 0, "c": 2}[t.suggest_categorical("c", ["a", "b", "c"])]
+                + t.suggest_categorical("d", [1, 2])
+            ),
             n_trials=8,
         )
         assert cats.best_value == 1

@@ -41,10 +41,19 @@ def test_log_ehvi_matches_monte_carlo_and_its_gradient(m: int) -> None:
     samples = 40000
     for i in range(4):
         f = np.column_stack(
-            [means[j][i] + math.sqrt(variances[j][i]) * rng.standard_normal(samples) for j in range(m)]
+            [
+                means[j][i] + math.sqrt(variances[j][i]) * rng.standard_normal(samples)
+                for j in range(m)
+            ]
         )
-        hvi = np.clip(upper[None] - np.maximum(lower[None], f[:, None, :]), 0, None).prod(axis=2).sum(axis=1)
-        assert math.exp(value[i]) == pytest.approx(hvi.mean(), abs=4 * hvi.std() / math.sqrt(samples))
+        hvi = (
+            np.clip(upper[None] - np.maximum(lower[None], f[:, None, :]), 0, None)
+            .prod(axis=2)
+            .sum(axis=1)
+        )
+        assert math.exp(value[i]) == pytest.approx(
+            hvi.mean(), abs=4 * hvi.std() / math.sqrt(samples)
+        )
     val, d_mean, d_var = acq.value_grad(means, variances)
     np.testing.assert_allclose(val, value)
     for j in range(m):
@@ -101,7 +110,11 @@ def _dtlz2_small(trial: hs.Trial) -> tuple[float, float, float]:
     x = np.array([trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(8)])
     g = float(((x[2:] - 0.5) ** 2).sum())
     a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
-    return (1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b), (1 + g) * math.sin(a)
+    return (
+        (1 + g) * math.cos(a) * math.cos(b),
+        (1 + g) * math.cos(a) * math.sin(b),
+        (1 + g) * math.sin(a),
+    )
 
 
 def test_distance_variables_move_towards_an_interior_optimum() -> None:
@@ -136,9 +149,13 @@ def test_four_objectives_run() -> None:
         corners = np.array([[1, 1], [1, -1], [-1, 1], [-1, -1]])
         return tuple(float(((x - c) ** 2).sum()) for c in corners)
 
-    study = hs.create_study(directions=["minimize"] * 4, sampler=GPSampler(seed=0, n_startup_trials=4))
+    study = hs.create_study(
+        directions=["minimize"] * 4, sampler=GPSampler(seed=0, n_startup_trials=4)
+    )
     study.optimize(four, n_trials=8)
-    assert len(study.best_trials) >= 1 and all(t.state == hs.TrialState.COMPLETE for t in study.trials)
+    assert len(study.best_trials) >= 1 and all(
+        t.state == hs.TrialState.COMPLETE for t in study.trials
+    )
 
 
 def test_a_pending_trial_makes_the_next_ask_differ() -> None:
@@ -178,7 +195,9 @@ def _constraint(trial: hs.FrozenTrial) -> list[float]:
 
 @pytest.mark.parametrize("directions", [["minimize"], ["minimize", "minimize"]])
 def test_constraints_are_respected_more_often_than_at_random(directions: list[str]) -> None:
-    gp = _feasible_share(GPSampler(seed=0, n_startup_trials=6, constraints_func=_constraint), directions, 20)
+    gp = _feasible_share(
+        GPSampler(seed=0, n_startup_trials=6, constraints_func=_constraint), directions, 20
+    )
     blind = _feasible_share(GPSampler(seed=0, n_startup_trials=6), directions, 20)
     rnd = _feasible_share(RandomSampler(seed=0), directions, 20)
     assert gp >= 0.8 and gp > rnd + 0.3 and gp > blind + 0.3, (gp, rnd, blind)
@@ -205,7 +224,9 @@ def test_without_a_feasible_trial_it_seeks_feasibility() -> None:
     study.enqueue_trial({"x": 0.0, "y": 0.0})
     study.optimize(objective, n_trials=14)
     violations = [t.system_attrs["constraints"][0] for t in study.trials]
-    assert sum(v <= 0.0 for v in violations) >= 2  # random alone hits the 2% region rarely in 14 trials
+    assert (
+        sum(v <= 0.0 for v in violations) >= 2
+    )  # random alone hits the 2% region rarely in 14 trials
     assert study.best_trial.system_attrs["constraints"][0] <= 0.0
 
 
@@ -241,7 +262,9 @@ def test_constraint_arguments_are_checked_and_the_sampler_pickles() -> None:
 
 @pytest.mark.parametrize("acquisition", ["EI", "PI"])
 def test_plain_ei_and_pi_take_constraints_too(acquisition: str) -> None:
-    sampler = GPSampler(seed=0, n_startup_trials=4, acquisition=acquisition, constraints_func=_constraint)
+    sampler = GPSampler(
+        seed=0, n_startup_trials=4, acquisition=acquisition, constraints_func=_constraint
+    )
     share = _feasible_share(sampler, ["minimize"], 12)
     assert share >= 0.8, share
 
@@ -263,7 +286,9 @@ def test_float_noise_ties_do_not_crowd_the_front() -> None:
     inner = rng.uniform(0.3, 1.2, size=(12, 3))
     values = np.vstack([corners, inner])
     dist = {"x": FloatDistribution(0.0, 1.0)}
-    study = hs.create_study(directions=["minimize"] * 3, sampler=GPSampler(seed=0, n_startup_trials=5))
+    study = hs.create_study(
+        directions=["minimize"] * 3, sampler=GPSampler(seed=0, n_startup_trials=5)
+    )
     study.add_trials(
         hs.create_trial(values=list(v), params={"x": i / 20}, distributions=dist)
         for i, v in enumerate(values)

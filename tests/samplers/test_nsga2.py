@@ -39,7 +39,9 @@ def mixed(trial: hs.Trial) -> tuple[float, float]:
 
 def test_same_seed_same_trials() -> None:
     def run() -> list[dict]:
-        study = hs.create_study(directions=["minimize"] * 2, sampler=NSGAIISampler(population_size=8, seed=3))
+        study = hs.create_study(
+            directions=["minimize"] * 2, sampler=NSGAIISampler(population_size=8, seed=3)
+        )
         study.optimize(mixed, n_trials=40)
         return [t.params for t in study.trials]
 
@@ -66,7 +68,9 @@ def test_workers_sharing_a_storage_agree_on_generations() -> None:
     storage = hs.storages.InMemoryStorage()
     hs.create_study(study_name="s", storage=storage, directions=["minimize"] * 2)
     workers = [
-        hs.load_study(study_name="s", storage=storage, sampler=NSGAIISampler(population_size=5, seed=i))
+        hs.load_study(
+            study_name="s", storage=storage, sampler=NSGAIISampler(population_size=5, seed=i)
+        )
         for i in range(2)
     ]
     for k in range(30):
@@ -125,7 +129,9 @@ def test_single_objective_best_trial_is_feasible_first() -> None:
     def constraints(trial: hs.FrozenTrial) -> list[float]:
         return [trial.params["x"] - 0.0]  # feasible iff x <= 0
 
-    study = hs.create_study(sampler=NSGAIISampler(population_size=4, seed=0, constraints_func=constraints))
+    study = hs.create_study(
+        sampler=NSGAIISampler(population_size=4, seed=0, constraints_func=constraints)
+    )
     study.optimize(lambda t: (t.suggest_float("x", -1.0, 1.0) - 1.0) ** 2, n_trials=20)
     assert study.best_trial.params["x"] <= 0
     assert any(t.params["x"] > 0 for t in study.trials)
@@ -166,7 +172,9 @@ def test_nsga3_runs_on_three_objectives() -> None:
         a, b = x[0] * np.pi / 2, x[1] * np.pi / 2
         return (1 + g) * np.cos(a) * np.cos(b), (1 + g) * np.cos(a) * np.sin(b), (1 + g) * np.sin(a)
 
-    study = hs.create_study(directions=["minimize"] * 3, sampler=NSGAIIISampler(population_size=15, seed=0))
+    study = hs.create_study(
+        directions=["minimize"] * 3, sampler=NSGAIIISampler(population_size=15, seed=0)
+    )
     study.optimize(dtlz2, n_trials=90)
     assert len(study.best_trials) >= 5
     with pytest.raises(ValueError, match="dividing_parameter"):
@@ -213,7 +221,9 @@ def test_selection_helpers() -> None:
 
 
 def test_threads_share_one_sampler() -> None:
-    study = hs.create_study(directions=["minimize"] * 2, sampler=NSGAIISampler(population_size=6, seed=0))
+    study = hs.create_study(
+        directions=["minimize"] * 2, sampler=NSGAIISampler(population_size=6, seed=0)
+    )
     study.optimize(zdt1, n_trials=40, n_jobs=2)
     assert study.history.count(hs.TrialState.COMPLETE) == 40
     assert max(t.system_attrs[GENERATION_KEY] for t in study.trials) >= 4

@@ -43,16 +43,22 @@ class _Recorder(BaseSampler):
         self.spaces: list[set[str]] = []
         self.calls: list[str] = []
 
-    def infer_relative_search_space(self, study: Any, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+    def infer_relative_search_space(
+        self, study: Any, trial: FrozenTrial
+    ) -> dict[str, BaseDistribution]:
         self.calls.append("infer")
         return dict(hs.samplers.intersection_search_space(study.history))
 
     def sample_relative(self, study: Any, trial: FrozenTrial, search_space: dict) -> dict[str, Any]:
         self.spaces.append(set(search_space))
-        return {name: dist.to_external(dist.low) if hasattr(dist, "low") else dist.choices[0]
-                for name, dist in search_space.items()}
+        return {
+            name: dist.to_external(dist.low) if hasattr(dist, "low") else dist.choices[0]
+            for name, dist in search_space.items()
+        }
 
-    def sample_independent(self, study: Any, trial: FrozenTrial, name: str, dist: BaseDistribution) -> Any:
+    def sample_independent(
+        self, study: Any, trial: FrozenTrial, name: str, dist: BaseDistribution
+    ) -> Any:
         return dist.to_external(dist.high) if hasattr(dist, "high") else dist.choices[-1]
 
     def before_trial(self, study: Any, trial: FrozenTrial) -> None:
@@ -88,7 +94,10 @@ def test_works_over_a_grid() -> None:
     study.optimize(objective)
     assert len(study.trials) == 4
     assert {(t.params["y"], t.params["c"]) for t in study.trials} == {
-        (0.0, "a"), (0.0, "b"), (0.5, "a"), (0.5, "b")
+        (0.0, "a"),
+        (0.0, "b"),
+        (0.5, "a"),
+        (0.5, "b"),
     }
 
 

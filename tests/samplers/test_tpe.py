@@ -54,9 +54,16 @@ def test_same_seed_same_trials():
     assert [t.params for t in a.trials] != [t.params for t in c.trials]
 
 
-@pytest.mark.parametrize("kw", [{}, {"multivariate": False}, {"group": True},
-                                {"bandwidth": "scott", "consider_endpoints": True},
-                                {"magic_clip_by_study": True, "categorical_smoothing": 0.3}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"multivariate": False},
+        {"group": True},
+        {"bandwidth": "scott", "consider_endpoints": True},
+        {"magic_clip_by_study": True, "categorical_smoothing": 0.3},
+    ],
+)
 def test_values_inside_distributions(kw):
     study = _run(TPESampler(seed=0, n_startup_trials=5, **kw), n=45)
     seen_extra = False
@@ -92,12 +99,23 @@ def test_maximize_direction():
 
 
 def test_parzen_sample_matches_density():
-    dims = [Dim.of(FloatDistribution(0, 10)), Dim.of(IntDistribution(1, 100, log=True)),
-            Dim.of(CategoricalDistribution(["a", "b", "c"]))]
+    dims = [
+        Dim.of(FloatDistribution(0, 10)),
+        Dim.of(IntDistribution(1, 100, log=True)),
+        Dim.of(CategoricalDistribution(["a", "b", "c"])),
+    ]
     obs = np.array([[1.0, 3.0, 0.0], [2.0, 50.0, 2.0], [9.0, 7.0, 0.0]])
-    pe = ParzenEstimator(dims, obs, np.ones(3), prior_weight=1.0, multivariate=True,
-                         magic_clip=True, min_bandwidth=0.01, bandwidth_factor=0.2,
-                         categorical_smoothing=0.2)
+    pe = ParzenEstimator(
+        dims,
+        obs,
+        np.ones(3),
+        prior_weight=1.0,
+        multivariate=True,
+        magic_clip=True,
+        min_bandwidth=0.01,
+        bandwidth_factor=0.2,
+        categorical_smoothing=0.2,
+    )
     draws = pe.sample(np.random.default_rng(0), 40000)
     assert draws[:, 0].min() >= 0 and draws[:, 0].max() <= 10
     assert set(np.unique(draws[:, 2])) <= {0.0, 1.0, 2.0}
@@ -106,16 +124,22 @@ def test_parzen_sample_matches_density():
     ks = np.arange(1, 101)
     for c in range(3):
         grid = np.array([[x, k, c] for x in xs[::10] for k in ks], dtype=float)
-        dens = np.exp(pe.log_pdf(grid)).reshape(len(xs[::10]), len(ks)).sum(axis=1).mean()  # unit-space density: the x range has length 1
+        dens = (
+            np.exp(pe.log_pdf(grid)).reshape(len(xs[::10]), len(ks)).sum(axis=1).mean()
+        )  # unit-space density: the x range has length 1
         assert abs(dens - np.mean(draws[:, 2] == c)) < 0.03
 
 
 def test_constant_liar_puts_running_trials_above():
     study = hs.create_study(sampler=TPESampler(seed=0))
     for i in range(12):
-        study.add_trial(hs.create_trial(params={"x": float(i)},
-                                        distributions={"x": FloatDistribution(0, 20)},
-                                        value=float(i)))
+        study.add_trial(
+            hs.create_trial(
+                params={"x": float(i)},
+                distributions={"x": FloatDistribution(0, 20)},
+                value=float(i),
+            )
+        )
     running = study.ask()
     running.suggest_float("x", 0, 20)
     me = study.ask()
@@ -174,8 +198,14 @@ def test_pruned_trials_are_used():
     for i in range(30):  # pruned: the ones that got furthest, then the best last report, rank first
         x = i / 3
         steps = {0: 5.0, 1: x} if i % 2 == 0 else {0: x}
-        study.add_trial(hs.create_trial(params={"x": x}, distributions=dist,
-                                        state=TrialState.PRUNED, intermediate_values=steps))
+        study.add_trial(
+            hs.create_trial(
+                params={"x": x},
+                distributions=dist,
+                state=TrialState.PRUNED,
+                intermediate_values=steps,
+            )
+        )
     study.add_trial(hs.create_trial(state=TrialState.PRUNED))  # no report: ranked last
     h = study.history
     below, _ = split_single(h, -1, True, default_gamma)
@@ -208,8 +238,9 @@ def test_infinite_and_failed_values_do_not_poison_the_model():
 
 
 def test_neg_inf_values_and_multi_objective():
-    study = hs.create_study(directions=["minimize", "minimize"],
-                            sampler=TPESampler(seed=0, n_startup_trials=5))
+    study = hs.create_study(
+        directions=["minimize", "minimize"], sampler=TPESampler(seed=0, n_startup_trials=5)
+    )
 
     def objective(trial):
         x = trial.suggest_float("x", 0, 1)

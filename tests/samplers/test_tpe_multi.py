@@ -23,8 +23,11 @@ def _study_with(points, directions=("minimize",) * 3, constraints=None):
     study = hs.create_study(directions=list(directions))
     for i, v in enumerate(points):
         attrs = {} if constraints is None else {"constraints": list(constraints[i])}
-        study.add_trial(hs.create_trial(params={"x": 0.5}, distributions=_DIST, values=list(v),
-                                        system_attrs=attrs))
+        study.add_trial(
+            hs.create_trial(
+                params={"x": 0.5}, distributions=_DIST, values=list(v), system_attrs=attrs
+            )
+        )
     return study
 
 
@@ -61,8 +64,9 @@ def test_good_trials_are_weighted_by_hypervolume_contribution():
     values = np.array(_KNEE + [(0.9, 0.9, 0.9)])  # reference: 10% beyond the good set's worst
     ref = values.max(axis=0) + 0.1 * (values.max(axis=0) - values.min(axis=0))
     values = values[:3]
-    shares = [hypervolume(values, ref) - hypervolume(np.delete(values, i, axis=0), ref)
-              for i in range(3)]
+    shares = [
+        hypervolume(values, ref) - hypervolume(np.delete(values, i, axis=0), ref) for i in range(3)
+    ]
     np.testing.assert_allclose(w[:3], np.array(shares) / max(shares))
     assert mo_below_weights(study.history, np.zeros(4, dtype=bool)).tolist() == [1.0] * 4
 
@@ -112,8 +116,11 @@ def _dtlz2(trial):
     x = [trial.suggest_float(f"x{i}", 0, 1) for i in range(6)]
     g = sum((v - 0.5) ** 2 for v in x[2:])
     a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
-    return ((1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b),
-            (1 + g) * math.sin(a))
+    return (
+        (1 + g) * math.cos(a) * math.cos(b),
+        (1 + g) * math.cos(a) * math.sin(b),
+        (1 + g) * math.sin(a),
+    )
 
 
 def test_three_objective_dtlz2_beats_random():
@@ -123,8 +130,10 @@ def test_three_objective_dtlz2_beats_random():
     ref = [1.5, 1.5, 1.5]
     scores = {"tpe": 0.0, "random": 0.0}
     for seed in range(3):
-        for name, sampler in (("tpe", TPESampler(seed=seed)),
-                              ("random", hs.samplers.RandomSampler(seed=seed))):
+        for name, sampler in (
+            ("tpe", TPESampler(seed=seed)),
+            ("random", hs.samplers.RandomSampler(seed=seed)),
+        ):
             study = hs.create_study(directions=["minimize"] * 3, sampler=sampler)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -142,8 +151,13 @@ def test_split_is_computed_once_per_trial_in_independent_mode():
 
     sampler = TPESampler(seed=0, n_startup_trials=5, multivariate=False, split=counting_split)
     study = hs.create_study(directions=["minimize", "minimize"], sampler=sampler)
-    study.optimize(lambda t: (t.suggest_float("a", 0, 1), t.suggest_float("b", 0, 1)
-                              + t.suggest_float("c", 0, 1)), n_trials=12)
+    study.optimize(
+        lambda t: (
+            t.suggest_float("a", 0, 1),
+            t.suggest_float("b", 0, 1) + t.suggest_float("c", 0, 1),
+        ),
+        n_trials=12,
+    )
     # the trial's own parameter writes leave its split valid: one split per modelled trial
     assert calls == list(range(5, 12))
 
@@ -158,8 +172,13 @@ def test_good_set_stops_growing_at_15_with_several_objectives():
 
     sampler = TPESampler(seed=0, n_startup_trials=5, split=recording_split)
     study = hs.create_study(directions=["minimize", "minimize"], sampler=sampler)
-    study.optimize(lambda t: (t.suggest_float("a", 0, 1), 1 - t.suggest_float("a", 0, 1)
-                              + t.suggest_float("b", 0, 1)), n_trials=180)
+    study.optimize(
+        lambda t: (
+            t.suggest_float("a", 0, 1),
+            1 - t.suggest_float("a", 0, 1) + t.suggest_float("b", 0, 1),
+        ),
+        n_trials=180,
+    )
     assert sizes[50] == 5 and sizes[149] == 15
     assert all(sizes[n] == 15 for n in range(150, 180))
     # one objective keeps its own default (25 at most)

@@ -14,17 +14,25 @@ from hypersearch.storages import SQLStorage
 
 
 def _restart_postgresql() -> None:
-    versions = sorted(p.name for p in Path("/etc/postgresql").iterdir()) if Path("/etc/postgresql").is_dir() else []
+    versions = (
+        sorted(p.name for p in Path("/etc/postgresql").iterdir())
+        if Path("/etc/postgresql").is_dir()
+        else []
+    )
     if not versions:
         _unavailable("pg_ctlcluster", FileNotFoundError("/etc/postgresql has no cluster"))
     subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 
 def test_postgresql_restart_mid_study_loses_nothing(postgresql_url):
-    study = hs.create_study(storage=SQLStorage(postgresql_url), sampler=hs.samplers.RandomSampler(seed=0))
+    study = hs.create_study(
+        storage=SQLStorage(postgresql_url), sampler=hs.samplers.RandomSampler(seed=0)
+    )
     n_trials = 120
 
     def objective(trial):

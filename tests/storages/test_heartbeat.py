@@ -65,13 +65,19 @@ def test_reaper_fails_only_stale_running_trials(tmp_path):
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
 def test_starting_a_trial_stamps_its_first_heartbeat(backend, tmp_path, request):
     """A worker killed between starting a trial and its first beat leaves no immortal trial."""
-    url = f"sqlite:///{tmp_path / 'hb.db'}" if backend == "sqlite" else request.getfixturevalue(f"{backend}_url")
+    url = (
+        f"sqlite:///{tmp_path / 'hb.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue(f"{backend}_url")
+    )
     clock = FakeClock()
     storage = SQLStorage(url, clock=clock, heartbeat_interval=1.0, grace_period=5.0)
     sid = storage.create_new_study([StudyDirection.MINIMIZE])
     started = storage.start_trial(sid)  # new trial: one statement on PostgreSQL
     created = storage.create_new_trial(sid)
-    queued = storage.create_new_trial(sid, template=FrozenTrial(number=-1, state=TrialState.WAITING))
+    queued = storage.create_new_trial(
+        sid, template=FrozenTrial(number=-1, state=TrialState.WAITING)
+    )
     claimed = storage.start_trial(sid)  # claims the queued trial
     assert claimed.trial_id == queued.trial_id
     quiet = SQLStorage(url)  # a process without heartbeats: its trials are never judged
@@ -139,9 +145,14 @@ def test_sigkilled_worker_trial_is_failed(tmp_path):
 def test_the_retry_is_enqueued_in_the_transaction_that_fails_the_trial(backend, tmp_path, request):
     clock = FakeClock()
     callback = RetryFailedTrialCallback(max_retry=1)
-    url = f"sqlite:///{tmp_path / 'retry.db'}" if backend == "sqlite" else request.getfixturevalue(f"{backend}_url")
-    storage = SQLStorage(url, clock=clock, heartbeat_interval=1.0, grace_period=5.0,
-                         failed_trial_callback=callback)
+    url = (
+        f"sqlite:///{tmp_path / 'retry.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue(f"{backend}_url")
+    )
+    storage = SQLStorage(
+        url, clock=clock, heartbeat_interval=1.0, grace_period=5.0, failed_trial_callback=callback
+    )
     study = hs.create_study(storage=storage)
     trial = study.ask()
     x = trial.suggest_float("x", 0, 1)
@@ -152,7 +163,9 @@ def test_the_retry_is_enqueued_in_the_transaction_that_fails_the_trial(backend, 
     other = SQLStorage(url)
     retry = other.get_all_trials(study._study_id, (hs.TrialState.WAITING,))
     assert len(retry) == 1 and retry[0].system_attrs["retried_from"] == trial.number
-    assert retry[0].system_attrs["fixed_params"] == {"x": x} and retry[0].user_attrs == {"note": "a"}
+    assert retry[0].system_attrs["fixed_params"] == {"x": x} and retry[0].user_attrs == {
+        "note": "a"
+    }
     # The callback, called afterwards as optimize does, sees it done.
     callback(study, storage.get_trial(trial._trial_id))
     assert len(other.get_all_trials(study._study_id, (hs.TrialState.WAITING,))) == 1

@@ -17,7 +17,9 @@ from hypersearch.trial import TrialState, create_trial
 
 
 def _fill(storage) -> None:
-    study = hs.create_study(storage=storage, study_name="a\"'; DROP TABLE x;--ü", directions=["minimize", "maximize"])
+    study = hs.create_study(
+        storage=storage, study_name="a\"'; DROP TABLE x;--ü", directions=["minimize", "maximize"]
+    )
     study.set_user_attr(HOSTILE_STRINGS[-2], [1, {"k": math.inf}])
     cat = CategoricalDistribution([None, True, 2, "ü'"])
     study.add_trial(
@@ -76,7 +78,11 @@ def test_export_selected_and_bad_files():
     assert [s["name"] for s in document["studies"]] == ["other"]
     with pytest.raises(ValueError, match="study_names"):
         export_json(source, io.StringIO(), study_names=["nope"])
-    for bad in ('{"format": "x"}', '[1]', '{"format": "hypersearch-studies", "version": 9}',
-                '{"format": "hypersearch-studies", "version": 1, "studies": [{"name": 1}]}'):
+    for bad in (
+        '{"format": "x"}',
+        "[1]",
+        '{"format": "hypersearch-studies", "version": 9}',
+        '{"format": "hypersearch-studies", "version": 1, "studies": [{"name": 1}]}',
+    ):
         with pytest.raises(ValueError):
             import_json(InMemoryStorage(), io.StringIO(bad))

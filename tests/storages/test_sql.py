@@ -57,7 +57,9 @@ def _emptied(url: str) -> SQLStorage:
     """A storage on ``url`` with every row removed (the schema is made once per class)."""
     storage = SQLStorage(url)
     storage._run(
-        lambda cur: [cur.execute(f"DELETE FROM {t}") for t in ("hs_steps", "hs_trials", "hs_studies")],
+        lambda cur: [
+            cur.execute(f"DELETE FROM {t}") for t in ("hs_steps", "hs_trials", "hs_studies")
+        ],
         write=True,
     )
     return storage

@@ -30,7 +30,7 @@ from hypersearch.trial import FrozenTrial, TrialState
 
 X = FloatDistribution(0.0, 10.0)
 # Names built to match a neighbour's entry if the prefix search were sloppy.
-TRICKY_NAMES = ("x", 'x"', "x, ", '["x", ', "[x", "X", "x\\", "x\\\"", '"x"', "%", "_", "")
+TRICKY_NAMES = ("x", 'x"', "x, ", '["x", ', "[x", "X", "x\\", 'x\\"', '"x"', "%", "_", "")
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -62,7 +62,9 @@ def calls(monkeypatch):
 
 def _raw_params(storage: SQLStorage, trial_id: int) -> list:
     row = storage._run(
-        lambda cur: storage._q(cur, "SELECT params FROM hs_trials WHERE trial_id = ?", (trial_id,)).fetchone(),
+        lambda cur: storage._q(
+            cur, "SELECT params FROM hs_trials WHERE trial_id = ?", (trial_id,)
+        ).fetchone(),
         write=False,
     )
     return json.loads(row[0])
@@ -91,7 +93,7 @@ def test_tricky_and_hostile_param_names_round_trip(storage, calls):
     # Setting each again finds it (the append steps aside) and keeps one entry each.
     for i, name in enumerate(names):
         storage.set_trial_param(t.trial_id, name, float(i % 10), X)
-    assert calls["append_param"][len(names):] == [False] * len(names)
+    assert calls["append_param"][len(names) :] == [False] * len(names)
     assert [entry[0] for entry in _raw_params(storage, t.trial_id)] == names
     snap = storage.get_trial(t.trial_id)
     assert list(snap.params) == names
@@ -129,7 +131,9 @@ def test_start_running_only_from_waiting(storage, calls):
     sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "claims")
     running = storage.create_new_trial(sid)
     assert storage.set_trial_state_values(running.trial_id, TrialState.RUNNING) is False
-    queued = storage.create_new_trial(sid, template=FrozenTrial(number=-1, state=TrialState.WAITING))
+    queued = storage.create_new_trial(
+        sid, template=FrozenTrial(number=-1, state=TrialState.WAITING)
+    )
     assert storage.set_trial_state_values(queued.trial_id, TrialState.RUNNING) is True
     assert calls["set_state"] == [False, True]
     assert storage.get_trial(queued.trial_id).datetime_start is not None
@@ -161,7 +165,9 @@ def test_start_trial_with_a_queued_trial_takes_the_claim_path(storage, calls):
 
 def _study_seq(storage: SQLStorage, sid: int) -> int:
     return storage._run(
-        lambda cur: storage._q(cur, "SELECT seq FROM hs_studies WHERE study_id = ?", (sid,)).fetchone()[0],
+        lambda cur: storage._q(
+            cur, "SELECT seq FROM hs_studies WHERE study_id = ?", (sid,)
+        ).fetchone()[0],
         write=False,
     )
 

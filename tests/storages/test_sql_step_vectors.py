@@ -76,7 +76,12 @@ def test_upgrade_mysql(mysql_url):
 
 @pytest.mark.parametrize(
     "value, text",
-    [(0.5, "0.5"), (math.inf, "inf"), ((0.5, -math.inf), "[0.5,-Infinity]"), ((math.nan,), "[NaN]")],
+    [
+        (0.5, "0.5"),
+        (math.inf, "inf"),
+        ((0.5, -math.inf), "[0.5,-Infinity]"),
+        ((math.nan,), "[NaN]"),
+    ],
 )
 def test_step_value_text(value, text):
     assert encode_step_value(value) == text

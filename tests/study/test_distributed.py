@@ -34,7 +34,11 @@ def quick_objective(trial):
 def _worker_env() -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[2])
     path = os.environ.get("PYTHONPATH", "")
-    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else ""), "OMP_NUM_THREADS": "1"}
+    return {
+        **os.environ,
+        "PYTHONPATH": root + (os.pathsep + path if path else ""),
+        "OMP_NUM_THREADS": "1",
+    }
 
 
 def _objective_file(tmp_path: Path, sleep: float) -> str:
@@ -57,7 +61,12 @@ def test_dask_local_cluster_executor(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'dask.db'}"
     study = hs.create_study(storage=url, sampler=hs.samplers.RandomSampler(seed=0))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         study.optimize(quick_objective, n_trials=20, n_jobs=2, executor=client)
     assert [t.state for t in study.trials].count(hs.TrialState.COMPLETE) == 20
 
@@ -66,15 +75,42 @@ def test_cli_workers_share_a_study(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     hs.create_study(study_name="shared", storage=url)
     spec = _objective_file(tmp_path, 0.0)
-    cmd = [sys.executable, "-m", "hypersearch", "-q", "worker", "--storage", url,
-           "--study-name", "shared", "--objective", spec, "--n-trials", "15", "--sampler", "random"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hypersearch",
+        "-q",
+        "worker",
+        "--storage",
+        url,
+        "--study-name",
+        "shared",
+        "--objective",
+        spec,
+        "--n-trials",
+        "15",
+        "--sampler",
+        "random",
+    ]
     workers = [subprocess.Popen(cmd, env=_worker_env()) for _ in range(2)]
     assert [w.wait(120) for w in workers] == [0, 0]
     study = hs.load_study(study_name="shared", storage=url)
     assert len(study.trials) == 30 and sorted(t.number for t in study.trials) == list(range(30))
     out = subprocess.run(
-        [sys.executable, "-m", "hypersearch", "summary", "--storage", url, "--study-name", "shared"],
-        capture_output=True, text=True, env=_worker_env(), check=True,
+        [
+            sys.executable,
+            "-m",
+            "hypersearch",
+            "summary",
+            "--storage",
+            url,
+            "--study-name",
+            "shared",
+        ],
+        capture_output=True,
+        text=True,
+        env=_worker_env(),
+        check=True,
     ).stdout
     assert "Budget: 30 trials (30 complete" in out
 
@@ -88,7 +124,10 @@ def test_heartbeats_do_not_fail_live_trials(tmp_path):
     reaped: list[int] = []
 
     def reaper():
-        other = hs.load_study(study_name=study.study_name, storage=SQLStorage(url, heartbeat_interval=0.1, grace_period=0.5))
+        other = hs.load_study(
+            study_name=study.study_name,
+            storage=SQLStorage(url, heartbeat_interval=0.1, grace_period=0.5),
+        )
         while not stop.is_set():
             reaped.extend(other._storage.fail_stale_trials(other._study_id, grace_period=0.5))
             time.sleep(0.05)
@@ -116,12 +155,33 @@ def test_dead_worker_trial_is_failed_and_retried_with_same_params(tmp_path):
     hs.create_study(study_name="s", storage=url)
     spec = _objective_file(tmp_path, 60.0)  # hangs until killed
     worker = subprocess.Popen(
-        [sys.executable, "-m", "hypersearch", "-q", "worker", "--storage", url, "--study-name", "s",
-         "--objective", spec, "--n-trials", "1", "--heartbeat-interval", "0.1", "--grace-period", "0.6"],
+        [
+            sys.executable,
+            "-m",
+            "hypersearch",
+            "-q",
+            "worker",
+            "--storage",
+            url,
+            "--study-name",
+            "s",
+            "--objective",
+            spec,
+            "--n-trials",
+            "1",
+            "--heartbeat-interval",
+            "0.1",
+            "--grace-period",
+            "0.6",
+        ],
         env=_worker_env(),
     )
-    storage = SQLStorage(url, heartbeat_interval=0.1, grace_period=0.6,
-                         failed_trial_callback=RetryFailedTrialCallback(max_retry=1))
+    storage = SQLStorage(
+        url,
+        heartbeat_interval=0.1,
+        grace_period=0.6,
+        failed_trial_callback=RetryFailedTrialCallback(max_retry=1),
+    )
     study = hs.load_study(study_name="s", storage=storage)
     deadline = time.monotonic() + 60
     while not study.trials or "x" not in study.trials[0].params:
@@ -143,13 +203,37 @@ def test_chaos_sigkilled_workers_lose_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'chaos.db'}"
     hs.create_study(study_name="chaos", storage=url)
     spec = _objective_file(tmp_path, 0.03)
-    cmd = [sys.executable, "-m", "hypersearch", "-q", "worker", "--storage", url, "--study-name", "chaos",
-           "--objective", spec, "--sampler", "random", "--max-trials", str(target),
-           "--heartbeat-interval", "0.2", "--grace-period", "1.0", "--retry-failed", "5"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hypersearch",
+        "-q",
+        "worker",
+        "--storage",
+        url,
+        "--study-name",
+        "chaos",
+        "--objective",
+        spec,
+        "--sampler",
+        "random",
+        "--max-trials",
+        str(target),
+        "--heartbeat-interval",
+        "0.2",
+        "--grace-period",
+        "1.0",
+        "--retry-failed",
+        "5",
+    ]
     env = _worker_env()
     workers = [subprocess.Popen(cmd, env=env) for _ in range(4)]
-    storage = SQLStorage(url, heartbeat_interval=0.2, grace_period=1.0,
-                         failed_trial_callback=RetryFailedTrialCallback(max_retry=5))
+    storage = SQLStorage(
+        url,
+        heartbeat_interval=0.2,
+        grace_period=1.0,
+        failed_trial_callback=RetryFailedTrialCallback(max_retry=5),
+    )
     study = hs.load_study(study_name="chaos", storage=storage)
     rng = random.Random(0)
     kills = 0

@@ -43,6 +43,9 @@ def test_worker_errors_surface_after_all_workers_finish():
             raise RuntimeError("worker boom")
         return objective(trial)
 
-    with ThreadPoolExecutor(max_workers=2) as pool, pytest.raises(RuntimeError, match="worker boom"):
+    with (
+        ThreadPoolExecutor(max_workers=2) as pool,
+        pytest.raises(RuntimeError, match="worker boom"),
+    ):
         study.optimize(failing, n_trials=10, n_jobs=2, executor=pool)
     assert any(t.state == hs.TrialState.FAIL for t in study.trials)

@@ -35,8 +35,11 @@ def test_same_seed_same_trials():
     def run():
         study = _study(sampler=hs.samplers.RandomSampler(seed=42))
         study.optimize(
-            lambda t: t.suggest_float("a", 0, 1) + t.suggest_int("b", 0, 9)
-            + len(str(t.suggest_categorical("c", ["x", "yy"]))),
+            lambda t: (
+                t.suggest_float("a", 0, 1)
+                + t.suggest_int("b", 0, 9)
+                + len(str(t.suggest_categorical("c", ["x", "yy"])))
+            ),
             n_trials=20,
         )
         return [t.params for t in study.trials]
@@ -216,7 +219,9 @@ def test_enqueued_trial_claimed_once_across_threads():
 
 def test_add_trial_and_best():
     study = _study()
-    study.add_trial(hs.create_trial(value=-5.0, params={"x": 1.0}, distributions={"x": FloatDistribution(0, 2)}))
+    study.add_trial(
+        hs.create_trial(value=-5.0, params={"x": 1.0}, distributions={"x": FloatDistribution(0, 2)})
+    )
     assert study.best_value == -5.0 and study.best_params == {"x": 1.0}
     with pytest.raises(ValueError, match="2 value"):
         study.add_trial(hs.create_trial(values=[1.0, 2.0]))
@@ -290,7 +295,12 @@ def test_budget_and_summary():
     study = _study(pruner=hs.pruners.NopPruner())
     study.optimize(objective, n_trials=4)
     budget = study.budget()
-    assert (budget.n_trials, budget.n_complete, budget.steps_reported, budget.cost) == (4, 4, 12, 8.0)
+    assert (budget.n_trials, budget.n_complete, budget.steps_reported, budget.cost) == (
+        4,
+        4,
+        12,
+        8.0,
+    )
     assert budget.trial_time.total_seconds() >= 0
     text = study.summary()
     assert "Best trial #" in text and "4 trials (4 complete" in text and "12 steps" in text

@@ -77,7 +77,9 @@ def test_seeded_runs_match_whether_chained_or_not(storage):
     chained.optimize(_objective, n_trials=20, catch=(ValueError,))
     plain = hs.create_study(sampler=hs.samplers.RandomSampler(seed=7))
     plain.optimize(_objective, n_trials=20, catch=(ValueError,), callbacks=[lambda s, t: None])
-    assert [(t.state, t.params) for t in chained.trials] == [(t.state, t.params) for t in plain.trials]
+    assert [(t.state, t.params) for t in chained.trials] == [
+        (t.state, t.params) for t in plain.trials
+    ]
 
 
 def test_callbacks_see_no_next_trial_and_can_stop(storage):
@@ -159,7 +161,8 @@ def test_tell_reads_nothing_for_a_running_trial(storage, monkeypatch):
         )
     seen = {}
     monkeypatch.setattr(
-        study.sampler, "after_trial",
+        study.sampler,
+        "after_trial",
         lambda s, t, state, values: seen.update(t=t, state=state, values=values),
     )
     frozen = study.tell(trial, state=hs.TrialState.PRUNED)

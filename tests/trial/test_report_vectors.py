@@ -13,8 +13,9 @@ from hypersearch.storages import InMemoryStorage, SQLStorage, export_json, impor
 
 
 def _trial(n_objectives=2, storage=None):
-    study = hs.create_study(directions=["minimize"] * n_objectives, storage=storage,
-                            pruner=hs.pruners.NopPruner())
+    study = hs.create_study(
+        directions=["minimize"] * n_objectives, storage=storage, pruner=hs.pruners.NopPruner()
+    )
     return study, study.ask()
 
 
@@ -76,8 +77,12 @@ def test_json_export_import_and_copy_study_carry_vectors():
     target = InMemoryStorage()
     import_json(target, buffer)
     sql = SQLStorage("sqlite:///:memory:")
-    hs.copy_study(from_study_name=study.study_name, from_storage=storage, to_storage=sql,
-                  to_study_name="copied")
+    hs.copy_study(
+        from_study_name=study.study_name,
+        from_storage=storage,
+        to_storage=sql,
+        to_study_name="copied",
+    )
     imported = target.get_all_trials(target.get_study_id_from_name(study.study_name))[0]
     copied = sql.get_all_trials(sql.get_study_id_from_name("copied"))[0]
     for t in (imported, copied, study.trials[0]):

@@ -75,8 +75,12 @@ class CMA:
         """
         n = self.n
         self.lra = {
-            "eta_m": 1.0, "eta_c": 1.0,
-            "E_m": [0.0] * n, "V_m": 0.0, "E_c": [0.0] * (n * n), "V_c": 0.0,
+            "eta_m": 1.0,
+            "eta_c": 1.0,
+            "E_m": [0.0] * n,
+            "V_m": 0.0,
+            "E_c": [0.0] * (n * n),
+            "V_c": 0.0,
         }
 
     # -- constants -------------------------------------------------------------------
@@ -190,9 +194,10 @@ class CMA:
         ) * c_inv_sqrt_yw
         self.g += 1
         norm_ps = float(np.linalg.norm(self.p_s))
-        h_s = norm_ps / math.sqrt(1 - (1 - self.c_s) ** (2 * self.g)) < (
-            1.4 + 2 / (self.n + 1)
-        ) * self.chi_n
+        h_s = (
+            norm_ps / math.sqrt(1 - (1 - self.c_s) ** (2 * self.g))
+            < (1.4 + 2 / (self.n + 1)) * self.chi_n
+        )
         self.p_c = (1 - self.c_c) * self.p_c + (
             h_s * math.sqrt(self.c_c * (2 - self.c_c) * self.mueff)
         ) * y_w

@@ -181,7 +181,11 @@ class CmaEsSampler(BaseSampler):
             return self._sample(study, study.history, trial, search_space)
 
     def _sample(
-        self, study: Study, history: Any, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+        self,
+        study: Study,
+        history: Any,
+        trial: FrozenTrial,
+        search_space: dict[str, BaseDistribution],
     ) -> dict[str, Any]:
         transform = UnitTransform(search_space)
         sid = _space_id(search_space)
@@ -216,7 +220,11 @@ class CmaEsSampler(BaseSampler):
         return transform.from_unit(x)
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         if self._warn and study.history.count(TrialState.COMPLETE) >= max(1, self._n_startup):
             warnings.warn(
@@ -306,7 +314,7 @@ class CmaEsSampler(BaseSampler):
         prefix = f"cma:{sid}:"
         cached = self._latest.get(sid)
         if cached is None:
-            gens = [int(k[len(prefix):]) for k in attrs if k.startswith(prefix)]
+            gens = [int(k[len(prefix) :]) for k in attrs if k.startswith(prefix)]
             if not gens:
                 meta, cma = self._initial(study, transform)
                 self._store(study, sid, 0, meta, cma)
@@ -349,7 +357,14 @@ class CmaEsSampler(BaseSampler):
         cma = CMA(mean, sigma, cov, popsize, separable=self._separable)
         if self._lr_adapt:
             cma.enable_lr_adapt()
-        meta = {"popsize0": popsize, "restarts": 0, "evals": 0, "large": 0, "small": 0, "i_large": 0}
+        meta = {
+            "popsize0": popsize,
+            "restarts": 0,
+            "evals": 0,
+            "large": 0,
+            "small": 0,
+            "i_large": 0,
+        }
         return meta, cma
 
     def _restarted(self, cma: CMA, meta: dict, gen: int, n: int) -> tuple[CMA, dict]:
@@ -400,7 +415,11 @@ def _numeric_intersection(history: Any, include_pruned: bool) -> dict[str, BaseD
         return {}
     space: dict[str, BaseDistribution] = {}
     for name, dist in sorted(items):
-        if name in history.conflicting or isinstance(dist, CategoricalDistribution) or dist.single():
+        if (
+            name in history.conflicting
+            or isinstance(dist, CategoricalDistribution)
+            or dist.single()
+        ):
             continue
         column = history.param(name)[:n]
         if len(column) == n and not np.isnan(column[done]).any():
@@ -423,7 +442,9 @@ def _warm_start(
             continue
         if not all(name in t.params for name in transform.names):
             continue
-        internal = [d.to_internal(t.params[name]) for name, d in zip(transform.names, transform.dists)]
+        internal = [
+            d.to_internal(t.params[name]) for name, d in zip(transform.names, transform.dists)
+        ]
         rows.append(np.clip(transform.to_unit(np.array(internal)), 0.0, 1.0))
         ys.append(sign * t.values[0])
     if not rows:

@@ -144,7 +144,7 @@ def knowledge_gradient(
     """
     denom = np.sqrt(var_q + noise)[:, None]
     s_a = cov_qa / denom  # (m, k)
-    s_q = (var_q[:, None] / denom)  # (m, 1) the query's own update
+    s_q = var_q[:, None] / denom  # (m, 1) the query's own update
     mu = np.concatenate([np.broadcast_to(mean_a, cov_qa.shape), mean_q[:, None]], axis=1)
     s = np.concatenate([s_a, s_q], axis=1)  # (m, k+1)
     # (m, k+1, nodes) -> min over the set -> expectation

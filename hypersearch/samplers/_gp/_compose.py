@@ -88,9 +88,7 @@ def log_ehvi_acquisition(
     return value, value_grad
 
 
-def log_pof_acquisition(
-    models: list[GPModel], thresholds: list[float]
-) -> tuple[ValueFn, GradFn]:
+def log_pof_acquisition(models: list[GPModel], thresholds: list[float]) -> tuple[ValueFn, GradFn]:
     """``log PoF(x)``: the summed log probabilities that each constraint GP is below its threshold."""
 
     def value(u: np.ndarray) -> np.ndarray:

@@ -66,7 +66,9 @@ class ConstraintColumns:
 
     def _grow(self, n: int) -> None:
         if len(self._values) < n:
-            extra = np.full((max(n, 2 * len(self._values)) - len(self._values), self.width or 0), np.nan)
+            extra = np.full(
+                (max(n, 2 * len(self._values)) - len(self._values), self.width or 0), np.nan
+            )
             self._values = np.vstack([self._values, extra])
 
 

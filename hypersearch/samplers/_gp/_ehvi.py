@@ -64,7 +64,9 @@ class _Corners:
         out[:, f] = (self.values[f][None, :] - mean[:, obj]) / sd[:, obj]
         return out
 
-    def apply(self, fn: Callable[[np.ndarray], np.ndarray], z: np.ndarray, at_minus_inf: float) -> np.ndarray:
+    def apply(
+        self, fn: Callable[[np.ndarray], np.ndarray], z: np.ndarray, at_minus_inf: float
+    ) -> np.ndarray:
         """``fn`` at the finite corners, ``at_minus_inf`` at the others, gathered per box."""
         out = np.full(z.shape, at_minus_inf)
         f = self.finite
@@ -83,7 +85,9 @@ class LogEHVI:
 
     def __init__(self, lower: np.ndarray, upper: np.ndarray) -> None:
         if lower.shape != upper.shape or lower.ndim != 2 or len(lower) == 0:
-            raise ValueError(f"need matching non-empty (n_boxes, m) corners, got {lower.shape}, {upper.shape}.")
+            raise ValueError(
+                f"need matching non-empty (n_boxes, m) corners, got {lower.shape}, {upper.shape}."
+            )
         self.m = lower.shape[1]
         # Boxes share corner values: special functions run once per distinct value.
         self._upper = _Corners(upper)

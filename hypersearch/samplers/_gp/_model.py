@@ -221,7 +221,11 @@ def _neg_log_posterior(
     except np.linalg.LinAlgError:
         return 1e10, np.zeros_like(theta)
     alpha = scipy.linalg.cho_solve((chol, True), y)
-    nll = 0.5 * float(y @ alpha) + float(np.log(np.diag(chol)).sum()) + 0.5 * n * math.log(2 * math.pi)
+    nll = (
+        0.5 * float(y @ alpha)
+        + float(np.log(np.diag(chol)).sum())
+        + 0.5 * n * math.log(2 * math.pi)
+    )
     w = _inverse_from_cholesky(chol) - np.outer(alpha, alpha)
     # dK/dlog l_j = -2 * dk/dr2 * parts_j / l_j^2 ; dk/dr2 = scale * matern52_dr2
     g = -2.0 * scale * matern52_dr2(r2) * w  # (n, n)

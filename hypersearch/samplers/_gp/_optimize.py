@@ -37,9 +37,7 @@ _FD_STEP = 1e-6
 SUBSET_PROB = 0.2
 
 
-def _sobol_candidates(
-    enc: SearchSpaceEncoding, n: int, rng: np.random.Generator
-) -> np.ndarray:
+def _sobol_candidates(enc: SearchSpaceEncoding, n: int, rng: np.random.Generator) -> np.ndarray:
     sob = qmc.Sobol(enc.dim, scramble=True, seed=rng)
     u = sob.random(n)
     cat = enc.is_cat

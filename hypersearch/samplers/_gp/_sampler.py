@@ -188,7 +188,11 @@ class GPSampler(BaseSampler):
             raise ValueError(
                 f"output_transform must be one of {OUTPUT_TRANSFORMS}, got {output_transform!r}."
             )
-        if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0:
+        if (
+            isinstance(n_startup_trials, bool)
+            or not isinstance(n_startup_trials, int)
+            or n_startup_trials < 0
+        ):
             raise ValueError(f"n_startup_trials must be an int >= 0, got {n_startup_trials!r}.")
         if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta >= 0):
             raise ValueError(f"beta must be a finite number >= 0, got {beta!r}.")
@@ -218,7 +222,9 @@ class GPSampler(BaseSampler):
         self._max_points = max_points
         self._n_candidates = n_candidates
         self._constraints_func = constraints_func
-        self._fitter = GPFitter(self._rng, deterministic=self._deterministic, refit_every=refit_every)
+        self._fitter = GPFitter(
+            self._rng, deterministic=self._deterministic, refit_every=refit_every
+        )
         self._constraints = ConstraintColumns()
         self._lock = threading.Lock()
 
@@ -243,7 +249,11 @@ class GPSampler(BaseSampler):
         return intersection_search_space(study.history)
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         return self._independent.sample_independent(study, trial, param_name, param_distribution)
 
@@ -292,7 +302,10 @@ class GPSampler(BaseSampler):
             cons_rows = None if cons_rows is None else cons_rows[keep]
         x = enc.encode(params[rows])
         ys = np.column_stack(
-            [transform_outputs(values[rows, j], self._output_transform) for j in range(values.shape[1])]
+            [
+                transform_outputs(values[rows, j], self._output_transform)
+                for j in range(values.shape[1])
+            ]
         )
         models = [self._fitter.fit(x, ys[:, j], enc, ("objective", j)) for j in range(ys.shape[1])]
         feasible = np.ones(len(rows), dtype=bool)
@@ -303,7 +316,9 @@ class GPSampler(BaseSampler):
             con_models, thresholds = self._fit_constraints(x, cons_rows, enc)
         pending = self._pending(history, params, trial.number)
         x_pend = enc.encode(pending) if len(pending) else np.empty((0, enc.dim))
-        pend_values = np.column_stack([m.predict(x_pend)[0] for m in models]) if len(x_pend) else None
+        pend_values = (
+            np.column_stack([m.predict(x_pend)[0] for m in models]) if len(x_pend) else None
+        )
         pend_feasible = np.ones(len(x_pend), dtype=bool)
         for mdl, t in zip(con_models, thresholds):
             if len(x_pend):
@@ -368,7 +383,9 @@ class GPSampler(BaseSampler):
             top = x[on_front]
         if pof is None:
             return base[0], base[1], top
-        value, value_grad = with_feasibility(base, pof, log_space=self._acq != "EI" or ys.shape[1] > 1)
+        value, value_grad = with_feasibility(
+            base, pof, log_space=self._acq != "EI" or ys.shape[1] > 1
+        )
         return value, value_grad, top
 
     def _fit_constraints(
@@ -390,9 +407,13 @@ class GPSampler(BaseSampler):
 
     def _window(self, values: np.ndarray, cons: np.ndarray | None) -> np.ndarray:
         """Indices of the best half (feasible first, then by value or rank) and the most recent half."""
-        score = values[:, 0] if values.shape[1] == 1 else non_dominated_ranks(
-            np.nan_to_num(values, posinf=np.finfo(float).max, neginf=-np.finfo(float).max)
-        ).astype(float)
+        score = (
+            values[:, 0]
+            if values.shape[1] == 1
+            else non_dominated_ranks(
+                np.nan_to_num(values, posinf=np.finfo(float).max, neginf=-np.finfo(float).max)
+            ).astype(float)
+        )
         infeasible = np.zeros(len(values)) if cons is None else ~np.all(cons <= 0, axis=1)
         n_best = self._max_points // 2
         best = np.lexsort((np.arange(len(values)), score, infeasible))[:n_best]

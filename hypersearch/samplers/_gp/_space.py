@@ -88,7 +88,9 @@ class SearchSpaceEncoding:
         """Move grid and categorical columns of unit-cube points onto valid values."""
         u = np.array(u, dtype=float, copy=True)
         if self.is_cat.any():
-            u[:, self.is_cat] = np.clip(np.round(u[:, self.is_cat]), 0, self.n_grid[self.is_cat] - 1)
+            u[:, self.is_cat] = np.clip(
+                np.round(u[:, self.is_cat]), 0, self.n_grid[self.is_cat] - 1
+            )
         if self.is_grid.any():
             u[:, self.is_grid] = self.grid_unit(self.grid_index(u))
         return u

@@ -41,7 +41,9 @@ class Encoding:
 
     def encode(self, internal: np.ndarray) -> np.ndarray:
         """``(n, d)`` internal values -> genes (categorical genes stay indices)."""
-        x = np.where(self.log, np.log(np.where(self.log, np.maximum(internal, 1e-300), 1.0)), internal)
+        x = np.where(
+            self.log, np.log(np.where(self.log, np.maximum(internal, 1e-300), 1.0)), internal
+        )
         u = (x - self.low) / self.width
         return np.where(self.categorical, internal, np.clip(u, 0.0, 1.0))
 

@@ -54,7 +54,9 @@ class _StudyCache:
             attrs = history.trial(row).system_attrs
             self.gens[row] = int(attrs.get(GENERATION_KEY, -1))
             c = attrs.get(CONSTRAINTS_KEY)
-            self.viol[row] = np.nan if c is None else float(np.sum(np.maximum(np.asarray(c, float), 0.0)))
+            self.viol[row] = (
+                np.nan if c is None else float(np.sum(np.maximum(np.asarray(c, float), 0.0)))
+            )
         self.seen_version = history.version
 
 
@@ -104,7 +106,11 @@ class NSGAIISampler(BaseSampler):
         seed: int | None = None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
-        if isinstance(population_size, bool) or not isinstance(population_size, int) or population_size < 2:
+        if (
+            isinstance(population_size, bool)
+            or not isinstance(population_size, int)
+            or population_size < 2
+        ):
             raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}.")
         if mutation_prob is not None and not 0.0 <= mutation_prob <= 1.0:
             raise ValueError(f"mutation_prob must be None or in [0, 1], got {mutation_prob!r}.")
@@ -222,7 +228,9 @@ class NSGAIISampler(BaseSampler):
         n = len(ranks)
         i, j = (int(k) for k in self._rng.integers(n, size=2))
         if avoid is not None and n > 2:  # draw from the others, keeping the mate distinct
-            i, j = (k if k != avoid else (k + 1 + int(self._rng.integers(n - 1))) % n for k in (i, j))
+            i, j = (
+                k if k != avoid else (k + 1 + int(self._rng.integers(n - 1))) % n for k in (i, j)
+            )
         if ranks[i] != ranks[j]:
             return i if ranks[i] < ranks[j] else j
         return i if crowd[i] >= crowd[j] else j
@@ -247,7 +255,11 @@ class NSGAIISampler(BaseSampler):
         return child
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         if self._generation(trial) != 0 or param_distribution.single():
             return sample_uniform(self._rng, param_distribution)
@@ -255,7 +267,9 @@ class NSGAIISampler(BaseSampler):
         # stratum perm[k] of each parameter, so the first population covers
         # every parameter's range evenly whatever the workers' order.
         pop = self._population_size
-        perm = np.random.default_rng([self._lhs_seed, zlib.crc32(param_name.encode())]).permutation(pop)
+        perm = np.random.default_rng([self._lhs_seed, zlib.crc32(param_name.encode())]).permutation(
+            pop
+        )
         u = (perm[trial.number % pop] + self._rng.random()) / pop
         if isinstance(param_distribution, CategoricalDistribution):
             n = len(param_distribution.choices)
@@ -307,9 +321,17 @@ class NSGAIIISampler(NSGAIISampler):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if isinstance(dividing_parameter, bool) or not isinstance(dividing_parameter, int) or dividing_parameter < 1:
-            raise ValueError(f"dividing_parameter must be an integer >= 1, got {dividing_parameter!r}.")
-        self._reference_points = None if reference_points is None else np.asarray(reference_points, float)
+        if (
+            isinstance(dividing_parameter, bool)
+            or not isinstance(dividing_parameter, int)
+            or dividing_parameter < 1
+        ):
+            raise ValueError(
+                f"dividing_parameter must be an integer >= 1, got {dividing_parameter!r}."
+            )
+        self._reference_points = (
+            None if reference_points is None else np.asarray(reference_points, float)
+        )
         self._dividing_parameter = dividing_parameter
 
     def _select(
@@ -322,4 +344,6 @@ class NSGAIIISampler(NSGAIISampler):
             raise ValueError(
                 f"reference_points must have shape (k, {values.shape[1]}), got {refs.shape}."
             )
-        return select_elites(values, violation, self._population_size, reference_points=refs, rng=self._rng)
+        return select_elites(
+            values, violation, self._population_size, reference_points=refs, rng=self._rng
+        )

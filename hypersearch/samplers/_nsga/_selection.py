@@ -27,7 +27,11 @@ def constrained_ranks(values: np.ndarray, violation: np.ndarray | None) -> np.nd
 
 
 def select_elites(
-    values: np.ndarray, violation: np.ndarray | None, size: int, *, reference_points: np.ndarray | None = None,
+    values: np.ndarray,
+    violation: np.ndarray | None,
+    size: int,
+    *,
+    reference_points: np.ndarray | None = None,
     rng: np.random.Generator | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``size`` best rows: whole fronts by rank, the last one cut by crowding (or niching).
@@ -69,7 +73,11 @@ def das_dennis(n_objectives: int, divisions: int) -> np.ndarray:
 
 
 def _niching(
-    values: np.ndarray, keep: np.ndarray, last: np.ndarray, need: int, refs: np.ndarray,
+    values: np.ndarray,
+    keep: np.ndarray,
+    last: np.ndarray,
+    need: int,
+    refs: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """NSGA-III (Deb & Jain 2014): fill from the least crowded reference directions."""
@@ -96,8 +104,8 @@ def _niching(
     assoc = np.argmin(dist2, axis=1)
     d = dist2[np.arange(len(pool)), assoc]
     counts = np.bincount(assoc[: len(keep)], minlength=len(refs))
-    cand_assoc = assoc[len(keep):]
-    cand_d = d[len(keep):]
+    cand_assoc = assoc[len(keep) :]
+    cand_d = d[len(keep) :]
     available = np.ones(len(last), dtype=bool)
     active = np.ones(len(refs), dtype=bool)
     chosen: list[int] = []

@@ -201,7 +201,11 @@ class RandomForestSampler(BaseSampler):
         return trees
 
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         return self._independent.sample_independent(study, trial, param_name, param_distribution)
 
@@ -253,7 +257,9 @@ class _Space:
         if self.unit is not None:
             cols = z[:, self.num_idx]
             with np.errstate(invalid="ignore"):
-                z[:, self.num_idx] = np.clip(self.unit.to_unit(np.where(np.isnan(cols), 1.0, cols)), 0, 1)
+                z[:, self.num_idx] = np.clip(
+                    self.unit.to_unit(np.where(np.isnan(cols), 1.0, cols)), 0, 1
+                )
             z[:, self.num_idx] = np.where(np.isnan(cols), np.nan, z[:, self.num_idx])
         return z
 

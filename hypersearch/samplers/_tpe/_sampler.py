@@ -174,17 +174,30 @@ class TPESampler(BaseSampler):
         if max_above_kernels is not None:
             _check_int("max_above_kernels", max_above_kernels, 1)
         _check_int("n_ei_candidates", n_ei_candidates, 1)
-        for name, value in (("prior_weight", prior_weight), ("bandwidth_factor", bandwidth_factor),
-                            ("min_bandwidth", min_bandwidth)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 \
-                    or not math.isfinite(value):
+        for name, value in (
+            ("prior_weight", prior_weight),
+            ("bandwidth_factor", bandwidth_factor),
+            ("min_bandwidth", min_bandwidth),
+        ):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not value >= 0
+                or not math.isfinite(value)
+            ):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
         if categorical_smoothing is not None and not (
             isinstance(categorical_smoothing, (int, float)) and 0 <= categorical_smoothing <= 1
         ):
-            raise ValueError(f"categorical_smoothing must be in [0, 1], got {categorical_smoothing!r}.")
-        for name, fn in (("gamma", gamma), ("weights", weights), ("split", split),
-                         ("constraints_func", constraints_func)):
+            raise ValueError(
+                f"categorical_smoothing must be in [0, 1], got {categorical_smoothing!r}."
+            )
+        for name, fn in (
+            ("gamma", gamma),
+            ("weights", weights),
+            ("split", split),
+            ("constraints_func", constraints_func),
+        ):
             if fn is not None and not callable(fn):
                 raise TypeError(f"{name} must be callable, got {fn!r}.")
         if bandwidth not in ("neighbour", "scott"):
@@ -202,12 +215,17 @@ class TPESampler(BaseSampler):
         self._split = split
         self._clip_by_study = bool(magic_clip_by_study)
         self._max_above = max_above_kernels
-        self._pe_opts = dict(prior_weight=float(prior_weight), magic_clip=bool(consider_magic_clip),
-                             min_bandwidth=float(min_bandwidth),
-                             bandwidth_factor=float(bandwidth_factor),
-                             categorical_smoothing=-1.0 if categorical_smoothing is None
-                             else float(categorical_smoothing),
-                             bandwidth=bandwidth, endpoints=bool(consider_endpoints))
+        self._pe_opts = dict(
+            prior_weight=float(prior_weight),
+            magic_clip=bool(consider_magic_clip),
+            min_bandwidth=float(min_bandwidth),
+            bandwidth_factor=float(bandwidth_factor),
+            categorical_smoothing=-1.0
+            if categorical_smoothing is None
+            else float(categorical_smoothing),
+            bandwidth=bandwidth,
+            endpoints=bool(consider_endpoints),
+        )
         self._seed = seed
         self._rng = np.random.default_rng(seed)
         self._warned: set[str] = set()
@@ -229,8 +247,11 @@ class TPESampler(BaseSampler):
         cache = self._cache
         if cache is not None and cache[0] == key:
             return cache[1]
-        if cache is not None and cache[0] == (key[0], key[1] - 1, key[2], number) \
-                and history.last_changed == (history.version, [number]):
+        if (
+            cache is not None
+            and cache[0] == (key[0], key[1] - 1, key[2], number)
+            and history.last_changed == (history.version, [number])
+        ):
             # only the trial being sampled changed (its own new parameter): it is left
             # out of the split, so the masks still hold
             self._cache = (key, cache[1])
@@ -335,7 +356,11 @@ class TPESampler(BaseSampler):
 
     # -- one parameter ------------------------------------------------------------------
     def sample_independent(
-        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        param_name: str,
+        param_distribution: BaseDistribution,
     ) -> Any:
         history = study.history
         if self._n_finished(history) < max(self._n_startup, 1):  # nothing to model yet
@@ -353,16 +378,22 @@ class TPESampler(BaseSampler):
         x = history.param(param_name).copy()
         known = history.distributions.get(param_name)
         if known is not None and (known != param_distribution or param_name in history.conflicting):
-            if isinstance(param_distribution, (FloatDistribution, IntDistribution)) and not isinstance(
-                known, CategoricalDistribution
-            ):
+            if isinstance(
+                param_distribution, (FloatDistribution, IntDistribution)
+            ) and not isinstance(known, CategoricalDistribution):
                 inside = (x >= param_distribution.low) & (x <= param_distribution.high)
                 x[~inside] = np.nan
             else:
                 x[:] = np.nan  # indices of other choices mean nothing here: use the prior
         below, above, w_below = self._good_bad(study, history, trial.number)
         return self._sample(
-            [param_name], [param_distribution], x[:, None], below, above, w_below, multivariate=False
+            [param_name],
+            [param_distribution],
+            x[:, None],
+            below,
+            above,
+            w_below,
+            multivariate=False,
         )[param_name]
 
     # -- the core ------------------------------------------------------------------------
@@ -385,20 +416,23 @@ class TPESampler(BaseSampler):
         if self._clip_by_study and multivariate:
             clip_b = clip_a = len(rows_b) + len(rows_a)
         w_b = self._weights(len(rows_b)) if w_below is None else w_below[rows_b]
-        lo = ParzenEstimator(dims, x[rows_b], w_b, clip_n=clip_b,
-                             multivariate=multivariate, **self._pe_opts)  # type: ignore[arg-type]
+        lo = ParzenEstimator(
+            dims, x[rows_b], w_b, clip_n=clip_b, multivariate=multivariate, **self._pe_opts
+        )  # type: ignore[arg-type]
         w_a = self._weights(len(rows_a))
         with self._lock:
             if self._max_above is not None and len(rows_a) > self._max_above:
                 rows_a, w_a = self._thin(rows_a, w_a)
             cand = lo.sample(self._rng, self._n_ei)
-        hi = ParzenEstimator(dims, x[rows_a], w_a, clip_n=clip_a,
-                             multivariate=multivariate, **self._pe_opts)  # type: ignore[arg-type]
+        hi = ParzenEstimator(
+            dims, x[rows_a], w_a, clip_n=clip_a, multivariate=multivariate, **self._pe_opts
+        )  # type: ignore[arg-type]
         score = lo.log_pdf(cand) - hi.log_pdf(cand)
         best = cand[int(np.argmax(score))]
-        return {name: dist.to_external(float(best[j])) for j, (name, dist) in
-                enumerate(zip(names, dists))}
-
+        return {
+            name: dist.to_external(float(best[j]))
+            for j, (name, dist) in enumerate(zip(names, dists))
+        }
 
     def _thin(self, rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keep ``max_above_kernels`` of the bad set, drawn in proportion to their weights.

@@ -40,8 +40,9 @@ class Dim:
     @staticmethod
     def of(dist: BaseDistribution) -> Dim:
         if isinstance(dist, CategoricalDistribution):
-            return Dim(CATEGORICAL, 0.0, 1.0, False, 0.0, 0.0, len(dist.choices) - 1.0,
-                       len(dist.choices))
+            return Dim(
+                CATEGORICAL, 0.0, 1.0, False, 0.0, 0.0, len(dist.choices) - 1.0, len(dist.choices)
+            )
         assert isinstance(dist, (FloatDistribution, IntDistribution))
         low, high = float(dist.low), float(dist.high)
         step = dist.step if isinstance(dist, IntDistribution) or dist.step is not None else None

@@ -73,8 +73,10 @@ def _rows(
     infeasible = np.zeros(0, dtype=np.int64)
     if violation is not None:
         if violation.shape != (history.n,):
-            raise ValueError(f"violation must have one value per trial ({history.n}), "
-                             f"got shape {violation.shape}.")
+            raise ValueError(
+                f"violation must have one value per trial ({history.n}), "
+                f"got shape {violation.shape}."
+            )
         bad = violation > 0
         rows = np.flatnonzero((complete_mask | pruned_mask) & bad)
         infeasible = rows[np.argsort(violation[rows], kind="stable")]
@@ -85,8 +87,9 @@ def _rows(
         running = running[running != exclude]
     else:
         running = np.zeros(0, dtype=np.int64)
-    return _Rows(values, np.flatnonzero(complete_mask), np.flatnonzero(pruned_mask), infeasible,
-                 running)
+    return _Rows(
+        values, np.flatnonzero(complete_mask), np.flatnonzero(pruned_mask), infeasible, running
+    )
 
 
 def _fill(history: History, rows: _Rows, below: np.ndarray, n_below: int) -> np.ndarray:
@@ -181,7 +184,9 @@ def _best_by_rank(values: np.ndarray, k: int) -> np.ndarray:
     if len(chosen) < k:
         cut = np.flatnonzero(ranks == full)
         ref = hssp_reference_point(values[cut])
-        chosen = np.concatenate([chosen, cut[greedy_hypervolume_subset(values[cut], k - len(chosen), ref)]])
+        chosen = np.concatenate(
+            [chosen, cut[greedy_hypervolume_subset(values[cut], k - len(chosen), ref)]]
+        )
     return np.sort(chosen)
 
 

@@ -174,8 +174,7 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         integrity_errors=(errors_mod.IntegrityError,),
         driver_errors=(errors_mod.Error,),
         list_tables=(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = current_schema()"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
         ),
         schema_lock=("SELECT pg_advisory_lock(7263001)", "SELECT pg_advisory_unlock(7263001)"),
         pipeline=pipeline,

@@ -24,7 +24,8 @@ class ReaperMixin:
         now = self._clock()
         self._run(
             lambda cur: self._q(
-                cur, "UPDATE hs_trials SET heartbeat = ? WHERE trial_id = ? AND state = ?",
+                cur,
+                "UPDATE hs_trials SET heartbeat = ? WHERE trial_id = ? AND state = ?",
                 (now, trial_id, int(TrialState.RUNNING)),
             ),
             write=False,
@@ -40,8 +41,14 @@ class ReaperMixin:
         study's lock, so a heartbeat that arrives meanwhile saves it. Returns the
         numbers of the trials failed; their ``system_attrs["fail_reason"]`` says why.
         """
-        if isinstance(grace_period, bool) or not isinstance(grace_period, (int, float)) or grace_period <= 0:
-            raise ValueError(f"grace_period must be a positive number of seconds, got {grace_period!r}.")
+        if (
+            isinstance(grace_period, bool)
+            or not isinstance(grace_period, (int, float))
+            or grace_period <= 0
+        ):
+            raise ValueError(
+                f"grace_period must be a positive number of seconds, got {grace_period!r}."
+            )
         moment = self._clock() if now is None else float(now)
         limit = moment - grace_period
         candidates = self._run(
@@ -60,9 +67,14 @@ class ReaperMixin:
         retry_of = getattr(self.failed_trial_callback, "retry_of", None)
         failed = []
         for (trial_id,) in candidates:
+
             def change(cur: Any, row: tuple, seq: int, trial_id: int = int(trial_id)) -> int | None:
                 number, state, heartbeat, system, params, user = row
-                if TrialState(int(state)) != TrialState.RUNNING or heartbeat is None or heartbeat >= limit:
+                if (
+                    TrialState(int(state)) != TrialState.RUNNING
+                    or heartbeat is None
+                    or heartbeat >= limit
+                ):
                     raise Rollback(None)
                 attrs = json.loads(system)
                 attrs["fail_reason"] = (
@@ -78,17 +90,31 @@ class ReaperMixin:
                 if retry_of is not None:
                     plist = json.loads(params)
                     dead = FrozenTrial(
-                        number=int(number), state=TrialState.FAIL, trial_id=trial_id,
+                        number=int(number),
+                        state=TrialState.FAIL,
+                        trial_id=trial_id,
                         params={n: self._dist(dt).to_external(v) for n, v, dt in plist},
                         distributions={n: self._dist(dt) for n, _, dt in plist},
-                        user_attrs=json.loads(user), system_attrs=attrs,
+                        user_attrs=json.loads(user),
+                        system_attrs=attrs,
                     )
                     retry = retry_of(dead)
                     if retry is not None:
-                        self._insert_trial(cur, study_id, [
-                            int(TrialState.WAITING), None, "[]", dumps(dict(retry.user_attrs)),
-                            dumps(dict(retry.system_attrs)), 0, None, None, None,
-                        ])
+                        self._insert_trial(
+                            cur,
+                            study_id,
+                            [
+                                int(TrialState.WAITING),
+                                None,
+                                "[]",
+                                dumps(dict(retry.user_attrs)),
+                                dumps(dict(retry.system_attrs)),
+                                0,
+                                None,
+                                None,
+                                None,
+                            ],
+                        )
                 return int(number)
 
             try:
@@ -101,4 +127,3 @@ class ReaperMixin:
                 self._live.drop(int(trial_id))
                 failed.append(number)
         return failed
-

@@ -87,7 +87,8 @@ def create_tables(cur: Any, d: Dialect) -> None:
         body = list(columns)
         if d.inline_indexes:
             body += [
-                f"{'UNIQUE ' if unique else ''}KEY {name} ({cols})" for name, cols, unique in indexes
+                f"{'UNIQUE ' if unique else ''}KEY {name} ({cols})"
+                for name, cols, unique in indexes
             ]
         cur.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(body)}){d.table_suffix}")
         if not d.inline_indexes:

@@ -63,8 +63,17 @@ _BUMP = (
 
 #: Columns returned by :func:`set_state`, in ``_TRIAL_COLUMNS`` order.
 _COLUMNS = (
-    "trial_id", "number", "state", "seq", "vals", "params", "user_attrs", "system_attrs",
-    "n_steps", "datetime_start", "datetime_complete",
+    "trial_id",
+    "number",
+    "state",
+    "seq",
+    "vals",
+    "params",
+    "user_attrs",
+    "system_attrs",
+    "n_steps",
+    "datetime_start",
+    "datetime_complete",
 )
 STATE_COLUMNS = ", ".join(f"t.{c}" for c in _COLUMNS)
 

@@ -82,7 +82,9 @@ class StagedParams:
                 try:
                     self._write(trial_id)
                 except Exception as err:  # noqa: BLE001 - finished meanwhile, or a closed storage
-                    _logger.debug(f"Writing the staged parameters of trial id {trial_id} failed: {err!r}")
+                    _logger.debug(
+                        f"Writing the staged parameters of trial id {trial_id} failed: {err!r}"
+                    )
 
     def close(self) -> None:
         self._stop.set()

@@ -215,7 +215,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
     ) -> None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
-        self.heartbeat_interval, self.grace_period = check_heartbeat(heartbeat_interval, grace_period)
+        self.heartbeat_interval, self.grace_period = check_heartbeat(
+            heartbeat_interval, grace_period
+        )
         self.failed_trial_callback = failed_trial_callback
         self.url = url
         self._timeout = float(timeout)
@@ -250,8 +252,12 @@ class SQLStorage(ReaperMixin, BaseStorage):
 
     def __getstate__(self) -> dict[str, Any]:
         return {
-            "url": self.url, "timeout": self._timeout, "durable": self._durable, "clock": self._clock,
-            "heartbeat_interval": self.heartbeat_interval, "grace_period": self.grace_period,
+            "url": self.url,
+            "timeout": self._timeout,
+            "durable": self._durable,
+            "clock": self._clock,
+            "heartbeat_interval": self.heartbeat_interval,
+            "grace_period": self.grace_period,
             "failed_trial_callback": self.failed_trial_callback,
         }
 
@@ -451,14 +457,18 @@ class SQLStorage(ReaperMixin, BaseStorage):
         d = self._dialect
 
         def body(cur: Any) -> int:
-            if self._q(cur, "SELECT study_id FROM hs_studies WHERE name_hash = ?", (key,)).fetchone():
+            if self._q(
+                cur, "SELECT study_id FROM hs_studies WHERE name_hash = ?", (key,)
+            ).fetchone():
                 raise DuplicatedStudyError(f"A study named {name!r} already exists.")
             query = (
                 "INSERT INTO hs_studies (name, name_hash, directions, user_attrs, system_attrs, "
                 "seq, n_trials) VALUES (?, ?, ?, '{}', '{}', 0, 0)"
             )
             if d.returning:
-                return int(self._q(cur, query + " RETURNING study_id", (name, key, dirs)).fetchone()[0])
+                return int(
+                    self._q(cur, query + " RETURNING study_id", (name, key, dirs)).fetchone()[0]
+                )
             return int(self._q(cur, query, (name, key, dirs)).lastrowid)
 
         try:
@@ -478,9 +488,12 @@ class SQLStorage(ReaperMixin, BaseStorage):
     def delete_study(self, study_id: int) -> None:
         def body(cur: Any) -> list[int]:
             self._study_row(cur, study_id, "study_id", lock=True)
-            ids = [r[0] for r in self._q(
-                cur, "SELECT trial_id FROM hs_trials WHERE study_id = ?", (study_id,)
-            ).fetchall()]
+            ids = [
+                r[0]
+                for r in self._q(
+                    cur, "SELECT trial_id FROM hs_trials WHERE study_id = ?", (study_id,)
+                ).fetchall()
+            ]
             self._q(
                 cur,
                 "DELETE FROM hs_steps WHERE trial_id IN "
@@ -506,7 +519,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
             attrs = json.loads(self._study_row(cur, study_id, column, lock=True)[0])
             attrs[key] = encoded
             self._q(
-                cur, f"UPDATE hs_studies SET {column} = ? WHERE study_id = ?", (dumps(attrs), study_id)
+                cur,
+                f"UPDATE hs_studies SET {column} = ? WHERE study_id = ?",
+                (dumps(attrs), study_id),
             )
 
         self._run(body, write=True)
@@ -523,7 +538,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
     def get_study_id_from_name(self, study_name: str) -> int:
         row = self._run(
             lambda cur: self._q(
-                cur, "SELECT study_id FROM hs_studies WHERE name_hash = ?", (_name_hash(study_name),)
+                cur,
+                "SELECT study_id FROM hs_studies WHERE name_hash = ?",
+                (_name_hash(study_name),),
             ).fetchone(),
             write=False,
         )
@@ -663,20 +680,31 @@ class SQLStorage(ReaperMixin, BaseStorage):
             state = template.state
             vals = None if template.values is None else [float(v) for v in template.values]
             plist = [
-                [name, float(template.distributions[name].to_internal(value)),
-                 distribution_to_json(template.distributions[name])]
+                [
+                    name,
+                    float(template.distributions[name].to_internal(value)),
+                    distribution_to_json(template.distributions[name]),
+                ]
                 for name, value in template.params.items()
             ]
             user = _copy_attrs(dict(template.user_attrs))
             system = _copy_attrs(dict(template.system_attrs))
-            steps = {int(k): normalize_intermediate(v) for k, v in template.intermediate_values.items()}
+            steps = {
+                int(k): normalize_intermediate(v) for k, v in template.intermediate_values.items()
+            }
             start, complete = template.datetime_start, template.datetime_complete
         for key, value in {**user, **system}.items():
             check_json_value(key, value)
         d = self._dialect
         row_values = [
-            int(state), None if vals is None else dumps(vals), dumps(plist), dumps(user),
-            dumps(system), len(steps), _timestr(start), _timestr(complete),
+            int(state),
+            None if vals is None else dumps(vals),
+            dumps(plist),
+            dumps(user),
+            dumps(system),
+            len(steps),
+            _timestr(start),
+            _timestr(complete),
             self._start_stamp() if state == TrialState.RUNNING else None,
         ]
 
@@ -760,7 +788,14 @@ class SQLStorage(ReaperMixin, BaseStorage):
         if d.quick_writes:
             start = datetime.datetime.now()
             row_values = [
-                int(TrialState.RUNNING), None, "[]", "{}", "{}", 0, _timestr(start), None,
+                int(TrialState.RUNNING),
+                None,
+                "[]",
+                "{}",
+                "{}",
+                0,
+                _timestr(start),
+                None,
                 self._start_stamp(),
             ]
             created = self._quick(_single.create_trial, study_id, row_values, unless_queued=True)
@@ -789,9 +824,7 @@ class SQLStorage(ReaperMixin, BaseStorage):
         self._trial_study[trial_id] = int(row[0])
         return int(row[0])
 
-    def _change(
-        self, trial_id: int, columns: str, change: Callable[[Any, tuple, int], _T]
-    ) -> _T:
+    def _change(self, trial_id: int, columns: str, change: Callable[[Any, tuple, int], _T]) -> _T:
         """Run ``change(cur, row, seq)`` on an unfinished trial under its study's lock."""
         finished = self._finished.get(trial_id)
         if finished is not None:
@@ -806,7 +839,8 @@ class SQLStorage(ReaperMixin, BaseStorage):
             read = cur.connection.cursor()
             try:
                 self._q(
-                    read, f"SELECT number, state, {columns} FROM hs_trials WHERE trial_id = ?",
+                    read,
+                    f"SELECT number, state, {columns} FROM hs_trials WHERE trial_id = ?",
                     (trial_id,),
                 )
                 try:
@@ -849,7 +883,8 @@ class SQLStorage(ReaperMixin, BaseStorage):
             else:
                 plist.append([name, internal, dist_text])
             self._q(
-                cur, "UPDATE hs_trials SET params = ?, seq = ? WHERE trial_id = ?",
+                cur,
+                "UPDATE hs_trials SET params = ?, seq = ? WHERE trial_id = ?",
                 (dumps(plist), seq, trial_id),
             )
 
@@ -859,7 +894,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
             study_id = self._study_of(trial_id)
             entry, prefix = _single.param_entry(name, internal, dist_text)
             if self._quick(_single.append_param, study_id, trial_id, entry, prefix):
-                self._live.set_param(trial_id, name, distribution.to_external(internal), distribution)
+                self._live.set_param(
+                    trial_id, name, distribution.to_external(internal), distribution
+                )
                 return
             # Not appended: the trial has the parameter already, or it is finished or
             # gone; the transaction path checks and says which.
@@ -874,7 +911,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
             self.set_trial_param(trial_id, name, internal_value, distribution)
             return
         internal = float(internal_value)
-        if not self._live.add_param(trial_id, name, distribution.to_external(internal), distribution):
+        if not self._live.add_param(
+            trial_id, name, distribution.to_external(internal), distribution
+        ):
             # Not a new parameter of a trial this process runs: written now.
             self.set_trial_param(trial_id, name, internal, distribution)
             return
@@ -912,7 +951,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
         with self._staged_back_on_error(trial_id, entries):
             study_id = self._study_of(trial_id)
             appended = self._run(
-                lambda cur: _single.append_params(cur, d, study_id, trial_id, entries) or rollback(),
+                lambda cur: (
+                    _single.append_params(cur, d, study_id, trial_id, entries) or rollback()
+                ),
                 write=True,
             )
         if not appended:  # one did not qualify: the one-by-one path says why
@@ -1028,7 +1069,15 @@ class SQLStorage(ReaperMixin, BaseStorage):
         start = datetime.datetime.now()
         now = start.isoformat()
         row_values = [
-            int(TrialState.RUNNING), None, "[]", "{}", "{}", 0, now, None, self._start_stamp(),
+            int(TrialState.RUNNING),
+            None,
+            "[]",
+            "{}",
+            "{}",
+            0,
+            now,
+            None,
+            self._start_stamp(),
         ]
 
         known = self._live.steps(trial_id)
@@ -1043,7 +1092,11 @@ class SQLStorage(ReaperMixin, BaseStorage):
             steps = _known_steps(known, row[8])
             if steps is None:
                 steps = self._steps(cur, [trial_id])[trial_id]
-            return row, steps, _single.create_trial(cur, d, study_id, row_values, unless_queued=True)
+            return (
+                row,
+                steps,
+                _single.create_trial(cur, d, study_id, row_values, unless_queued=True),
+            )
 
         with self._staged_back_on_error(trial_id, entries):
             row, steps, created = self._run(body, write=d.paired_writes)
@@ -1056,7 +1109,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
             return self.start_trial(study_id)
         new_id, number = created
         self._trial_study[new_id] = study_id
-        trial = FrozenTrial(number=number, state=TrialState.RUNNING, datetime_start=start, trial_id=new_id)
+        trial = FrozenTrial(
+            number=number, state=TrialState.RUNNING, datetime_start=start, trial_id=new_id
+        )
         self._live.own(trial)
         return trial
 
@@ -1095,12 +1150,14 @@ class SQLStorage(ReaperMixin, BaseStorage):
                 cur, "DELETE FROM hs_steps WHERE trial_id = ? AND step = ?", (trial_id, step)
             ).rowcount
             self._q(
-                cur, "INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)",
+                cur,
+                "INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)",
                 (trial_id, step, text),
             )
             added = 0 if removed and removed > 0 else 1
             self._q(
-                cur, "UPDATE hs_trials SET n_steps = n_steps + ?, seq = ? WHERE trial_id = ?",
+                cur,
+                "UPDATE hs_trials SET n_steps = n_steps + ?, seq = ? WHERE trial_id = ?",
                 (added, seq, trial_id),
             )
 
@@ -1117,7 +1174,8 @@ class SQLStorage(ReaperMixin, BaseStorage):
             attrs = json.loads(row[2])
             attrs[key] = encoded
             self._q(
-                cur, f"UPDATE hs_trials SET {column} = ?, seq = ? WHERE trial_id = ?",
+                cur,
+                f"UPDATE hs_trials SET {column} = ?, seq = ? WHERE trial_id = ?",
                 (dumps(attrs), seq, trial_id),
             )
 
@@ -1155,7 +1213,8 @@ class SQLStorage(ReaperMixin, BaseStorage):
     def get_trial_id_from_study_id_trial_number(self, study_id: int, number: int) -> int:
         row = self._run(
             lambda cur: self._q(
-                cur, "SELECT trial_id FROM hs_trials WHERE study_id = ? AND number = ?",
+                cur,
+                "SELECT trial_id FROM hs_trials WHERE study_id = ? AND number = ?",
                 (study_id, int(number)),
             ).fetchone(),
             write=False,
