@@ -6,11 +6,14 @@ from hypersearch.storages._base import BaseStorage, StudyRecord
 from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
 from hypersearch.storages._json_io import export_json, import_json
-from hypersearch.storages._sql import SQLStorage
+from hypersearch.storages._sql import SQLStorage, upgrade_storage
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
-    """None -> a new in-memory storage; a storage -> itself; a URL -> its backend."""
+    """None -> a new in-memory storage; a storage -> itself; a URL -> its backend.
+
+    ``sqlite:///file.db?mode=ro`` (``mode=ro`` on any SQL URL) opens it read-only.
+    """
     if storage is None:
         return InMemoryStorage()
     if isinstance(storage, BaseStorage):
@@ -39,4 +42,5 @@ __all__ = [
     "fail_stale_trials",
     "get_storage",
     "import_json",
+    "upgrade_storage",
 ]
