@@ -4,7 +4,9 @@ Each run is a fresh subprocess with ``PYTHONPATH`` set to one tree's root (the
 one holding ``hypersearch/``): RandomSampler, ``--params`` float parameters, and
 in the ``report`` mode five reports and a user attribute per trial. Runs of the
 two trees alternate (before, after, after, before, ...) so that the machine's
-load drifts over both alike. Also times ``get_all_trials`` on the finished study.
+load drifts over both alike. Also this process's CPU time per trial (steadier than
+wall time on a loaded machine; a server's own CPU is not in it), and
+``get_all_trials`` on the finished study.
 A run that fails (a database server restarted by someone else) is run again once.
 
     python bench/scripts/storage_ab.py --before /tmp/base --after . --rounds 7 \
@@ -44,18 +46,19 @@ storage = hs.storages.SQLStorage(url)
 study = hs.create_study(storage=storage, study_name=f"ab-{uuid.uuid4().hex}",
                         sampler=hs.samplers.RandomSampler(seed=0))
 study.optimize(objective, n_trials=20)  # warm up: connections, caches
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 study.optimize(objective, n_trials=n)
 rate = n / (time.perf_counter() - t0)
+cpu_ms = (time.process_time() - c0) / n * 1000
 t1 = time.perf_counter()
 for _ in range(20):
     storage.get_all_trials(study._study_id)
-print(rate, (time.perf_counter() - t1) / 20 * 1000)
+print(rate, cpu_ms, (time.perf_counter() - t1) / 20 * 1000)
 storage.close()
 """
 
 
-def _run(tree: str, url: str, n: int, params: int, mode: str) -> tuple[float, float]:
+def _run(tree: str, url: str, n: int, params: int, mode: str) -> tuple[float, float, float]:
     env = dict(
         os.environ,
         PYTHONPATH=tree,
@@ -67,8 +70,8 @@ def _run(tree: str, url: str, n: int, params: int, mode: str) -> tuple[float, fl
     for attempt in range(2):
         out = subprocess.run(args, env=env, capture_output=True, text=True, cwd=tree)
         if out.returncode == 0:
-            rate, read_ms = map(float, out.stdout.split())
-            return rate, read_ms
+            rate, cpu_ms, read_ms = map(float, out.stdout.split())
+            return rate, cpu_ms, read_ms
         print(f"run failed (attempt {attempt + 1}): {out.stderr[-500:]}", file=sys.stderr)
     raise SystemExit(1)
 
@@ -104,23 +107,26 @@ def main() -> int:
         urls["mysql"] = (lambda r, k: f"mysql+pymysql://root@127.0.0.1:3306/{name}", 200)
     lines = [
         "| backend | mode | trials | before trials/s | after trials/s | after/before "
+        "| CPU ms/trial before | after | before/after "
         "| get_all_trials ms before | after | before/after |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     try:
         for backend in backends:
             url, n = urls[backend]
             for mode in ("plain", "report"):
-                seen: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
+                seen: dict[str, list[tuple[float, float, float]]] = {"before": [], "after": []}
                 for r in range(args.rounds):
                     order = ["before", "after"] if r % 2 == 0 else ["after", "before"]
                     for k in order:
                         seen[k].append(_run(trees[k], url(r, k), n, args.params, mode))
                 b, a = (statistics.median(x[0] for x in seen[k]) for k in ("before", "after"))
-                rb, ra = (statistics.median(x[1] for x in seen[k]) for k in ("before", "after"))
+                cb, ca = (statistics.median(x[1] for x in seen[k]) for k in ("before", "after"))
+                rb, ra = (statistics.median(x[2] for x in seen[k]) for k in ("before", "after"))
                 line = (
                     f"| {backend} | {mode} | {n} x {args.rounds} | {b:.0f} | {a:.0f} | "
-                    f"{a / b:.2f} | {rb:.2f} | {ra:.2f} | {rb / ra:.2f} |"
+                    f"{a / b:.2f} | {cb:.3f} | {ca:.3f} | {cb / ca:.2f} | "
+                    f"{rb:.2f} | {ra:.2f} | {rb / ra:.2f} |"
                 )
                 lines.append(line)
                 print(line, flush=True)
