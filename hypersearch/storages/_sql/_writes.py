@@ -302,7 +302,10 @@ class TrialWriter:
                     raise Rollback(None)  # the staged entries are written on their own below
                 return result
 
-            with self.staged_back_on_error(trial_id, entries):
+            if entries:
+                with self.staged_back_on_error(trial_id, entries):
+                    result = self.db.run(body, write=d.paired_writes)
+            else:  # the common case on servers: no context manager (it costs ~1 us)
                 result = self.db.run(body, write=d.paired_writes)
             if result is not None:
                 return then(result)
