@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hypersearch.exceptions import StorageError
+
 
 @dataclass
 class Dialect:
@@ -32,6 +34,8 @@ class Dialect:
     inline_indexes: bool = False
     shared_connection: bool = False  # one connection for all threads (SQLite :memory:)
     retryable: Callable[[BaseException], bool] = lambda err: False
+    # A clearer error for a driver error no retry can mend (SQLite: a damaged file), or None.
+    explain: Callable[[BaseException], BaseException | None] = lambda err: None
     integrity_errors: tuple[type[BaseException], ...] = ()
     driver_errors: tuple[type[BaseException], ...] = ()
     list_tables: str = ""
@@ -72,11 +76,50 @@ def _sqlite_retryable(err: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
+def sqlite_open_error(path: str, err: BaseException) -> StorageError:
+    """A clear error naming the SQLite file that could not be opened, and why."""
+    where = os.path.abspath(path)
+    parent = os.path.dirname(where)
+    if os.path.isdir(where):
+        why = "it is a directory"
+    elif not os.path.isdir(parent):
+        why = f"its directory {parent!r} does not exist"
+    elif "not a database" in str(err) or "malformed" in str(err):
+        why = "the file is not an SQLite database, or is damaged or truncated"
+    elif not os.access(where if os.path.exists(where) else parent, os.W_OK):
+        why = "it is not writable"
+    else:
+        why = "the file cannot be used"
+    return StorageError(f"Cannot open the SQLite database {where!r}: {why} ({err}).")
+
+
+_FILE_TROUBLE = ("malformed", "not a database", "disk is full", "readonly", "unable to open")
+
+
+def _sqlite_explain(path: str) -> Callable[[BaseException], BaseException | None]:
+    def explain(err: BaseException) -> BaseException | None:
+        text = str(err).lower()
+        if not any(trouble in text for trouble in _FILE_TROUBLE):
+            return None
+        return StorageError(f"The SQLite database {os.path.abspath(path)!r} failed: {err}.")
+
+    return explain
+
+
 def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Dialect:
     """SQLite on a file (WAL, NORMAL sync) or, for ``:memory:``, one shared connection."""
     memory = path in ("", ":memory:")
 
     def connect() -> sqlite3.Connection:
+        try:
+            return _setup()
+        except sqlite3.Error as err:
+            if memory or _sqlite_retryable(err):  # another process holds a lock: retried
+                raise
+            # A bad path or file: no retry would help, so say which file and why, now.
+            raise sqlite_open_error(path, err) from err
+
+    def _setup() -> sqlite3.Connection:
         conn = sqlite3.connect(
             ":memory:" if memory else path,
             timeout=timeout,
@@ -110,6 +153,7 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
         real="REAL",
         shared_connection=memory,
         retryable=_sqlite_retryable,
+        explain=_sqlite_explain(path),
         integrity_errors=(sqlite3.IntegrityError,),
         driver_errors=(sqlite3.Error,),
         list_tables="SELECT name FROM sqlite_master WHERE type = 'table'",

@@ -377,6 +377,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
                         self._drop_conn()
                         broken = True
                 if not (broken or d.retryable(err)) or time.monotonic() > deadline:
+                    clearer = d.explain(err)
+                    if clearer is not None:
+                        raise clearer from err
                     raise
                 attempt += 1
                 self.lock_retries += 1
@@ -425,6 +428,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
             upgrade_schema(cur, d)
 
         if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
+            self._run(
+                lambda cur: None, write=False
+            )  # a bad file fails before the gate's file is made
             self._run(body, write=True)
             return
         acquire, release = d.schema_lock
