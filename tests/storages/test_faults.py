@@ -153,3 +153,68 @@ def test_timeout_must_be_a_number(tmp_path):
     for bad in (float("nan"), -1.0, "10"):
         with pytest.raises((ValueError, TypeError), match="timeout"):
             study.optimize(_square, n_trials=1, timeout=bad)
+
+
+@pytest.fixture(params=["postgresql", "mysql"])
+def server_url(request):
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+def _kill_session(url: str, storage: SQLStorage) -> None:
+    """End the storage's current session from the server side."""
+    from tests.storages import conftest
+
+    conn = storage._conn()
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(conftest.PG_ADMIN, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+    else:
+        import pymysql
+
+        admin = pymysql.connect(host="127.0.0.1", port=3306, user="root", autocommit=True)
+        with admin.cursor() as cur:
+            cur.execute(f"KILL {int(conn.thread_id())}")
+        admin.close()
+
+
+def test_sessions_killed_by_the_server_are_reconnected(server_url):
+    storage = SQLStorage(server_url)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    for _ in range(3):
+        _kill_session(server_url, storage)
+        trial = storage.start_trial(sid)
+        _kill_session(server_url, storage)
+        storage.set_trial_param(trial.trial_id, "x", 0.5, hs.distributions.FloatDistribution(0, 1))
+        _kill_session(server_url, storage)
+        storage.set_trial_state_values(trial.trial_id, TrialState.COMPLETE, [1.0])
+    trials = storage.get_all_trials(sid)
+    assert [t.state for t in trials] == [TrialState.COMPLETE] * 3
+    assert storage.lock_retries >= 9
+    storage.close()
+
+
+def test_a_lost_reply_to_creating_a_trial_adopts_the_trial(server_url, monkeypatch):
+    # The server committed the new trial, then the session died before the reply.
+    storage = SQLStorage(server_url)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    original = storage._once
+    lost = []
+
+    def once(body, write):
+        result = original(body, write)
+        if not lost and isinstance(result, tuple) and len(result) == 2:  # (trial_id, number)
+            lost.append(result)
+            _kill_session(server_url, storage)
+            storage._conn().close()
+            raise storage._dialect.driver_errors[0]("the connection is lost")
+        return result
+
+    monkeypatch.setattr(storage, "_once", once)
+    trial = storage.start_trial(sid)
+    monkeypatch.undo()
+    assert lost and storage.get_n_trials(sid) == 1  # adopted, not a second trial
+    storage.set_trial_state_values(trial.trial_id, TrialState.COMPLETE, [1.0])
+    assert [t.state for t in storage.get_all_trials(sid)] == [TrialState.COMPLETE]
+    storage.close()

@@ -34,6 +34,9 @@ class Dialect:
     inline_indexes: bool = False
     shared_connection: bool = False  # one connection for all threads (SQLite :memory:)
     retryable: Callable[[BaseException], bool] = lambda err: False
+    # The error says the session is gone (dropped by the server, a broken pipeline)
+    # even if the connection object does not know yet: reconnect and retry.
+    lost: Callable[[BaseException], bool] = lambda err: False
     # A clearer error for a driver error no retry can mend (SQLite: a damaged file), or None.
     explain: Callable[[BaseException], BaseException | None] = lambda err: None
     integrity_errors: tuple[type[BaseException], ...] = ()
@@ -209,12 +212,22 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         code = getattr(err, "sqlstate", None) or getattr(err, "pgcode", None)
         return code in ("40001", "40P01", "55P03")
 
+    def lost(err: BaseException) -> bool:
+        # Class 08: connection exceptions; 57P01-3: the server terminated the session
+        # (pg_terminate_backend, a shutdown). An OperationalError with no SQLSTATE is
+        # the client's ("the connection is lost", "cannot exit pipeline mode while busy").
+        code = getattr(err, "sqlstate", None) or getattr(err, "pgcode", None)
+        if code is None:
+            return isinstance(err, errors_mod.OperationalError)
+        return str(code).startswith("08") or code in ("57P01", "57P02", "57P03")
+
     return Dialect(
         name="postgresql",
         connect=connect,
         paramstyle_format=True,
         id_column="BIGSERIAL PRIMARY KEY",
         retryable=retryable,
+        lost=lost,
         integrity_errors=(errors_mod.IntegrityError,),
         driver_errors=(errors_mod.Error,),
         list_tables=(
@@ -224,6 +237,9 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         pipeline=pipeline,
         single_statement_writes=True,
     )
+
+
+_MYSQL_LOST = (1053, 1927, 2006, 2013, 2014, 2055, 4031)
 
 
 def mysql_dialect(url: str) -> Dialect:
@@ -258,6 +274,12 @@ def mysql_dialect(url: str) -> Dialect:
         code = err.args[0] if getattr(err, "args", None) else None
         return isinstance(err, pymysql.err.OperationalError) and code in (1205, 1213)
 
+    def lost(err: BaseException) -> bool:
+        # Server gone / lost during a query / out of sync / killed (KILL) / shut down
+        # / disconnected for inactivity; an InterfaceError is a closed connection.
+        code = err.args[0] if getattr(err, "args", None) else None
+        return isinstance(err, pymysql.err.InterfaceError) or code in _MYSQL_LOST
+
     return Dialect(
         name="mysql",
         connect=connect,
@@ -269,6 +291,7 @@ def mysql_dialect(url: str) -> Dialect:
         table_suffix=" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
         inline_indexes=True,
         retryable=retryable,
+        lost=lost,
         integrity_errors=(pymysql.err.IntegrityError,),
         driver_errors=(pymysql.err.Error,),
         list_tables=(

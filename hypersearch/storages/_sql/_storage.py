@@ -46,6 +46,7 @@ import os
 import random
 import threading
 import time
+import urllib.parse
 import uuid
 import weakref
 from collections.abc import Callable, Container, Iterator, Sequence
@@ -71,6 +72,7 @@ from hypersearch.storages._sql._checkpoint import WalCheckpointer
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._gate import WriteGate
 from hypersearch.storages._sql._live import LiveTrials
+from hypersearch.storages._sql._orphans import create_once
 from hypersearch.storages._sql._reaper import ReaperMixin
 from hypersearch.storages._sql._schema import upgrade_schema
 from hypersearch.storages._sql._staged import StagedParams
@@ -151,6 +153,15 @@ def _time(text: str | None) -> datetime.datetime | None:
 
 def _timestr(moment: datetime.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def _redacted(url: str) -> str:
+    """``url`` without its password, for error messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 def _is_broken(conn: Any) -> bool:
@@ -236,6 +247,7 @@ class SQLStorage(ReaperMixin, BaseStorage):
         self._op_lock = threading.RLock()  # SQLite: one operation at a time per storage
         self._generation = 0  # bumped when connections are closed under the threads
         self._pid = os.getpid()
+        self._connected = False  # until the first connection works: a bad URL fails at once
         self._finished: dict[int, FrozenTrial] = {}  # trial_id -> final snapshot
         self._live = LiveTrials(_copy_attrs)  # trials this process runs, as it wrote them
         # SQLite: suggested parameters written with the trial's next write (_staged).
@@ -366,14 +378,18 @@ class SQLStorage(ReaperMixin, BaseStorage):
                 broken = False
                 if not d.shared_connection:
                     conn = getattr(self._local, "conn", None)
-                    if conn is None or _is_broken(conn):  # no connection: connecting failed
-                        # The server went away (restart, network): reconnect and retry
-                        # until the timeout. A statement on a dead connection never ran;
-                        # only a lost reply to a COMMIT (or to a one-statement write) is
-                        # ambiguous, and every write here is safe to repeat except creating
-                        # a trial, which may then leave an empty RUNNING trial behind (never
-                        # a lost or duplicated one), and claiming one, which may then report
-                        # the claim lost and leave the trial RUNNING unrun.
+                    if conn is None and not self._connected:  # never reached the server
+                        raise StorageError(
+                            f"Cannot connect to {_redacted(self.url)}: {err}"
+                        ) from err
+                    if conn is None or _is_broken(conn) or d.lost(err):
+                        # The server went away (restart, network, a killed session): reconnect
+                        # and retry until the timeout. A statement on a dead connection never
+                        # ran; only a lost reply to a COMMIT (or to a one-statement write) is
+                        # ambiguous, and every write here is safe to repeat except creating a
+                        # trial, whose retry adopts the trial the lost attempt made (_orphans),
+                        # and claiming one, which may then report the claim lost and leave the
+                        # trial RUNNING unrun (heartbeats fail it).
                         self._drop_conn()
                         broken = True
                 if not (broken or d.retryable(err)) or time.monotonic() > deadline:
@@ -388,6 +404,7 @@ class SQLStorage(ReaperMixin, BaseStorage):
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self._conn()
+        self._connected = True
         cur = conn.cursor()
         try:
             if not write:
@@ -434,9 +451,8 @@ class SQLStorage(ReaperMixin, BaseStorage):
             self._run(body, write=True)
             return
         acquire, release = d.schema_lock
-        conn = self._conn()
-        cur = conn.cursor()
-        try:
+
+        def locked(cur: Any) -> None:  # the server frees the lock if the session dies
             cur.execute(acquire)
             cur.fetchall()
             try:
@@ -444,8 +460,8 @@ class SQLStorage(ReaperMixin, BaseStorage):
             finally:
                 cur.execute(release)
                 cur.fetchall()
-        finally:
-            cur.close()
+
+        self._run(locked, write=False)  # retried on a fresh connection if the server drops it
 
     def _q(self, cur: Any, query: str, params: Sequence[Any] = ()) -> Any:
         cur.execute(self._dialect.sql(query), params)
@@ -716,7 +732,15 @@ class SQLStorage(ReaperMixin, BaseStorage):
 
         created = None
         if d.quick_writes and not steps:
-            created = self._quick(_single.create_trial, study_id, row_values)
+            created = self._run(
+                create_once(
+                    lambda cur: _single.create_trial(cur, d, study_id, row_values),
+                    d,
+                    study_id,
+                    row_values[6],
+                ),
+                write=d.paired_writes,
+            )
             if created is None:
                 raise StudyNotFoundError(f"No study with id {study_id}.")
 
@@ -729,7 +753,9 @@ class SQLStorage(ReaperMixin, BaseStorage):
                 )
             return trial_id, number
 
-        trial_id, number = created or self._run(body, write=True)
+        trial_id, number = created or self._run(
+            create_once(body, d, study_id, row_values[6]), write=True
+        )
         self._trial_study[trial_id] = study_id
         dists = {name: self._dist(dist) for name, _, dist in plist}
         trial = FrozenTrial(
@@ -804,7 +830,17 @@ class SQLStorage(ReaperMixin, BaseStorage):
                 None,
                 self._start_stamp(),
             ]
-            created = self._quick(_single.create_trial, study_id, row_values, unless_queued=True)
+            created = self._run(
+                create_once(
+                    lambda cur: _single.create_trial(
+                        cur, d, study_id, row_values, unless_queued=True
+                    ),
+                    d,
+                    study_id,
+                    row_values[6],
+                ),
+                write=d.paired_writes,
+            )
             if created is not None:
                 trial_id, number = created
                 self._trial_study[trial_id] = study_id
