@@ -218,3 +218,43 @@ def test_a_lost_reply_to_creating_a_trial_adopts_the_trial(server_url, monkeypat
     storage.set_trial_state_values(trial.trial_id, TrialState.COMPLETE, [1.0])
     assert [t.state for t in storage.get_all_trials(sid)] == [TrialState.COMPLETE]
     storage.close()
+
+
+def test_a_stalled_gate_holder_does_not_stall_writers(tmp_path):
+    import fcntl
+    import os
+
+    from hypersearch.storages._sql import _gate
+
+    path = tmp_path / "gate.db"
+    storage = SQLStorage(f"sqlite:///{path}")
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    holder = os.open(f"{path}-hslock", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another process, stopped while it holds the gate
+    start = time.perf_counter()
+    for _ in range(20):
+        storage.start_trial(sid)
+    assert time.perf_counter() - start < _gate.WAIT_SECONDS + 1.0  # one wait, then no queueing
+    assert storage._gate.bypassed == 20
+    fcntl.flock(holder, fcntl.LOCK_UN)  # it resumes: the gate works again
+    deadline = time.monotonic() + 5
+    while storage._gate._sleeper.stuck and time.monotonic() < deadline:
+        time.sleep(0.01)
+    storage.start_trial(sid)
+    assert storage._gate.bypassed == 20 and storage.get_n_trials(sid) == 21
+    os.close(holder)
+    storage.close()
+
+
+def test_a_stalled_sqlite_lock_holder_ends_in_a_clear_error(tmp_path):
+    path = tmp_path / "locked.db"
+    storage = SQLStorage(f"sqlite:///{path}", timeout=0.3)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a stopped process inside its write transaction
+    with pytest.raises(StorageError, match="stayed locked for 0.3 s"):
+        storage.start_trial(sid)
+    other.execute("ROLLBACK")
+    other.close()
+    storage.start_trial(sid)
+    storage.close()

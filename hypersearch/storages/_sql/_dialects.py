@@ -99,9 +99,14 @@ def sqlite_open_error(path: str, err: BaseException) -> StorageError:
 _FILE_TROUBLE = ("malformed", "not a database", "disk is full", "readonly", "unable to open")
 
 
-def _sqlite_explain(path: str) -> Callable[[BaseException], BaseException | None]:
+def _sqlite_explain(path: str, timeout: float) -> Callable[[BaseException], BaseException | None]:
     def explain(err: BaseException) -> BaseException | None:
         text = str(err).lower()
+        if _sqlite_retryable(err):  # still locked when the storage's timeout ran out
+            return StorageError(
+                f"The SQLite database {os.path.abspath(path)!r} stayed locked for {timeout:g} s: "
+                "another process holds its write lock (a stopped or hung worker?)."
+            )
         if not any(trouble in text for trouble in _FILE_TROUBLE):
             return None
         return StorageError(f"The SQLite database {os.path.abspath(path)!r} failed: {err}.")
@@ -156,7 +161,7 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
         real="REAL",
         shared_connection=memory,
         retryable=_sqlite_retryable,
-        explain=_sqlite_explain(path),
+        explain=_sqlite_explain(path, timeout),
         integrity_errors=(sqlite3.IntegrityError,),
         driver_errors=(sqlite3.Error,),
         list_tables="SELECT name FROM sqlite_master WHERE type = 'table'",
