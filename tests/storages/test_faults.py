@@ -164,7 +164,7 @@ def _kill_session(url: str, storage: SQLStorage) -> None:
     """End the storage's current session from the server side."""
     from tests.storages import conftest
 
-    conn = storage._conn()
+    conn = storage._db.conn()
     if url.startswith("postgresql"):
         import psycopg
 
@@ -199,7 +199,7 @@ def test_a_lost_reply_to_creating_a_trial_adopts_the_trial(server_url, monkeypat
     # The server committed the new trial, then the session died before the reply.
     storage = SQLStorage(server_url)
     sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
-    original = storage._once
+    original = storage._db._once
     lost = []
 
     def once(body, write):
@@ -207,11 +207,11 @@ def test_a_lost_reply_to_creating_a_trial_adopts_the_trial(server_url, monkeypat
         if not lost and isinstance(result, tuple) and len(result) == 2:  # (trial_id, number)
             lost.append(result)
             _kill_session(server_url, storage)
-            storage._conn().close()
+            storage._db.conn().close()
             raise storage._dialect.driver_errors[0]("the connection is lost")
         return result
 
-    monkeypatch.setattr(storage, "_once", once)
+    monkeypatch.setattr(storage._db, "_once", once)
     trial = storage.start_trial(sid)
     monkeypatch.undo()
     assert lost and storage.get_n_trials(sid) == 1  # adopted, not a second trial
@@ -235,13 +235,13 @@ def test_a_stalled_gate_holder_does_not_stall_writers(tmp_path):
     for _ in range(20):
         storage.start_trial(sid)
     assert time.perf_counter() - start < _gate.WAIT_SECONDS + 1.0  # one wait, then no queueing
-    assert storage._gate.bypassed == 20
+    assert storage._db.gate.bypassed == 20
     fcntl.flock(holder, fcntl.LOCK_UN)  # it resumes: the gate works again
     deadline = time.monotonic() + 5
-    while storage._gate._sleeper.stuck and time.monotonic() < deadline:
+    while storage._db.gate._sleeper.stuck and time.monotonic() < deadline:
         time.sleep(0.01)
     storage.start_trial(sid)
-    assert storage._gate.bypassed == 20 and storage.get_n_trials(sid) == 21
+    assert storage._db.gate.bypassed == 20 and storage.get_n_trials(sid) == 21
     os.close(holder)
     storage.close()
 
