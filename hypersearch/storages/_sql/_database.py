@@ -7,7 +7,9 @@
   locked", deadlock, lock wait timeout) are retried with jittered backoff. On
   SQLite this loop, with sleeps of 0.1 to 2 ms, replaces SQLite's busy handler
   (sleeps of 1, 2, 5, 10 ms ...), since a write holds the lock for 20-40 us.
-  A lost server connection is reopened and the call retried, until the timeout.
+  A lost server connection (or one the server killed) is reopened and the call
+  retried, until the timeout; a first connection that fails, and an SQLite file
+  that cannot be used, raise a StorageError naming the URL or path at once.
 * Several processes on one SQLite file: each write first queues at a ``flock``
   gate (``_gate``), so waiting writers sleep in the kernel instead of retrying,
   and the database restarts the WAL itself (``_checkpoint``), which SQLite's own
@@ -22,6 +24,7 @@ import os
 import random
 import threading
 import time
+import urllib.parse
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -83,6 +86,15 @@ if hasattr(os, "register_at_fork"):
     )
 
 
+def _redacted(url: str) -> str:
+    """``url`` without its password, for error messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def _is_broken(conn: Any) -> bool:
     closed = getattr(conn, "closed", None)  # psycopg 3: bool, psycopg2: int
     if closed is not None and not callable(closed):
@@ -120,6 +132,7 @@ class Database:
         self.op_lock = threading.RLock()  # SQLite: one operation at a time per storage
         self._generation = 0  # bumped when connections are closed under the threads
         self.pid = os.getpid()
+        self._connected = False  # until the first connection works: a bad URL fails at once
         self.closed = False
         # An SQLite file: writers queue at a gate and the storage checkpoints the WAL.
         sqlite_file = self.dialect.sqlite_file
@@ -228,17 +241,24 @@ class Database:
                 broken = False
                 if not d.shared_connection:
                     conn = getattr(self._local, "conn", None)
-                    if conn is None or _is_broken(conn):  # no connection: connecting failed
-                        # The server went away (restart, network): reconnect and retry
-                        # until the timeout. A statement on a dead connection never ran;
-                        # only a lost reply to a COMMIT (or to a one-statement write) is
-                        # ambiguous, and every write here is safe to repeat except creating
-                        # a trial, which may then leave an empty RUNNING trial behind (never
-                        # a lost or duplicated one), and claiming one, which may then report
-                        # the claim lost and leave the trial RUNNING unrun.
+                    if conn is None and not self._connected:  # never reached the server
+                        raise StorageError(
+                            f"Cannot connect to {_redacted(self.url)}: {err}"
+                        ) from err
+                    if conn is None or _is_broken(conn) or d.lost(err):
+                        # The server went away (restart, network, a killed session): reconnect
+                        # and retry until the timeout. A statement on a dead connection never
+                        # ran; only a lost reply to a COMMIT (or to a one-statement write) is
+                        # ambiguous, and every write here is safe to repeat except creating a
+                        # trial, whose retry adopts the trial the lost attempt made (_orphans),
+                        # and claiming one, which may then report the claim lost and leave the
+                        # trial RUNNING unrun (heartbeats fail it).
                         self.drop_conn()
                         broken = True
                 if not (broken or d.retryable(err)) or time.monotonic() > deadline:
+                    clearer = d.explain(err)
+                    if clearer is not None:
+                        raise clearer from err
                     raise
                 attempt += 1
                 self.lock_retries += 1
@@ -247,6 +267,7 @@ class Database:
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self.conn()
+        self._connected = True
         cur = conn.cursor()
         try:
             if not write:
@@ -293,12 +314,14 @@ class Database:
             upgrade_schema(cur, d)
 
         if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
+            self.run(
+                lambda cur: None, write=False
+            )  # a bad file fails before the gate's file is made
             self.run(body, write=True)
             return
         acquire, release = d.schema_lock
-        conn = self.conn()
-        cur = conn.cursor()
-        try:
+
+        def locked(cur: Any) -> None:  # the server frees the lock if the session dies
             cur.execute(acquire)
             cur.fetchall()
             try:
@@ -306,5 +329,5 @@ class Database:
             finally:
                 cur.execute(release)
                 cur.fetchall()
-        finally:
-            cur.close()
+
+        self.run(locked, write=False)  # retried on a fresh connection if the server drops it

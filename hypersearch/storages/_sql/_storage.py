@@ -43,6 +43,7 @@ from hypersearch.storages._sql._codec import (
     running_row,
 )
 from hypersearch.storages._sql._database import Database
+from hypersearch.storages._sql._orphans import create_once
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
 from hypersearch.storages._sql._txn import Rollback, dumps
 from hypersearch.storages._sql._writes import TrialWriter
@@ -226,7 +227,15 @@ class SQLStorage(BaseStorage):
         )
         created = None
         if d.quick_writes and not new.steps:
-            created = self._db.quick(_single.create_trial, study_id, row_values)
+            created = self._db.run(
+                create_once(
+                    lambda cur: _single.create_trial(cur, d, study_id, row_values),
+                    d,
+                    study_id,
+                    row_values[6],
+                ),
+                write=d.paired_writes,
+            )
             if created is None:
                 raise StudyNotFoundError(f"No study with id {study_id}.")
 
@@ -239,7 +248,9 @@ class SQLStorage(BaseStorage):
                 )
             return trial_id, number
 
-        trial_id, number = created or self._db.run(body, write=True)
+        trial_id, number = created or self._db.run(
+            create_once(body, d, study_id, row_values[6]), write=True
+        )
         w.trial_study[trial_id] = study_id
         trial = self._codec.build_new(trial_id, number, new)
         if new.state.is_finished():
@@ -253,10 +264,21 @@ class SQLStorage(BaseStorage):
 
         On PostgreSQL the common case, nothing queued, is one statement.
         """
-        if self._dialect.quick_writes:
+        d = self._dialect
+        if d.quick_writes:
             start = datetime.datetime.now()
             row_values = running_row(start, self._start_stamp())
-            created = self._db.quick(_single.create_trial, study_id, row_values, unless_queued=True)
+            created = self._db.run(
+                create_once(
+                    lambda cur: _single.create_trial(
+                        cur, d, study_id, row_values, unless_queued=True
+                    ),
+                    d,
+                    study_id,
+                    row_values[6],
+                ),
+                write=d.paired_writes,
+            )
             if created is not None:
                 return self._own_new(study_id, created, start)
         return super().start_trial(study_id)
