@@ -6,7 +6,7 @@ the snapshots the study's history already holds (no copies).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,7 @@ class IntermediateData:
 def intermediate_values_data(study: Any) -> IntermediateData:
     """Reported values by step; a multi-objective report is drawn by its first component."""
     history = check_study(study).history
-    groups: dict[str, list[tuple[int, dict[int, Any]]]] = {}
+    groups: dict[str, list[tuple[int, Mapping[int, Any]]]] = {}
     for t in history.trials():
         if t.intermediate_values:
             groups.setdefault(t.state.name, []).append((t.number, t.intermediate_values))
@@ -50,7 +50,7 @@ def intermediate_values_data(study: Any) -> IntermediateData:
     return IntermediateData(curves, message)
 
 
-def _concat(state: str, items: list[tuple[int, dict[int, Any]]]) -> Curves:
+def _concat(state: str, items: list[tuple[int, Mapping[int, Any]]]) -> Curves:
     size = sum(len(iv) + 1 for _, iv in items)
     steps, values, numbers = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
     at = 0
@@ -98,7 +98,7 @@ def timeline_data(study: Any, n_recent_trials: int | None = None) -> TimelineDat
     origin = min(t.datetime_start for t in trials)  # type: ignore[type-var]
     now = datetime.datetime.now()
     start = np.array([(t.datetime_start - origin).total_seconds() for t in trials])  # type: ignore[operator]
-    end = np.array([((t.datetime_complete or now) - origin).total_seconds() for t in trials])
+    end = np.array([((t.datetime_complete or now) - origin).total_seconds() for t in trials])  # type: ignore[operator]
     numbers = np.array([t.number for t in trials], dtype=float)
     return TimelineData(origin, numbers, start, end, [t.state.name for t in trials])
 
@@ -185,8 +185,8 @@ def rungs_data(study: Any) -> RungsData:
     )  # fmt: skip
 
 
-def _rung_values(attrs: dict[str, Any]) -> list[float]:
-    out = []
+def _rung_values(attrs: Mapping[str, Any]) -> list[float]:
+    out: list[float] = []
     while (value := attrs.get(f"{RUNG_PREFIX}{len(out)}")) is not None:
         out.append(_scalar(tuple(value)) if isinstance(value, list) else float(value))
     return out

@@ -203,7 +203,7 @@ def _dimension(axis: Any) -> dict[str, Any]:
         }
     if axis.log:
         lo, hi = math.log10(axis.low), math.log10(axis.high)
-        ticks = list(range(math.ceil(lo), math.floor(hi) + 1)) or [lo, hi]
+        ticks: list[float] = list(range(math.ceil(lo), math.floor(hi) + 1)) or [lo, hi]
         return {
             "label": axis.name,
             "values": np.log10(axis.values),
