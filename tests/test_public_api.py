@@ -27,6 +27,7 @@ def test_public_all_is_pinned():
             "exceptions",
             "get_all_study_names",
             "get_all_study_summaries",
+            "importance",
             "load_study",
             "logging",
             "multi_objective",
@@ -36,6 +37,7 @@ def test_public_all_is_pinned():
             "storages",
             "study",
             "trial",
+            "visualization",
         ]
     )
     for name in hypersearch.__all__:

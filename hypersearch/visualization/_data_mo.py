@@ -111,12 +111,61 @@ class HypervolumeData:
 
 
 def hypervolume_history_data(study: Any, reference_point: Sequence[float]) -> HypervolumeData:
+    """The hypervolume after each trial (2 objectives: one sorted sweep; more: the library's)."""
     from hypersearch.multi_objective import hypervolume_history
 
     study = check_study(study)
-    if len(study.directions) < 2:
+    history = study.history
+    m = len(history.directions)
+    if m < 2:
         raise ValueError("plot_hypervolume_history needs a multi-objective study.")
-    hv = hypervolume_history(study, reference_point)
-    if not study.history.count(TrialState.COMPLETE):
+    ref = np.asarray(reference_point, dtype=float)
+    if ref.shape != (m,) or not np.isfinite(ref).all():
+        raise ValueError(f"reference_point must hold {m} finite numbers, got {reference_point!r}.")
+    if not history.count(TrialState.COMPLETE):
         return HypervolumeData(np.empty(0), np.empty(0), NO_TRIALS)
-    return HypervolumeData(np.arange(len(hv), dtype=float), np.asarray(hv, dtype=float))
+    if m != 2:
+        hv = np.asarray(hypervolume_history(study, reference_point), dtype=float)
+        return HypervolumeData(np.arange(len(hv), dtype=float), hv)
+    signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in history.directions])
+    values = history.values * signs
+    ref = ref * signs
+    usable = history.mask(TrialState.COMPLETE) & np.all(values < ref, axis=1)
+    rows = np.flatnonzero(usable)
+    usable[rows[~_feasible(history, rows, None)]] = False
+    return HypervolumeData(
+        np.arange(history.n, dtype=float), sweep_hypervolume_2d(values, usable, ref)
+    )
+
+
+def sweep_hypervolume_2d(values: np.ndarray, usable: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Hypervolume (minimisation) of the usable rows up to each row, kept as a sorted front.
+
+    A new point adds the area of its box ``[p, ref]`` that the front does not
+    cover yet; the front points it dominates leave the front. Each point enters
+    and leaves at most once, so the sweep is ``O(n log n)``.
+    """
+    import bisect
+
+    xs: list[float] = []  # front sorted by the first objective; second decreasing
+    ys: list[float] = []
+    out = np.empty(len(values))
+    total = 0.0
+    r1, r2 = float(ref[0]), float(ref[1])
+    for i in range(len(values)):
+        if usable[i]:
+            p1, p2 = float(values[i, 0]), float(values[i, 1])
+            k = bisect.bisect_right(xs, p1)
+            ceiling = ys[k - 1] if k else r2
+            if ceiling > p2:  # not weakly dominated by the point before it
+                x, h, j = p1, ceiling, k
+                while j < len(xs) and ys[j] >= p2:  # dominated by p: leaves the front
+                    total += (xs[j] - x) * (h - p2)
+                    x, h = xs[j], ys[j]
+                    j += 1
+                end = xs[j] if j < len(xs) else r1
+                total += (end - x) * (h - p2)
+                xs[k:j] = [p1]
+                ys[k:j] = [p2]
+        out[i] = total
+    return out

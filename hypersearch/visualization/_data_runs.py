@@ -6,6 +6,7 @@ the snapshots the study's history already holds (no copies).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,21 +52,26 @@ def intermediate_values_data(study: Any) -> IntermediateData:
 
 
 def _concat(state: str, items: list[tuple[int, Mapping[int, Any]]]) -> Curves:
-    size = sum(len(iv) + 1 for _, iv in items)
-    steps, values, numbers = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
-    at = 0
+    steps: list[float] = []
+    values: list[float] = []
+    numbers: list[float] = []
+    gap = math.nan
     for number, reports in items:
         keys = sorted(reports)
-        k = len(keys)
-        steps[at : at + k] = keys
-        values[at : at + k] = [_scalar(reports[s]) for s in keys]
-        numbers[at : at + k] = number
-        at += k + 1
-    return Curves(state, steps, values, numbers, len(items))
+        steps += keys
+        steps.append(gap)
+        values += [_scalar(reports[k]) for k in keys]
+        values.append(gap)
+        numbers += [number] * len(keys)
+        numbers.append(gap)
+    return Curves(
+        state, np.array(steps, float), np.array(values, float), np.array(numbers, float),
+        len(items),
+    )  # fmt: skip
 
 
 def _scalar(value: Any) -> float:
-    return float(value[0]) if isinstance(value, tuple) else float(value)
+    return value[0] if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,7 @@ def rungs_data(study: Any) -> RungsData:
 def _rung_values(attrs: Mapping[str, Any]) -> list[float]:
     out: list[float] = []
     while (value := attrs.get(f"{RUNG_PREFIX}{len(out)}")) is not None:
-        out.append(_scalar(tuple(value)) if isinstance(value, list) else float(value))
+        out.append(float(value[0]) if isinstance(value, list) else float(value))
     return out
 
 

@@ -278,3 +278,11 @@ def test_missing_plotly_names_the_extra(studies, monkeypatch):
     monkeypatch.setattr(importlib, "import_module", fake)
     with pytest.raises(ImportError, match=r"pip install 'hypersearch\[plot\]'"):
         vis.plot_slice(studies["single"])
+
+
+def test_two_objective_sweep_matches_the_library_hypervolume(studies):
+    from hypersearch.multi_objective import hypervolume_history
+
+    study = studies["mo"]
+    fig = vis.plot_hypervolume_history(study, reference_point=[1.2, -0.2])
+    np.testing.assert_allclose(fig.data[0].y, hypervolume_history(study, [1.2, -0.2]))
