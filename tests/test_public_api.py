@@ -46,3 +46,19 @@ def test_optuna_style_names_resolve():
     hs = hypersearch
     assert hs.samplers.RandomSampler and hs.pruners.MedianPruner and hs.pruners.NopPruner
     assert hs.logging.WARNING and hs.TrialState.PRUNED and hs.study.StudyDirection.MINIMIZE
+
+
+def test_integration_all_is_pinned():
+    import hypersearch.integration as integration
+
+    assert integration.__all__ == [
+        "LightGBMPruningCallback",
+        "LightningPruningCallback",
+        "OptunaSearchCV",
+        "PyTorchLightningPruningCallback",
+        "RayExecutor",
+        "SearchCV",
+        "TorchTrainingHelper",
+        "XGBoostPruningCallback",
+    ]
+    assert integration.OptunaSearchCV is integration.SearchCV
