@@ -12,7 +12,6 @@ from sklearn.model_selection import train_test_split
 import hypersearch as hs
 from hypersearch.integration import LightGBMPruningCallback, XGBoostPruningCallback
 
-
 X, Y = make_classification(n_samples=300, n_features=8, random_state=0)
 X_TR, X_VA, Y_TR, Y_VA = train_test_split(X, Y, random_state=0)
 ROUNDS = 12
