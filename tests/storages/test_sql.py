@@ -10,7 +10,6 @@ import multiprocessing
 import pickle
 import sqlite3
 
-import conftest
 import pytest
 
 import hypersearch as hs
@@ -19,6 +18,7 @@ from hypersearch.storages import SQLStorage, get_storage, upgrade_storage
 from hypersearch.storages._sql import SCHEMA_VERSION
 from hypersearch.testing.storage import StorageSuite
 from hypersearch.trial import TrialState
+from tests.storages import conftest
 
 
 class _SQLSuite(StorageSuite):

@@ -7,7 +7,9 @@
   locked", deadlock, lock wait timeout) are retried with jittered backoff. On
   SQLite this loop, with sleeps of 0.1 to 2 ms, replaces SQLite's busy handler
   (sleeps of 1, 2, 5, 10 ms ...), since a write holds the lock for 20-40 us.
-  A lost server connection is reopened and the call retried, until the timeout.
+  A lost server connection (or one the server killed) is reopened and the call
+  retried, until the timeout; a first connection that fails, and an SQLite file
+  that cannot be used, raise a StorageError naming the URL or path at once.
 * Several processes on one SQLite file: each write first queues at a ``flock``
   gate (``_gate``), so waiting writers sleep in the kernel instead of retrying,
   and the database restarts the WAL itself (``_checkpoint``), which SQLite's own
@@ -140,6 +142,7 @@ class Database:
         self.op_lock = threading.RLock()  # SQLite: one operation at a time per storage
         self._generation = 0  # bumped when connections are closed under the threads
         self.pid = os.getpid()
+        self._connected = False  # until the first connection works: a bad URL fails at once
         self.closed = False
         # An SQLite file: writers queue at a gate and the storage checkpoints the WAL.
         sqlite_file = self.dialect.sqlite_file
@@ -248,17 +251,22 @@ class Database:
                 broken = False
                 if not d.shared_connection:
                     conn = getattr(self._local, "conn", None)
-                    if conn is None or _is_broken(conn):  # no connection: connecting failed
-                        # The server went away (restart, network): reconnect and retry
-                        # until the timeout. A statement on a dead connection never ran;
-                        # only a lost reply to a COMMIT (or to a one-statement write) is
-                        # ambiguous, and every write here is safe to repeat except creating
-                        # a trial, which may then leave an empty RUNNING trial behind (never
-                        # a lost or duplicated one), and claiming one, which may then report
-                        # the claim lost and leave the trial RUNNING unrun.
+                    if conn is None and not self._connected:  # never reached the server
+                        raise StorageError(f"Cannot connect to {redact(self.url)}: {err}") from err
+                    if conn is None or _is_broken(conn) or d.lost(err):
+                        # The server went away (restart, network, a killed session): reconnect
+                        # and retry until the timeout. A statement on a dead connection never
+                        # ran; only a lost reply to a COMMIT (or to a one-statement write) is
+                        # ambiguous, and every write here is safe to repeat except creating a
+                        # trial, whose retry adopts the trial the lost attempt made (_orphans),
+                        # and claiming one, which may then report the claim lost and leave the
+                        # trial RUNNING unrun (heartbeats fail it).
                         self.drop_conn()
                         broken = True
                 if not (broken or d.retryable(err)) or time.monotonic() > deadline:
+                    clearer = d.explain(err)
+                    if clearer is not None:
+                        raise clearer from err
                     raise
                 attempt += 1
                 self.lock_retries += 1
@@ -267,6 +275,7 @@ class Database:
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self.conn()
+        self._connected = True
         cur = conn.cursor()
         try:
             if not write:
@@ -335,9 +344,8 @@ class Database:
         if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
             return self.run(body, write=True)
         acquire, release = d.schema_lock
-        conn = self.conn()
-        cur = conn.cursor()
-        try:
+
+        def locked(cur: Any) -> _T:  # the server frees the lock if the session dies
             cur.execute(acquire)
             cur.fetchall()
             try:
@@ -345,8 +353,8 @@ class Database:
             finally:
                 cur.execute(release)
                 cur.fetchall()
-        finally:
-            cur.close()
+
+        return self.run(locked, write=False)  # retried on a fresh connection if the server drops it
 
 
 def upgrade_storage(url: str, *, timeout: float = 60.0) -> tuple[int, int]:

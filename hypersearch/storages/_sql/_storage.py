@@ -31,21 +31,19 @@ from typing import Any
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import (
     ReadOnlyStorageError,
-    StudyNotFoundError,
     UpdateFinishedTrialError,
 )
 from hypersearch.storages import _heartbeat
-from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
+from hypersearch.storages._base import BaseStorage, StudyRecord
 from hypersearch.storages._sql import _reads, _reaper, _single, _studies
 from hypersearch.storages._sql._codec import (
     Codec,
     TemplateRow,
-    copy_trial,
     known_steps,
     running_row,
 )
 from hypersearch.storages._sql._database import Database, redact
-from hypersearch.storages._sql._step_value import encode_step_value
+from hypersearch.storages._sql._orphans import create_once
 from hypersearch.storages._sql._txn import dumps
 from hypersearch.storages._sql._writes import TrialWriter
 from hypersearch.study._direction import StudyDirection
@@ -254,35 +252,8 @@ class SQLStorage(BaseStorage):
         if self.read_only:
             raise self._refuse("create_new_trial")
         new = TemplateRow(template)
-        for key, value in {**new.user, **new.system}.items():
-            check_json_value(key, value)
-        d, w = self._dialect, self._writer
-        row_values = new.row_values(
-            self._start_stamp() if new.state == TrialState.RUNNING else None
-        )
-        created = None
-        if d.quick_writes and not new.steps:
-            created = self._db.quick(_single.create_trial, study_id, row_values)
-            if created is None:
-                raise StudyNotFoundError(f"No study with id {study_id}.")
-
-        def body(cur: Any) -> tuple[int, int]:
-            trial_id, number = w.insert_trial(cur, study_id, row_values)
-            if new.steps:
-                cur.executemany(
-                    d.sql("INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)"),
-                    [(trial_id, s, encode_step_value(v)) for s, v in new.steps.items()],
-                )
-            return trial_id, number
-
-        trial_id, number = created or self._db.run(body, write=True)
-        w.trial_study[trial_id] = study_id
-        trial = self._codec.build_new(trial_id, number, new)
-        if new.state.is_finished():
-            w.finished[trial_id] = copy_trial(trial)
-        elif new.state == TrialState.RUNNING:
-            w.live.own(trial)
-        return copy_trial(trial)
+        stamp = self._start_stamp() if new.state == TrialState.RUNNING else None
+        return self._writer.create(study_id, new, stamp)
 
     def start_trial(self, study_id: int) -> FrozenTrial:
         """A new RUNNING trial, or the oldest queued one when one waits.
@@ -291,10 +262,21 @@ class SQLStorage(BaseStorage):
         """
         if self.read_only:
             raise self._refuse("start_trial")
-        if self._dialect.quick_writes:
+        d = self._dialect
+        if d.quick_writes:
             start = datetime.datetime.now()
             row_values = running_row(start, self._start_stamp())
-            created = self._db.quick(_single.create_trial, study_id, row_values, unless_queued=True)
+            created = self._db.run(
+                create_once(
+                    lambda cur: _single.create_trial(
+                        cur, d, study_id, row_values, unless_queued=True
+                    ),
+                    d,
+                    study_id,
+                    row_values[6],
+                ),
+                write=d.paired_writes,
+            )
             if created is not None:
                 return self._own_new(study_id, created, start)
         return super().start_trial(study_id)
