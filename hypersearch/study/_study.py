@@ -14,7 +14,7 @@ from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._tell import check_values, parse_state
+from hypersearch.study._tell import check_values, keep_late_result, parse_state
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
@@ -248,6 +248,9 @@ class Study:
                 self._storage.set_trial_state_values(trial_id, state, checked)
         except UpdateFinishedTrialError:
             stored = self._storage.get_trial(trial_id)
+            late = keep_late_result(self._storage, self._study_id, current, stored, state, checked)
+            if late is not None:  # failed as stale under its live worker: the result is kept
+                return late, None
             if stored.state != state or stored.values != checked:  # another worker finished it
                 return self._told_already(number, stored, skip_if_finished), None
             # Our own write landed but its reply was lost (a database restart): done.

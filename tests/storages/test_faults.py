@@ -258,3 +258,59 @@ def test_a_stalled_sqlite_lock_holder_ends_in_a_clear_error(tmp_path):
     other.close()
     storage.start_trial(sid)
     storage.close()
+
+
+def test_heartbeats_use_the_database_clock_not_the_workers(url, monkeypatch):
+    from hypersearch.storages._sql._clock import ServerClock
+
+    storage = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    trial = storage.start_trial(sid)
+    server = ServerClock(storage._db).read()
+    # This worker's wall clock is an hour off: nothing it decides may change.
+    monkeypatch.setattr(time, "time", lambda: server + 3600.0)
+    storage.record_heartbeat(trial.trial_id)
+    assert storage.fail_stale_trials(sid, grace_period=5.0) == []
+
+    def stamp(value: float) -> None:
+        storage._db.run(
+            lambda cur: storage._db.q(
+                cur,
+                "UPDATE hs_trials SET heartbeat = ? WHERE trial_id = ?",
+                (value, trial.trial_id),
+            ),
+            write=False,
+        )
+
+    stamp(ServerClock(storage._db).read() - 1.0)  # fresh by the server's clock
+    assert storage.fail_stale_trials(sid, grace_period=5.0) == []
+    stamp(ServerClock(storage._db).read() - 30.0)  # silent for 30 s by the server's clock
+    assert storage.fail_stale_trials(sid, grace_period=5.0) == [trial.number]
+    storage.close()
+
+
+def test_a_live_worker_whose_trial_was_failed_keeps_its_result(url):
+    storage = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    study = hs.create_study(storage=storage)
+    trial = study.ask()
+    x = trial.suggest_float("x", 0.0, 1.0)
+    trial.report(0.5, 1)
+    # Its heartbeats stalled (a long GIL-holding call): another worker fails it.
+    storage._db.run(
+        lambda cur: storage._db.q(
+            cur,
+            "UPDATE hs_trials SET heartbeat = heartbeat - 60 WHERE trial_id = ?",
+            (trial._trial_id,),
+        ),
+        write=False,
+    )
+    other = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    assert other.fail_stale_trials(study._study_id, grace_period=5.0) == [trial.number]
+    with pytest.warns(UserWarning, match="its result is stored as trial 1"):
+        kept = study.tell(trial, 0.25)
+    assert kept.number == 1 and kept.state == TrialState.COMPLETE and kept.values == (0.25,)
+    assert kept.params == {"x": x} and kept.intermediate_values == {1: 0.5}
+    assert kept.system_attrs["late_result_of"] == 0
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.COMPLETE]
+    other.close()
+    storage.close()
