@@ -314,3 +314,22 @@ def test_a_live_worker_whose_trial_was_failed_keeps_its_result(url):
     assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.COMPLETE]
     other.close()
     storage.close()
+
+
+def test_deep_copies_of_trials_are_independent():
+    import copy
+
+    trial = hs.trial.create_trial(
+        params={"x": 0.5},
+        distributions={"x": hs.distributions.FloatDistribution(0, 1)},
+        value=1.0,
+        user_attrs={"list": [1, [2]], "s": "t"},
+        intermediate_values={1: 0.5},
+    )
+    twin = copy.deepcopy(trial)
+    assert twin == trial
+    twin.user_attrs["list"][1].append(3)
+    twin.params["x"] = 0.1
+    twin.intermediate_values[2] = 0.0
+    assert trial.user_attrs["list"] == [1, [2]] and trial.params == {"x": 0.5}
+    assert trial.intermediate_values == {1: 0.5}
