@@ -333,3 +333,32 @@ def test_deep_copies_of_trials_are_independent():
     twin.intermediate_values[2] = 0.0
     assert trial.user_attrs["list"] == [1, [2]] and trial.params == {"x": 0.5}
     assert trial.intermediate_values == {1: 0.5}
+
+
+def _slow_square(trial):
+    time.sleep(0.02)
+    return _square(trial)
+
+
+def _capped_worker(url: str, n: int) -> None:
+    from hypersearch.study._cap import optimize_until_complete
+
+    _quiet()
+    study = hs.load_study(study_name="cap", storage=url, sampler=hs.samplers.RandomSampler())
+    optimize_until_complete(study, _slow_square, n)
+
+
+def test_max_trials_with_many_workers_does_not_overshoot(tmp_path):
+    # MaxTrialsCallback alone ended with n + (workers - 1): the others were each mid-trial.
+    url = f"sqlite:///{tmp_path / 'cap.db'}"
+    hs.create_study(study_name="cap", storage=url)
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_capped_worker, args=(url, 40)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0] * 4
+    states = [t.state for t in hs.load_study(study_name="cap", storage=url).trials]
+    assert 40 <= states.count(TrialState.COMPLETE) <= 41  # two racing for the last slot at most
+    assert TrialState.RUNNING not in states
