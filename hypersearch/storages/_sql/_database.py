@@ -309,14 +309,23 @@ class Database:
     def ensure_schema(self) -> None:
         """Create the schema, or bring it to this version, under the schema lock."""
         d = self.dialect
+        try:
+            self._ensure_schema()
+        except StorageError as err:  # e.g. a newer schema: say which database
+            where = d.sqlite_file if d.sqlite_file is not None else _redacted(self.url)
+            if os.path.abspath(where) in str(err) or where in str(err):
+                raise
+            raise StorageError(f"{where}: {err}") from err
+
+    def _ensure_schema(self) -> None:
+        d = self.dialect
 
         def body(cur: Any) -> None:
             upgrade_schema(cur, d)
 
         if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
-            self.run(
-                lambda cur: None, write=False
-            )  # a bad file fails before the gate's file is made
+            # A bad file fails here, before the gate's lock file is made beside it.
+            self.run(lambda cur: None, write=False)
             self.run(body, write=True)
             return
         acquire, release = d.schema_lock
