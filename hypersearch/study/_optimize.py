@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
@@ -12,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import logging as hs_logging
-from hypersearch.exceptions import TrialPruned
+from hypersearch.exceptions import TrialPruned, UpdateFinishedTrialError
 from hypersearch.storages._heartbeat import Heartbeat
+from hypersearch.study._tell import failed_as_stale
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import Trial
@@ -200,7 +202,8 @@ def run_trial(
         state = TrialState.FAIL
         error = err
         reason = f"{type(err).__name__}: {err}"
-        trial.set_system_attr(FAIL_REASON_KEY, reason)
+        with contextlib.suppress(UpdateFinishedTrialError):  # failed as stale under this worker
+            trial.set_system_attr(FAIL_REASON_KEY, reason)
     raises = error is not None and not isinstance(error, catch)
     chained = False
 
@@ -218,7 +221,7 @@ def run_trial(
         following = study.ask()
     if state == TrialState.FAIL:
         _log_failure(frozen, error)
-        if raises:
+        if raises and not failed_as_stale(frozen, error):
             raise error  # type: ignore[misc]
     elif state == TrialState.PRUNED:
         _logger.info(f"Trial {frozen.number} pruned.")
