@@ -390,3 +390,29 @@ def test_a_worker_whose_trial_was_failed_mid_objective_carries_on(url):
     assert "presumed dead" in study.trials[0].system_attrs["fail_reason"]
     other.close()
     storage.close()
+
+
+def test_a_writer_outwaits_a_lock_held_past_a_thousand_retries(tmp_path, monkeypatch):
+    # The backoff's 2**attempt overflowed a float at try 1,024 (about 1 s of SQLite's
+    # 0.1-2 ms sleeps): a process stopped inside its write transaction killed the others.
+    from hypersearch.storages._sql import _database
+
+    path = tmp_path / "long.db"
+    storage = SQLStorage(f"sqlite:///{path}", timeout=60)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    sleeps = []
+
+    def sleep(seconds: float) -> None:  # no real waiting; the holder lets go after 1,500 tries
+        sleeps.append(seconds)
+        if len(sleeps) == 1500:
+            holder.execute("ROLLBACK")
+
+    monkeypatch.setattr(_database.time, "sleep", sleep)
+    storage.start_trial(sid)
+    monkeypatch.undo()
+    holder.close()
+    assert len(sleeps) == 1500 and max(sleeps) <= 0.002
+    assert storage.get_n_trials(sid) == 1
+    storage.close()
