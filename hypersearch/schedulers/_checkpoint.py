@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 
 class CheckpointStore:
@@ -21,7 +22,21 @@ class CheckpointStore:
         self._memory: dict[tuple[str, int], bytes] = {}
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        with self._lock:  # a pickled in-memory store is a copy: it stays in the process it goes to
+            return {"_directory": self._directory, "_memory": dict(self._memory)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def directory(self) -> Path | None:
+        """The folder holding the checkpoints (None: this process's memory)."""
+        return self._directory
+
     def for_trial(self, study_name: str, number: int) -> Checkpoint:
+        """Trial ``number``'s checkpoint in study ``study_name``."""
         return Checkpoint(self, study_name, number)
 
     def _folder(self, study_name: str, number: int) -> Path | None:

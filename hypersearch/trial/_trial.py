@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from hypersearch._decision import Decision
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -26,6 +27,7 @@ from hypersearch.trial._report_value import (
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
+    from hypersearch.schedulers._checkpoint import Checkpoint
     from hypersearch.study._study import Study
 
 FIXED_PARAMS_KEY = "fixed_params"
@@ -56,7 +58,16 @@ class Trial(TrialAccessors):
     Asking the same name twice returns the same value; asking it again with a
     different distribution raises ``ValueError``. A ``suggest_*`` inside an
     ``if`` makes a conditional parameter.
+
+    Attributes:
+        checkpoint: Where the trial saves what it needs to resume
+            (``checkpoint.save(bytes)`` / ``load()`` / ``folder``), set by
+            ``study.optimize`` before the objective runs: a paused trial resumes
+            from it, a PBT segment starts from the copy its scheduler made. None
+            for trials started with ``study.ask()``.
     """
+
+    checkpoint: Checkpoint | None
 
     def __init__(self, study: Study, frozen: FrozenTrial) -> None:
         self.study = study
@@ -71,6 +82,8 @@ class Trial(TrialAccessors):
         self._system_attrs: dict[str, Any] = dict(frozen.system_attrs)
         self._intermediate: dict[int, IntermediateValue] = dict(frozen.intermediate_values)
         self._fixed: dict[str, Any] = dict(self._system_attrs.get(FIXED_PARAMS_KEY) or {})
+        self.checkpoint = None
+        self._decision: Decision | None = None  # the scheduler's answer to the last should_prune
         self._view = FrozenTrial(
             number=self._number,
             state=TrialState.RUNNING,
@@ -179,8 +192,16 @@ class Trial(TrialAccessors):
         self._intermediate[step] = checked
 
     def should_prune(self) -> bool:
-        """Whether the study's pruner says this trial should stop now."""
-        return bool(self.study.pruner.prune(self.study, self._view))
+        """Whether the study's scheduler (or pruner) says this trial should stop now.
+
+        True when it decided STOP or PAUSE: the objective then raises
+        :class:`~hypersearch.TrialPruned`, and ``study.optimize`` records the
+        trial PRUNED or puts it back to WAITING to be resumed.
+        """
+        study = self.study
+        decision = study.scheduler.on_report(study, self._view)
+        self._decision = decision
+        return decision is not Decision.CONTINUE
 
     # -- attributes --------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:
