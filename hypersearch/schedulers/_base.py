@@ -83,6 +83,7 @@ class Suggestion:
         return _DONE
 
 
+_CONTINUE, _STOP = Decision.CONTINUE, Decision.STOP  # module constants: no enum lookup per report
 _WAIT = Suggestion(SuggestionKind.WAIT)
 _DONE = Suggestion(SuggestionKind.DONE)
 _START = Suggestion(SuggestionKind.START)
@@ -195,7 +196,7 @@ class PrunerScheduler(BaseScheduler):
         self.pruner = pruner
 
     def on_report(self, study: Study, trial: FrozenTrial) -> Decision:
-        return Decision.STOP if self.pruner.prune(study, trial) else Decision.CONTINUE
+        return _STOP if self.pruner.prune(study, trial) else _CONTINUE
 
     @property
     def has_budget_levels(self) -> bool:

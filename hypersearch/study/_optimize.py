@@ -125,13 +125,15 @@ def run_optimize(
     study._stop_flag = False
     study._optimizing = True
     previous = study._active_scheduler
-    study._active_scheduler = sched if scheduler is not None else previous
+    if scheduler is not None:
+        study._run_with(sched)
     try:
         _run_workers(workers, n_jobs)
         if end_hook:
             sched.on_optimize_end(study)
     finally:
-        study._active_scheduler = previous
+        if scheduler is not None:
+            study._run_with(previous)
         study._optimizing = False
         study._stop_flag = False
         if progress is not None:
@@ -149,12 +151,11 @@ def _run_workers(workers: Workers, n_jobs: int) -> None:
 
 
 def _with_scheduler(study: Study, sched: BaseScheduler, action: Callable[[], None]) -> None:
-    previous = study._active_scheduler
-    study._active_scheduler = sched
+    previous = study._run_with(sched)
     try:
         action()
     finally:
-        study._active_scheduler = previous
+        study._run_with(previous)
 
 
 def _check_trial_timeout(trial_timeout: Any) -> float | None:

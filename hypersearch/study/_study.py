@@ -58,18 +58,26 @@ class Study:
         self._study_id = storage.get_study_id_from_name(study_name)
         self._directions = tuple(storage.get_study_directions(self._study_id))
         self.sampler = sampler if sampler is not None else default_sampler(len(self._directions))
-        self.pruner: BasePruner | BaseScheduler = (
-            pruner if pruner is not None else default_pruner(len(self._directions))
-        )
+        self._active_scheduler: BaseScheduler | None = None  # optimize(scheduler=...) while it runs
+        self._current: BaseScheduler | None = None  # what study.scheduler returns (None: not built)
+        self.pruner = pruner if pruner is not None else default_pruner(len(self._directions))
         self._history = History(storage, self._study_id, self._directions)
         self._history_lock = threading.Lock()
         self._stop_flag = False
         self._optimizing = False
-        self._active_scheduler: BaseScheduler | None = None  # optimize(scheduler=...) while it runs
-        self._wrapped_pruner: tuple[Any, BaseScheduler] | None = None
         self._checkpoints: CheckpointStore | None = None
 
     # -- the scheduler -------------------------------------------------------------
+    @property
+    def pruner(self) -> BasePruner | BaseScheduler:
+        """The study's pruner (or scheduler): what decides after each report by default."""
+        return self._pruner
+
+    @pruner.setter
+    def pruner(self, pruner: BasePruner | BaseScheduler) -> None:
+        self._pruner = pruner
+        self._current = self._active_scheduler  # the wrapper is rebuilt on the next use
+
     @property
     def scheduler(self) -> BaseScheduler:
         """The scheduler deciding for this study's trials.
@@ -78,16 +86,19 @@ class Study:
         ``pruner``: a scheduler as it is, a stopping pruner wrapped in
         :class:`~hypersearch.schedulers.PrunerScheduler`.
         """
-        active = self._active_scheduler
-        if active is not None:
-            return active
-        wrapped = self._wrapped_pruner
-        if wrapped is None or wrapped[0] is not self.pruner:
+        current = self._current
+        if current is None:
             from hypersearch.schedulers._base import as_scheduler
 
-            wrapped = (self.pruner, as_scheduler(self.pruner, "pruner"))
-            self._wrapped_pruner = wrapped
-        return wrapped[1]
+            current = self._current = as_scheduler(self._pruner, "pruner")
+        return current
+
+    def _run_with(self, scheduler: BaseScheduler | None) -> BaseScheduler | None:
+        """Make ``scheduler`` the study's scheduler (None: back to the pruner); the previous one."""
+        previous = self._active_scheduler
+        self._active_scheduler = scheduler
+        self._current = scheduler
+        return previous
 
     def _checkpoint_store(self) -> CheckpointStore:
         """This study object's default checkpoint store (in memory, shared by its runs)."""

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 FIXED_PARAMS_KEY = "fixed_params"
+_CONTINUE = Decision.CONTINUE
 _DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
 
 
@@ -199,9 +200,10 @@ class Trial(TrialAccessors):
         trial PRUNED or puts it back to WAITING to be resumed.
         """
         study = self.study
-        decision = study.scheduler.on_report(study, self._view)
+        scheduler = study._current or study.scheduler
+        decision = scheduler.on_report(study, self._view)
         self._decision = decision
-        return decision is not Decision.CONTINUE
+        return decision is not _CONTINUE
 
     # -- attributes --------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:
