@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch import logging as hs_logging
 from hypersearch._decision import Decision
-from hypersearch.exceptions import TrialPruned
+from hypersearch.exceptions import TrialPruned, TrialTimeout
 from hypersearch.storages._heartbeat import Heartbeat
 from hypersearch.study._trial_ops import pause_trial
 from hypersearch.trial._frozen import FrozenTrial
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from hypersearch.study._study import ObjectiveFuncType, Study
 
 FAIL_REASON_KEY = "fail_reason"
+TIMEOUT_KEY = "trial_timeout"  # the limit a timed-out trial ran past (seconds)
 
 _logger = hs_logging.get_logger(__name__)
 
@@ -70,6 +71,9 @@ def run_trial(
         values = call_objective(ctx, trial)
     except TrialPruned:
         state = TrialState.PRUNED
+    except TrialTimeout as err:
+        state, error = _timed_out(ctx, trial, err)
+        trial._decision = None  # stopped by its time limit, not by the scheduler
     except (Exception, KeyboardInterrupt) as err:
         state = TrialState.FAIL
         error = err
@@ -86,7 +90,10 @@ def run_trial(
     if decision is Decision.STOP:
         state, told, error = _stopped(ctx, trial)
     raises = (
-        error is not None and not isinstance(error, ctx.catch) and not _scheduler_failure(error)
+        error is not None
+        and not isinstance(error, ctx.catch)
+        and not isinstance(error, TrialTimeout)
+        and not _scheduler_failure(error)
     )
     frozen, following = _record(ctx, trial, state, told, raises, chain)
     scheduler.on_trial_end(study, frozen, decision, error, ctx.checkpoints)
@@ -99,6 +106,18 @@ def run_trial(
     elif frozen.state == TrialState.COMPLETE:  # invalid values fail the trial with a warning
         _log_complete(study, frozen)
     return frozen, following
+
+
+def _timed_out(
+    ctx: RunContext, trial: Trial, error: TrialTimeout
+) -> tuple[TrialState, TrialTimeout | None]:
+    """A trial past its limit: PRUNED when it reported (its last report stays), else FAIL."""
+    trial.set_system_attr(TIMEOUT_KEY, ctx.trial_timeout)
+    if trial._intermediate:
+        _logger.info(f"Trial {trial.number} stopped: {error}.")
+        return TrialState.PRUNED, None
+    trial.set_system_attr(FAIL_REASON_KEY, f"TrialTimeout: {error}")
+    return TrialState.FAIL, error
 
 
 def _scheduler_failure(error: BaseException) -> bool:

@@ -29,6 +29,7 @@ from hypersearch.trial._state import TrialState
 if TYPE_CHECKING:
     from hypersearch.schedulers._checkpoint import Checkpoint
     from hypersearch.study._study import Study
+    from hypersearch.study._trial_timeout import Deadline
 
 FIXED_PARAMS_KEY = "fixed_params"
 _CONTINUE = Decision.CONTINUE
@@ -85,6 +86,7 @@ class Trial(TrialAccessors):
         self._fixed: dict[str, Any] = dict(self._system_attrs.get(FIXED_PARAMS_KEY) or {})
         self.checkpoint = None
         self._decision: Decision | None = None  # the scheduler's answer to the last should_prune
+        self._deadline: Deadline | None = None  # optimize(trial_timeout=...): checked below
         self._view = FrozenTrial(
             number=self._number,
             state=TrialState.RUNNING,
@@ -132,6 +134,8 @@ class Trial(TrialAccessors):
         return self._suggest(name, CategoricalDistribution(choices, name=name))
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        if self._deadline is not None:
+            self._deadline.check()
         if not isinstance(name, str):
             raise TypeError(f"Parameter names must be str, got {name!r}.")
         if name in self._distributions:
@@ -176,6 +180,8 @@ class Trial(TrialAccessors):
         ignored. NaN is stored; pruners treat it as the worst value (of its
         objective).
         """
+        if self._deadline is not None:
+            self._deadline.check()
         step = check_step(step)
         n_objectives = len(self.study._directions)  # the tuple: no list copy per report
         checked: IntermediateValue
@@ -199,6 +205,8 @@ class Trial(TrialAccessors):
         :class:`~hypersearch.TrialPruned`, and ``study.optimize`` records the
         trial PRUNED or puts it back to WAITING to be resumed.
         """
+        if self._deadline is not None:
+            self._deadline.check()
         study = self.study
         scheduler = study._current or study.scheduler
         decision = scheduler.on_report(study, self._view)
