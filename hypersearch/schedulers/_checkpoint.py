@@ -24,7 +24,9 @@ class CheckpointStore:
 
     def __getstate__(self) -> dict[str, Any]:
         with self._lock:  # a pickled in-memory store is a copy: it stays in the process it goes to
-            return {"_directory": self._directory, "_memory": dict(self._memory)}
+            state = {k: v for k, v in self.__dict__.items() if k != "_lock"}
+            state["_memory"] = dict(self._memory)
+            return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)

@@ -266,3 +266,20 @@ def test_paused_trials_stay_waiting_when_asked_and_resume_in_a_later_run():
     study.optimize(resumable, n_trials=3, scheduler=keep)  # same default checkpoint store
     for t in study.trials:
         assert sorted(t.intermediate_values) == list(range(len(t.intermediate_values)))
+
+
+def test_schedulers_and_checkpoint_stores_travel_to_workers(tmp_path):
+    import pickle
+
+    from hypersearch.schedulers import StorageCheckpointStore
+
+    study = hs.create_study(storage=f"sqlite:///{tmp_path / 'p.db'}")
+    for store in (CheckpointStore(tmp_path / "ck"), StorageCheckpointStore(study._storage)):
+        store.for_trial(study.study_name, 0).save(b"state")
+        copy = pickle.loads(pickle.dumps(store))
+        assert copy.for_trial(study.study_name, 0).load() == b"state"
+    pbt = PBTScheduler(population_size=2, perturbation_interval=1, max_steps=2, seed=4)
+    twin = pickle.loads(pickle.dumps(pbt))
+    assert twin._rng.random() == pbt._rng.random()  # the seeded stream continues
+    asha = pickle.loads(pickle.dumps(ASHAScheduler(max_resource=9, finish_paused=False)))
+    assert asha.finish_paused is False and asha.rung_table is None
