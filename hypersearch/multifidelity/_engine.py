@@ -156,6 +156,7 @@ class HalvingRungs:
         self._study: weakref.ref[Study] | None = None
         self._sign = 1.0
         self._signs: list[float] | None = None  # one per objective in a multi-objective study
+        self._reset()  # no engines until the study is known (also after unpickling)
 
     # Whether a multi-objective study is accepted (stopping pruners: yes; promotion: no).
     _MULTI_OBJECTIVE = False
