@@ -6,10 +6,11 @@ import os
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
+
+from hypersearch._pickling import FreshLocksOnPickle
 
 
-class CheckpointStore:
+class CheckpointStore(FreshLocksOnPickle):
     """Checkpoints by study name and trial number: in memory, or under a directory.
 
     Args:
@@ -20,16 +21,6 @@ class CheckpointStore:
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self._directory = None if directory is None else Path(directory)
         self._memory: dict[tuple[str, int], bytes] = {}
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        with self._lock:  # a pickled in-memory store is a copy: it stays in the process it goes to
-            state = {k: v for k, v in self.__dict__.items() if k != "_lock"}
-            state["_memory"] = dict(self._memory)
-            return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
         self._lock = threading.Lock()
 
     @property

@@ -160,8 +160,8 @@ def _record(
             reap_stale_trials(study)
         return chained
 
-    told_state = None if state == TrialState.COMPLETE else state
-    frozen, following = study._tell(trial, told, told_state, False, next_may_start)
+    # The state is always given: an objective that returned None fails with a warning.
+    frozen, following = study._tell(trial, told, state, False, next_may_start)
     if chained and following is None:  # our finish landed but its reply was lost
         following = study.ask()
     return frozen, following
