@@ -28,7 +28,7 @@ class SuccessiveHalvingPruner(HalvingRungs, BasePruner):
     favour). Between rungs it is never stopped, except that a NaN latest
     report stops it. Decisions are asynchronous: nobody waits for a rung to
     fill (Li et al., "A System for Massively Parallel Hyperparameter Tuning",
-    2020). See :mod:`hypersearch.pruners._rungs` for the exact rules.
+    2020). See :mod:`hypersearch.multifidelity._rungs` for the exact rules.
 
     Multi-objective studies: rung values are the reported vectors; "within the
     best ``n // eta``" means fewer than ``n // eta`` values at the rung have a

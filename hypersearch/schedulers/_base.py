@@ -99,7 +99,8 @@ class BaseScheduler:
     so the state a scheduler relies on across workers lives in the storage.
     """
 
-    #: Whether resumed trials read checkpoints (worker processes then need shared ones).
+    #: Whether trials get a ``trial.checkpoint`` (they may be resumed or copied); worker
+    #: processes then need a shared checkpoint store.
     uses_checkpoints: bool = False
 
     def suggest(self, study: Study, *, may_start: bool, running: int) -> Suggestion:

@@ -227,16 +227,27 @@ class PopulationProtocol(BaseScheduler):
                 self._deleted.add(key)
 
     def on_optimize_end(self, study: Study) -> None:
-        """Raise the last member's error when every member failed."""
+        """Raise the last member's error when every member failed.
+
+        The error itself when it happened in this process, else (worker
+        processes) a :class:`CheckpointError` or RuntimeError with its recorded reason.
+        """
         with self._errors_lock:
             errors, self._errors = self._errors, []
         members = self._cache.read(study).members
-        if (
-            members
-            and errors
-            and all(any(g.state == TrialState.FAIL for g in v.segments) for v in members.values())
+        if not members or not all(
+            any(g.state == TrialState.FAIL for g in v.segments) for v in members.values()
         ):
+            return
+        if errors:
             raise errors[-1]
+        failed = max(
+            (g for v in members.values() for g in v.segments if g.state == TrialState.FAIL),
+            key=lambda g: g.number,
+        )
+        reason = study.history.trial(failed.number).system_attrs.get(ERROR_KEY, "no reason")
+        kind = CheckpointError if "checkpoint" in str(reason) else RuntimeError
+        raise kind(f"Every PBT member failed; the last (trial {failed.number}): {reason}")
 
 
 def _copy(

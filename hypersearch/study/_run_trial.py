@@ -63,7 +63,8 @@ def run_trial(
     is started in the same storage step as the tell and returned.
     """
     study, scheduler = ctx.study, ctx.scheduler
-    trial.checkpoint = scheduler.checkpoint_for(study, trial.frozen, ctx.checkpoints)
+    if scheduler.uses_checkpoints:  # trials that are never resumed need none
+        trial.checkpoint = scheduler.checkpoint_for(study, trial.frozen, ctx.checkpoints)
     error: BaseException | None = None
     values: Any = None
     state = TrialState.COMPLETE

@@ -84,6 +84,13 @@ class Workers:
 
     def run(self) -> None:
         """The worker loop: until the scheduler is done or the budget is spent."""
+        try:
+            self._loop()
+        except BaseException:
+            self.budget.failed.set()  # the other workers stop too
+            raise
+
+    def _loop(self) -> None:
         following: Trial | None = None
         while True:
             trial = following if following is not None else self.next_trial()
@@ -92,9 +99,6 @@ class Workers:
                 return
             try:
                 frozen, following = run_trial(self.ctx, trial, self.chain)
-            except BaseException:
-                self.budget.failed.set()
-                raise
             finally:
                 if following is None:
                     self._ended()

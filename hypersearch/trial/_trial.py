@@ -74,9 +74,10 @@ class Trial(TrialAccessors):
     Attributes:
         checkpoint: Where the trial saves what it needs to resume
             (``checkpoint.save(bytes)`` / ``load()`` / ``folder``), set by
-            ``study.optimize`` before the objective runs: a paused trial resumes
-            from it, a PBT segment starts from the copy its scheduler made. None
-            for trials started with ``study.ask()``.
+            ``study.optimize`` before the objective runs under a scheduler that
+            resumes or copies trials (ASHA, PBT): a paused trial resumes from it,
+            a PBT segment starts from the copy its scheduler made. None under a
+            stopping pruner and for trials started with ``study.ask()``.
     """
 
     checkpoint: Checkpoint | None

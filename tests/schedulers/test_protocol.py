@@ -28,14 +28,15 @@ MAX = 9
 def resumable(trial: hs.Trial) -> float:
     """Reports steps 0..MAX once each, across pauses, resuming from its checkpoint."""
     x = trial.suggest_float("x", 0.0, 1.0)
-    assert trial.checkpoint is not None
-    saved = trial.checkpoint.load()
+    checkpoint = trial.checkpoint  # None under a stopping pruner
+    saved = None if checkpoint is None else checkpoint.load()
     start = int(saved) if saved is not None else 0
     value = math.nan
     for step in range(start, MAX + 1):
         value = (x - 0.7) ** 2 + 1.0 / (step + 1)
         trial.report(value, step)
-        trial.checkpoint.save(str(step + 1).encode())
+        if checkpoint is not None:
+            checkpoint.save(str(step + 1).encode())
         if trial.should_prune():
             raise hs.TrialPruned()
     return value
@@ -139,6 +140,8 @@ def test_pbt_in_processes(tmp_path):
 
 class Scripted(BaseScheduler):
     """Pauses trial 0 at step 1, resumes it after trial 1 ran, stops trial 1 at step 2."""
+
+    uses_checkpoints = True
 
     def __init__(self) -> None:
         self.ended: list[tuple[int, str, Decision | None]] = []
@@ -253,7 +256,13 @@ def test_trial_checkpoint_is_declared():
     assert study.ask().checkpoint is None
     got = []
     study.optimize(lambda t: got.append(t.checkpoint) or 0.0, n_trials=1)
-    assert isinstance(got[0], Checkpoint)
+    assert got == [None]  # a stopping pruner never resumes a trial: nothing to save
+    study.optimize(
+        lambda t: got.append(t.checkpoint) or 0.0,
+        n_trials=1,
+        scheduler=ASHAScheduler(max_resource=MAX),
+    )
+    assert isinstance(got[1], Checkpoint)
     assert "checkpoint" in hs.Trial.__annotations__
 
 
