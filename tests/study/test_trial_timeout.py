@@ -125,3 +125,26 @@ def test_bad_trial_timeout(bad):
     study = hs.create_study()
     with pytest.raises(ValueError, match="trial_timeout"):
         study.optimize(lambda t: 0.0, n_trials=1, trial_timeout=bad)
+
+
+@own_alarm
+def test_interrupt_waits_for_storage_writes_to_finish(tmp_path):
+    """A trial that writes reports without pause is cut between writes, never inside one."""
+
+    def busy(trial):
+        if trial.number == 0:
+            step = 0
+            while True:  # only reports: the alarm mostly lands inside a storage call
+                trial.report(float(step), step)
+                step += 1
+        return 0.5
+
+    study = hs.create_study(storage=f"sqlite:///{tmp_path / 'busy.db'}")
+    study.optimize(busy, n_trials=3, trial_timeout=LIMIT)
+    first, *rest = study.trials
+    assert first.state == hs.TrialState.PRUNED
+    steps = sorted(first.intermediate_values)
+    assert steps == list(range(len(steps))) and first.value == float(steps[-1])
+    assert [t.state for t in rest] == [hs.TrialState.COMPLETE] * 2
+    again = hs.load_study(study_name=study.study_name, storage=f"sqlite:///{tmp_path / 'busy.db'}")
+    assert len(again.trials) == 3
