@@ -29,6 +29,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from hypersearch.schedulers._base import PrunerScheduler
 from hypersearch.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
@@ -121,7 +122,12 @@ def run_on_executor(
     if reseed:
         _check_shared_checkpoints(scheduler, checkpoints)
     storage = study._storage
-    run = {"scheduler": scheduler, "checkpoints": checkpoints, "trial_timeout": trial_timeout}
+    # The study's own pruner travels as the pruner; only a scheduler given to optimize() on top.
+    own = scheduler is study.pruner or (
+        isinstance(scheduler, PrunerScheduler) and scheduler.pruner is study.pruner
+    )
+    given = None if own else scheduler
+    run = {"scheduler": given, "checkpoints": checkpoints, "trial_timeout": trial_timeout}
     try:
         futures = [
             executor.submit(
