@@ -19,6 +19,10 @@ rebuilds what it knows from the storage); their ``on_optimize_end`` runs once,
 here, after every worker finished. Pausing schedulers (ASHA, PBT) resume trials
 in whichever worker is free, so their checkpoints must be shared: a directory
 ``CheckpointStore`` or a ``StorageCheckpointStore``.
+
+With ``trial_timeout``, a task that an executor runs in a worker thread (Dask)
+runs its share in a child process (:mod:`hypersearch.study._worker_child`), whose
+main thread can interrupt a trial at its limit; one more Python start per task.
 """
 
 from __future__ import annotations
@@ -67,7 +71,20 @@ def _run_worker(
     """
     from hypersearch.study._api import load_study
     from hypersearch.study._optimize import run_optimize
+    from hypersearch.study._worker_child import needs_child, run_in_child
 
+    # An executor's worker thread (not a thread pool of ours): run where SIGALRM works.
+    if (
+        reseed
+        and not isinstance(storage, InMemoryStorage)
+        and needs_child((run or {}).get("trial_timeout"))
+    ):
+        return int(
+            run_in_child(
+                (worker_index, storage, study_name, sampler, pruner, func, n_trials, timeout)
+                + (catch, callbacks, reseed, run)
+            )
+        )
     if reseed:
         sampler.reseed_rng()
     study = load_study(study_name=study_name, storage=storage, sampler=sampler, pruner=pruner)

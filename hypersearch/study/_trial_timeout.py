@@ -10,8 +10,10 @@ Two ways to stop it, chosen per worker:
   ``sleep()`` through ctypes); a long numpy/BLAS call is interrupted when it
   returns. While the trial is inside a storage call (a report being written),
   the interrupt waits 10 ms and tries again, so no write is cut in half.
-* Elsewhere (worker threads, executors that run tasks in threads): at the
-  trial's next ``report``, ``suggest_*`` or ``should_prune``.
+* Executors that run tasks in worker threads (Dask): the task runs its share
+  in a child process (:mod:`hypersearch.study._worker_child`), interrupted as above.
+* Elsewhere (``n_jobs`` threads, a thread pool as executor, or SIGALRM taken by
+  someone else): at the trial's next ``report``, ``suggest_*`` or ``should_prune``.
 
 Either way a trial that ends past its limit is recorded as timed out: PRUNED
 with its last report when it reported, else FAIL with the reason in system

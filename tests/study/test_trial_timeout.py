@@ -148,3 +148,20 @@ def test_interrupt_waits_for_storage_writes_to_finish(tmp_path):
     assert [t.state for t in rest] == [hs.TrialState.COMPLETE] * 2
     again = hs.load_study(study_name=study.study_name, storage=f"sqlite:///{tmp_path / 'busy.db'}")
     assert len(again.trials) == 3
+
+
+def test_dask_worker_thread_interrupts_a_sleeping_trial(tmp_path):
+    distributed = pytest.importorskip("distributed")  # the `test` extra installs it
+    study = hs.create_study(
+        storage=f"sqlite:///{tmp_path / 'dask.db'}", sampler=hs.samplers.RandomSampler(seed=0)
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        start = time.monotonic()
+        study.optimize(sleeper, n_trials=3, executor=client, trial_timeout=LIMIT)
+        elapsed = time.monotonic() - start
+    check_sleeper_run(study, elapsed, 3)
