@@ -194,9 +194,11 @@ class History:
 
     def mask(self, *states: TrialState) -> np.ndarray:
         """Boolean row mask of the trials in any of ``states``."""
-        if len(states) == 1:
-            return self.states == int(states[0])
-        return np.isin(self.states, [int(s) for s in states])
+        column = self.states
+        out = column == int(states[0])
+        for state in states[1:]:  # a few comparisons: several times faster than np.isin
+            out |= column == int(state)
+        return out
 
     def count(self, *states: TrialState) -> int:
         return int(np.count_nonzero(self.mask(*states)))

@@ -27,15 +27,23 @@ from hypersearch.samplers._tpe._space import CATEGORICAL, CONTINUOUS, DISCRETE, 
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _TINY = 1e-300
+_EXP_FLOOR = -700.0  # e^-700 ~ 1e-304: still a normal double
 
 
 def _logsumexp_rows(a: np.ndarray) -> np.ndarray:
     """Row-wise log-sum-exp; overwrites ``a``."""
     top = a.max(axis=1)
-    top = np.where(np.isfinite(top), top, 0.0)
-    a -= top[:, None]
+    finite = np.isfinite(top)
+    shift = np.where(finite, top, 0.0)
+    a -= shift[:, None]
+    # terms below e^-700 cannot change a sum >= 1, and clipping them keeps np.exp off its
+    # (~20-100x slower) underflow / subnormal path: narrow kernels make most terms tiny
+    np.maximum(a, _EXP_FLOOR, out=a)
     np.exp(a, out=a)
-    return np.log(a.sum(axis=1)) + top
+    out = np.log(a.sum(axis=1)) + shift
+    if not finite.all():  # a row without any finite term: its max (-inf, or +inf / NaN)
+        out[~finite] = top[~finite]
+    return out
 
 
 class ParzenEstimator:
@@ -206,7 +214,7 @@ def _log_truncation_mass(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     if len(rows):
         m, s = mu[rows, cols], sigma[rows, cols]
         mass = np.maximum(ndtr((1.0 - m) / s) - ndtr(-m / s), _TINY)
-        np.add.at(out, cols, np.log(mass))
+        out += np.bincount(cols, weights=np.log(mass), minlength=len(out))
     return out
 
 
