@@ -23,7 +23,7 @@ import math
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from hypersearch.samplers._tpe._space import CATEGORICAL, CONTINUOUS, DISCRETE, Dim
+from hypersearch.samplers._tpe._space import CATEGORICAL, CONTINUOUS, DISCRETE, Dim, clip
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _TINY = 1e-300
@@ -98,6 +98,8 @@ class ParzenEstimator:
             w[-1] = 1.0
         w = w / w.sum()
         self._w = w
+        cdf = np.cumsum(w)
+        self._cdf = cdf / cdf[-1]
         K = n + 1
         with np.errstate(divide="ignore"):
             log_w = np.log(w)
@@ -108,7 +110,7 @@ class ParzenEstimator:
         for col, j in enumerate(self._num):
             mu[col, :n] = dims[j].to_unit(obs[:, j])
         mu[:, n] = 0.5
-        np.clip(mu, 0.0, 1.0, out=mu)
+        clip(mu, 0.0, 1.0, out=mu)
         floor = min_bandwidth
         floor_disc = floor
         if magic_clip:
@@ -122,7 +124,7 @@ class ParzenEstimator:
             sigma = np.empty((dn, K))
             sigma[:, :n] = _neighbour_bandwidth(mu[:, :n], endpoints)
             floors = np.where(kinds[self._num] == DISCRETE, floor_disc, floor)[:, None]
-            np.clip(sigma, floors, 1.0, out=sigma)
+            clip(sigma, floors, 1.0, out=sigma)
         sigma[:, n] = 1.0
         self._mu, self._sigma = mu, sigma
         const = log_w - _log_truncation_mass(mu, sigma)
@@ -159,15 +161,15 @@ class ParzenEstimator:
     # -- sampling -----------------------------------------------------------------
     def sample(self, rng: np.random.Generator, m: int) -> np.ndarray:
         """``m`` draws, as internal values ``(m, d)``."""
-        K = len(self._w)
-        k = rng.choice(K, size=m, p=self._w)
+        # rng.choice(K, size=m, p=w) without its O(K) checks of p: the same draws
+        k = np.searchsorted(self._cdf, rng.random(m), side="right")
         out = np.empty((m, len(self.dims)))
         if len(self._num):
             mu, s = self._mu[:, k].T, self._sigma[:, k].T
             pa, pb = ndtr(-mu / s), ndtr((1.0 - mu) / s)
             u = pa + rng.random(mu.shape) * (pb - pa)
-            z = ndtri(np.clip(u, 1e-300, 1.0 - 1e-16))
-            unit = np.clip(mu + s * z, 0.0, 1.0)
+            z = ndtri(clip(u, 1e-300, 1.0 - 1e-16))
+            unit = clip(mu + s * z, 0.0, 1.0)
             for col, j in enumerate(self._num):
                 out[:, j] = self.dims[j].from_unit(unit[:, col])
         for p, j in zip(self._cat_p, self._cat):

@@ -36,6 +36,7 @@ def default_gamma(n: int) -> int:
 
 
 GAMMA_MULTI_CAP = 15
+_LO_CACHE_SIZE = 32  # good-set estimators kept (one per jointly sampled group / parameter)
 
 
 def default_gamma_multi(n: int) -> int:
@@ -215,7 +216,7 @@ class TPESampler(BaseSampler):
         self._split = split
         self._clip_by_study = bool(magic_clip_by_study)
         self._max_above = max_above_kernels
-        self._pe_opts = dict(
+        self._pe_opts: dict[str, Any] = dict(
             prior_weight=float(prior_weight),
             magic_clip=bool(consider_magic_clip),
             min_bandwidth=float(min_bandwidth),
@@ -231,6 +232,7 @@ class TPESampler(BaseSampler):
         self._warned: set[str] = set()
         self._cache: tuple[Any, ...] | None = None
         self._w_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._lo_cache: dict[tuple[Any, ...], ParzenEstimator] = {}
         self._constraints_func = constraints_func
         self._known_violation: tuple[Any, np.ndarray] = (None, np.zeros(0))
         self._lock = threading.Lock()
@@ -416,9 +418,7 @@ class TPESampler(BaseSampler):
         if self._clip_by_study and multivariate:
             clip_b = clip_a = len(rows_b) + len(rows_a)
         w_b = self._weights(len(rows_b)) if w_below is None else w_below[rows_b]
-        lo = ParzenEstimator(
-            dims, x[rows_b], w_b, clip_n=clip_b, multivariate=multivariate, **self._pe_opts
-        )  # type: ignore[arg-type]
+        lo = self._good_estimator(dims, x[rows_b], w_b, clip_b, multivariate)
         w_a = self._weights(len(rows_a))
         with self._lock:
             if self._max_above is not None and len(rows_a) > self._max_above:
@@ -426,13 +426,41 @@ class TPESampler(BaseSampler):
             cand = lo.sample(self._rng, self._n_ei)
         hi = ParzenEstimator(
             dims, x[rows_a], w_a, clip_n=clip_a, multivariate=multivariate, **self._pe_opts
-        )  # type: ignore[arg-type]
+        )
         score = lo.log_pdf(cand) - hi.log_pdf(cand)
         best = cand[int(np.argmax(score))]
         return {
             name: dist.to_external(float(best[j]))
             for j, (name, dist) in enumerate(zip(names, dists))
         }
+
+    def _good_estimator(
+        self,
+        dims: list[Dim],
+        obs: np.ndarray,
+        weights: np.ndarray,
+        clip_n: int | None,
+        multivariate: bool,
+    ) -> ParzenEstimator:
+        """l(x), reused while its inputs are unchanged (late in a study, most trials).
+
+        The estimator is a pure function of the parameters' maps, the good
+        observations, their weights and the magic clip's ``n`` (which stops mattering
+        past 98), so the key holds those values themselves: ~25 rows, cheap to hash.
+        """
+        weights = np.asarray(weights, dtype=float)
+        clip_key = None if clip_n is None else min(clip_n, 98)
+        key = (tuple(dims), obs.shape, obs.tobytes(), weights.tobytes(), clip_key, multivariate)
+        cache = self._lo_cache
+        found = cache.get(key)
+        if found is None:
+            found = ParzenEstimator(
+                dims, obs, weights, clip_n=clip_n, multivariate=multivariate, **self._pe_opts
+            )
+            if len(cache) >= _LO_CACHE_SIZE:
+                cache.clear()
+            cache[key] = found
+        return found
 
     def _thin(self, rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keep ``max_above_kernels`` of the bad set, drawn in proportion to their weights.

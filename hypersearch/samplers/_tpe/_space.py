@@ -24,6 +24,13 @@ from hypersearch.distributions import (
 CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
 
 
+def clip(
+    a: np.ndarray, lo: float | np.ndarray, hi: float, out: np.ndarray | None = None
+) -> np.ndarray:
+    """``np.clip`` through two ufuncs: the same values (NaN kept), several times less overhead."""
+    return np.minimum(np.maximum(a, lo, out=out), hi, out=out)
+
+
 @dataclass(frozen=True)
 class Dim:
     """One parameter's map between internal values and the unit space."""
@@ -67,13 +74,13 @@ class Dim:
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Unit space -> internal values inside the distribution (snapped to the grid)."""
         if self.kind == CATEGORICAL:
-            return np.clip(np.round(u), 0, self.n_choices - 1)
-        x = self.lo + np.clip(u, 0.0, 1.0) * (self.hi - self.lo)
+            return clip(np.round(u), 0, self.n_choices - 1)
+        x = self.lo + clip(u, 0.0, 1.0) * (self.hi - self.lo)
         if self.log:
             x = np.exp(x)
         if self.kind == DISCRETE:
             x = self.low + np.round((x - self.low) / self.step) * self.step
-        return np.clip(x, self.low, self.high)
+        return clip(x, self.low, self.high)
 
     def bin_edges(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Unit-space bin of each grid value ``x`` (internal) of a discrete parameter."""
