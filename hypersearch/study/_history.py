@@ -109,8 +109,6 @@ class History:
             self._trials.extend([None] * (row + 1 - self.n))
             self.n = row + 1
         self._trials[row] = trial
-        self._states[row] = int(trial.state)
-        self._row_version[row] = self.version
         if trial.values is not None and len(trial.values) == self._values.shape[1]:
             self._values[row] = trial.values
         else:
@@ -126,10 +124,14 @@ class History:
                 column = np.full(len(self._states), np.nan)
                 self._params[name] = column
                 self.distributions[name] = dist
-            elif self.distributions[name] != dist:
+            elif self.distributions[name] is not dist and self.distributions[name] != dist:
                 self.conflicting.add(name)
                 self.distributions[name] = dist
             column[row] = dist.to_internal(trial.params[name])
+        # the state and the row's version last: a reader of a snapshot that sees a row
+        # finished at a version it knows also sees that row's values and parameters
+        self._states[row] = int(trial.state)
+        self._row_version[row] = self.version
         if trial.state == TrialState.COMPLETE and len(self.directions) == 1:
             self._update_best(row)
 

@@ -18,7 +18,7 @@ from hypersearch.distributions import (
 )
 from hypersearch.multi_objective._constraints import record_constraints, violations
 from hypersearch.samplers._base import BaseSampler, sample_uniform
-from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch.samplers._search_space import IntersectionSearchSpace
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
 from hypersearch.samplers._tpe._split import Split, mo_below_weights, split_multi, split_single
@@ -233,6 +233,7 @@ class TPESampler(BaseSampler):
         self._cache: tuple[Any, ...] | None = None
         self._w_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._lo_cache: dict[tuple[Any, ...], ParzenEstimator] = {}
+        self._space = IntersectionSearchSpace(include_pruned=True)
         self._constraints_func = constraints_func
         self._known_violation: tuple[Any, np.ndarray] = (None, np.zeros(0))
         self._lock = threading.Lock()
@@ -323,7 +324,8 @@ class TPESampler(BaseSampler):
         if self._n_finished(history) < self._n_startup:
             return {}
         if not self._group:
-            return intersection_search_space(history, include_pruned=True)
+            with self._lock:
+                return self._space.calculate(history)
         finished = history.mask(TrialState.COMPLETE, TrialState.PRUNED)
         space = {}
         for name in history.param_names:
