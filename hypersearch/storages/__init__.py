@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from hypersearch._lazy import load_export
 from hypersearch.storages._base import BaseStorage, StudyRecord
 from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
-from hypersearch.storages._json_io import export_json, import_json
-from hypersearch.storages._sql import SQLStorage
+
+if TYPE_CHECKING:
+    from hypersearch.storages._json_io import export_json, import_json
+    from hypersearch.storages._sql import SQLStorage
+
+# The SQL backend and the JSON tools load on first use: `import hypersearch` stays fast.
+_LAZY = {"SQLStorage": "_sql", "export_json": "_json_io", "import_json": "_json_io"}
+
+
+def __getattr__(name: str) -> Any:
+    return load_export(__name__, _LAZY, name)
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:

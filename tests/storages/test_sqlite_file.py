@@ -75,7 +75,7 @@ def test_checkpointer_restarts_the_log_once_it_is_long(tmp_path, monkeypatch):
     storage = SQLStorage(f"sqlite:///{path}")
     sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "c")
     monkeypatch.setattr(ckpt, "TARGET_FRAMES", 50)
-    checker = storage._checkpointer
+    checker = storage._db.checkpointer
     assert isinstance(checker, WalCheckpointer)
     for _ in range(60):
         storage.start_trial(sid)
