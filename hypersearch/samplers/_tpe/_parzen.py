@@ -23,7 +23,7 @@ import math
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from hypersearch.samplers._tpe._space import CATEGORICAL, CONTINUOUS, DISCRETE, Dim, clip
+from hypersearch.samplers._tpe._space import CATEGORICAL, CONTINUOUS, DISCRETE, Dim, UnitMap, clip
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _TINY = 1e-300
@@ -107,8 +107,9 @@ class ParzenEstimator:
         # numeric kernels, in unit space; stored (parameter, kernel): contiguous per parameter
         dn = len(self._num)
         mu = np.empty((dn, K))
-        for col, j in enumerate(self._num):
-            mu[col, :n] = dims[j].to_unit(obs[:, j])
+        self._num_map = UnitMap.of(tuple(dims[j] for j in self._num))
+        if dn:
+            mu[:, :n] = self._num_map.to_unit(obs[:, self._num]).T
         mu[:, n] = 0.5
         clip(mu, 0.0, 1.0, out=mu)
         floor = min_bandwidth
@@ -170,8 +171,7 @@ class ParzenEstimator:
             u = pa + rng.random(mu.shape) * (pb - pa)
             z = ndtri(clip(u, 1e-300, 1.0 - 1e-16))
             unit = clip(mu + s * z, 0.0, 1.0)
-            for col, j in enumerate(self._num):
-                out[:, j] = self.dims[j].from_unit(unit[:, col])
+            out[:, self._num] = self._num_map.from_unit(unit)
         for p, j in zip(self._cat_p, self._cat):
             cdf = np.cumsum(p[k], axis=1)
             r = rng.random(m)[:, None] * cdf[:, -1:]
@@ -184,7 +184,7 @@ class ParzenEstimator:
         x = np.asarray(x, dtype=float)
         m = len(x)
         if len(self._cont):
-            u = np.column_stack([self.dims[j].to_unit(x[:, j]) for j in self._cont])
+            u = UnitMap.of(tuple(self.dims[j] for j in self._cont)).to_unit(x[:, self._cont])
             lp = np.hstack([u * u, u, np.ones((m, 1))]) @ self._M
         else:
             lp = np.broadcast_to(self._const, (m, len(self._const))).copy()
