@@ -126,6 +126,15 @@ class Study:
             self._history.refresh()
             return self._history.snapshot()
 
+    def finish_seq(self) -> int | None:
+        """A number that changes whenever a trial of this study finishes; no trial is read.
+
+        While it holds, the set of finished trials is the same, so a reader that only
+        cares about finished trials (a pruner comparing with completed ones) may keep
+        what it read from :attr:`history`. None: the storage cannot tell cheaply.
+        """
+        return self._storage.get_finish_seq(self._study_id)
+
     # -- trials ------------------------------------------------------------------
     @property
     def trials(self) -> list[FrozenTrial]:
