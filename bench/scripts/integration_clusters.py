@@ -18,6 +18,7 @@ other jobs, W = 4 workers oversubscribe the CPU; the ratio is what a user gets.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -92,7 +93,11 @@ def engines(workers: int) -> dict[str, Callable[[], tuple[Any, int, Callable[[],
         executor = RayExecutor(init_kwargs={"num_cpus": workers})
         return executor, workers, executor.shutdown
 
-    return {"one process": one_process, f"Dask, {workers} workers": dask, f"Ray, {workers} tasks": ray}
+    return {
+        "one process": one_process,
+        f"Dask, {workers} workers": dask,
+        f"Ray, {workers} tasks": ray,
+    }
 
 
 def main() -> None:
@@ -104,14 +109,15 @@ def main() -> None:
     args = parser.parse_args()
     hs.logging.set_verbosity(hs.logging.WARNING)
     rows: dict[str, list[dict[str, Any]]] = {}
-    for name, start in engines(args.workers).items():
-        executor, n_jobs, stop = start()
-        try:
-            for _ in range(args.rounds):
+    started = {name: start() for name, start in engines(args.workers).items()}
+    try:
+        for _ in range(args.rounds):  # rounds interleave the engines: load drift hits all alike
+            for name, (executor, n_jobs, _stop) in started.items():
                 result = run(executor, args.trials, n_jobs)
                 rows.setdefault(name, []).append(result)
                 print(name, result, flush=True)
-        finally:
+    finally:
+        for _executor, _n_jobs, stop in started.values():
             stop()
     table = render(rows, args)
     print(table)
@@ -129,24 +135,26 @@ def render(rows: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> s
         f"--workers {args.workers} --rounds {args.rounds}`; {datetime.date.today()}, "
         f"{os.cpu_count()} cores (shared with other jobs), Python {platform.python_version()}, "
         f"hypersearch {hs.__version__}. Trivial objective (x*x, RandomSampler); the time is "
-        "the optimize call alone (clusters started and warmed first); medians over rounds.",
+        "the optimize call alone (clusters started and warmed first); medians over rounds, "
+        "which interleave the engines.",
         "",
-        "| engine | trials/s | vs one process | lost | duplicated numbers | numbers 0..N-1 |",
-        "|---|---|---|---|---|---|",
+        "| engine | trials/s | vs one process | seconds per round | lost | duplicated numbers "
+        "| numbers 0..N-1 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, results in rows.items():
         seconds = statistics.median(r["seconds"] for r in results)
+        per_round = ", ".join(f"{r['seconds']:.1f}" for r in results)
         lines.append(
             f"| {name} | {args.trials / seconds:.0f} | {base / seconds:.2f}x | "
+            f"{per_round} | "
             f"{sum(r['lost'] for r in results)} | {sum(r['duplicated'] for r in results)} | "
             f"{'yes' if all(r['dense'] for r in results) else 'NO'} |"
         )
     versions = []
     for module in ("dask", "distributed", "ray", "psycopg"):
-        try:
+        with contextlib.suppress(ImportError):
             versions.append(f"{module} {__import__(module).__version__}")
-        except ImportError:
-            pass
     lines += ["", "Versions: " + ", ".join(versions) + f"; {sys.platform}.", ""]
     return "\n".join(lines)
 
