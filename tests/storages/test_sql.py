@@ -10,15 +10,15 @@ import multiprocessing
 import pickle
 import sqlite3
 
-import conftest
 import pytest
 
 import hypersearch as hs
-from hypersearch.exceptions import StorageError
-from hypersearch.storages import SQLStorage, get_storage
+from hypersearch.exceptions import SchemaVersionError
+from hypersearch.storages import SQLStorage, get_storage, upgrade_storage
 from hypersearch.storages._sql import SCHEMA_VERSION
 from hypersearch.testing.storage import StorageSuite
 from hypersearch.trial import TrialState
+from tests.storages import conftest
 
 
 class _SQLSuite(StorageSuite):
@@ -56,7 +56,7 @@ class TestSQLiteMemory(_SQLSuite):
 def _emptied(url: str) -> SQLStorage:
     """A storage on ``url`` with every row removed (the schema is made once per class)."""
     storage = SQLStorage(url)
-    storage._run(
+    storage._db.run(
         lambda cur: [
             cur.execute(f"DELETE FROM {t}") for t in ("hs_steps", "hs_trials", "hs_studies")
         ],
@@ -113,12 +113,15 @@ def test_reopen_current_version(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["DELETE FROM hs_version", "DROP TABLE hs_version"])
-def test_missing_version_is_upgraded(tmp_path, damage):
+def test_missing_version_needs_the_upgrade_command(tmp_path, damage):
     path = tmp_path / "old.db"
     url = f"sqlite:///{path}"
     sid = _seed(url)
     with sqlite3.connect(path) as conn:
         conn.execute(damage)
+    with pytest.raises(SchemaVersionError, match="hypersearch storage upgrade --storage"):
+        SQLStorage(url)
+    assert upgrade_storage(url) == (0, SCHEMA_VERSION)
     _check_kept(url, sid)
     assert _version_rows(path) == [(SCHEMA_VERSION,)]
 
@@ -129,8 +132,10 @@ def test_newer_version_is_refused(tmp_path):
     _seed(url)
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE hs_version SET version = ?", (SCHEMA_VERSION + 1,))
-    with pytest.raises(StorageError, match="newer"):
+    with pytest.raises(SchemaVersionError, match="newer"):
         SQLStorage(url)
+    with pytest.raises(SchemaVersionError, match="newer"):
+        upgrade_storage(url)
 
 
 # -- URLs, pickling, processes ---------------------------------------------------------------
@@ -187,7 +192,7 @@ def test_reconnects_after_server_drops_connection(postgresql_url):
 
     storage = _emptied(postgresql_url)
     sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "reconnect")
-    pid = storage._conn().info.backend_pid
+    pid = storage._db.conn().info.backend_pid
     with psycopg.connect(conftest.PG_ADMIN, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
     assert storage.create_new_trial(sid).number == 0  # retried on a fresh connection

@@ -8,8 +8,9 @@ import math
 import pytest
 
 import hypersearch as hs
+from hypersearch.exceptions import SchemaVersionError
 from hypersearch.storages import SQLStorage
-from hypersearch.storages._sql import SCHEMA_VERSION
+from hypersearch.storages._sql import SCHEMA_VERSION, upgrade_storage
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
 from hypersearch.trial import TrialState
 
@@ -27,7 +28,7 @@ def _as_version_1(storage: SQLStorage) -> None:
             cur.execute("ALTER TABLE hs_steps MODIFY val VARCHAR(40) NOT NULL")
         cur.execute("UPDATE hs_version SET version = 1")
 
-    storage._run(body, write=True)
+    storage._db.run(body, write=True)
 
 
 def _version(storage: SQLStorage) -> int:
@@ -35,7 +36,7 @@ def _version(storage: SQLStorage) -> int:
         cur.execute("SELECT MAX(version) FROM hs_version")
         return int(cur.fetchone()[0])
 
-    return storage._run(body, write=False)
+    return storage._db.run(body, write=False)
 
 
 def _check_upgrade(url: str) -> None:
@@ -46,6 +47,9 @@ def _check_upgrade(url: str) -> None:
     _as_version_1(old)
     old.close()
 
+    with pytest.raises(SchemaVersionError, match="older.*hypersearch storage upgrade"):
+        SQLStorage(url)  # never migrated on open
+    assert upgrade_storage(url) == (1, SCHEMA_VERSION)
     new = SQLStorage(url)
     try:
         assert _version(new) == SCHEMA_VERSION == 2
