@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import ray
 
 import hypersearch as hs
 from hypersearch.integration import RayExecutor
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def objective(trial):
@@ -33,16 +30,6 @@ def crashing(trial):
     if trial.number == 4:
         os._exit(3)  # the Ray worker process dies mid-trial
     return 1.0
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    # Workers import this module by name: give them the test folders on their path.
-    path = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
-    env = {"PYTHONPATH": path, "OMP_NUM_THREADS": "1"}
-    ray.init(num_cpus=2, include_dashboard=False, runtime_env={"env_vars": env})
-    yield
-    ray.shutdown()
 
 
 def _study(tmp_path, **kwargs):
