@@ -14,7 +14,7 @@ from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._tell import check_values, keep_late_result, parse_state
+from hypersearch.study._tell import check_values, failed_as_stale, keep_late_result, parse_state
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
@@ -272,6 +272,13 @@ class Study:
             late = self._keep_late(trial, current, values, state)
             if late is not None:  # failed as stale under its live worker: the result is kept
                 return late, None
+            if failed_as_stale(current):  # nothing to keep: say so, do not fail the worker
+                warnings.warn(
+                    f"Trial {number} was failed by another worker while it ran "
+                    f"({current.system_attrs['fail_reason']}); its outcome is dropped.",
+                    stacklevel=3,
+                )
+                return current, None
             return self._told_already(number, current, skip_if_finished), None
         checked: tuple[float, ...] | None = None
         if state is None:
