@@ -119,7 +119,9 @@ def test_importance_public_api_is_pinned():
         "FanovaImportanceEvaluator",
         "MeanDecreaseImpurityImportanceEvaluator",
         "PedAnovaImportanceEvaluator",
+        "StepCorrelation",
         "get_param_importances",
+        "rung_rank_correlation",
     ]
     for name in imp.__all__:
         assert hasattr(imp, name), name
