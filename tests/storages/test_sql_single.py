@@ -22,7 +22,7 @@ from hypersearch.distributions import (
     FloatDistribution,
     distribution_to_json,
 )
-from hypersearch.exceptions import UpdateFinishedTrialError
+from hypersearch.exceptions import StorageError, UpdateFinishedTrialError
 from hypersearch.storages import SQLStorage
 from hypersearch.storages._sql import _single
 from hypersearch.testing.storage import HOSTILE_STRINGS
@@ -220,7 +220,7 @@ def test_sqlite_lock_held_past_the_timeout_raises(tmp_path):
     holder.execute("BEGIN IMMEDIATE")
     start = time.monotonic()
     try:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(StorageError, match="stayed locked"):  # names the file, says why
             storage.start_trial(sid)
     finally:
         holder.execute("ROLLBACK")

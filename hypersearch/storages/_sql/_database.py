@@ -7,7 +7,9 @@
   locked", deadlock, lock wait timeout) are retried with jittered backoff. On
   SQLite this loop, with sleeps of 0.1 to 2 ms, replaces SQLite's busy handler
   (sleeps of 1, 2, 5, 10 ms ...), since a write holds the lock for 20-40 us.
-  A lost server connection is reopened and the call retried, until the timeout.
+  A lost server connection (or one the server killed) is reopened and the call
+  retried, until the timeout; a first connection that fails, and an SQLite file
+  that cannot be used, raise a StorageError naming the URL or path at once.
 * Several processes on one SQLite file: each write first queues at a ``flock``
   gate (``_gate``), so waiting writers sleep in the kernel instead of retrying,
   and the database restarts the WAL itself (``_checkpoint``), which SQLite's own
@@ -22,15 +24,21 @@ import os
 import random
 import threading
 import time
+import urllib.parse
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hypersearch.exceptions import StorageError
+from hypersearch.exceptions import ReadOnlyStorageError, StorageError
 from hypersearch.storages._sql._checkpoint import WalCheckpointer
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._gate import WriteGate
-from hypersearch.storages._sql._schema import upgrade_schema
+from hypersearch.storages._sql._schema import (
+    SCHEMA_VERSION,
+    check_schema,
+    read_version,
+    upgrade_schema,
+)
 from hypersearch.storages._sql._txn import Rollback
 
 _T = TypeVar("_T")
@@ -98,15 +106,29 @@ class Database:
         url: the database URL (see :class:`~hypersearch.storages.SQLStorage`).
         timeout: seconds to keep retrying a call that a lock or a lost connection fails.
         durable: wait for every commit to reach the disk.
+        read_only: open read-only: writes are refused by the driver or server, and
+            the schema is only checked (see also ``mode=ro`` in ``url``).
         owner: the storage on top; its ``_new_process()`` runs in a forked child
             and its ``_at_exit()`` when the interpreter exits (held weakly).
     """
 
-    def __init__(self, url: str, *, timeout: float, durable: bool, owner: Any = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        durable: bool,
+        read_only: bool = False,
+        owner: Any = None,
+    ) -> None:
         self.url = url
         self.timeout = timeout
         self.durable = durable
-        self.dialect: Dialect = dialect_from_url(url, timeout=timeout, durable=durable)
+        self.dialect: Dialect = dialect_from_url(
+            url, timeout=timeout, durable=durable, read_only=read_only
+        )
+        #: Opened read-only (``read_only=True`` or ``mode=ro`` in the URL).
+        self.read_only = self.dialect.read_only
         self._owner = None if owner is None else weakref.ref(owner)
         self.setup_process_state()
         _LIVE.add(self)
@@ -120,6 +142,7 @@ class Database:
         self.op_lock = threading.RLock()  # SQLite: one operation at a time per storage
         self._generation = 0  # bumped when connections are closed under the threads
         self.pid = os.getpid()
+        self._connected = False  # until the first connection works: a bad URL fails at once
         self.closed = False
         # An SQLite file: writers queue at a gate and the storage checkpoints the WAL.
         sqlite_file = self.dialect.sqlite_file
@@ -228,17 +251,22 @@ class Database:
                 broken = False
                 if not d.shared_connection:
                     conn = getattr(self._local, "conn", None)
-                    if conn is None or _is_broken(conn):  # no connection: connecting failed
-                        # The server went away (restart, network): reconnect and retry
-                        # until the timeout. A statement on a dead connection never ran;
-                        # only a lost reply to a COMMIT (or to a one-statement write) is
-                        # ambiguous, and every write here is safe to repeat except creating
-                        # a trial, which may then leave an empty RUNNING trial behind (never
-                        # a lost or duplicated one), and claiming one, which may then report
-                        # the claim lost and leave the trial RUNNING unrun.
+                    if conn is None and not self._connected:  # never reached the server
+                        raise StorageError(f"Cannot connect to {redact(self.url)}: {err}") from err
+                    if conn is None or _is_broken(conn) or d.lost(err):
+                        # The server went away (restart, network, a killed session): reconnect
+                        # and retry until the timeout. A statement on a dead connection never
+                        # ran; only a lost reply to a COMMIT (or to a one-statement write) is
+                        # ambiguous, and every write here is safe to repeat except creating a
+                        # trial, whose retry adopts the trial the lost attempt made (_orphans),
+                        # and claiming one, which may then report the claim lost and leave the
+                        # trial RUNNING unrun (heartbeats fail it).
                         self.drop_conn()
                         broken = True
                 if not (broken or d.retryable(err)) or time.monotonic() > deadline:
+                    clearer = d.explain(err)
+                    if clearer is not None:
+                        raise clearer from err
                     raise
                 attempt += 1
                 self.lock_retries += 1
@@ -247,6 +275,7 @@ class Database:
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self.conn()
+        self._connected = True
         cur = conn.cursor()
         try:
             if not write:
@@ -286,25 +315,76 @@ class Database:
         return cur
 
     def ensure_schema(self) -> None:
-        """Create the schema, or bring it to this version, under the schema lock."""
+        """Check the schema version (see ``_schema.check_schema``); errors name the database."""
         d = self.dialect
-
-        def body(cur: Any) -> None:
-            upgrade_schema(cur, d)
-
-        if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
-            self.run(body, write=True)
-            return
-        acquire, release = d.schema_lock
-        conn = self.conn()
-        cur = conn.cursor()
         try:
+            self._ensure_schema()
+        except StorageError as err:  # e.g. a newer schema: say which database
+            where = d.sqlite_file if d.sqlite_file is not None else redact(self.url)
+            if os.path.abspath(where) in str(err) or where in str(err):
+                raise
+            raise type(err)(f"{where}: {err}") from err
+
+    def _ensure_schema(self) -> None:
+        """Create the schema in an empty database; a current one costs one read and no lock.
+
+        Anything else is decided again under the schema lock (never taken when read-only).
+        """
+        d, shown = self.dialect, redact(self.url)
+
+        def check(cur: Any) -> int | None:
+            return check_schema(cur, d, url=shown, create=not self.read_only)
+
+        if self.read_only:
+            if self.run(check, write=False) is None:
+                raise StorageError(f"{shown} holds no hypersearch tables: nothing to read.")
+            return
+        if self.run(lambda cur: read_version(cur, d), write=False) != SCHEMA_VERSION:
+            self._under_schema_lock(check)
+
+    def upgrade_schema(self) -> int:
+        """Migrate the schema to this code's version; the version found (-1: none)."""
+        if self.read_only:
+            raise ReadOnlyStorageError(f"{redact(self.url)} was opened read-only.")
+        d = self.dialect
+        return self._under_schema_lock(lambda cur: upgrade_schema(cur, d))
+
+    def _under_schema_lock(self, body: Callable[[Any], _T]) -> _T:
+        d = self.dialect
+        if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
+            return self.run(body, write=True)
+        acquire, release = d.schema_lock
+
+        def locked(cur: Any) -> _T:  # the server frees the lock if the session dies
             cur.execute(acquire)
             cur.fetchall()
             try:
-                body(cur)
+                return body(cur)
             finally:
                 cur.execute(release)
                 cur.fetchall()
-        finally:
-            cur.close()
+
+        return self.run(locked, write=False)  # retried on a fresh connection if the server drops it
+
+
+def upgrade_storage(url: str, *, timeout: float = 60.0) -> tuple[int, int]:
+    """Migrate the database at ``url`` to this code's schema; (version found, version now).
+
+    What ``hypersearch storage upgrade --storage URL`` runs. Back the database up
+    and stop its workers first. An empty database gets the schema (found: -1);
+    a current one is left as it is.
+    """
+    db = Database(url, timeout=timeout, durable=True)
+    try:
+        return db.upgrade_schema(), SCHEMA_VERSION
+    finally:
+        db.close()
+
+
+def redact(url: str) -> str:
+    """``url`` with its password, if any, replaced by ``***`` (for messages)."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

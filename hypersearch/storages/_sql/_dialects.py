@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hypersearch.exceptions import StorageError
+
 
 @dataclass
 class Dialect:
@@ -32,6 +34,11 @@ class Dialect:
     inline_indexes: bool = False
     shared_connection: bool = False  # one connection for all threads (SQLite :memory:)
     retryable: Callable[[BaseException], bool] = lambda err: False
+    # The error says the session is gone (dropped by the server, a broken pipeline)
+    # even if the connection object does not know yet: reconnect and retry.
+    lost: Callable[[BaseException], bool] = lambda err: False
+    # A clearer error for a driver error no retry can mend (SQLite: a damaged file), or None.
+    explain: Callable[[BaseException], BaseException | None] = lambda err: None
     integrity_errors: tuple[type[BaseException], ...] = ()
     driver_errors: tuple[type[BaseException], ...] = ()
     list_tables: str = ""
@@ -48,6 +55,8 @@ class Dialect:
     sqlite_file: str | None = None
     # (step, cap): retry n of a lock conflict sleeps uniform(0, min(cap, step * 2**n)) s.
     lock_backoff: tuple[float, float] = (0.002, 0.2)
+    # Opened read-only: the driver (or server session) refuses writes.
+    read_only: bool = False
     _sql_cache: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -72,11 +81,79 @@ def _sqlite_retryable(err: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
-def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Dialect:
-    """SQLite on a file (WAL, NORMAL sync) or, for ``:memory:``, one shared connection."""
+def sqlite_open_error(path: str, err: BaseException) -> StorageError:
+    """A clear error naming the SQLite file that could not be opened, and why."""
+    where = os.path.abspath(path)
+    parent = os.path.dirname(where)
+    if os.path.isdir(where):
+        why = "it is a directory"
+    elif not os.path.isdir(parent):
+        why = f"its directory {parent!r} does not exist"
+    elif "not a database" in str(err) or "malformed" in str(err):
+        why = "the file is not an SQLite database, or is damaged or truncated"
+    elif not os.access(where if os.path.exists(where) else parent, os.W_OK):
+        why = "it is not writable"
+    else:
+        why = "the file cannot be used"
+    return StorageError(f"Cannot open the SQLite database {where!r}: {why} ({err}).")
+
+
+_FILE_TROUBLE = (
+    "malformed",
+    "not a database",
+    "disk is full",
+    "disk i/o error",
+    "readonly",
+    "unable to open",
+)
+
+
+def _sqlite_explain(path: str, timeout: float) -> Callable[[BaseException], BaseException | None]:
+    def explain(err: BaseException) -> BaseException | None:
+        text = str(err).lower()
+        if _sqlite_retryable(err):  # still locked when the storage's timeout ran out
+            return StorageError(
+                f"The SQLite database {os.path.abspath(path)!r} stayed locked for {timeout:g} s: "
+                "another process holds its write lock (a stopped or hung worker?)."
+            )
+        if not any(trouble in text for trouble in _FILE_TROUBLE):
+            return None
+        return StorageError(f"The SQLite database {os.path.abspath(path)!r} failed: {err}.")
+
+    return explain
+
+
+def sqlite_dialect(
+    path: str, *, timeout: float, durable: bool = False, read_only: bool = False
+) -> Dialect:
+    """SQLite on a file (WAL, NORMAL sync) or, for ``:memory:``, one shared connection.
+
+    ``read_only``: the file is opened with ``mode=ro`` and nothing is set on it;
+    a missing file raises StorageError (and is not created).
+    """
     memory = path in ("", ":memory:")
+    if read_only:
+        if memory:
+            raise ValueError("A read-only storage needs a database file, not sqlite:///:memory:.")
+        if not os.path.isfile(path):
+            raise StorageError(f"Cannot open {path!r} read-only: no such database file.")
+
+    def connect_read_only() -> sqlite3.Connection:
+        uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro"
+        return sqlite3.connect(
+            uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
 
     def connect() -> sqlite3.Connection:
+        try:
+            return _setup()
+        except sqlite3.Error as err:
+            if memory or _sqlite_retryable(err):  # another process holds a lock: retried
+                raise
+            # A bad path or file: no retry would help, so say which file and why, now.
+            raise sqlite_open_error(path, err) from err
+
+    def _setup() -> sqlite3.Connection:
         conn = sqlite3.connect(
             ":memory:" if memory else path,
             timeout=timeout,
@@ -101,7 +178,7 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
 
     return Dialect(
         name="sqlite",
-        connect=connect,
+        connect=connect_read_only if read_only else connect,
         paramstyle_format=False,
         begin="BEGIN IMMEDIATE",  # take the write lock first: no deadlocking upgrades
         for_update="",
@@ -110,16 +187,18 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
         real="REAL",
         shared_connection=memory,
         retryable=_sqlite_retryable,
+        explain=_sqlite_explain(path, timeout),
         integrity_errors=(sqlite3.IntegrityError,),
         driver_errors=(sqlite3.Error,),
         list_tables="SELECT name FROM sqlite_master WHERE type = 'table'",
         paired_writes=sqlite3.sqlite_version_info >= (3, 35, 0),  # RETURNING
-        sqlite_file=None if memory else path,
+        sqlite_file=None if memory or read_only else path,
         lock_backoff=(5e-5, 0.002),
+        read_only=read_only,
     )
 
 
-def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
+def postgresql_dialect(url: str, *, durable: bool = False, read_only: bool = False) -> Dialect:
     """PostgreSQL through psycopg 3, or psycopg2 when only that is installed.
 
     Unless ``durable``, sessions use ``synchronous_commit = off``: a commit does
@@ -128,6 +207,8 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
     """
     conninfo = "postgresql://" + url.split("://", 1)[1]
     setup = None if durable else "SET synchronous_commit = off"
+    if read_only:  # the server refuses every write of the session
+        setup = "SET default_transaction_read_only = on"
     try:
         import psycopg
 
@@ -165,12 +246,22 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         code = getattr(err, "sqlstate", None) or getattr(err, "pgcode", None)
         return code in ("40001", "40P01", "55P03")
 
+    def lost(err: BaseException) -> bool:
+        # Class 08: connection exceptions; 57P01-3: the server terminated the session
+        # (pg_terminate_backend, a shutdown). An OperationalError with no SQLSTATE is
+        # the client's ("the connection is lost", "cannot exit pipeline mode while busy").
+        code = getattr(err, "sqlstate", None) or getattr(err, "pgcode", None)
+        if code is None:
+            return isinstance(err, errors_mod.OperationalError)
+        return str(code).startswith("08") or code in ("57P01", "57P02", "57P03")
+
     return Dialect(
         name="postgresql",
         connect=connect,
         paramstyle_format=True,
         id_column="BIGSERIAL PRIMARY KEY",
         retryable=retryable,
+        lost=lost,
         integrity_errors=(errors_mod.IntegrityError,),
         driver_errors=(errors_mod.Error,),
         list_tables=(
@@ -179,10 +270,14 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         schema_lock=("SELECT pg_advisory_lock(7263001)", "SELECT pg_advisory_unlock(7263001)"),
         pipeline=pipeline,
         single_statement_writes=True,
+        read_only=read_only,
     )
 
 
-def mysql_dialect(url: str) -> Dialect:
+_MYSQL_LOST = (1053, 1927, 2006, 2013, 2014, 2055, 4031)
+
+
+def mysql_dialect(url: str, *, read_only: bool = False) -> Dialect:
     """MySQL / MariaDB through PyMySQL, READ COMMITTED, utf8mb4, binary collation."""
     try:
         import pymysql
@@ -208,11 +303,19 @@ def mysql_dialect(url: str) -> Dialect:
         conn = pymysql.connect(**kwargs)
         with conn.cursor() as cur:
             cur.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            if read_only:  # the server refuses every write of the session
+                cur.execute("SET SESSION TRANSACTION READ ONLY")
         return conn
 
     def retryable(err: BaseException) -> bool:
         code = err.args[0] if getattr(err, "args", None) else None
         return isinstance(err, pymysql.err.OperationalError) and code in (1205, 1213)
+
+    def lost(err: BaseException) -> bool:
+        # Server gone / lost during a query / out of sync / killed (KILL) / shut down
+        # / disconnected for inactivity; an InterfaceError is a closed connection.
+        code = err.args[0] if getattr(err, "args", None) else None
+        return isinstance(err, pymysql.err.InterfaceError) or code in _MYSQL_LOST
 
     return Dialect(
         name="mysql",
@@ -225,6 +328,7 @@ def mysql_dialect(url: str) -> Dialect:
         table_suffix=" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
         inline_indexes=True,
         retryable=retryable,
+        lost=lost,
         integrity_errors=(pymysql.err.IntegrityError,),
         driver_errors=(pymysql.err.Error,),
         list_tables=(
@@ -234,13 +338,42 @@ def mysql_dialect(url: str) -> Dialect:
             "SELECT GET_LOCK('hypersearch_schema', 60)",
             "SELECT RELEASE_LOCK('hypersearch_schema')",
         ),
+        read_only=read_only,
     )
 
 
-def dialect_from_url(url: str, *, timeout: float = 60.0, durable: bool = False) -> Dialect:
-    """Pick the dialect for ``sqlite:///...``, ``postgresql[+driver]://...`` or ``mysql+pymysql://...``."""
+def split_mode(url: str) -> tuple[str, bool]:
+    """``url`` without its ``mode=ro`` query parameter, and whether it had one.
+
+    ``mode=ro`` opens any backend read-only; another ``mode`` value is refused.
+    """
+    if "?" not in url:
+        return url, False
+    base, query = url.split("?", 1)
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    modes = [value for key, value in pairs if key == "mode"]
+    if not modes:
+        return url, False
+    if modes != ["ro"]:
+        raise ValueError(
+            f"Storage URL {url!r}: mode={modes[-1]!r} is not understood; "
+            "use mode=ro to open read-only, or no mode."
+        )
+    rest = urllib.parse.urlencode([(k, v) for k, v in pairs if k != "mode"])
+    return (f"{base}?{rest}" if rest else base), True
+
+
+def dialect_from_url(
+    url: str, *, timeout: float = 60.0, durable: bool = False, read_only: bool = False
+) -> Dialect:
+    """Pick the dialect for ``sqlite:///...``, ``postgresql[+driver]://...`` or ``mysql+pymysql://...``.
+
+    ``read_only`` (or ``mode=ro`` in the URL's query): connections refuse writes.
+    """
     if not isinstance(url, str) or "://" not in url:
         raise ValueError(f"Not a database URL: {url!r}.")
+    url, ro = split_mode(url)
+    read_only = read_only or ro
     scheme, rest = url.split("://", 1)
     backend = scheme.split("+", 1)[0].lower()
     if backend == "sqlite":
@@ -249,9 +382,9 @@ def dialect_from_url(url: str, *, timeout: float = 60.0, durable: bool = False) 
         path = path.split("?", 1)[0]
         if path not in ("", ":memory:"):
             path = os.path.expanduser(path)
-        return sqlite_dialect(path, timeout=timeout, durable=durable)
+        return sqlite_dialect(path, timeout=timeout, durable=durable, read_only=read_only)
     if backend in ("postgresql", "postgres"):
-        return postgresql_dialect(url, durable=durable)
+        return postgresql_dialect(url, durable=durable, read_only=read_only)
     if backend in ("mysql", "mariadb"):
-        return mysql_dialect(url)
+        return mysql_dialect(url, read_only=read_only)
     raise ValueError(f"Unsupported database URL {url!r}; use sqlite, postgresql or mysql.")
