@@ -299,14 +299,46 @@ def distribution_to_json(distribution: BaseDistribution) -> str:
     )
 
 
-def json_to_distribution(text: str) -> BaseDistribution:
-    """Rebuild a distribution from :func:`distribution_to_json`'s output."""
+def _from_legacy(name: str, a: dict[str, Any]) -> BaseDistribution:
+    """Optuna 2's distribution names, which databases upgraded from Optuna 2 still hold."""
+    if name == "UniformDistribution":
+        return FloatDistribution(a["low"], a["high"])
+    if name == "LogUniformDistribution":
+        return FloatDistribution(a["low"], a["high"], log=True)
+    if name == "DiscreteUniformDistribution":
+        return FloatDistribution(a["low"], a["high"], step=a["q"])
+    if name == "IntUniformDistribution":
+        return IntDistribution(a["low"], a["high"], step=a.get("step", 1))
+    return IntDistribution(a["low"], a["high"], log=True)  # IntLogUniformDistribution
+
+
+_LEGACY = frozenset(
+    {
+        "UniformDistribution",
+        "LogUniformDistribution",
+        "DiscreteUniformDistribution",
+        "IntUniformDistribution",
+        "IntLogUniformDistribution",
+    }
+)
+
+
+def json_to_distribution(json_str: str) -> BaseDistribution:
+    """Rebuild a distribution from :func:`distribution_to_json`'s output.
+
+    Also reads Optuna's JSON, including its older names (``UniformDistribution``,
+    ``LogUniformDistribution``, ``DiscreteUniformDistribution``,
+    ``IntUniformDistribution``, ``IntLogUniformDistribution``).
+    """
     try:
-        data = json.loads(text)
-        cls = _CLASSES[data["name"]]
-        attributes = data["attributes"]
+        data = json.loads(json_str)
+        name = data["name"]
+        attributes = dict(data["attributes"])
+        if name in _LEGACY:
+            return _from_legacy(name, attributes)
+        cls = _CLASSES[name]
     except (ValueError, KeyError, TypeError) as err:
-        raise ValueError(f"Not a serialised distribution: {text!r}.") from err
+        raise ValueError(f"Not a serialised distribution: {json_str!r}.") from err
     return cls(**attributes)
 
 

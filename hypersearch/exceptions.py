@@ -9,6 +9,7 @@ The tree::
      |    +-- StudyNotFoundError     no study with that name or id
      |    +-- TrialNotFoundError     no trial with that id or number
      |    +-- UpdateFinishedTrialError  a finished trial was changed
+     |    +-- ForeignDatabaseError   the database belongs to another program (e.g. Optuna)
      +-- CLIUsageError          bad command-line usage
 """
 
@@ -50,6 +51,14 @@ class TrialNotFoundError(StorageError, KeyError):
 
 class UpdateFinishedTrialError(StorageError, RuntimeError):
     """A trial that already finished was asked to change."""
+
+
+class ForeignDatabaseError(StorageError):
+    """The database holds another program's data (e.g. an Optuna study), not hypersearch's.
+
+    hypersearch never writes to such a database; the message names the command
+    that copies an Optuna study into a hypersearch database.
+    """
 
 
 class CLIUsageError(HypersearchError):

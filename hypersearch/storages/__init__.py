@@ -6,6 +6,7 @@ from hypersearch.storages._base import BaseStorage, StudyRecord
 from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
 from hypersearch.storages._json_io import export_json, import_json
+from hypersearch.storages._optuna import migrate_from_optuna
 from hypersearch.storages._sql import SQLStorage
 
 
@@ -39,4 +40,5 @@ __all__ = [
     "fail_stale_trials",
     "get_storage",
     "import_json",
+    "migrate_from_optuna",
 ]

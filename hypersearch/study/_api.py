@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch.exceptions import DuplicatedStudyError
 from hypersearch.storages import BaseStorage, get_storage
+from hypersearch.storages._foreign import holds_optuna_database
+from hypersearch.storages._optuna import copy_optuna_study
 from hypersearch.study._direction import StudyDirection, parse_direction
 from hypersearch.study._study import Study
 from hypersearch.trial._frozen import FrozenTrial
@@ -115,7 +117,14 @@ def copy_study(
     to_storage: str | BaseStorage,
     to_study_name: str | None = None,
 ) -> None:
-    """Copy a study, its attributes and its finished and waiting trials, to another storage."""
+    """Copy a study, its attributes and its finished and waiting trials, to another storage.
+
+    ``from_storage`` may also be the URL of an Optuna RDB database (Optuna 3.0-5.0);
+    its study is read without writing to it, and copied with every trial.
+    """
+    if isinstance(from_storage, str) and holds_optuna_database(from_storage):
+        copy_optuna_study(from_storage, from_study_name, to_storage, to_study_name)
+        return
     source = load_study(study_name=from_study_name, storage=from_storage)
     target = create_study(
         study_name=to_study_name or from_study_name,

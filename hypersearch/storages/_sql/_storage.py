@@ -65,6 +65,7 @@ from hypersearch.exceptions import (
     UpdateFinishedTrialError,
 )
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
+from hypersearch.storages._foreign import refuse_foreign_database
 from hypersearch.storages._heartbeat import check_heartbeat
 from hypersearch.storages._sql import _single
 from hypersearch.storages._sql._checkpoint import WalCheckpointer
@@ -224,6 +225,7 @@ class SQLStorage(ReaperMixin, BaseStorage):
         self._durable = bool(durable)
         self._clock = clock
         self._dialect: Dialect = dialect_from_url(url, timeout=self._timeout, durable=self._durable)
+        refuse_foreign_database(self._dialect, url)  # before anything could write to it
         self._setup_process_state()
         _LIVE.add(self)
         self._ensure_schema()

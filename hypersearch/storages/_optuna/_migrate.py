@@ -1,0 +1,93 @@
+"""Copy Optuna RDB studies into a hypersearch storage (``hypersearch migrate --from-optuna``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+from hypersearch.exceptions import DuplicatedStudyError, StudyNotFoundError
+from hypersearch.storages._base import BaseStorage
+from hypersearch.storages._optuna._reader import OptunaReader, OptunaStudy
+
+
+def _get_storage(storage: str | BaseStorage) -> BaseStorage:
+    from hypersearch.storages import get_storage
+
+    return get_storage(storage)
+
+
+def _check_free(target: BaseStorage, names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            target.get_study_id_from_name(name)
+        except StudyNotFoundError:
+            continue
+        raise DuplicatedStudyError(
+            f"The target storage already holds a study named {name!r}; nothing was copied."
+        )
+
+
+def write_study(target: BaseStorage, study: OptunaStudy, name: str | None = None) -> int:
+    """Create ``study`` (its attributes and every trial, numbers kept) in ``target``; its id.
+
+    When a write fails, the half-written study is deleted before the error propagates.
+    """
+    study_id = target.create_new_study(study.directions, name or study.name)
+    try:
+        for key, value in study.user_attrs.items():
+            target.set_study_user_attr(study_id, key, value)
+        for key, value in study.system_attrs.items():
+            target.set_study_system_attr(study_id, key, value)
+        for trial in study.trials:
+            target.create_new_trial(study_id, template=trial)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            target.delete_study(study_id)
+        raise
+    return study_id
+
+
+def migrate_from_optuna(
+    from_url: str,
+    to_storage: str | BaseStorage,
+    *,
+    study_names: Sequence[str] | None = None,
+) -> list[str]:
+    """Copy studies of an Optuna RDB database into a hypersearch storage.
+
+    The Optuna database is only read (an SQLite file is opened read-only).
+    Every study keeps its name, directions, attributes, and every trial its
+    number, state, parameters and distributions, values, reports, attributes
+    and datetimes.
+
+    Args:
+        from_url: The Optuna storage URL (SQLite, PostgreSQL or MySQL; Optuna 3.0-5.0).
+        to_storage: A hypersearch storage or its URL.
+        study_names: The studies to copy (default: all).
+
+    Returns:
+        The names of the copied studies.
+
+    Raises:
+        StorageError: ``from_url`` is not an Optuna database this reader knows, or
+            holds a value it cannot decode (nothing is written then).
+        DuplicatedStudyError: the target already holds a study of that name.
+    """
+    reader = OptunaReader(from_url)
+    names = list(reader.study_names() if study_names is None else study_names)
+    studies = [reader.read_study(name) for name in names]  # decode all before writing
+    target = _get_storage(to_storage)
+    _check_free(target, names)
+    for study in studies:
+        write_study(target, study)
+    return names
+
+
+def copy_optuna_study(
+    from_url: str, from_study_name: str, to_storage: str | BaseStorage, to_study_name: str | None
+) -> None:
+    """``copy_study`` from an Optuna database: one study, every trial."""
+    study = OptunaReader(from_url).read_study(from_study_name)
+    target = _get_storage(to_storage)
+    _check_free(target, [to_study_name or from_study_name])
+    write_study(target, study, to_study_name)
