@@ -38,8 +38,7 @@ def write_study(target: BaseStorage, study: OptunaStudy, name: str | None = None
             target.set_study_user_attr(study_id, key, value)
         for key, value in study.system_attrs.items():
             target.set_study_system_attr(study_id, key, value)
-        for trial in study.trials:
-            target.create_new_trial(study_id, template=trial)
+        target.create_new_trials(study_id, study.trials)
     except BaseException:
         with contextlib.suppress(Exception):
             target.delete_study(study_id)
