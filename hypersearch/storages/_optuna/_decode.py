@@ -49,6 +49,8 @@ def study_direction(raw: Any) -> StudyDirection:
 
 def stored_float(value: Any, value_type: Any) -> float:
     """A value or report from its ``(value, value_type)`` columns."""
+    if value_type == "FINITE" and value is not None:  # the common case, fast
+        return float(value)
     kind = enum_name(value_type)
     if kind == "FINITE":
         if value is None:

@@ -13,6 +13,8 @@ handful of queries.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +30,8 @@ from hypersearch.storages._optuna import _decode as dec
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
+
+_first = operator.itemgetter(0)
 
 #: Alembic revisions whose tables this reader knows (Optuna 3.0 to 5.0).
 KNOWN_REVISIONS = ("v3.0.0.d", "v3.2.0.a")
@@ -175,10 +179,8 @@ class OptunaReader:
             f"WHERE t.study_id = ? ORDER BY c.trial_id, {order}",
             (study_id,),
         )
-        grouped: dict[int, list[tuple[Any, ...]]] = {}
-        for row in rows:
-            grouped.setdefault(int(row[0]), []).append(tuple(row[1:]))
-        return grouped
+        # Rows come sorted by trial: one group per trial, each row still led by its trial_id.
+        return {int(key): list(group) for key, group in itertools.groupby(rows, _first)}
 
     def _trials(self, cur: Any, study_id: int) -> list[FrozenTrial]:
         rows = self._rows(
@@ -261,23 +263,23 @@ class OptunaReader:
     ) -> FrozenTrial:
         dists = {}
         external = {}
-        for name, internal, dist_json in params:
+        for _, name, internal, dist_json in params:
             dist = cache.get(dist_json)
             try:
                 external[str(name)] = dec.external_param(dist, internal)
             except dec.DecodeError as err:
                 raise dec.DecodeError(f"parameter {name!r}: {err}") from err
             dists[str(name)] = dist
-        vals = tuple(dec.stored_float(v, kind) for _, v, kind in values) if values else None
+        vals = tuple(dec.stored_float(v, kind) for _, _, v, kind in values) if values else None
         return FrozenTrial(
             number=number,
             state=dec.trial_state(state),
             values=vals,
             params=external,
             distributions=dists,
-            user_attrs={str(k): dec.json_value(v) for k, v in user},
-            system_attrs={str(k): dec.json_value(v) for k, v in system},
-            intermediate_values={int(s): dec.stored_float(v, kind) for s, v, kind in reports},
+            user_attrs={str(k): dec.json_value(v) for _, k, v in user},
+            system_attrs={str(k): dec.json_value(v) for _, k, v in system},
+            intermediate_values={int(s): dec.stored_float(v, kind) for _, s, v, kind in reports},
             datetime_start=dec.timestamp(start, utc=self._utc),
             datetime_complete=dec.timestamp(complete, utc=self._utc),
         )

@@ -38,14 +38,30 @@ _INSERT_TRIAL = (
 _Row = tuple[list[Any], list[tuple[int, str]]]
 
 
-def _row(template: FrozenTrial, heartbeat: float | None) -> _Row:
+def _attrs_json(attrs: Any) -> str:
+    try:
+        return dumps(dict(attrs))
+    except (TypeError, ValueError):
+        for key, value in attrs.items():
+            check_json_value(key, value)  # raises, naming the key
+        raise
+
+
+def _step_text(value: Any) -> str:
+    if type(value) is float:
+        return repr(value)
+    return encode_step_value(normalize_intermediate(value))
+
+
+def _row(template: FrozenTrial, heartbeat: float | None, dist_json: dict[Any, str]) -> _Row:
     """A template's hs_trials columns (from ``state`` on) and its encoded reports by step order."""
     params = []
     for name, value in template.params.items():
         dist = template.distributions[name]
-        params.append([name, float(dist.to_internal(value)), distribution_to_json(dist)])
-    for key, value in {**template.user_attrs, **template.system_attrs}.items():
-        check_json_value(key, value)
+        text = dist_json.get(dist)
+        if text is None:
+            text = dist_json[dist] = distribution_to_json(dist)
+        params.append([name, float(dist.to_internal(value)), text])
     steps = sorted((int(k), v) for k, v in template.intermediate_values.items())
     values = None if template.values is None else dumps([float(v) for v in template.values])
     start, complete = template.datetime_start, template.datetime_complete
@@ -53,14 +69,14 @@ def _row(template: FrozenTrial, heartbeat: float | None) -> _Row:
         int(template.state),
         values,
         dumps(params),
-        dumps(dict(template.user_attrs)),
-        dumps(dict(template.system_attrs)),
+        _attrs_json(template.user_attrs),
+        _attrs_json(template.system_attrs),
         len(steps),
         None if start is None else start.isoformat(),
         None if complete is None else complete.isoformat(),
         heartbeat if template.state == TrialState.RUNNING else None,
     ]
-    return row, [(step, encode_step_value(normalize_intermediate(v))) for step, v in steps]
+    return row, [(step, _step_text(v)) for step, v in steps]
 
 
 def _write_chunk(storage: SQLStorage, study_id: int, rows: list[_Row]) -> None:
@@ -107,6 +123,7 @@ def _write_chunk(storage: SQLStorage, study_id: int, rows: list[_Row]) -> None:
 def insert_trials(storage: SQLStorage, study_id: int, templates: Sequence[FrozenTrial]) -> None:
     """Add copies of ``templates`` to a study, numbered in order, :data:`CHUNK` per transaction."""
     heartbeat = storage._start_stamp()
-    rows = [_row(t, heartbeat) for t in templates]
+    dist_json: dict[Any, str] = {}
+    rows = [_row(t, heartbeat, dist_json) for t in templates]
     for at in range(0, len(rows), CHUNK):
         _write_chunk(storage, study_id, rows[at : at + CHUNK])
