@@ -8,6 +8,7 @@ from hypersearch.storages._in_memory import InMemoryStorage
 from hypersearch.storages._json_io import export_json, import_json
 from hypersearch.storages._optuna import migrate_from_optuna
 from hypersearch.storages._sql import SQLStorage
+from hypersearch.storages.journal import JournalStorage
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
@@ -34,6 +35,7 @@ __all__ = [
     "BaseStorage",
     "Heartbeat",
     "InMemoryStorage",
+    "JournalStorage",
     "SQLStorage",
     "StudyRecord",
     "export_json",
