@@ -50,7 +50,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
-    if name in ("multi_objective", "schedulers"):
+    if name in ("artifacts", "multi_objective", "schedulers", "search_space"):
         import importlib
 
         return importlib.import_module(f"hypersearch.{name}")
@@ -58,6 +58,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "artifacts",
     "Budget",
     "DuplicatedStudyError",
     "FixedTrial",
@@ -87,6 +88,7 @@ __all__ = [
     "pruners",
     "samplers",
     "schedulers",
+    "search_space",
     "storages",
     "study",
     "trial",

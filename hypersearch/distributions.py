@@ -70,7 +70,11 @@ class BaseDistribution:
         return hash((type(self).__name__, self._key()))
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._attributes().items())
+        # Optuna's form: attributes in name order, choices as a tuple.
+        attributes = self._attributes()
+        if "choices" in attributes:
+            attributes["choices"] = tuple(attributes["choices"])
+        args = ", ".join(f"{k}={attributes[k]!r}" for k in sorted(attributes))
         return f"{type(self).__name__}({args})"
 
     def __setattr__(self, key: str, value: Any) -> None:
@@ -342,6 +346,29 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
     return cls(**attributes)
 
 
+def check_distribution_compatibility(
+    dist_old: BaseDistribution, dist_new: BaseDistribution
+) -> None:
+    """Raise ValueError when one parameter cannot take both distributions across trials.
+
+    As in Optuna: the kind must match, a number's ``log`` must match, and a
+    categorical's choices must be the same; ranges and steps may differ.
+    """
+    if type(dist_old) is not type(dist_new):
+        raise ValueError(
+            f"Cannot use {type(dist_new).__name__} for a parameter that was a "
+            f"{type(dist_old).__name__}."
+        )
+    old_log, new_log = getattr(dist_old, "log", False), getattr(dist_new, "log", False)
+    if old_log != new_log:
+        raise ValueError(f"Cannot change log={old_log} to log={new_log} for the same parameter.")
+    if isinstance(dist_old, CategoricalDistribution) and dist_old != dist_new:
+        raise ValueError(
+            f"CategoricalDistribution does not support dynamic choices: {dist_old.choices} "
+            f"became {getattr(dist_new, 'choices', None)}."
+        )
+
+
 def check_compatible(name: str, old: BaseDistribution, new: BaseDistribution) -> None:
     """Raise if a parameter is asked again in one trial with another distribution."""
     if old != new:
@@ -359,6 +386,7 @@ __all__ = [
     "FloatDistribution",
     "IntDistribution",
     "check_compatible",
+    "check_distribution_compatibility",
     "distribution_to_json",
     "json_to_distribution",
 ]

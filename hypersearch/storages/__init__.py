@@ -7,6 +7,7 @@ from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback,
 from hypersearch.storages._in_memory import InMemoryStorage
 from hypersearch.storages._json_io import export_json, import_json
 from hypersearch.storages._optuna import migrate_from_optuna
+from hypersearch.storages._rdb import RDBStorage
 from hypersearch.storages._sql import SQLStorage
 from hypersearch.storages.journal import JournalStorage
 
@@ -36,6 +37,7 @@ __all__ = [
     "Heartbeat",
     "InMemoryStorage",
     "JournalStorage",
+    "RDBStorage",
     "SQLStorage",
     "StudyRecord",
     "export_json",

@@ -12,9 +12,6 @@ class StudyDirection(enum.IntEnum):
     MINIMIZE = 1
     MAXIMIZE = 2
 
-    def __repr__(self) -> str:
-        return f"StudyDirection.{self.name}"
-
 
 def parse_direction(direction: object) -> StudyDirection:
     """Accept "minimize" / "maximize" (any case) or a StudyDirection."""
