@@ -50,7 +50,14 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
-    if name in ("artifacts", "multi_objective", "schedulers", "search_space"):
+    if name in (
+        "artifacts",
+        "importance",
+        "multi_objective",
+        "schedulers",
+        "search_space",
+        "visualization",
+    ):
         import importlib
 
         return importlib.import_module(f"hypersearch.{name}")
@@ -82,6 +89,7 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
+    "importance",
     "load_study",
     "logging",
     "multi_objective",
@@ -92,4 +100,5 @@ __all__ = [
     "storages",
     "study",
     "trial",
+    "visualization",
 ]

@@ -65,7 +65,7 @@ def test_rdb_storage_takes_optuna_arguments(tmp_path):
         grace_period=120,
         failed_trial_callback=RetryFailedTrialCallback(max_retry=2),
     )
-    assert isinstance(storage, SQLStorage) and storage._timeout == 7.0
+    assert isinstance(storage, SQLStorage) and storage._db.timeout == 7.0
     assert (storage.heartbeat_interval, storage.grace_period) == (60.0, 120.0)
     study = hs.create_study(storage=storage, study_name="s")
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)

@@ -45,18 +45,52 @@ continue while ``n < eta``, else iff within the best ``n // eta``).
   see them through the same storage, with the same delay.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hypersearch._lazy import load_export
 from hypersearch.pruners._base import BasePruner
-from hypersearch.pruners._default import default_pruner
-from hypersearch.pruners._hyperband import HyperbandPruner
-from hypersearch.pruners._nop import NopPruner
-from hypersearch.pruners._pareto import ParetoPruner
-from hypersearch.pruners._patient import PatientPruner
-from hypersearch.pruners._percentile import MedianPruner, PercentilePruner
-from hypersearch.pruners._rank_correlation import StepCorrelation, rung_rank_correlation
-from hypersearch.pruners._rungs import rungs_of
-from hypersearch.pruners._successive_halving import SuccessiveHalvingPruner
-from hypersearch.pruners._threshold import ThresholdPruner
-from hypersearch.pruners._wilcoxon import WilcoxonPruner
+
+if TYPE_CHECKING:
+    from hypersearch.pruners._default import default_pruner
+    from hypersearch.pruners._hyperband import HyperbandPruner
+    from hypersearch.pruners._nop import NopPruner
+    from hypersearch.pruners._pareto import ParetoPruner
+    from hypersearch.pruners._patient import PatientPruner
+    from hypersearch.pruners._percentile import MedianPruner, PercentilePruner
+    from hypersearch.pruners._rank_correlation import StepCorrelation, rung_rank_correlation
+    from hypersearch.pruners._rungs import rungs_of
+    from hypersearch.pruners._successive_halving import SuccessiveHalvingPruner
+    from hypersearch.pruners._threshold import ThresholdPruner
+    from hypersearch.pruners._wilcoxon import WilcoxonPruner
+
+# The pruners load numpy (and the multi-objective code): import each on first use so
+# that `import hypersearch` stays fast.
+_LAZY = {
+    "default_pruner": "_default",
+    "HyperbandPruner": "_hyperband",
+    "NopPruner": "_nop",
+    "ParetoPruner": "_pareto",
+    "PatientPruner": "_patient",
+    "MedianPruner": "_percentile",
+    "PercentilePruner": "_percentile",
+    "StepCorrelation": "_rank_correlation",
+    "rung_rank_correlation": "_rank_correlation",
+    "rungs_of": "_rungs",
+    "SuccessiveHalvingPruner": "_successive_halving",
+    "ThresholdPruner": "_threshold",
+    "WilcoxonPruner": "_wilcoxon",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return load_export(__name__, _LAZY, name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "BasePruner",

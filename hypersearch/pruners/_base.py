@@ -5,13 +5,14 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING
 
+from hypersearch._pickling import FreshLocksOnPickle
 from hypersearch.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 
-class BasePruner(abc.ABC):
+class BasePruner(FreshLocksOnPickle, abc.ABC):
     """Decides, from reported intermediate values, whether a trial should stop."""
 
     @abc.abstractmethod

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.stats import rankdata
 
 from hypersearch.trial._state import TrialState
 
@@ -39,6 +38,8 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """
     if len(x) < 2:
         return math.nan
+    from scipy.stats import rankdata  # lazy: scipy.stats costs ~0.5 s at import
+
     rx, ry = rankdata(x), rankdata(y)
     sx, sy = rx.std(), ry.std()
     if sx == 0.0 or sy == 0.0:

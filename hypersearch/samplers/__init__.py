@@ -22,14 +22,12 @@ Which to pick:
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
-from hypersearch.samplers._base import BaseSampler
-from hypersearch.samplers._random import RandomSampler
-from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch._lazy import load_export
 
 if TYPE_CHECKING:
+    from hypersearch.samplers._base import BaseSampler
     from hypersearch.samplers._bohb import BOHBSampler
     from hypersearch.samplers._brute_force import BruteForceSampler
     from hypersearch.samplers._cmaes import CmaEsSampler
@@ -45,12 +43,17 @@ if TYPE_CHECKING:
     )
     from hypersearch.samplers._partial_fixed import PartialFixedSampler
     from hypersearch.samplers._qmc import QMCSampler
+    from hypersearch.samplers._random import RandomSampler
     from hypersearch.samplers._rf import RandomForestSampler
+    from hypersearch.samplers._search_space import intersection_search_space
     from hypersearch.samplers._tpe import TPESampler
 
-# Model-based samplers load scipy.stats and friends: import them on first use so
-# that `import hypersearch` stays fast.
+# Samplers load numpy, the model-based ones scipy and friends: import each on first use
+# so that `import hypersearch` stays fast.
 _LAZY = {
+    "BaseSampler": "_base",
+    "RandomSampler": "_random",
+    "intersection_search_space": "_search_space",
     "BOHBSampler": "_bohb",
     "BruteForceSampler": "_brute_force",
     "CmaEsSampler": "_cmaes",
@@ -70,12 +73,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+    return load_export(__name__, _LAZY, name)
 
 
 def __dir__() -> list[str]:

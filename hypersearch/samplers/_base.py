@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch._pickling import FreshLocksOnPickle
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 
-class BaseSampler(abc.ABC):
+class BaseSampler(FreshLocksOnPickle, abc.ABC):
     """Decides which parameters a trial tries."""
 
     def infer_relative_search_space(

@@ -7,8 +7,10 @@ import shutil
 import threading
 from pathlib import Path
 
+from hypersearch._pickling import FreshLocksOnPickle
 
-class CheckpointStore:
+
+class CheckpointStore(FreshLocksOnPickle):
     """Checkpoints by study name and trial number: in memory, or under a directory.
 
     Args:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch._pickling import FreshLocksOnPickle
 from hypersearch.distributions import BaseDistribution
 from hypersearch.pruners._base import BasePruner
 from hypersearch.pruners._checks import check_int
@@ -111,7 +112,7 @@ class Population:
         return {m for m, v in self.members.items() if not v.dead}
 
 
-class SegmentCache:
+class SegmentCache(FreshLocksOnPickle):
     """The population, kept up to date from the history's changed rows only.
 
     A read parses the trials changed since the last read and re-summarises

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from hypersearch._lazy import load_export
 from hypersearch.storages._base import BaseStorage, StudyRecord
 from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
 from hypersearch.storages._in_memory import InMemoryStorage
-from hypersearch.storages._json_io import export_json, import_json
-from hypersearch.storages._optuna import migrate_from_optuna
-from hypersearch.storages._rdb import RDBStorage
-from hypersearch.storages._sql import SQLStorage
-from hypersearch.storages.journal import JournalStorage
+
+if TYPE_CHECKING:
+    from hypersearch.storages._json_io import export_json, import_json
+    from hypersearch.storages._optuna import migrate_from_optuna
+    from hypersearch.storages._rdb import RDBStorage
+    from hypersearch.storages._sql import SQLStorage
+    from hypersearch.storages.journal import JournalStorage
+
+# The SQL and journal backends and the JSON tools load on first use: `import hypersearch`
+# stays fast.
+_LAZY = {
+    "JournalStorage": "journal",
+    "RDBStorage": "_rdb",
+    "SQLStorage": "_sql",
+    "export_json": "_json_io",
+    "import_json": "_json_io",
+    "migrate_from_optuna": "_optuna",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "journal":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.journal")
+    return load_export(__name__, _LAZY, name)
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:

@@ -26,8 +26,8 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hypersearch._enums import StudyDirection
 from hypersearch.distributions import BaseDistribution
-from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState

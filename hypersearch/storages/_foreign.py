@@ -21,7 +21,7 @@ import sqlite3
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
-from hypersearch.exceptions import ForeignDatabaseError
+from hypersearch.exceptions import ForeignDatabaseError, StorageError
 
 if TYPE_CHECKING:  # the SQL storage imports this module: no import back at run time
     from hypersearch.storages._sql._dialects import Dialect
@@ -98,8 +98,11 @@ def _sqlite_tables(path: str, url: str) -> set[str] | None:
     return {str(row[0]).lower() for row in rows}
 
 
-def _server_tables(dialect: Dialect) -> set[str]:
-    conn: Any = dialect.connect()
+def _server_tables(dialect: Dialect, url: str) -> set[str]:
+    try:
+        conn: Any = dialect.connect()
+    except dialect.driver_errors as err:
+        raise StorageError(f"Cannot connect to {redact_url(url)}: {err}") from err
     try:
         cur = conn.cursor()
         cur.execute(dialect.list_tables)
@@ -114,7 +117,7 @@ def database_tables(dialect: Dialect, url: str) -> set[str] | None:
         if dialect.sqlite_file is None:
             return None
         return _sqlite_tables(dialect.sqlite_file, url)
-    return _server_tables(dialect)
+    return _server_tables(dialect, url)
 
 
 def is_optuna_schema(tables: set[str]) -> bool:

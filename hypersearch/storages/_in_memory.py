@@ -10,6 +10,7 @@ from collections import OrderedDict, deque
 from collections.abc import Sequence
 from typing import Any
 
+from hypersearch._enums import StudyDirection
 from hypersearch.distributions import BaseDistribution, check_compatible
 from hypersearch.exceptions import (
     DuplicatedStudyError,
@@ -18,7 +19,6 @@ from hypersearch.exceptions import (
     UpdateFinishedTrialError,
 )
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
-from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState

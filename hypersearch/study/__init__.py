@@ -1,5 +1,10 @@
 """Studies: create, load, run, and read them."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from hypersearch._lazy import load_export
 from hypersearch.study._api import (
     StudySummary,
     copy_study,
@@ -12,8 +17,16 @@ from hypersearch.study._api import (
 from hypersearch.study._budget import Budget
 from hypersearch.study._callbacks import MaxTrialsCallback
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._history import History
 from hypersearch.study._study import Study
+
+if TYPE_CHECKING:
+    from hypersearch.study._history import History
+
+
+def __getattr__(name: str) -> Any:
+    # The numpy history view loads with the first study.
+    return load_export(__name__, {"History": "_history"}, name)
+
 
 __all__ = [
     "Budget",

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch.exceptions import DuplicatedStudyError
 from hypersearch.storages import BaseStorage, get_storage
-from hypersearch.storages._foreign import holds_optuna_database
-from hypersearch.storages._optuna import copy_optuna_study
 from hypersearch.study._direction import StudyDirection, parse_direction
 from hypersearch.study._study import Study
 from hypersearch.trial._frozen import FrozenTrial
@@ -122,7 +120,11 @@ def copy_study(
     ``from_storage`` may also be the URL of an Optuna RDB database (Optuna 3.0-5.0);
     its study is read without writing to it, and copied with every trial.
     """
+    from hypersearch.storages._foreign import holds_optuna_database
+
     if isinstance(from_storage, str) and holds_optuna_database(from_storage):
+        from hypersearch.storages._optuna import copy_optuna_study
+
         copy_optuna_study(from_storage, from_study_name, to_storage, to_study_name)
         return
     source = load_study(study_name=from_study_name, storage=from_storage)

@@ -8,15 +8,12 @@ import warnings
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from hypersearch import logging as hs_logging
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._history import History
 from hypersearch.study._tell import check_values, parse_state
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -27,6 +24,7 @@ if TYPE_CHECKING:
 
     from hypersearch.pruners._base import BasePruner
     from hypersearch.samplers._base import BaseSampler
+    from hypersearch.study._history import History
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
 FAIL_REASON_KEY = "fail_reason"
@@ -50,6 +48,7 @@ class Study:
     ) -> None:
         from hypersearch.pruners import default_pruner
         from hypersearch.samplers import default_sampler
+        from hypersearch.study._history import History  # numpy: loads with the first study
 
         self.study_name = study_name
         self._storage = storage
@@ -131,6 +130,8 @@ class Study:
 
         With constraints recorded, only feasible trials count when any exists.
         """
+        import numpy as np
+
         from hypersearch.multi_objective import pareto_front_mask
         from hypersearch.multi_objective._constraints import feasible_rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import uuid
 
-import conftest
+from tests.storages import conftest
 
 SPECIAL_REPORTS = {3: math.nan, 4: math.inf, 5: -math.inf}
 

@@ -8,11 +8,11 @@ import shutil
 import sqlite3
 
 import pytest
-from _optuna_db import write_optuna_studies
 
 import hypersearch as hs
 from hypersearch.exceptions import ForeignDatabaseError, StorageError
 from hypersearch.storages import SQLStorage, migrate_from_optuna
+from tests.storages._optuna_db import write_optuna_studies
 
 
 @pytest.fixture(scope="module")

@@ -10,18 +10,18 @@ import hashlib
 import shutil
 
 import pytest
-from _optuna_db import (
+
+import hypersearch as hs
+from hypersearch.cli import main
+from hypersearch.exceptions import DuplicatedStudyError, ForeignDatabaseError
+from hypersearch.storages import SQLStorage, migrate_from_optuna
+from tests.storages._optuna_db import (
     assert_same_study,
     fresh_mysql_database,
     fresh_postgresql_schema,
     server_tables,
     write_optuna_studies,
 )
-
-import hypersearch as hs
-from hypersearch.cli import main
-from hypersearch.exceptions import DuplicatedStudyError, ForeignDatabaseError
-from hypersearch.storages import SQLStorage, migrate_from_optuna
 
 
 def _digest(path) -> str:

@@ -228,15 +228,6 @@ class GPSampler(BaseSampler):
         self._constraints = ConstraintColumns()
         self._lock = threading.Lock()
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
         self._fitter.rng = self._rng

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from hypersearch.distributions import distribution_to_json
 from hypersearch.exceptions import StudyNotFoundError
 from hypersearch.storages._base import check_json_value
+from hypersearch.storages._sql._codec import time_text
 from hypersearch.storages._sql._step_value import encode_step_value
 from hypersearch.storages._sql._txn import dumps
 from hypersearch.trial._frozen import FrozenTrial
@@ -72,8 +73,8 @@ def _row(template: FrozenTrial, heartbeat: float | None, dist_json: dict[Any, st
         _attrs_json(template.user_attrs),
         _attrs_json(template.system_attrs),
         len(steps),
-        None if start is None else start.isoformat(),
-        None if complete is None else complete.isoformat(),
+        time_text(start),
+        time_text(complete),
         heartbeat if template.state == TrialState.RUNNING else None,
     ]
     return row, [(step, _step_text(v)) for step, v in steps]
@@ -84,12 +85,12 @@ def _write_chunk(storage: SQLStorage, study_id: int, rows: list[_Row]) -> None:
     k = len(rows)
 
     def body(cur: Any) -> None:
-        storage._q(
+        storage._db.q(
             cur,
             "UPDATE hs_studies SET seq = seq + ?, n_trials = n_trials + ? WHERE study_id = ?",
             (k, k, study_id),
         )
-        found = storage._q(
+        found = storage._db.q(
             cur, "SELECT seq, n_trials FROM hs_studies WHERE study_id = ?", (study_id,)
         ).fetchone()
         if found is None:
@@ -102,7 +103,7 @@ def _write_chunk(storage: SQLStorage, study_id: int, rows: list[_Row]) -> None:
         if not any(steps for _, steps in rows):
             return
         ids = dict(
-            storage._q(
+            storage._db.q(
                 cur,
                 "SELECT number, trial_id FROM hs_trials WHERE study_id = ? AND number >= ?",
                 (study_id, first_number),
@@ -117,7 +118,7 @@ def _write_chunk(storage: SQLStorage, study_id: int, rows: list[_Row]) -> None:
             ],
         )
 
-    storage._run(body, write=True)
+    storage._db.run(body, write=True)
 
 
 def insert_trials(storage: SQLStorage, study_id: int, templates: Sequence[FrozenTrial]) -> None:
