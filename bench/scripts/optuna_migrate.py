@@ -188,7 +188,8 @@ def write_table(out: Path, args: argparse.Namespace, rows: list[tuple[str, int, 
         f"{datetime.date.today()}, {platform.machine()} with {os.cpu_count()} cores (shared), "
         f"Python {platform.python_version()}, hypersearch {hypersearch.__version__}, "
         f"optuna {optuna.__version__}, SQLite {sqlite3.sqlite_version}. Median of "
-        f"{args.repeat} runs (the optuna copy_study row: one run); all rows in one process.",
+        f"{args.repeat} runs (the optuna copy_study row: one run); all rows in one process; "
+        f"1-minute load average at the end: {os.getloadavg()[0]:.1f}.",
         "",
         "| what | trials | seconds | ms per trial |",
         "|---|---:|---:|---:|",
