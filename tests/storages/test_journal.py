@@ -118,10 +118,11 @@ def test_symlink_lock_and_pickled_storage(tmp_path):
     import pickle
 
     path = str(tmp_path / "journal.log")
-    storage = JournalStorage(JournalFileBackend(path, JournalFileSymlinkLock(path)))
+    storage = JournalStorage(JournalFileBackend(path, JournalFileSymlinkLock(path), durable=True))
     study = hs.create_study(study_name="s", storage=storage)
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     copy = pickle.loads(pickle.dumps(storage))
+    assert copy._backend._durable
     assert len(hs.load_study(study_name="s", storage=copy).trials) == 3
     assert not os.path.lexists(path + ".lock")
 
