@@ -147,6 +147,11 @@ def cmd_worker(args: argparse.Namespace) -> None:
     study = hypersearch.load_study(
         study_name=args.study_name, storage=storage, sampler=_sampler(args.sampler, args.seed)
     )
+    if args.max_trials is not None and args.n_trials is None:
+        from hypersearch.study._cap import optimize_until_complete
+
+        optimize_until_complete(study, objective, args.max_trials, timeout=args.timeout)
+        return
     callbacks = []
     if args.max_trials is not None:
         callbacks.append(hypersearch.MaxTrialsCallback(args.max_trials))
@@ -179,6 +184,18 @@ def _add_migrate(sub: Any) -> None:
         help="a study to copy (repeat for several; default: all)",
     )
     p.set_defaults(func=cmd_migrate)
+
+
+def cmd_storage_upgrade(args: argparse.Namespace) -> None:
+    from hypersearch.storages import upgrade_storage
+
+    found, now = upgrade_storage(args.storage)
+    if found == now:
+        print(f"The schema is current (version {now}); nothing to do.")
+    elif found < 0:
+        print(f"Created the schema (version {now}).")
+    else:
+        print(f"Upgraded the schema from version {found} to {now}.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--sampler", default=None, help="e.g. random, tpe, gp (default: the study default)"
     )
     p.add_argument("--seed", type=int, default=None)
+    storage = sub.add_parser("storage", help="maintain a storage (schema upgrade)")
+    storage_sub = storage.add_subparsers(dest="storage_command", required=True)
+    p = storage_sub.add_parser(
+        "upgrade", help="migrate an SQL database to this version's schema (back it up first)"
+    )
+    p.add_argument("--storage", required=True, help="storage URL, e.g. sqlite:///hs.db")
+    p.set_defaults(func=cmd_storage_upgrade)
     _add_migrate(sub)
     return parser
 

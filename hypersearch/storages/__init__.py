@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from hypersearch.storages._json_io import export_json, import_json
     from hypersearch.storages._optuna import migrate_from_optuna
     from hypersearch.storages._rdb import RDBStorage
-    from hypersearch.storages._sql import SQLStorage
+    from hypersearch.storages._sql import SQLStorage, upgrade_storage
     from hypersearch.storages.journal import JournalStorage
 
 # The SQL and journal backends and the JSON tools load on first use: `import hypersearch`
@@ -22,6 +22,7 @@ _LAZY = {
     "JournalStorage": "journal",
     "RDBStorage": "_rdb",
     "SQLStorage": "_sql",
+    "upgrade_storage": "_sql",
     "export_json": "_json_io",
     "import_json": "_json_io",
     "migrate_from_optuna": "_optuna",
@@ -37,7 +38,10 @@ def __getattr__(name: str) -> Any:
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
-    """None -> a new in-memory storage; a storage -> itself; a URL -> its backend."""
+    """None -> a new in-memory storage; a storage -> itself; a URL -> its backend.
+
+    ``sqlite:///file.db?mode=ro`` (``mode=ro`` on any SQL URL) opens it read-only.
+    """
     if storage is None:
         return InMemoryStorage()
     if isinstance(storage, BaseStorage):
@@ -69,4 +73,5 @@ __all__ = [
     "get_storage",
     "import_json",
     "migrate_from_optuna",
+    "upgrade_storage",
 ]

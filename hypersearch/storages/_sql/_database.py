@@ -29,11 +29,16 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hypersearch.exceptions import StorageError
+from hypersearch.exceptions import ReadOnlyStorageError, StorageError
 from hypersearch.storages._sql._checkpoint import WalCheckpointer
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._gate import WriteGate
-from hypersearch.storages._sql._schema import upgrade_schema
+from hypersearch.storages._sql._schema import (
+    SCHEMA_VERSION,
+    check_schema,
+    read_version,
+    upgrade_schema,
+)
 from hypersearch.storages._sql._txn import Rollback
 
 _T = TypeVar("_T")
@@ -86,15 +91,6 @@ if hasattr(os, "register_at_fork"):
     )
 
 
-def _redacted(url: str) -> str:
-    """``url`` without its password, for error messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-
-
 def _is_broken(conn: Any) -> bool:
     closed = getattr(conn, "closed", None)  # psycopg 3: bool, psycopg2: int
     if closed is not None and not callable(closed):
@@ -110,15 +106,29 @@ class Database:
         url: the database URL (see :class:`~hypersearch.storages.SQLStorage`).
         timeout: seconds to keep retrying a call that a lock or a lost connection fails.
         durable: wait for every commit to reach the disk.
+        read_only: open read-only: writes are refused by the driver or server, and
+            the schema is only checked (see also ``mode=ro`` in ``url``).
         owner: the storage on top; its ``_new_process()`` runs in a forked child
             and its ``_at_exit()`` when the interpreter exits (held weakly).
     """
 
-    def __init__(self, url: str, *, timeout: float, durable: bool, owner: Any = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        durable: bool,
+        read_only: bool = False,
+        owner: Any = None,
+    ) -> None:
         self.url = url
         self.timeout = timeout
         self.durable = durable
-        self.dialect: Dialect = dialect_from_url(url, timeout=timeout, durable=durable)
+        self.dialect: Dialect = dialect_from_url(
+            url, timeout=timeout, durable=durable, read_only=read_only
+        )
+        #: Opened read-only (``read_only=True`` or ``mode=ro`` in the URL).
+        self.read_only = self.dialect.read_only
         self._owner = None if owner is None else weakref.ref(owner)
         self.setup_process_state()
         _LIVE.add(self)
@@ -242,9 +252,7 @@ class Database:
                 if not d.shared_connection:
                     conn = getattr(self._local, "conn", None)
                     if conn is None and not self._connected:  # never reached the server
-                        raise StorageError(
-                            f"Cannot connect to {_redacted(self.url)}: {err}"
-                        ) from err
+                        raise StorageError(f"Cannot connect to {redact(self.url)}: {err}") from err
                     if conn is None or _is_broken(conn) or d.lost(err):
                         # The server went away (restart, network, a killed session): reconnect
                         # and retry until the timeout. A statement on a dead connection never
@@ -307,27 +315,76 @@ class Database:
         return cur
 
     def ensure_schema(self) -> None:
-        """Create the schema, or bring it to this version, under the schema lock."""
+        """Check the schema version (see ``_schema.check_schema``); errors name the database."""
         d = self.dialect
+        try:
+            self._ensure_schema()
+        except StorageError as err:  # e.g. a newer schema: say which database
+            where = d.sqlite_file if d.sqlite_file is not None else redact(self.url)
+            if os.path.abspath(where) in str(err) or where in str(err):
+                raise
+            raise type(err)(f"{where}: {err}") from err
 
-        def body(cur: Any) -> None:
-            upgrade_schema(cur, d)
+    def _ensure_schema(self) -> None:
+        """Create the schema in an empty database; a current one costs one read and no lock.
 
-        if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
-            self.run(
-                lambda cur: None, write=False
-            )  # a bad file fails before the gate's file is made
-            self.run(body, write=True)
+        Anything else is decided again under the schema lock (never taken when read-only).
+        """
+        d, shown = self.dialect, redact(self.url)
+
+        def check(cur: Any) -> int | None:
+            return check_schema(cur, d, url=shown, create=not self.read_only)
+
+        if self.read_only:
+            if self.run(check, write=False) is None:
+                raise StorageError(f"{shown} holds no hypersearch tables: nothing to read.")
             return
+        if self.run(lambda cur: read_version(cur, d), write=False) != SCHEMA_VERSION:
+            self._under_schema_lock(check)
+
+    def upgrade_schema(self) -> int:
+        """Migrate the schema to this code's version; the version found (-1: none)."""
+        if self.read_only:
+            raise ReadOnlyStorageError(f"{redact(self.url)} was opened read-only.")
+        d = self.dialect
+        return self._under_schema_lock(lambda cur: upgrade_schema(cur, d))
+
+    def _under_schema_lock(self, body: Callable[[Any], _T]) -> _T:
+        d = self.dialect
+        if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
+            return self.run(body, write=True)
         acquire, release = d.schema_lock
 
-        def locked(cur: Any) -> None:  # the server frees the lock if the session dies
+        def locked(cur: Any) -> _T:  # the server frees the lock if the session dies
             cur.execute(acquire)
             cur.fetchall()
             try:
-                body(cur)
+                return body(cur)
             finally:
                 cur.execute(release)
                 cur.fetchall()
 
-        self.run(locked, write=False)  # retried on a fresh connection if the server drops it
+        return self.run(locked, write=False)  # retried on a fresh connection if the server drops it
+
+
+def upgrade_storage(url: str, *, timeout: float = 60.0) -> tuple[int, int]:
+    """Migrate the database at ``url`` to this code's schema; (version found, version now).
+
+    What ``hypersearch storage upgrade --storage URL`` runs. Back the database up
+    and stop its workers first. An empty database gets the schema (found: -1);
+    a current one is left as it is.
+    """
+    db = Database(url, timeout=timeout, durable=True)
+    try:
+        return db.upgrade_schema(), SCHEMA_VERSION
+    finally:
+        db.close()
+
+
+def redact(url: str) -> str:
+    """``url`` with its password, if any, replaced by ``***`` (for messages)."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
