@@ -113,3 +113,42 @@ def test_reprs_match_optuna():
     assert text.startswith("FrozenTrial(number=-1, state=<TrialState.COMPLETE: 1>, values=[1.5], ")
     assert "params={'k': 2}, user_attrs={}, system_attrs={}, intermediate_values={}, " in text
     assert text.endswith("trial_id=-1, value=None)")
+
+
+def test_metric_names_and_trials_dataframe_columns():
+    study = hs.create_study(directions=["minimize", "maximize"])
+    assert study.metric_names is None
+    study.set_metric_names(["loss", "acc"])
+    with pytest.raises(ValueError, match="2 objectives"):
+        study.set_metric_names(["only-one"])
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        trial.suggest_categorical("c", ["p", "q"])
+        trial.set_user_attr("u", 1)
+        trial.report((x, 2 * x), 3)
+        return x, 2 * x
+
+    study.optimize(objective, n_trials=3)
+    assert hs.load_study(study_name=study.study_name, storage=study._storage).metric_names == [
+        "loss",
+        "acc",
+    ]
+    frame = study.trials_dataframe()
+    assert list(frame.columns) == [
+        "number",
+        "values_loss",
+        "values_acc",
+        "datetime_start",
+        "datetime_complete",
+        "duration",
+        "params_c",
+        "params_x",
+        "user_attrs_u",
+        "state",
+    ]
+    assert list(frame["state"]) == ["COMPLETE"] * 3
+    assert list(frame["values_acc"]) == [2 * x for x in frame["params_x"]]
+    frame = study.trials_dataframe(attrs=("number", "intermediate_values"), multi_index=True)
+    assert list(frame.columns) == [("number", ""), ("intermediate_values", 3)]
+    assert hs.create_study().trials_dataframe().empty

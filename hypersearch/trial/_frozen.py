@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypersearch.distributions import BaseDistribution
+from hypersearch.trial._optuna_methods import FrozenTrialMethods
 from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState
 
 
 @dataclass(frozen=True, eq=True)
-class FrozenTrial:
+class FrozenTrial(FrozenTrialMethods):
     """A snapshot of a trial as the storage holds it.
 
     Storages hand out these snapshots; changing the mappings of one never
