@@ -32,6 +32,15 @@ from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 
 _first = operator.itemgetter(0)
+# A read-only transaction that sees one snapshot while Optuna workers may still write.
+_SNAPSHOT = {
+    "sqlite": ("BEGIN",),
+    "postgresql": ("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",),
+    "mysql": (
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
+    ),
+}
 
 #: Alembic revisions whose tables this reader knows (Optuna 3.0 to 5.0).
 KNOWN_REVISIONS = ("v3.0.0.d", "v3.2.0.a")
@@ -131,8 +140,8 @@ class OptunaReader:
     def read_study(self, name: str) -> OptunaStudy:
         """The study called ``name`` with all its trials."""
         with self._cursor() as cur:
-            if self._dialect.name == "sqlite":
-                cur.execute("BEGIN")  # one consistent snapshot for all the queries
+            for statement in _SNAPSHOT[self._dialect.name]:
+                cur.execute(statement)  # one consistent snapshot for all the queries
             rows = self._rows(cur, "SELECT study_id FROM studies WHERE study_name = ?", (name,))
             if not rows:
                 raise StorageError(f"{self._where}: no Optuna study named {name!r}.")
