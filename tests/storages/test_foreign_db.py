@@ -45,6 +45,7 @@ def _files(directory) -> list[str]:
         lambda url: hs.load_study(study_name="single", storage=url),
         lambda url: hs.get_all_study_names(url),
         SQLStorage,
+        lambda url: SQLStorage(url, read_only=True),
     ],
 )
 def test_optuna_file_is_refused_untouched(optuna_copy, open_it):

@@ -76,9 +76,13 @@ def migrate_from_optuna(
     names = list(reader.study_names() if study_names is None else study_names)
     studies = [reader.read_study(name) for name in names]  # decode all before writing
     target = _get_storage(to_storage)
-    _check_free(target, names)
-    for study in studies:
-        write_study(target, study)
+    try:
+        _check_free(target, names)
+        for study in studies:
+            write_study(target, study)
+    finally:
+        if isinstance(to_storage, str):
+            target.close()  # opened here
     return names
 
 
@@ -88,5 +92,9 @@ def copy_optuna_study(
     """``copy_study`` from an Optuna database: one study, every trial."""
     study = OptunaReader(from_url).read_study(from_study_name)
     target = _get_storage(to_storage)
-    _check_free(target, [to_study_name or from_study_name])
-    write_study(target, study, to_study_name)
+    try:
+        _check_free(target, [to_study_name or from_study_name])
+        write_study(target, study, to_study_name)
+    finally:
+        if isinstance(to_storage, str):
+            target.close()  # opened here
