@@ -111,12 +111,18 @@ def _server_tables(dialect: Dialect, url: str) -> set[str]:
         conn.close()
 
 
+def sqlite_path(url: str) -> str | None:
+    """The file of an ``sqlite:///`` URL; None for an in-memory database."""
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    path = (rest[1:] if rest.startswith("/") else rest).split("?", 1)[0]
+    return None if path in ("", ":memory:") else os.path.expanduser(path)
+
+
 def database_tables(dialect: Dialect, url: str) -> set[str] | None:
     """The tables in the database ``url`` names, read without writing; None: no file yet."""
     if dialect.name == "sqlite":
-        if dialect.sqlite_file is None:
-            return None
-        return _sqlite_tables(dialect.sqlite_file, url)
+        path = sqlite_path(url)
+        return None if path is None else _sqlite_tables(path, url)
     return _server_tables(dialect, url)
 
 

@@ -25,6 +25,7 @@ from hypersearch.storages._foreign import (
     is_optuna_schema,
     open_sqlite_readonly,
     redact_url,
+    sqlite_path,
 )
 from hypersearch.storages._optuna import _decode as dec
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
@@ -89,8 +90,7 @@ class OptunaReader:
         d = self._dialect
         conn: Any
         if d.name == "sqlite":
-            assert d.sqlite_file is not None
-            conn = open_sqlite_readonly(d.sqlite_file, self.url)
+            conn = open_sqlite_readonly(sqlite_path(self.url) or "", self.url)
         else:
             conn = d.connect()
         try:
