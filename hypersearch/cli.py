@@ -170,11 +170,15 @@ def _add_migrate(sub: Any) -> None:
     p = sub.add_parser(
         "migrate",
         help="copy the studies of an Optuna database into a hypersearch storage",
-        description="Copy studies of an Optuna RDB database (Optuna 3.0-5.0) into a hypersearch "
-        "storage, every trial included. The Optuna database is only read.",
+        description="Copy studies of an Optuna RDB database (Optuna 3.0-5.0), or of an Optuna "
+        "journal file, into a hypersearch storage, every trial included. The Optuna data is "
+        "only read.",
     )
     p.add_argument(
-        "--from-optuna", required=True, metavar="URL", help="the Optuna storage URL to read"
+        "--from-optuna",
+        required=True,
+        metavar="URL",
+        help="the Optuna storage URL to read, or the path of an Optuna journal file",
     )
     p.add_argument("--to", required=True, metavar="URL", help="the hypersearch storage URL")
     p.add_argument(

@@ -36,7 +36,7 @@ def _objective(trial):
     return float(trial.number) * 0.5
 
 
-def write_optuna_studies(url: str, n_trials: int = 12) -> None:
+def write_optuna_studies(url, n_trials: int = 12) -> None:
     """Two studies through real Optuna: a single-objective one with every field, and a 2-objective one."""
     import optuna
 
@@ -56,7 +56,7 @@ def write_optuna_studies(url: str, n_trials: int = 12) -> None:
     )
 
 
-def assert_same_study(optuna_url: str, hs_storage, name: str) -> None:
+def assert_same_study(optuna_url, hs_storage, name: str) -> None:
     """Every field of study ``name`` as Optuna reads it equals what hypersearch holds."""
     import optuna
 

@@ -13,8 +13,9 @@ import pytest
 
 import hypersearch as hs
 from hypersearch.cli import main
-from hypersearch.exceptions import DuplicatedStudyError, ForeignDatabaseError
+from hypersearch.exceptions import DuplicatedStudyError, ForeignDatabaseError, StorageError
 from hypersearch.storages import SQLStorage, migrate_from_optuna
+from hypersearch.storages.journal import JournalFileBackend
 from tests.storages._optuna_db import (
     assert_same_study,
     fresh_mysql_database,
@@ -111,3 +112,40 @@ def test_mariadb_migration(tmp_path):
         _check_server(url, tmp_path)
     finally:
         drop()
+
+
+def test_optuna_journal_file_migrates(tmp_path, capsys):
+    import optuna
+
+    path = str(tmp_path / "optuna-journal.log")
+    storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(path))
+    write_optuna_studies(storage, n_trials=8)
+    second = optuna.create_study(study_name="single", storage=storage, load_if_exists=True)
+    claimed = second.ask()  # the WAITING trial, claimed by a second worker
+    second.tell(claimed, 1.5)
+    with open(path, "rb") as log:
+        before = log.read()
+    target = f"sqlite:///{tmp_path / 'hs.db'}"
+    assert main(["migrate", "--from-optuna", path, "--to", target]) == 0
+    assert capsys.readouterr().out.split() == ["single", "multi"]
+    assert_same_study(storage, target, "single")
+    assert_same_study(storage, target, "multi")
+    with open(path, "rb") as log:
+        assert log.read() == before
+    with pytest.raises(StorageError, match="an Optuna journal; copy its studies"):
+        JournalFileBackend(path)
+
+
+def test_damaged_optuna_journal_names_the_line(tmp_path):
+    path = tmp_path / "optuna-journal.log"
+    path.write_bytes(
+        b'{"op_code":0,"worker_id":"w","study_name":"s","directions":[1]}\nnot json\n{"op'
+    )
+    with pytest.raises(StorageError, match="line 2 is not an Optuna journal record"):
+        migrate_from_optuna(str(path), None)
+    path.write_bytes(b'{"op_code":0,"worker_id":"w","study_name":"s","directions":[1]}\n{"op')
+    assert migrate_from_optuna(str(path), hs.storages.InMemoryStorage()) == [
+        "s"
+    ]  # tail: unfinished
+    with pytest.raises(StorageError, match="neither a database URL nor an Optuna journal"):
+        migrate_from_optuna(str(tmp_path / "missing.log"), None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 
-from hypersearch.exceptions import DuplicatedStudyError, StudyNotFoundError
+from hypersearch.exceptions import DuplicatedStudyError, StorageError, StudyNotFoundError
 from hypersearch.storages._base import BaseStorage
+from hypersearch.storages._optuna._journal import is_optuna_journal, read_optuna_journal
 from hypersearch.storages._optuna._reader import OptunaReader, OptunaStudy
 
 
@@ -52,7 +53,7 @@ def migrate_from_optuna(
     *,
     study_names: Sequence[str] | None = None,
 ) -> list[str]:
-    """Copy studies of an Optuna RDB database into a hypersearch storage.
+    """Copy studies of an Optuna RDB database, or an Optuna journal file, into a hypersearch storage.
 
     The Optuna database is only read (an SQLite file is opened read-only).
     Every study keeps its name, directions, attributes, and every trial its
@@ -60,7 +61,8 @@ def migrate_from_optuna(
     and datetimes.
 
     Args:
-        from_url: The Optuna storage URL (SQLite, PostgreSQL or MySQL; Optuna 3.0-5.0).
+        from_url: The Optuna storage URL (SQLite, PostgreSQL or MySQL; Optuna 3.0-5.0),
+            or the path of an Optuna ``JournalFileBackend`` log.
         to_storage: A hypersearch storage or its URL.
         study_names: The studies to copy (default: all).
 
@@ -72,9 +74,8 @@ def migrate_from_optuna(
             holds a value it cannot decode (nothing is written then).
         DuplicatedStudyError: the target already holds a study of that name.
     """
-    reader = OptunaReader(from_url)
-    names = list(reader.study_names() if study_names is None else study_names)
-    studies = [reader.read_study(name) for name in names]  # decode all before writing
+    studies = _read_source(from_url, study_names)  # decode all before writing
+    names = [study.name for study in studies]
     target = _get_storage(to_storage)
     try:
         _check_free(target, names)
@@ -84,6 +85,25 @@ def migrate_from_optuna(
         if isinstance(to_storage, str):
             target.close()  # opened here
     return names
+
+
+def _read_source(from_url: str, study_names: Sequence[str] | None) -> list[OptunaStudy]:
+    """The studies of an Optuna RDB URL or journal file (all, or those named)."""
+    if "://" not in from_url and is_optuna_journal(from_url):
+        found = {study.name: study for study in read_optuna_journal(from_url)}
+        wanted = list(found) if study_names is None else list(study_names)
+        missing = [name for name in wanted if name not in found]
+        if missing:
+            raise StorageError(f"{from_url!r}: no Optuna study named {missing[0]!r}.")
+        return [found[name] for name in wanted]
+    if "://" not in from_url:
+        raise StorageError(
+            f"{from_url!r} is neither a database URL nor an Optuna journal file "
+            "(its first line is no Optuna journal record)."
+        )
+    reader = OptunaReader(from_url)
+    names = reader.study_names() if study_names is None else list(study_names)
+    return [reader.read_study(name) for name in names]
 
 
 def copy_optuna_study(

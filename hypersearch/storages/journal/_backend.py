@@ -147,7 +147,12 @@ class JournalFileBackend(BaseJournalBackend):
         # The header, or a torn one (a writer killed in its very first write).
         if not first or first == HEADER_LINE or HEADER_LINE.startswith(first.split(b"\n")[0]):
             return
-        hint = " (an Optuna journal?)" if first.startswith(b'{"op_code"') else ""
+        hint = ""
+        if first.startswith(b'{"op_code"'):
+            hint = (
+                " but an Optuna journal; copy its studies with `hypersearch migrate "
+                f"--from-optuna {self._path} --to URL`"
+            )
         raise StorageError(
             f"{self._path!r} is not a hypersearch journal file{hint}: it starts with "
             f"{first[:40]!r}. hypersearch does not write to it."
