@@ -147,3 +147,27 @@ def test_legacy_distribution_names_are_read():
     assert legacy("IntLogUniformDistribution", low=1, high=9, step=1) == IntDistribution(
         1, 9, log=True
     )
+
+
+def test_optuna_3_0_schema_and_optuna_2_distributions_are_read(optuna_copy, tmp_path):
+    """An Optuna 3.0/3.1 database (revision v3.0.0.d, no v3.2 index) upgraded from Optuna 2."""
+    _edited(optuna_copy, "DROP INDEX IF EXISTS trials_study_id_key")
+    _edited(optuna_copy, "UPDATE alembic_version SET version_num = 'v3.0.0.d'")
+    _edited(
+        optuna_copy,
+        "UPDATE trial_params SET distribution_json = ? WHERE param_name = 'plain'",
+        ('{"name": "UniformDistribution", "attributes": {"low": -1.0, "high": 1.0}}',),
+    )
+    _edited(
+        optuna_copy,
+        "UPDATE trial_params SET distribution_json = ? WHERE param_name = 'dropout'",
+        (
+            '{"name": "DiscreteUniformDistribution", "attributes": {"low": 0.0, "high": 0.5, "q": 0.1}}',
+        ),
+    )
+    target = SQLStorage(f"sqlite:///{tmp_path / 'hs.db'}")
+    migrate_from_optuna(f"sqlite:///{optuna_copy}", target, study_names=["single"])
+    trial = hs.load_study(study_name="single", storage=target).trials[0]
+    assert trial.distributions["plain"] == hs.distributions.FloatDistribution(-1.0, 1.0)
+    assert trial.distributions["dropout"].step == 0.1
+    assert -1.0 <= trial.params["plain"] <= 1.0
