@@ -152,3 +152,26 @@ def test_metric_names_and_trials_dataframe_columns():
     frame = study.trials_dataframe(attrs=("number", "intermediate_values"), multi_index=True)
     assert list(frame.columns) == [("number", ""), ("intermediate_values", 3)]
     assert hs.create_study().trials_dataframe().empty
+
+
+def test_study_created_log_lines(tmp_path):
+    import logging
+
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("hypersearch")
+    logger.addHandler(handler)
+    hs.logging.set_verbosity(hs.logging.INFO)  # the autouse fixture restores it
+    try:
+        hs.create_study(study_name="mem")
+        url = f"sqlite:///{tmp_path / 'hs.db'}"
+        hs.create_study(study_name="db", storage=url)
+        hs.create_study(study_name="db", storage=url, load_if_exists=True)
+    finally:
+        logger.removeHandler(handler)
+    assert lines == [
+        "A new study created in memory with name: mem",
+        "A new study created in RDB with name: db",
+        "Using an existing study with `study_name='db'` instead of creating a new one.",
+    ]
