@@ -15,10 +15,20 @@ if TYPE_CHECKING:
     from hypersearch.storages._rdb import RDBStorage
     from hypersearch.storages._sql import SQLStorage, upgrade_storage
     from hypersearch.storages.journal import JournalStorage
+    from hypersearch.storages.journal._deprecated import (
+        BaseJournalLogStorage,
+        JournalFileOpenLock,
+        JournalFileStorage,
+        JournalFileSymlinkLock,
+    )
 
 # The SQL and journal backends and the JSON tools load on first use: `import hypersearch`
 # stays fast.
 _LAZY = {
+    "BaseJournalLogStorage": "journal._deprecated",
+    "JournalFileOpenLock": "journal._deprecated",
+    "JournalFileStorage": "journal._deprecated",
+    "JournalFileSymlinkLock": "journal._deprecated",
     "JournalStorage": "journal",
     "RDBStorage": "_rdb",
     "SQLStorage": "_sql",
@@ -64,6 +74,10 @@ __all__ = [
     "BaseStorage",
     "Heartbeat",
     "InMemoryStorage",
+    "BaseJournalLogStorage",
+    "JournalFileOpenLock",
+    "JournalFileStorage",
+    "JournalFileSymlinkLock",
     "JournalStorage",
     "RDBStorage",
     "SQLStorage",

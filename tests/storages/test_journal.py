@@ -135,3 +135,18 @@ def test_stale_lock_file_is_broken(tmp_path):
     storage = JournalStorage(JournalFileBackend(path, lock))
     hs.create_study(study_name="s", storage=storage)
     assert hs.get_all_study_names(storage) == ["s"]
+
+
+def test_optuna_4_deprecated_names_warn_and_work(tmp_path):
+    path = str(tmp_path / "journal.log")
+    with pytest.warns(FutureWarning, match="JournalFileStorage has been deprecated in v4.0.0"):
+        backend = hs.storages.JournalFileStorage(path)
+    with pytest.warns(FutureWarning, match="storages.journal.JournalFileOpenLock instead"):
+        lock = hs.storages.JournalFileOpenLock(path)
+    assert isinstance(backend, JournalFileBackend)
+    assert hs.storages.BaseJournalLogStorage is hs.storages.journal.BaseJournalBackend
+    storage = JournalStorage(hs.storages.journal.JournalFileBackend(path, lock))
+    hs.create_study(study_name="s", storage=storage).optimize(
+        lambda t: t.suggest_int("k", 0, 3), n_trials=2
+    )
+    assert len(hs.load_study(study_name="s", storage=JournalStorage(backend)).trials) == 2
