@@ -23,8 +23,11 @@ class TrialState(enum.IntEnum):
     FAIL = 3
     WAITING = 4
 
-    def __repr__(self) -> str:
+    def __str__(self) -> str:  # as Optuna prints it: "TrialState.COMPLETE"
         return f"TrialState.{self.name}"
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self), format_spec)
 
     def is_finished(self) -> bool:
         """COMPLETE, PRUNED and FAIL are final."""
@@ -40,9 +43,6 @@ class StudyDirection(enum.IntEnum):
     NOT_SET = 0
     MINIMIZE = 1
     MAXIMIZE = 2
-
-    def __repr__(self) -> str:
-        return f"StudyDirection.{self.name}"
 
 
 def parse_direction(direction: object) -> StudyDirection:

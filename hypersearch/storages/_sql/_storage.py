@@ -36,7 +36,9 @@ from hypersearch.exceptions import (
 )
 from hypersearch.storages import _heartbeat
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
+from hypersearch.storages._foreign import refuse_foreign_database
 from hypersearch.storages._sql import _reads, _reaper, _single, _studies
+from hypersearch.storages._sql._bulk import insert_trials
 from hypersearch.storages._sql._clock import ServerClock
 from hypersearch.storages._sql._codec import (
     Codec,
@@ -135,6 +137,7 @@ class SQLStorage(BaseStorage):
         if not isinstance(read_only, bool):
             raise TypeError(f"read_only must be a bool, got {read_only!r}.")
         self._open(float(timeout), bool(durable), read_only)
+        refuse_foreign_database(self._dialect, url)  # before anything could write to it
         self._db.ensure_schema()
 
     def _open(self, timeout: float, durable: bool, read_only: bool) -> None:
@@ -262,6 +265,10 @@ class SQLStorage(BaseStorage):
         )
         self._writer.live.own(trial)
         return trial
+
+    @_writes
+    def create_new_trials(self, study_id: int, templates: Sequence[FrozenTrial]) -> None:
+        insert_trials(self, study_id, templates)  # a few statements per 1,000 trials (_bulk)
 
     @_writes
     def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
