@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import logging as hs_logging
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.exceptions import TrialPruned, TrialTimeout
 from hypersearch.storages._heartbeat import Heartbeat
 from hypersearch.study._trial_ops import pause_trial
