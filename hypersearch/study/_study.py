@@ -14,7 +14,7 @@ from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._tell import check_values, parse_state
+from hypersearch.study._tell import check_values, keep_late_result, parse_state
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
@@ -125,6 +125,15 @@ class Study:
         with self._history_lock:
             self._history.refresh()
             return self._history.snapshot()
+
+    def finish_seq(self) -> int | None:
+        """A number that changes whenever a trial of this study finishes; no trial is read.
+
+        While it holds, the set of finished trials is the same, so a reader that only
+        cares about finished trials (a pruner comparing with completed ones) may keep
+        what it read from :attr:`history`. None: the storage cannot tell cheaply.
+        """
+        return self._storage.get_finish_seq(self._study_id)
 
     # -- trials ------------------------------------------------------------------
     @property
@@ -260,6 +269,9 @@ class Study:
         trial_id, number = self._resolve(trial)
         current = self._storage.get_owned_trial(trial_id)
         if current.state.is_finished():
+            late = self._keep_late(trial, current, values, state)
+            if late is not None:  # failed as stale under its live worker: the result is kept
+                return late, None
             return self._told_already(number, current, skip_if_finished), None
         checked: tuple[float, ...] | None = None
         if state is None:
@@ -306,12 +318,29 @@ class Study:
                 self._storage.set_trial_state_values(trial_id, state, checked)
         except UpdateFinishedTrialError:
             stored = self._storage.get_trial(trial_id)
+            late = self._keep_late(trial, stored, checked, state)
+            if late is not None:  # failed as stale under its live worker: the result is kept
+                return late, None
             if stored.state != state or stored.values != checked:  # another worker finished it
                 return self._told_already(number, stored, skip_if_finished), None
             # Our own write landed but its reply was lost (a database restart): done.
         # Read back: after_trial may have recorded attributes (e.g. constraint values).
         frozen = self._storage.get_trial(trial_id)
         return frozen, None if following is None else Trial(self, following)
+
+    def _keep_late(
+        self, trial: Trial | int, stored: FrozenTrial, values: Any, state: TrialState | None
+    ) -> FrozenTrial | None:
+        """The result of ``trial`` kept as a new trial if ``stored`` was failed as stale."""
+        if values is None or state not in (None, TrialState.COMPLETE):
+            return None
+        checked, problem = check_values(values, len(self._directions))
+        if checked is None or problem is not None:
+            return None
+        live = trial._view if isinstance(trial, Trial) else stored  # what its worker wrote
+        return keep_late_result(
+            self._storage, self._study_id, live, stored, TrialState.COMPLETE, checked
+        )
 
     def _told_already(
         self, number: int, stored: FrozenTrial, skip_if_finished: bool
