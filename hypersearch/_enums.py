@@ -1,4 +1,4 @@
-"""Ground floor: the enums every layer shares (trial states, study directions).
+"""Ground floor: the enums every layer shares (trial states, study directions, decisions).
 
 Users find them where they always did (``hypersearch.TrialState``,
 ``hypersearch.trial.TrialState``, ``hypersearch.study.StudyDirection``); modules of
@@ -52,3 +52,16 @@ def parse_direction(direction: object) -> StudyDirection:
     if isinstance(direction, str) and direction.lower() in ("minimize", "maximize"):
         return StudyDirection[direction.upper()]
     raise ValueError(f"direction must be 'minimize' or 'maximize', got {direction!r}.")
+
+
+class Decision(enum.Enum):
+    """What a scheduler tells a running trial after a report.
+
+    CONTINUE: go on. STOP: end the trial (PRUNED with its last report, unless the
+    scheduler records it otherwise). PAUSE: put it back to WAITING with its
+    checkpoint; the scheduler may resume it later.
+    """
+
+    CONTINUE = "continue"
+    STOP = "stop"
+    PAUSE = "pause"
