@@ -4,11 +4,13 @@ The tree::
 
     HypersearchError
      +-- TrialPruned            raised by an objective to stop a trial early
+     +-- TrialTimeout           a trial ran past optimize(trial_timeout=...)
      +-- StorageError           a storage could not do what was asked
      |    +-- DuplicatedStudyError   a study with that name exists already
      |    +-- StudyNotFoundError     no study with that name or id
      |    +-- TrialNotFoundError     no trial with that id or number
      |    +-- UpdateFinishedTrialError  a finished trial was changed
+     |    +-- ForeignDatabaseError   the database belongs to another program (e.g. Optuna)
      |    +-- ReadOnlyStorageError   a write through a storage opened read-only
      |    +-- SchemaVersionError     the database schema is older or newer than the code
      +-- CLIUsageError          bad command-line usage
@@ -25,6 +27,14 @@ class TrialPruned(HypersearchError):
     """Raise inside an objective to mark the trial PRUNED.
 
     The trial keeps its last reported intermediate value as its value.
+    """
+
+
+class TrialTimeout(HypersearchError):
+    """Raised inside a trial that ran past ``study.optimize(..., trial_timeout=...)``.
+
+    ``study.optimize`` records the trial (PRUNED with its last report, or FAIL)
+    and goes on; an objective should let it propagate.
     """
 
 
@@ -52,6 +62,14 @@ class TrialNotFoundError(StorageError, KeyError):
 
 class UpdateFinishedTrialError(StorageError, RuntimeError):
     """A trial that already finished was asked to change."""
+
+
+class ForeignDatabaseError(StorageError):
+    """The database holds another program's data (e.g. an Optuna study), not hypersearch's.
+
+    hypersearch never writes to such a database; the message names the command
+    that copies an Optuna study into a hypersearch database.
+    """
 
 
 class ReadOnlyStorageError(StorageError):

@@ -4,6 +4,7 @@ import hypersearch
 def test_public_all_is_pinned():
     assert sorted(hypersearch.__all__) == sorted(
         [
+            "artifacts",
             "Budget",
             "DuplicatedStudyError",
             "FixedTrial",
@@ -31,9 +32,11 @@ def test_public_all_is_pinned():
             "load_study",
             "logging",
             "multi_objective",
+            "multifidelity",
             "pruners",
             "samplers",
             "schedulers",
+            "search_space",
             "storages",
             "study",
             "trial",
@@ -50,6 +53,119 @@ def test_optuna_style_names_resolve():
     assert hs.logging.WARNING and hs.TrialState.PRUNED and hs.study.StudyDirection.MINIMIZE
 
 
+def test_storages_api_is_pinned():
+    assert sorted(hypersearch.storages.__all__) == sorted(
+        [
+            "BaseStorage",
+            "Heartbeat",
+            "InMemoryStorage",
+            "BaseJournalLogStorage",
+            "JournalFileOpenLock",
+            "JournalFileStorage",
+            "JournalFileSymlinkLock",
+            "JournalStorage",
+            "RDBStorage",
+            "RetryFailedTrialCallback",
+            "SQLStorage",
+            "StudyRecord",
+            "export_json",
+            "fail_stale_trials",
+            "get_storage",
+            "import_json",
+            "migrate_from_optuna",
+            "upgrade_storage",
+        ]
+    )
+
+
+def test_optuna_subpackage_apis_are_pinned():
+    from hypersearch import artifacts, search_space
+    from hypersearch.storages import journal
+
+    assert sorted(journal.__all__) == [
+        "BaseJournalBackend",
+        "BaseJournalFileLock",
+        "JournalFileBackend",
+        "JournalFileOpenLock",
+        "JournalFileSymlinkLock",
+        "JournalStorage",
+    ]
+    assert sorted(search_space.__all__) == ["IntersectionSearchSpace", "intersection_search_space"]
+    assert sorted(artifacts.__all__) == [
+        "ArtifactMeta",
+        "ArtifactNotFound",
+        "ArtifactStore",
+        "FileSystemArtifactStore",
+        "download_artifact",
+        "exceptions",
+        "get_all_artifact_meta",
+        "upload_artifact",
+    ]
+    for module in (journal, search_space, artifacts):
+        for name in module.__all__:
+            assert hasattr(module, name), name
+
+
+def test_multifidelity_all_is_pinned():
+    from hypersearch import multifidelity
+
+    assert sorted(multifidelity.__all__) == [
+        "BRACKET_KEY",
+        "HalvingEngine",
+        "HalvingRungs",
+        "HyperbandPruner",
+        "ParetoHalvingEngine",
+        "ParetoRung",
+        "RUNG_PREFIX",
+        "Rung",
+        "RungLadder",
+        "RungTable",
+        "SuccessiveHalvingPruner",
+        "assign_bracket",
+        "bracket_budgets",
+        "first_complete_last_step",
+        "n_brackets",
+        "rung_key",
+        "rung_resource",
+        "rungs_of",
+    ]
+    for name in multifidelity.__all__:
+        assert hasattr(multifidelity, name), name
+    # the pruners users know stay where they look for them
+    assert hypersearch.pruners.HyperbandPruner is multifidelity.HyperbandPruner
+    assert hypersearch.pruners.SuccessiveHalvingPruner is multifidelity.SuccessiveHalvingPruner
+
+
+def test_schedulers_all_is_pinned():
+    from hypersearch import schedulers
+
+    assert sorted(schedulers.__all__) == [
+        "ASHAScheduler",
+        "BaseScheduler",
+        "Checkpoint",
+        "CheckpointError",
+        "CheckpointStore",
+        "Decision",
+        "PB2Scheduler",
+        "PBTScheduler",
+        "PrunerScheduler",
+        "StorageCheckpointStore",
+        "Suggestion",
+        "SuggestionKind",
+        "TrialFailure",
+        "best_member",
+        "optimize_asha",
+        "optimize_pbt",
+        "pbt_budget",
+        "pbt_lineage",
+        "pbt_schedule",
+        "plot_pbt_schedules",
+        "replay",
+    ]
+    for name in schedulers.__all__:
+        assert hasattr(schedulers, name), name
+
+
 def test_importance_public_api_is_pinned():
     import hypersearch.importance as imp
 
@@ -58,7 +174,9 @@ def test_importance_public_api_is_pinned():
         "FanovaImportanceEvaluator",
         "MeanDecreaseImpurityImportanceEvaluator",
         "PedAnovaImportanceEvaluator",
+        "StepCorrelation",
         "get_param_importances",
+        "rung_rank_correlation",
     ]
     for name in imp.__all__:
         assert hasattr(imp, name), name

@@ -14,12 +14,11 @@ from typing import Any
 import numpy as np
 
 from hypersearch.study._budget import COST_ATTR
+from hypersearch.study._trial_ops import PAUSED_KEY
 from hypersearch.trial._state import TrialState
 from hypersearch.visualization._common import check_study
 
 NO_TRIALS_AT_ALL = "The study has no trials."
-RUNG_PREFIX = "rung_"
-PAUSED_KEY = "paused"
 
 
 @dataclass(frozen=True)
@@ -192,10 +191,10 @@ def rungs_data(study: Any) -> RungsData:
 
 
 def _rung_values(attrs: Mapping[str, Any]) -> list[float]:
-    out: list[float] = []
-    while (value := attrs.get(f"{RUNG_PREFIX}{len(out)}")) is not None:
-        out.append(float(value[0]) if isinstance(value, list) else float(value))
-    return out
+    """The trial's rung values (its ``rung_<k>`` attributes); a vector by its first value."""
+    from hypersearch.multifidelity import rungs_of
+
+    return [v[0] if isinstance(v, tuple) else v for v in rungs_of(attrs)]
 
 
 def _final(trial: Any) -> str:
@@ -243,3 +242,28 @@ def pbt_lineage_data(study: Any, params: Sequence[str] | None = None) -> Lineage
     ]
     message = None if segments else "No PBT member in this study."
     return LineageData(names, segments, exploits, message)
+
+
+def member_steps(
+    segs: list[tuple[int, int, dict[str, Any]]], name: str
+) -> tuple[list[Any], list[Any]]:
+    """One member's value of ``name`` as line points, None between segments."""
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for start, end, values in segs:
+        if name in values:
+            xs += [start, end, None]
+            ys += [values[name], values[name], None]
+    return xs, ys
+
+
+def exploit_marks(d: LineageData, name: str) -> tuple[list[int], list[Any], list[str]]:
+    """Where to mark exploits: the step, the value the member trained with next, a label."""
+    xs, ys, text = [], [], []
+    for member, step, source, source_step in d.exploits:
+        value = next((p[name] for s, _, p in d.segments[member] if s == step and name in p), None)
+        if value is not None:
+            xs.append(step)
+            ys.append(value)
+            text.append(f"member {member} copied member {source} at step {source_step}")
+    return xs, ys, text

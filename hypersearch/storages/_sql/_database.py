@@ -271,7 +271,9 @@ class Database:
                 attempt += 1
                 self.lock_retries += 1
                 first, cap = (0.002, 0.5) if broken else d.lock_backoff
-                time.sleep(random.uniform(0, min(cap, first * 2**attempt)))
+                # The exponent stops at 30: 2.0**1024 overflows (a holder stopped for 1.5 s took
+                # SQLite writers past 1,024 tries and killed them with OverflowError).
+                time.sleep(random.uniform(0, min(cap, first * 2 ** min(attempt, 30))))
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self.conn()
@@ -315,10 +317,20 @@ class Database:
         return cur
 
     def ensure_schema(self) -> None:
-        """Check the schema version (see ``_schema.check_schema``); create it in an empty database.
+        """Check the schema version (see ``_schema.check_schema``); errors name the database."""
+        d = self.dialect
+        try:
+            self._ensure_schema()
+        except StorageError as err:  # e.g. a newer schema: say which database
+            where = d.sqlite_file if d.sqlite_file is not None else redact(self.url)
+            if os.path.abspath(where) in str(err) or where in str(err):
+                raise
+            raise type(err)(f"{where}: {err}") from err
 
-        A current schema costs one read and no lock; anything else is decided
-        again under the schema lock (never taken when read-only).
+    def _ensure_schema(self) -> None:
+        """Create the schema in an empty database; a current one costs one read and no lock.
+
+        Anything else is decided again under the schema lock (never taken when read-only).
         """
         d, shown = self.dialect, redact(self.url)
 
