@@ -50,7 +50,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
-    if name in ("multi_objective", "schedulers"):
+    if name in ("importance", "multi_objective", "schedulers", "visualization"):
         import importlib
 
         return importlib.import_module(f"hypersearch.{name}")
@@ -81,6 +81,7 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
+    "importance",
     "load_study",
     "logging",
     "multi_objective",
@@ -90,4 +91,5 @@ __all__ = [
     "storages",
     "study",
     "trial",
+    "visualization",
 ]

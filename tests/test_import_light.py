@@ -10,7 +10,10 @@ import sys
 import pytest
 
 HEAVY = ("scipy.stats", "scipy.optimize", "sklearn", "pandas", "matplotlib", "torch", "plotly")
-SUBPACKAGES = ("pruners", "samplers", "storages", "study", "trial", "multi_objective", "schedulers")
+SUBPACKAGES = (
+    "pruners", "samplers", "storages", "study", "trial", "multi_objective", "schedulers",
+    "importance", "visualization", "visualization.matplotlib",
+)  # fmt: skip
 
 
 def _modules_after(code: str) -> list[str]:

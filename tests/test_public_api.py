@@ -27,6 +27,7 @@ def test_public_all_is_pinned():
             "exceptions",
             "get_all_study_names",
             "get_all_study_summaries",
+            "importance",
             "load_study",
             "logging",
             "multi_objective",
@@ -36,6 +37,7 @@ def test_public_all_is_pinned():
             "storages",
             "study",
             "trial",
+            "visualization",
         ]
     )
     for name in hypersearch.__all__:
@@ -46,3 +48,58 @@ def test_optuna_style_names_resolve():
     hs = hypersearch
     assert hs.samplers.RandomSampler and hs.pruners.MedianPruner and hs.pruners.NopPruner
     assert hs.logging.WARNING and hs.TrialState.PRUNED and hs.study.StudyDirection.MINIMIZE
+
+
+def test_importance_public_api_is_pinned():
+    import hypersearch.importance as imp
+
+    assert sorted(imp.__all__) == [
+        "BaseImportanceEvaluator",
+        "FanovaImportanceEvaluator",
+        "MeanDecreaseImpurityImportanceEvaluator",
+        "PedAnovaImportanceEvaluator",
+        "get_param_importances",
+    ]
+    for name in imp.__all__:
+        assert hasattr(imp, name), name
+
+
+def test_visualization_public_api_is_pinned():
+    import hypersearch.visualization as vis
+    import hypersearch.visualization.matplotlib as mvis
+
+    plots = [
+        "is_available",
+        "plot_budget",
+        "plot_contour",
+        "plot_edf",
+        "plot_hypervolume_history",
+        "plot_intermediate_values",
+        "plot_optimization_history",
+        "plot_parallel_coordinate",
+        "plot_param_importances",
+        "plot_pareto_front",
+        "plot_pbt_lineage",
+        "plot_rank",
+        "plot_rungs",
+        "plot_slice",
+        "plot_timeline",
+    ]
+    assert sorted(vis.__all__) == plots
+    assert sorted(mvis.__all__) == plots
+    for name in plots:
+        assert hasattr(vis, name) and hasattr(mvis, name), name
+
+
+def test_plot_modules_import_no_drawing_library():
+    """plotly and matplotlib load on first use only; a missing one names the extra."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hypersearch.visualization, hypersearch.visualization.matplotlib, "
+        "hypersearch.importance; "
+        "print(any(m.split('.')[0] in ('plotly', 'matplotlib', 'sklearn') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -107,7 +107,9 @@ def _numbers(backend: str, url: str, path: str) -> list[int]:
             return [r[0] for r in conn.execute(query)]
     storage = hs.storages.SQLStorage(url)
     try:
-        return [r[0] for r in storage._run(lambda cur: cur.execute(query).fetchall(), write=False)]
+        return [
+            r[0] for r in storage._db.run(lambda cur: cur.execute(query).fetchall(), write=False)
+        ]
     finally:
         storage.close()
 

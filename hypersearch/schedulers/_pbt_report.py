@@ -6,7 +6,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hypersearch._imports import require
 from hypersearch.exceptions import TrialPruned
 from hypersearch.pruners._base import BasePruner
 from hypersearch.schedulers._checkpoint import CheckpointStore
@@ -216,38 +215,12 @@ def pbt_budget(study: Study) -> dict[str, Any]:
 
 
 def plot_pbt_schedules(study: Study, params: Sequence[str] | None = None, *, ax: Any = None) -> Any:
-    """Step plot of each member's hyperparameters over training steps (matplotlib).
+    """Step plot of each member's hyperparameters (moved to :mod:`hypersearch.visualization`).
 
-    One axis per parameter (or ``ax`` for a single parameter); exploit events
-    show as jumps. Needs the optional extra ``plot`` (matplotlib).
+    Kept here for existing users; see
+    :func:`hypersearch.visualization.matplotlib.plot_pbt_lineage` for the plot
+    with exploit events.
     """
-    plt = require("matplotlib.pyplot", extra="plot")
-    members = _members(read_segments(study))
-    names = (
-        list(params)
-        if params is not None
-        else sorted({n for segs in members.values() for g in segs for n in g.params})
-    )
-    if not names:
-        raise ValueError("No hyperparameters to plot.")
-    if ax is None:
-        fig, axes = plt.subplots(len(names), 1, squeeze=False, figsize=(7, 2.5 * len(names)))
-        axes = [a[0] for a in axes]
-    else:
-        if len(names) != 1:
-            raise ValueError(f"ax takes a single parameter; got {names!r}.")
-        axes = [ax]
-    for axis, name in zip(axes, names):
-        for member, segs in sorted(members.items()):
-            xs: list[float] = []
-            ys: list[Any] = []
-            for g in segs:
-                if name in g.params:
-                    xs += [g.start, g.end]
-                    ys += [g.params[name], g.params[name]]
-            if xs:
-                axis.plot(xs, ys, label=f"member {member}", drawstyle="steps-post")
-        axis.set_ylabel(name)
-        axis.set_xlabel("step")
-    axes[0].legend(fontsize="small")
-    return axes
+    from hypersearch.visualization.matplotlib._pbt import plot_pbt_schedules as draw
+
+    return draw(study, params, ax=ax)

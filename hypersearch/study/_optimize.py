@@ -34,7 +34,9 @@ def _check_args(
     ):
         raise ValueError(f"n_trials must be None or an integer >= 0, got {n_trials!r}.")
     if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not timeout >= 0  # NaN too
     ):
         raise ValueError(f"timeout must be None or a number >= 0 (seconds), got {timeout!r}.")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
@@ -210,8 +212,8 @@ def run_trial(
         return chained
 
     told = values if state == TrialState.COMPLETE else None
-    told_state = None if state == TrialState.COMPLETE else state
-    frozen, following = study._tell(trial, told, told_state, False, next_may_start)
+    # The state is always given: an objective that returned None fails with a warning.
+    frozen, following = study._tell(trial, told, state, False, next_may_start)
     if chained and following is None:  # our finish landed but its reply was lost
         following = study.ask()
     if state == TrialState.FAIL:

@@ -28,10 +28,18 @@ def check_values(returned: Any, n_objectives: int) -> tuple[tuple[float, ...] | 
             value = float(item)
         except (TypeError, ValueError):
             return None, f"the objective returned {returned!r}, which is not a number"
+        except OverflowError:  # an int beyond a float's range (10**400)
+            return None, f"the objective returned {_short(returned)}, too large for a float"
         if math.isnan(value):
             return None, f"the objective returned NaN ({returned!r})"
         values.append(value)
     return tuple(values), None
+
+
+def _short(value: Any) -> str:
+    """``repr(value)`` cut to 60 characters (10**400 has 401 digits)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}...({len(text)} characters)"
 
 
 def parse_state(state: Any) -> TrialState | None:

@@ -40,6 +40,16 @@ def _cache(key: tuple[Any, ...], dist: BaseDistribution) -> BaseDistribution:
     return dist
 
 
+def check_name_text(name: str) -> None:
+    """Raise a ValueError naming ``name`` when it cannot be stored as UTF-8 text."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"Parameter name {name!r} is not valid text: {err.reason} at position {err.start}."
+        ) from None
+
+
 def check_step(step: Any) -> int:
     """A report's step: an int >= 0 (not a bool)."""
     if isinstance(step, bool) or not hasattr(step, "__index__"):
@@ -123,6 +133,8 @@ class Trial(TrialAccessors):
         if name in self._distributions:
             check_compatible(name, self._distributions[name], distribution)
             return self._params[name]
+        if not name.isascii():
+            check_name_text(name)
         if name in self._fixed:
             value = self._fixed[name]
             try:

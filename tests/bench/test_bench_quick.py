@@ -122,6 +122,20 @@ def test_overhead_quick(tmp_path: Path) -> None:
     assert storage.row("memory")[2] != "n/a" and storage.row("sqlite")[2] != "n/a"
 
 
+def test_analysis_quick(tmp_path: Path) -> None:
+    run_suite("analysis", tmp_path)
+    tables = tables_of(tmp_path / "analysis-quick.md")
+    accuracy = find(tables, "Importance accuracy")
+    assert {r[0] for r in accuracy.rows} == {"ishigami", "weighted-10d", "lr-wd"}
+    assert {r[2] for r in accuracy.rows} == {"PED-ANOVA", "fANOVA", "MDI"}
+    speed = find(tables, "Importance speed")
+    assert all(r[4].endswith("x") for r in speed.rows)
+    plots = find(tables, "Plot build time")
+    assert plots.headers == ["storage", "trials", "plot", "hypersearch s", "optuna s", "ratio"]
+    assert len(plots.rows) == 13
+    assert_no_errors(plots)
+
+
 def test_quality_quick(tmp_path: Path) -> None:
     run_suite("quality", tmp_path)
     tables = tables_of(tmp_path / "quality-quick.md")

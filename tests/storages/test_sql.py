@@ -56,7 +56,7 @@ class TestSQLiteMemory(_SQLSuite):
 def _emptied(url: str) -> SQLStorage:
     """A storage on ``url`` with every row removed (the schema is made once per class)."""
     storage = SQLStorage(url)
-    storage._run(
+    storage._db.run(
         lambda cur: [
             cur.execute(f"DELETE FROM {t}") for t in ("hs_steps", "hs_trials", "hs_studies")
         ],
@@ -187,7 +187,7 @@ def test_reconnects_after_server_drops_connection(postgresql_url):
 
     storage = _emptied(postgresql_url)
     sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "reconnect")
-    pid = storage._conn().info.backend_pid
+    pid = storage._db.conn().info.backend_pid
     with psycopg.connect(conftest.PG_ADMIN, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
     assert storage.create_new_trial(sid).number == 0  # retried on a fresh connection

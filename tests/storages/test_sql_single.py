@@ -22,7 +22,7 @@ from hypersearch.distributions import (
     FloatDistribution,
     distribution_to_json,
 )
-from hypersearch.exceptions import UpdateFinishedTrialError
+from hypersearch.exceptions import StorageError, UpdateFinishedTrialError
 from hypersearch.storages import SQLStorage
 from hypersearch.storages._sql import _single
 from hypersearch.testing.storage import HOSTILE_STRINGS
@@ -61,8 +61,8 @@ def calls(monkeypatch):
 
 
 def _raw_params(storage: SQLStorage, trial_id: int) -> list:
-    row = storage._run(
-        lambda cur: storage._q(
+    row = storage._db.run(
+        lambda cur: storage._db.q(
             cur, "SELECT params FROM hs_trials WHERE trial_id = ?", (trial_id,)
         ).fetchone(),
         write=False,
@@ -144,7 +144,7 @@ def test_finish_keeps_steps_in_the_cached_snapshot(storage):
     t = storage.create_new_trial(sid)
     storage.set_trial_intermediate_value(t.trial_id, 2, 0.25)
     assert storage.set_trial_state_values(t.trial_id, TrialState.PRUNED, [0.25])
-    assert t.trial_id in storage._finished
+    assert t.trial_id in storage._writer.finished
     snap = storage.get_trial(t.trial_id)
     assert snap.intermediate_values == {2: 0.25} and snap.state == TrialState.PRUNED
 
@@ -164,8 +164,8 @@ def test_start_trial_with_a_queued_trial_takes_the_claim_path(storage, calls):
 
 
 def _study_seq(storage: SQLStorage, sid: int) -> int:
-    return storage._run(
-        lambda cur: storage._q(
+    return storage._db.run(
+        lambda cur: storage._db.q(
             cur, "SELECT seq FROM hs_studies WHERE study_id = ?", (sid,)
         ).fetchone()[0],
         write=False,
@@ -183,7 +183,7 @@ def test_sqlite_paired_writes_number_changes_without_gaps(tmp_path):
     assert [tr.trial_id for tr in trials] == [t.trial_id] and cursor == 2
     # A write that does not apply (the parameter is set already) changes nothing.
     entry, prefix = _single.param_entry("x", 1.0, distribution_to_json(X))
-    assert not storage._quick(_single.append_param, sid, t.trial_id, entry, prefix)
+    assert not storage._db.quick(_single.append_param, sid, t.trial_id, entry, prefix)
     assert _study_seq(storage, sid) == 2
     assert storage.set_trial_state_values(t.trial_id, TrialState.COMPLETE, [1.0])
     assert _study_seq(storage, sid) == 3 and storage.get_trials_since(sid, 2)[1] == 3
@@ -193,7 +193,7 @@ def test_sqlite_paired_writes_number_changes_without_gaps(tmp_path):
 def test_sqlite_connections_wait_with_their_own_retries(tmp_path):
     path = tmp_path / "lock.db"
     storage = SQLStorage(f"sqlite:///{path}")
-    conn = storage._conn()
+    conn = storage._db.conn()
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 0
     assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0  # the storage checkpoints
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -220,7 +220,7 @@ def test_sqlite_lock_held_past_the_timeout_raises(tmp_path):
     holder.execute("BEGIN IMMEDIATE")
     start = time.monotonic()
     try:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(StorageError, match="stayed locked"):  # names the file, says why
             storage.start_trial(sid)
     finally:
         holder.execute("ROLLBACK")

@@ -27,7 +27,7 @@ def _as_version_1(storage: SQLStorage) -> None:
             cur.execute("ALTER TABLE hs_steps MODIFY val VARCHAR(40) NOT NULL")
         cur.execute("UPDATE hs_version SET version = 1")
 
-    storage._run(body, write=True)
+    storage._db.run(body, write=True)
 
 
 def _version(storage: SQLStorage) -> int:
@@ -35,7 +35,7 @@ def _version(storage: SQLStorage) -> int:
         cur.execute("SELECT MAX(version) FROM hs_version")
         return int(cur.fetchone()[0])
 
-    return storage._run(body, write=False)
+    return storage._db.run(body, write=False)
 
 
 def _check_upgrade(url: str) -> None:

@@ -48,7 +48,7 @@ def test_wal_is_restarted_while_two_processes_write(tmp_path):
     keep.close()
 
 
-def test_wal_frames_reads_the_wal_index_header(tmp_path):
+def test_wal_frames_reads_the_log_size_without_opening_it(tmp_path):
     path = str(tmp_path / "frames.db")
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -56,15 +56,15 @@ def test_wal_frames_reads_the_wal_index_header(tmp_path):
     conn.execute("CREATE TABLE t (x)")
     for i in range(20):
         conn.execute("INSERT INTO t VALUES (?)", (i,))
-    frames = wal_frames(path + "-shm")
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    frames = wal_frames(path + "-wal", page)
     busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert busy == 0 and frames == log > 20
-    conn.execute("PRAGMA wal_checkpoint(RESTART)")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert wal_frames(path + "-wal", page) == 0
     conn.execute("INSERT INTO t VALUES (0)")  # the next writer starts the log over
-    assert wal_frames(path + "-shm") == 1
-    assert wal_frames(str(tmp_path / "missing.db-shm")) is None
-    (tmp_path / "junk-shm").write_bytes(b"\x00" * 40)
-    assert wal_frames(str(tmp_path / "junk-shm")) is None  # not a WAL index: fall back
+    assert wal_frames(path + "-wal", page) == 1
+    assert wal_frames(str(tmp_path / "missing.db-wal"), page) == 0
     conn.close()
 
 
@@ -75,12 +75,12 @@ def test_checkpointer_restarts_the_log_once_it_is_long(tmp_path, monkeypatch):
     storage = SQLStorage(f"sqlite:///{path}")
     sid = storage.create_new_study([hs.StudyDirection.MINIMIZE], "c")
     monkeypatch.setattr(ckpt, "TARGET_FRAMES", 50)
-    checker = storage._checkpointer
+    checker = storage._db.checkpointer
     assert isinstance(checker, WalCheckpointer)
     for _ in range(60):
         storage.start_trial(sid)
-    assert checker.last is not None and checker.last[0] == 0 and checker.last[1] >= 50
-    assert wal_frames(path + "-shm") < 50 + 8 * 6  # restarted, then a few commits more
+    assert checker.last is not None and checker.last[0] == 0  # done, not locked out
+    assert wal_frames(path + "-wal", 4096) < 50 + 8 * 6  # restarted, then a few commits more
     storage.close()
 
 

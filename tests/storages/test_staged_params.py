@@ -58,9 +58,9 @@ def test_the_end_of_a_trial_writes_its_parameters_in_the_same_transaction(pair, 
     study = hs.create_study(storage=mine, study_name="s", sampler=hs.samplers.RandomSampler(seed=0))
     study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("z", 0, 1), n_trials=3)
     writes = []
-    run = mine._run
+    run = mine._db.run
     monkeypatch.setattr(
-        mine, "_run", lambda body, write: (writes.append(write), run(body, write=write))[1]
+        mine._db, "run", lambda body, write: (writes.append(write), run(body, write=write))[1]
     )
     study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("z", 0, 1), n_trials=20)
     # One transaction per trial (its parameters, its end and the next trial's start),
@@ -131,8 +131,8 @@ def test_a_process_that_exits_mid_trial_writes_what_it_staged(tmp_path):
 
 def test_the_writer_thread_ends_when_nothing_is_staged(pair, monkeypatch):
     mine, other = pair
-    staged = _staged.StagedParams(mine._write_staged, delay=0.05)
-    monkeypatch.setattr(mine, "_staged", staged)
+    staged = _staged.StagedParams(mine._writer.write_staged, delay=0.05)
+    monkeypatch.setattr(mine._writer, "staged", staged)
     study = hs.create_study(storage=mine, study_name="s")
     trial = study.ask()
     trial.suggest_float("x", 0, 1)

@@ -155,9 +155,9 @@ def test_tell_reads_nothing_for_a_running_trial(storage, monkeypatch):
     storage.set_trial_system_attr(trial._trial_id, "grid_id", 4)
     reads = []
     if isinstance(storage, SQLStorage):
-        run = storage._run
+        run = storage._db.run
         monkeypatch.setattr(
-            storage, "_run", lambda body, write: (reads.append(write), run(body, write=write))[1]
+            storage._db, "run", lambda body, write: (reads.append(write), run(body, write=write))[1]
         )
     seen = {}
     monkeypatch.setattr(

@@ -215,7 +215,7 @@ class TPESampler(BaseSampler):
         self._split = split
         self._clip_by_study = bool(magic_clip_by_study)
         self._max_above = max_above_kernels
-        self._pe_opts = dict(
+        self._pe_opts: dict[str, Any] = dict(
             prior_weight=float(prior_weight),
             magic_clip=bool(consider_magic_clip),
             min_bandwidth=float(min_bandwidth),
@@ -418,7 +418,7 @@ class TPESampler(BaseSampler):
         w_b = self._weights(len(rows_b)) if w_below is None else w_below[rows_b]
         lo = ParzenEstimator(
             dims, x[rows_b], w_b, clip_n=clip_b, multivariate=multivariate, **self._pe_opts
-        )  # type: ignore[arg-type]
+        )
         w_a = self._weights(len(rows_a))
         with self._lock:
             if self._max_above is not None and len(rows_a) > self._max_above:
@@ -426,7 +426,7 @@ class TPESampler(BaseSampler):
             cand = lo.sample(self._rng, self._n_ei)
         hi = ParzenEstimator(
             dims, x[rows_a], w_a, clip_n=clip_a, multivariate=multivariate, **self._pe_opts
-        )  # type: ignore[arg-type]
+        )
         score = lo.log_pdf(cand) - hi.log_pdf(cand)
         best = cand[int(np.argmax(score))]
         return {

@@ -6,57 +6,54 @@ log's end, so the log is never restarted: it grew to 48-72 MB in 6,000 trials
 of two processes here (242 MB in a plain sqlite3 loop of the same writes), and
 every commit past the threshold ran another checkpoint, two fsyncs each
 (commits took 4x longer). So the storage turns the automatic checkpoint
-off and runs a RESTART checkpoint itself once the log holds ``TARGET_FRAMES``:
+off and runs a TRUNCATE checkpoint itself once the log holds ``TARGET_FRAMES``:
 it holds off writers while it runs (17-22 ms here, two fsyncs included, once
-per ~570 one-parameter trials), copies the whole log and lets the next writer
-start the log from its beginning.
+per ~570 one-parameter trials), copies the whole log, and SQLite empties the
+log file so that the next writer starts it from its beginning.
 
-How long the log is, whoever wrote it, is read from the WAL-index header in the
-``-shm`` file (``mxFrame``, SQLite's documented WAL-index format, stable since
-3.7.0), every ``_CHECK_EVERY`` commits. Where that header cannot be read, a
-process checkpoints every ``_FALLBACK_COMMITS`` of its own commits instead.
+How long the log is, whoever wrote it, is read from the ``-wal`` file's size
+with ``stat`` every ``_CHECK_EVERY`` commits: since every checkpoint truncates
+the file, its size is the log's length. Nothing here ever opens, closes or
+truncates ``-wal`` or ``-shm`` itself. (An earlier version read the frame count
+from the ``-shm`` header with ``open``/``close``; on Linux closing any
+descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+included, so the next process to open the database thought it was alone,
+reset ``-shm`` under the running writers and killed them with SIGBUS.)
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import struct
 from typing import Any
 
 # A checkpoint costs two fsyncs whatever its size: 4,000 pages (16 MB of log)
 # amortise them (one process ran ~1.3x faster than with 1,000).
 TARGET_FRAMES = 4000
 _CHECK_EVERY = 8
-_FALLBACK_COMMITS = 800
 _WAIT_MS = 50  # how long a checkpoint may wait for other writers and readers
-_WAL_INDEX_VERSION = 3007000
+_WAL_HEADER = 32  # bytes before the first frame
+_FRAME_HEADER = 24  # bytes before each frame's page
 
 
-def wal_frames(shm_path: str) -> int | None:
-    """Frames in the WAL now (``mxFrame`` of the WAL-index header), or None if unreadable."""
+def wal_frames(wal_path: str, page_size: int) -> int:
+    """Frames in the log file at ``wal_path`` judged from its size (0 when there is none).
+
+    Uses ``stat`` only: no descriptor of SQLite's files is opened or closed.
+    """
     try:
-        fd = os.open(shm_path, os.O_RDONLY)
+        size = os.stat(wal_path).st_size
     except OSError:
-        return None
-    try:
-        head = os.pread(fd, 20, 0)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if len(head) < 20:
-        return None
-    version, frames = struct.unpack_from("=I12xI", head)
-    return frames if version == _WAL_INDEX_VERSION else None
+        return 0
+    return max(0, size - _WAL_HEADER) // (page_size + _FRAME_HEADER)
 
 
 def checkpoint(conn: Any) -> tuple[int, int, int]:
-    """A RESTART checkpoint waiting at most ``_WAIT_MS``; (busy, log frames, copied)."""
+    """A TRUNCATE checkpoint waiting at most ``_WAIT_MS``; (busy, log frames, copied)."""
     try:
         conn.execute(f"PRAGMA busy_timeout = {_WAIT_MS}")
         try:
-            row = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+            row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         finally:
             conn.execute("PRAGMA busy_timeout = 0")
     except sqlite3.Error:  # locked out this time
@@ -65,18 +62,18 @@ def checkpoint(conn: Any) -> tuple[int, int, int]:
 
 
 class WalCheckpointer:
-    """Watches one SQLite file's WAL after this process's commits; restarts it when long."""
+    """Watches one SQLite file's WAL after this process's commits; empties it when long."""
 
     def __init__(self, database_path: str) -> None:
-        self.shm_path = database_path + "-shm"
+        self.wal_path = database_path + "-wal"
+        self._page_size = 0  # read from the connection at the first check
         self._left = _CHECK_EVERY
-        self._commits = 0  # since this process's last checkpoint (fallback)
         self._pause = 0  # checks to skip after a checkpoint that could not finish
         #: (busy, log frames, frames copied) of the last checkpoint, for diagnostics.
         self.last: tuple[int, int, int] | None = None
 
     def after_commit(self, conn: Any) -> None:
-        self._commits += 1
+        """Count a commit; every ``_CHECK_EVERY`` of them, checkpoint if the log is long."""
         self._left -= 1
         if self._left > 0:
             return
@@ -84,11 +81,10 @@ class WalCheckpointer:
         if self._pause > 0:
             self._pause -= 1
             return
-        frames = wal_frames(self.shm_path)
-        due = self._commits >= _FALLBACK_COMMITS if frames is None else frames >= TARGET_FRAMES
-        if not due:
+        if not self._page_size:
+            self._page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        if wal_frames(self.wal_path, self._page_size) < TARGET_FRAMES:
             return
         self.last = checkpoint(conn)
-        self._commits = 0
         if self.last[0]:  # a long reader holds the log: do not stall writers again at once
             self._pause = 64

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hypersearch.exceptions import StorageError
+
 
 @dataclass
 class Dialect:
@@ -32,6 +34,11 @@ class Dialect:
     inline_indexes: bool = False
     shared_connection: bool = False  # one connection for all threads (SQLite :memory:)
     retryable: Callable[[BaseException], bool] = lambda err: False
+    # The error says the session is gone (dropped by the server, a broken pipeline)
+    # even if the connection object does not know yet: reconnect and retry.
+    lost: Callable[[BaseException], bool] = lambda err: False
+    # A clearer error for a driver error no retry can mend (SQLite: a damaged file), or None.
+    explain: Callable[[BaseException], BaseException | None] = lambda err: None
     integrity_errors: tuple[type[BaseException], ...] = ()
     driver_errors: tuple[type[BaseException], ...] = ()
     list_tables: str = ""
@@ -72,11 +79,55 @@ def _sqlite_retryable(err: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
+def sqlite_open_error(path: str, err: BaseException) -> StorageError:
+    """A clear error naming the SQLite file that could not be opened, and why."""
+    where = os.path.abspath(path)
+    parent = os.path.dirname(where)
+    if os.path.isdir(where):
+        why = "it is a directory"
+    elif not os.path.isdir(parent):
+        why = f"its directory {parent!r} does not exist"
+    elif "not a database" in str(err) or "malformed" in str(err):
+        why = "the file is not an SQLite database, or is damaged or truncated"
+    elif not os.access(where if os.path.exists(where) else parent, os.W_OK):
+        why = "it is not writable"
+    else:
+        why = "the file cannot be used"
+    return StorageError(f"Cannot open the SQLite database {where!r}: {why} ({err}).")
+
+
+_FILE_TROUBLE = ("malformed", "not a database", "disk is full", "readonly", "unable to open")
+
+
+def _sqlite_explain(path: str, timeout: float) -> Callable[[BaseException], BaseException | None]:
+    def explain(err: BaseException) -> BaseException | None:
+        text = str(err).lower()
+        if _sqlite_retryable(err):  # still locked when the storage's timeout ran out
+            return StorageError(
+                f"The SQLite database {os.path.abspath(path)!r} stayed locked for {timeout:g} s: "
+                "another process holds its write lock (a stopped or hung worker?)."
+            )
+        if not any(trouble in text for trouble in _FILE_TROUBLE):
+            return None
+        return StorageError(f"The SQLite database {os.path.abspath(path)!r} failed: {err}.")
+
+    return explain
+
+
 def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Dialect:
     """SQLite on a file (WAL, NORMAL sync) or, for ``:memory:``, one shared connection."""
     memory = path in ("", ":memory:")
 
     def connect() -> sqlite3.Connection:
+        try:
+            return _setup()
+        except sqlite3.Error as err:
+            if memory or _sqlite_retryable(err):  # another process holds a lock: retried
+                raise
+            # A bad path or file: no retry would help, so say which file and why, now.
+            raise sqlite_open_error(path, err) from err
+
+    def _setup() -> sqlite3.Connection:
         conn = sqlite3.connect(
             ":memory:" if memory else path,
             timeout=timeout,
@@ -110,6 +161,7 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
         real="REAL",
         shared_connection=memory,
         retryable=_sqlite_retryable,
+        explain=_sqlite_explain(path, timeout),
         integrity_errors=(sqlite3.IntegrityError,),
         driver_errors=(sqlite3.Error,),
         list_tables="SELECT name FROM sqlite_master WHERE type = 'table'",
@@ -165,12 +217,22 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         code = getattr(err, "sqlstate", None) or getattr(err, "pgcode", None)
         return code in ("40001", "40P01", "55P03")
 
+    def lost(err: BaseException) -> bool:
+        # Class 08: connection exceptions; 57P01-3: the server terminated the session
+        # (pg_terminate_backend, a shutdown). An OperationalError with no SQLSTATE is
+        # the client's ("the connection is lost", "cannot exit pipeline mode while busy").
+        code = getattr(err, "sqlstate", None) or getattr(err, "pgcode", None)
+        if code is None:
+            return isinstance(err, errors_mod.OperationalError)
+        return str(code).startswith("08") or code in ("57P01", "57P02", "57P03")
+
     return Dialect(
         name="postgresql",
         connect=connect,
         paramstyle_format=True,
         id_column="BIGSERIAL PRIMARY KEY",
         retryable=retryable,
+        lost=lost,
         integrity_errors=(errors_mod.IntegrityError,),
         driver_errors=(errors_mod.Error,),
         list_tables=(
@@ -180,6 +242,9 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         pipeline=pipeline,
         single_statement_writes=True,
     )
+
+
+_MYSQL_LOST = (1053, 1927, 2006, 2013, 2014, 2055, 4031)
 
 
 def mysql_dialect(url: str) -> Dialect:
@@ -214,6 +279,12 @@ def mysql_dialect(url: str) -> Dialect:
         code = err.args[0] if getattr(err, "args", None) else None
         return isinstance(err, pymysql.err.OperationalError) and code in (1205, 1213)
 
+    def lost(err: BaseException) -> bool:
+        # Server gone / lost during a query / out of sync / killed (KILL) / shut down
+        # / disconnected for inactivity; an InterfaceError is a closed connection.
+        code = err.args[0] if getattr(err, "args", None) else None
+        return isinstance(err, pymysql.err.InterfaceError) or code in _MYSQL_LOST
+
     return Dialect(
         name="mysql",
         connect=connect,
@@ -225,6 +296,7 @@ def mysql_dialect(url: str) -> Dialect:
         table_suffix=" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
         inline_indexes=True,
         retryable=retryable,
+        lost=lost,
         integrity_errors=(pymysql.err.IntegrityError,),
         driver_errors=(pymysql.err.Error,),
         list_tables=(

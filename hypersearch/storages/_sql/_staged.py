@@ -17,12 +17,15 @@ import threading
 import time
 from collections.abc import Callable
 
+from hypersearch.distributions import BaseDistribution
 from hypersearch.logging import get_logger
 
 DELAY = 0.1
 
 _logger = get_logger(__name__)
-Entry = tuple[str, str]  # (JSON entry, prefix that finds it): see _single.param_entry
+# (JSON entry, prefix that finds it, name, internal value, distribution): see
+# _single.param_entry; the last three let a failed batch be written one by one.
+Entry = tuple[str, str, str, float, BaseDistribution]
 
 
 class StagedParams:

@@ -18,5 +18,15 @@ def rollback(result: Any = False) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """JSON text as stored: NaN and infinities allowed, non-ASCII kept."""
-    return json.dumps(value, allow_nan=True, ensure_ascii=False)
+    """JSON text as stored: NaN and infinities allowed, non-ASCII kept.
+
+    Text that cannot be UTF-8 (a lone surrogate such as ``"\\udc80"``) is
+    written with ASCII escapes instead, which read back as the same string.
+    """
+    text = json.dumps(value, allow_nan=True, ensure_ascii=False)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(value, allow_nan=True)
+    return text

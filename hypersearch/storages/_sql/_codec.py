@@ -1,0 +1,196 @@
+"""Rows <-> records: how a trial is stored, and read back as a :class:`FrozenTrial`.
+
+JSON only: attributes, params and values are stored as JSON text; nothing is
+unpickled or evaluated. A trial row is read as ``TRIAL_COLUMNS``; its params are
+``[[name, internal, distribution JSON], ...]`` in the order they were set.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from hypersearch.distributions import BaseDistribution, distribution_to_json, json_to_distribution
+from hypersearch.storages._sql._database import Database
+from hypersearch.storages._sql._step_value import decode_step_value
+from hypersearch.storages._sql._txn import dumps
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
+from hypersearch.trial._state import TrialState
+
+TRIAL_COLUMNS = (
+    "trial_id, number, state, seq, vals, params, user_attrs, system_attrs, n_steps, "
+    "datetime_start, datetime_complete"
+)
+ATTR_COLUMNS = {"user": "user_attrs", "system": "system_attrs"}
+_SCALARS = (str, int, float, bool, type(None))
+_CHUNK = 500
+
+
+def copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy by JSON round trip, which also proves the values are JSON."""
+    return {k: v if isinstance(v, _SCALARS) else json.loads(dumps(v)) for k, v in attrs.items()}
+
+
+def parse_time(text: str | None) -> datetime.datetime | None:
+    return None if text is None else datetime.datetime.fromisoformat(text)
+
+
+def time_text(moment: datetime.datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def known_steps(
+    known: dict[int, IntermediateValue] | None, n_steps: int
+) -> dict[int, IntermediateValue] | None:
+    """The reports of a finished row with ``n_steps`` of them, if ``known`` has them all."""
+    if not n_steps:
+        return {}
+    return known if known is not None and len(known) == int(n_steps) else None
+
+
+def running_row(start: datetime.datetime, heartbeat: float | None) -> list[Any]:
+    """The ``row_values`` of a new, empty RUNNING trial (see ``_single.create_trial``)."""
+    return [int(TrialState.RUNNING), None, "[]", "{}", "{}", 0, start.isoformat(), None, heartbeat]
+
+
+def copy_trial(trial: FrozenTrial) -> FrozenTrial:
+    """A copy the caller may change without touching ``trial``."""
+    return trial.replace(
+        params=dict(trial.params),
+        distributions=dict(trial.distributions),
+        user_attrs=copy_attrs(dict(trial.user_attrs)),
+        system_attrs=copy_attrs(dict(trial.system_attrs)),
+        intermediate_values=dict(trial.intermediate_values),
+    )
+
+
+class TemplateRow:
+    """A trial to insert (a template's content, or a new RUNNING trial), encoded for its row."""
+
+    def __init__(self, template: FrozenTrial | None) -> None:
+        if template is None:
+            self.state, self.vals, self.user, self.system = TrialState.RUNNING, None, {}, {}
+            self.steps: dict[int, IntermediateValue] = {}
+            self.plist: list[list[Any]] = []
+            self.start: datetime.datetime | None = datetime.datetime.now()
+            self.complete: datetime.datetime | None = None
+            return
+        self.state = template.state
+        self.vals = None if template.values is None else [float(v) for v in template.values]
+        self.plist = [
+            [
+                name,
+                float(template.distributions[name].to_internal(value)),
+                distribution_to_json(template.distributions[name]),
+            ]
+            for name, value in template.params.items()
+        ]
+        self.user = copy_attrs(dict(template.user_attrs))
+        self.system = copy_attrs(dict(template.system_attrs))
+        self.steps = {
+            int(k): normalize_intermediate(v) for k, v in template.intermediate_values.items()
+        }
+        self.start, self.complete = template.datetime_start, template.datetime_complete
+
+    def row_values(self, heartbeat: float | None) -> list[Any]:
+        """state, vals, params, user_attrs, system_attrs, n_steps, start, complete, heartbeat."""
+        return [
+            int(self.state),
+            None if self.vals is None else dumps(self.vals),
+            dumps(self.plist),
+            dumps(self.user),
+            dumps(self.system),
+            len(self.steps),
+            time_text(self.start),
+            time_text(self.complete),
+            heartbeat,
+        ]
+
+
+class Codec:
+    """Builds trials from rows; caches parsed distributions (their JSON text -> object)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._dists: dict[str, BaseDistribution] = {}
+
+    def dist(self, text: str) -> BaseDistribution:
+        dist = self._dists.get(text)
+        if dist is None:
+            dist = self._dists[text] = json_to_distribution(text)
+        return dist
+
+    def params(self, plist: list[list[Any]]) -> tuple[dict[str, Any], dict[str, BaseDistribution]]:
+        """(external params, distributions) of a stored params list."""
+        dists = {name: self.dist(dist) for name, _, dist in plist}
+        return {name: dists[name].to_external(v) for name, v, _ in plist}, dists
+
+    def build(self, row: tuple, steps: dict[int, IntermediateValue] | None) -> FrozenTrial:
+        """The trial of a ``TRIAL_COLUMNS`` row and its reports."""
+        trial_id, number, state, _seq, vals, params, user, system, _n, start, complete = row
+        values, dists = self.params(json.loads(params))
+        return FrozenTrial(
+            number=int(number),
+            state=TrialState(int(state)),
+            values=None if vals is None else tuple(json.loads(vals)),
+            params=values,
+            distributions=dists,
+            user_attrs=json.loads(user),
+            system_attrs=json.loads(system),
+            intermediate_values=steps or {},
+            datetime_start=parse_time(start),
+            datetime_complete=parse_time(complete),
+            trial_id=int(trial_id),
+        )
+
+    def build_new(self, trial_id: int, number: int, new: TemplateRow) -> FrozenTrial:
+        """The trial just inserted from ``new``."""
+        values, dists = self.params(new.plist)
+        return FrozenTrial(
+            number=number,
+            state=new.state,
+            values=None if new.vals is None else tuple(new.vals),
+            params=values,
+            distributions=dists,
+            user_attrs=new.user,
+            system_attrs=new.system,
+            intermediate_values=new.steps,
+            datetime_start=new.start,
+            datetime_complete=new.complete,
+            trial_id=trial_id,
+        )
+
+    def steps(self, cur: Any, trial_ids: list[int]) -> dict[int, dict[int, IntermediateValue]]:
+        """The reports of each trial, read in chunks."""
+        out: dict[int, dict[int, IntermediateValue]] = {tid: {} for tid in trial_ids}
+        for i in range(0, len(trial_ids), _CHUNK):
+            chunk = trial_ids[i : i + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for tid, step, val in self._db.q(
+                cur,
+                f"SELECT trial_id, step, val FROM hs_steps WHERE trial_id IN ({marks}) ORDER BY step",
+                chunk,
+            ).fetchall():
+                out[int(tid)][int(step)] = decode_step_value(val)
+        return out
+
+    def rows_to_trials(
+        self, cur: Any, rows: list[tuple], finished: dict[int, FrozenTrial]
+    ) -> list[FrozenTrial]:
+        """Trials of ``TRIAL_COLUMNS`` rows; finished ones come from (and go to) ``finished``."""
+        with_steps = [int(r[0]) for r in rows if r[8] and int(r[0]) not in finished]
+        steps = self.steps(cur, with_steps) if with_steps else {}
+        trials = []
+        for row in rows:
+            tid = int(row[0])
+            cached = finished.get(tid)
+            if cached is not None:
+                trials.append(copy_trial(cached))
+                continue
+            trial = self.build(row, steps.get(tid))
+            if trial.state.is_finished():
+                finished[tid] = copy_trial(trial)
+            trials.append(trial)
+        return trials

@@ -1,0 +1,310 @@
+"""Trial writes: this process's view of its trials, the transaction path, and the write plan.
+
+* Every trial change runs in one transaction that first bumps its study's
+  change counter (``UPDATE hs_studies SET seq = seq + 1``), which takes the study
+  row's write lock (SQLite: the database lock, taken by ``BEGIN IMMEDIATE``).
+  Changes in one study are therefore serialised and commit in change-number
+  order, so a reader that has seen change ``c`` has seen every change ``<= c``
+  (:meth:`TrialWriter.change`).
+* The common changes have a quick form (``_single``): on PostgreSQL one
+  autocommit statement that does the same bump-then-write; on SQLite two
+  statements in one short ``BEGIN IMMEDIATE`` transaction, which also writes the
+  trial's staged parameters (``_staged``). :meth:`TrialWriter.plan` is the one
+  place that picks the quick form or falls back to the transaction path.
+* A trial that finished is final; its snapshot is cached in the process (it can
+  never change), which makes the reads after ``tell`` free. The trials this
+  process runs are kept as it wrote them (``_live``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from hypersearch.distributions import BaseDistribution, check_compatible, distribution_to_json
+from hypersearch.exceptions import StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError
+from hypersearch.storages._sql import _single
+from hypersearch.storages._sql._codec import Codec, copy_attrs
+from hypersearch.storages._sql._database import Database
+from hypersearch.storages._sql._live import LiveTrials
+from hypersearch.storages._sql._staged import StagedParams
+from hypersearch.storages._sql._txn import Rollback, dumps, rollback
+from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._state import TrialState
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class TrialWriter:
+    """The trial rows as this process writes them.
+
+    Args:
+        db: the database.
+        codec: the row codec (its distribution cache).
+    """
+
+    def __init__(self, db: Database, codec: Codec) -> None:
+        self.db = db
+        self.codec = codec
+        self.finished: dict[int, FrozenTrial] = {}  # trial_id -> final snapshot
+        self.live = LiveTrials(copy_attrs)  # trials this process runs, as it wrote them
+        # SQLite: suggested parameters written with the trial's next write (_staged).
+        self.staged = StagedParams(self.write_staged) if db.dialect.paired_writes else None
+        self.trial_study: dict[int, int] = {}  # trial_id -> study_id (never changes)
+
+    def study_of(self, trial_id: int) -> int:
+        """The study of a trial (read once, then remembered)."""
+        study_id = self.trial_study.get(trial_id, -1)
+        if study_id >= 0:
+            return study_id
+        row = self.db.run(
+            lambda cur: self.db.q(
+                cur, "SELECT study_id FROM hs_trials WHERE trial_id = ?", (trial_id,)
+            ).fetchone(),
+            write=False,
+        )
+        if row is None:
+            raise TrialNotFoundError(f"No trial with id {trial_id}.")
+        self.trial_study[trial_id] = int(row[0])
+        return int(row[0])
+
+    def forget(self, trial_ids: list[int]) -> None:
+        """Deleted trials: nothing of them stays in this process."""
+        for trial_id in trial_ids:
+            self.finished.pop(trial_id, None)
+            self.live.drop(trial_id)
+            self.take_staged(trial_id)
+            self.trial_study.pop(trial_id, None)
+
+    # -- the transaction path ------------------------------------------------------------
+    def bump(
+        self, cur: Any, study_id: int, new_trial: bool = False
+    ) -> Callable[[], tuple[int, int]]:
+        """Take the study's lock and its next change number.
+
+        Returns a function giving (seq, n_trials): on pipelining drivers the
+        statement is only queued, so callers queue their next statement first and
+        one network round trip carries both.
+        """
+        extra = ", n_trials = n_trials + 1" if new_trial else ""
+        query = f"UPDATE hs_studies SET seq = seq + 1{extra} WHERE study_id = ?"
+        if self.db.dialect.returning:
+            self.db.q(cur, query + " RETURNING seq, n_trials", (study_id,))
+        else:
+            self.db.q(cur, query, (study_id,))
+            self.db.q(cur, "SELECT seq, n_trials FROM hs_studies WHERE study_id = ?", (study_id,))
+
+        def get() -> tuple[int, int]:
+            row = cur.fetchone()
+            if row is None:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
+            return int(row[0]), int(row[1])
+
+        return get
+
+    def insert_trial(self, cur: Any, study_id: int, row_values: list[Any]) -> tuple[int, int]:
+        """Insert a trial inside a write transaction; (trial_id, number)."""
+        db = self.db
+        bumped = self.bump(cur, study_id, new_trial=True)
+        # The number and change number come from the locked study row itself,
+        # so the insert needs no round trip of its own.
+        query = (
+            "INSERT INTO hs_trials (study_id, number, seq, state, vals, params, user_attrs, "
+            "system_attrs, n_steps, datetime_start, datetime_complete, heartbeat) "
+            "SELECT study_id, n_trials - 1, seq, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+            "FROM hs_studies WHERE study_id = ?"
+        )
+        args = [*row_values, study_id]
+        ins = cur.connection.cursor()
+        try:
+            if db.dialect.returning:
+                db.q(ins, query + " RETURNING trial_id", args)
+                _, n_trials = bumped()
+                trial_id = int(ins.fetchone()[0])
+            else:
+                _, n_trials = bumped()
+                trial_id = int(db.q(ins, query, args).lastrowid)
+        finally:
+            ins.close()
+        return trial_id, n_trials - 1
+
+    def change(self, trial_id: int, columns: str, change: Callable[[Any, tuple, int], _T]) -> _T:
+        """Run ``change(cur, row, seq)`` on an unfinished trial under its study's lock.
+
+        ``row``: the trial's number, state and ``columns``; ``seq``: the change number.
+        """
+        finished = self.finished.get(trial_id)
+        if finished is not None:
+            self.live.drop(trial_id)
+            raise UpdateFinishedTrialError(
+                f"Trial {finished.number} is already {finished.state.name}; it cannot change."
+            )
+        study_id = self.study_of(trial_id)
+
+        def body(cur: Any) -> _T:
+            bumped = self.bump(cur, study_id)
+            read = cur.connection.cursor()
+            try:
+                self.db.q(
+                    read,
+                    f"SELECT number, state, {columns} FROM hs_trials WHERE trial_id = ?",
+                    (trial_id,),
+                )
+                try:
+                    seq, _ = bumped()
+                except StudyNotFoundError:
+                    raise TrialNotFoundError(f"No trial with id {trial_id}.") from None
+                row = read.fetchone()
+            finally:
+                read.close()
+            if row is None:
+                raise TrialNotFoundError(f"No trial with id {trial_id}.")
+            state = TrialState(int(row[1]))
+            if state.is_finished():
+                raise UpdateFinishedTrialError(
+                    f"Trial {row[0]} is already {state.name}; it cannot change."
+                )
+            return change(cur, row, seq)
+
+        try:
+            return self.db.run(body, write=True)
+        except (UpdateFinishedTrialError, TrialNotFoundError):
+            self.live.drop(trial_id)  # finished by another worker (or gone)
+            raise
+
+    # -- the write plan ------------------------------------------------------------------
+    def plan(
+        self,
+        trial_id: int,
+        quick: Callable[[Any, int], _R | None] | None,
+        fallback: Callable[[], _T],
+        then: Callable[[_R], _T],
+    ) -> _T:
+        """Write one trial change the quickest way that applies.
+
+        1. ``quick(cur, study_id)``, one of ``_single``'s writes (an autocommit
+           statement on PostgreSQL; on SQLite a short transaction that first
+           writes the trial's staged parameters); ``then(its result)`` is returned.
+           None means the trial did not qualify (finished, gone, or a rarer case).
+        2. Otherwise (or without a quick form) the staged parameters on their own,
+           then ``fallback()``, the transaction path, which does the rarer case or
+           raises the precise error.
+        """
+        entries = self.take_staged(trial_id)
+        d = self.db.dialect
+        if quick is not None and d.quick_writes and trial_id not in self.finished:
+            study_id = self.study_of(trial_id)
+
+            def body(cur: Any) -> _R | None:
+                if entries and not _single.append_params(cur, d, study_id, trial_id, entries):
+                    raise Rollback(None)
+                result = quick(cur, study_id)
+                if result is None and entries:
+                    raise Rollback(None)  # the staged entries are written on their own below
+                return result
+
+            with self.staged_back_on_error(trial_id, entries):
+                result = self.db.run(body, write=d.paired_writes)
+            if result is not None:
+                return then(result)
+        self.write_staged(trial_id, entries)
+        return fallback()
+
+    # -- parameters ----------------------------------------------------------------------
+    def set_param(
+        self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
+    ) -> None:
+        """``set_trial_param``: the parameter is committed when this returns."""
+        if not isinstance(name, str):
+            raise TypeError(f"Parameter names must be str, got {name!r}.")
+        internal = float(internal_value)
+        dist_text = distribution_to_json(distribution)
+        entry, prefix = _single.param_entry(name, internal, dist_text)
+
+        def quick(cur: Any, study_id: int) -> bool | None:
+            appended = _single.append_param(cur, self.db.dialect, study_id, trial_id, entry, prefix)
+            # Not appended: the trial has the parameter already, or it is finished or
+            # gone; the transaction path checks and says which.
+            return appended or None
+
+        def change(cur: Any, row: tuple, seq: int) -> None:
+            plist = json.loads(row[2])
+            for item in plist:
+                if item[0] == name:
+                    check_compatible(name, self.codec.dist(item[2]), distribution)
+                    item[1] = internal
+                    break
+            else:
+                plist.append([name, internal, dist_text])
+            self.db.q(
+                cur,
+                "UPDATE hs_trials SET params = ?, seq = ? WHERE trial_id = ?",
+                (dumps(plist), seq, trial_id),
+            )
+
+        def transaction() -> bool:
+            self.change(trial_id, "params", change)
+            return True
+
+        self.plan(trial_id, quick, transaction, then=bool)
+        self.live.set_param(trial_id, name, distribution.to_external(internal), distribution)
+
+    def stage_param(
+        self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
+    ) -> None:
+        """``set_param``, written with the trial's next write or within 0.1 s (``_staged``)."""
+        if self.staged is None or not isinstance(name, str):
+            self.set_param(trial_id, name, internal_value, distribution)
+            return
+        internal = float(internal_value)
+        if not self.live.add_param(
+            trial_id, name, distribution.to_external(internal), distribution
+        ):
+            # Not a new parameter of a trial this process runs: written now.
+            self.set_param(trial_id, name, internal, distribution)
+            return
+        entry, prefix = _single.param_entry(name, internal, distribution_to_json(distribution))
+        self.staged.add(trial_id, (entry, prefix, name, internal, distribution))
+
+    def take_staged(self, trial_id: int) -> list[Any]:
+        return [] if self.staged is None else self.staged.take(trial_id)
+
+    @contextlib.contextmanager
+    def staged_back_on_error(self, trial_id: int, entries: list[Any]) -> Iterator[None]:
+        """Staged entries taken for a write go back when that write fails."""
+        try:
+            yield
+        except BaseException:
+            if self.staged is not None:
+                self.staged.put_back(trial_id, entries)
+            raise
+
+    def write_all_staged(self) -> None:
+        """Write every trial's staged parameters (closing, or the interpreter exiting)."""
+        if self.staged is None:
+            return
+        for trial_id in self.staged.pending():
+            with contextlib.suppress(Exception):  # finished meanwhile, or the database is gone
+                self.write_staged(trial_id)
+
+    def write_staged(self, trial_id: int, entries: list[Any] | None = None) -> None:
+        """Write a trial's staged parameters (taken already, or taken now) in one transaction."""
+        if entries is None:
+            entries = self.take_staged(trial_id)
+        if not entries:
+            return
+        d = self.db.dialect
+        with self.staged_back_on_error(trial_id, entries):
+            study_id = self.study_of(trial_id)
+            appended = self.db.run(
+                lambda cur: (
+                    _single.append_params(cur, d, study_id, trial_id, entries) or rollback()
+                ),
+                write=True,
+            )
+        if not appended:  # one did not qualify: the one-by-one path says why
+            for _, _, name, internal, dist in entries:
+                self.set_param(trial_id, name, internal, dist)
