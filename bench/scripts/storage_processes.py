@@ -105,13 +105,10 @@ def _numbers(backend: str, url: str, path: str) -> list[int]:
     if backend == "sqlite":
         with sqlite3.connect(path) as conn:
             return [r[0] for r in conn.execute(query)]
-    storage = hs.storages.SQLStorage(url)
-    try:
-        return [
-            r[0] for r in storage._db.run(lambda cur: cur.execute(query).fetchall(), write=False)
-        ]
-    finally:
-        storage.close()
+    import psycopg
+
+    with psycopg.connect(url) as conn:  # the URL's options set the schema's search_path
+        return [r[0] for r in conn.execute(query).fetchall()]
 
 
 def run_once(backend: str, procs: int, total: int, tmp: str) -> Result:

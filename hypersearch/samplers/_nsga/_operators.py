@@ -85,7 +85,8 @@ class BLXAlphaCrossover(BaseCrossover):
     Explores beyond the parents more than SBX; ``alpha = 0.5`` keeps the
     population's spread on average. The default: on ZDT1/ZDT2/DTLZ2 it beat
     SBX (eta 15) in hypervolume at both 200 and 800 trials
-    (bench/scripts/mo_nsga_vs_optuna.py).
+    (a former bench script, at b5ca7f9; the suite's comparison with Optuna
+    is bench/results/multiobjective-mo-full.md).
     """
 
     def __init__(self, alpha: float = 0.5) -> None:

@@ -40,7 +40,8 @@ class RandomForestSampler(BaseSampler):
     When the model is of ``log f`` the improvement is still taken on ``f``
     (SMAC's log-EI): ``EI = f* Phi(v) - exp(mu + s^2/2) Phi(v - s)``,
     ``v = (log f* - mu) / s`` — ~20x lower regret than EI on ``log f`` on the
-    mixed space of ``bench/scripts/rf_quality.py`` (10 seeds, 100 trials).
+    mixed space of a former bench script (10 seeds, 100 trials; see git history at b5ca7f9;
+    the suite's comparison is bench/results/quality-hpo.md).
 
     maximised over random candidates plus a local search (one-parameter
     neighbour moves: Gaussian steps for numbers, the other choices for
