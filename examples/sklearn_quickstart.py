@@ -33,7 +33,7 @@ from tqdm import tqdm
 
 import hypersearch as hs
 
-ESTIMATE_AFTER = 3  # finished trials before the time estimate
+ESTIMATE_AT = (3, 10)  # finished trials at which the time estimate is printed
 
 
 def make_objective(x: np.ndarray, y: np.ndarray, seed: int):
@@ -65,24 +65,34 @@ def build_model(trial: hs.Trial | hs.FixedTrial, seed: int) -> HistGradientBoost
 
 
 class TimeEstimate:
-    """A callback: after the first trials, print how long the whole run should take."""
+    """A callback: after the first trials, print how long the rest of the run should take.
+
+    The estimate is the mean time of this run's trials so far times the trials left;
+    the first trials run to the end (the pruner waits for 5 of them), so the later
+    estimate, once pruning has started, is the better one.
+    """
 
     def __init__(self, n_trials: int, timeout: float) -> None:
         self.n_trials, self.timeout = n_trials, timeout
         self.start = time.monotonic()
         self.cpu_start = time.process_time()
-        self.done = 0
+        self.seconds: list[float] = []
 
     def __call__(self, study: hs.Study, trial: hs.FrozenTrial) -> None:
-        self.done += 1
-        if self.done != ESTIMATE_AFTER or self.n_trials <= ESTIMATE_AFTER:
+        if trial.datetime_start is not None and trial.datetime_complete is not None:
+            self.seconds.append((trial.datetime_complete - trial.datetime_start).total_seconds())
+        done = len(self.seconds)
+        if done not in ESTIMATE_AT or done >= self.n_trials:
             return
-        per_trial = (time.monotonic() - self.start) / self.done
-        total = per_trial * self.n_trials
-        note = "" if total < self.timeout else f"; the {self.timeout:.0f} s timeout will stop it"
+        per_trial = sum(self.seconds) / done
+        left = per_trial * (self.n_trials - done)
+        elapsed = time.monotonic() - self.start
+        note = ""
+        if elapsed + left > self.timeout:
+            note = f"; the {self.timeout:.0f} s timeout will stop it first"
         tqdm.write(
-            f"{per_trial:.1f} s per trial so far: {self.n_trials} trials should take about "
-            f"{total / 60:.1f} min in all{note} (pruning usually makes later trials cheaper)."
+            f"{done} trials done, {per_trial:.1f} s each: the other {self.n_trials - done} "
+            f"should take about {left / 60:.1f} min more{note}."
         )
 
 
