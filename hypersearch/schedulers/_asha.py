@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch.exceptions import TrialPruned
 from hypersearch.pruners._checks import check_int
 from hypersearch.pruners._rungs import RungLadder, RungTable
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from hypersearch.study._history import History
     from hypersearch.study._study import Study
 
-PAUSED_KEY = "paused"
+PAUSED_KEY = _keys.PAUSED
 
 
 class Decision(enum.Enum):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch import logging as hs_logging
 from hypersearch.exceptions import TrialPruned
 from hypersearch.storages._heartbeat import Heartbeat
@@ -21,7 +22,7 @@ from hypersearch.trial._trial import Trial
 if TYPE_CHECKING:
     from hypersearch.study._study import ObjectiveFuncType, Study
 
-FAIL_REASON_KEY = "fail_reason"
+FAIL_REASON_KEY = _keys.FAIL_REASON
 
 _logger = hs_logging.get_logger(__name__)
 

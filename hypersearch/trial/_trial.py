@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -28,7 +29,7 @@ from hypersearch.trial._state import TrialState
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
-FIXED_PARAMS_KEY = "fixed_params"
+FIXED_PARAMS_KEY = _keys.FIXED_PARAMS
 _DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
 
 

@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from hypersearch import _keys
 from hypersearch.study._budget import COST_ATTR
 from hypersearch.trial._state import TrialState
 from hypersearch.visualization._common import check_study
 
 NO_TRIALS_AT_ALL = "The study has no trials."
-RUNG_PREFIX = "rung_"
-PAUSED_KEY = "paused"
+RUNG_PREFIX = _keys.RUNG_PREFIX
+PAUSED_KEY = _keys.PAUSED
 
 
 @dataclass(frozen=True)

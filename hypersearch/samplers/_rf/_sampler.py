@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.special import ndtr
 
+from hypersearch._validation import check_probability
 from hypersearch.distributions import BaseDistribution, CategoricalDistribution
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._cmaes._transform import UnitTransform
@@ -97,10 +98,7 @@ class RandomForestSampler(BaseSampler):
         ):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-        if not (0.0 <= random_interleave_prob <= 1.0):
-            raise ValueError(
-                f"random_interleave_prob must be in [0, 1], got {random_interleave_prob!r}."
-            )
+        check_probability("random_interleave_prob", random_interleave_prob)
         try:
             import sklearn  # noqa: F401
         except ImportError as err:
