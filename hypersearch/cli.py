@@ -153,6 +153,18 @@ def cmd_worker(args: argparse.Namespace) -> None:
     study.optimize(objective, n_trials=args.n_trials, timeout=args.timeout, callbacks=callbacks)
 
 
+def cmd_storage_upgrade(args: argparse.Namespace) -> None:
+    from hypersearch.storages import upgrade_storage
+
+    found, now = upgrade_storage(args.storage)
+    if found == now:
+        print(f"The schema is current (version {now}); nothing to do.")
+    elif found < 0:
+        print(f"Created the schema (version {now}).")
+    else:
+        print(f"Upgraded the schema from version {found} to {now}.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hypersearch", description="Hyperparameter search studies."
@@ -215,6 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--sampler", default=None, help="e.g. random, tpe, gp (default: the study default)"
     )
     p.add_argument("--seed", type=int, default=None)
+    storage = sub.add_parser("storage", help="maintain a storage (schema upgrade)")
+    storage_sub = storage.add_subparsers(dest="storage_command", required=True)
+    p = storage_sub.add_parser(
+        "upgrade", help="migrate an SQL database to this version's schema (back it up first)"
+    )
+    p.add_argument("--storage", required=True, help="storage URL, e.g. sqlite:///hs.db")
+    p.set_defaults(func=cmd_storage_upgrade)
     return parser
 
 

@@ -9,6 +9,8 @@ The tree::
      |    +-- StudyNotFoundError     no study with that name or id
      |    +-- TrialNotFoundError     no trial with that id or number
      |    +-- UpdateFinishedTrialError  a finished trial was changed
+     |    +-- ReadOnlyStorageError   a write through a storage opened read-only
+     |    +-- SchemaVersionError     the database schema is older or newer than the code
      +-- CLIUsageError          bad command-line usage
 """
 
@@ -50,6 +52,14 @@ class TrialNotFoundError(StorageError, KeyError):
 
 class UpdateFinishedTrialError(StorageError, RuntimeError):
     """A trial that already finished was asked to change."""
+
+
+class ReadOnlyStorageError(StorageError):
+    """A storage opened read-only was asked to write."""
+
+
+class SchemaVersionError(StorageError):
+    """The database's schema version is not this code's: upgrade the database or hypersearch."""
 
 
 class CLIUsageError(HypersearchError):

@@ -103,3 +103,19 @@ def test_plot_modules_import_no_drawing_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_integration_all_is_pinned():
+    import hypersearch.integration as integration
+
+    assert integration.__all__ == [
+        "LightGBMPruningCallback",
+        "LightningPruningCallback",
+        "OptunaSearchCV",
+        "PyTorchLightningPruningCallback",
+        "RayExecutor",
+        "SearchCV",
+        "TorchTrainingHelper",
+        "XGBoostPruningCallback",
+    ]
+    assert integration.OptunaSearchCV is integration.SearchCV

@@ -11,10 +11,15 @@ from hypersearch.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
     from hypersearch.storages._json_io import export_json, import_json
-    from hypersearch.storages._sql import SQLStorage
+    from hypersearch.storages._sql import SQLStorage, upgrade_storage
 
 # The SQL backend and the JSON tools load on first use: `import hypersearch` stays fast.
-_LAZY = {"SQLStorage": "_sql", "export_json": "_json_io", "import_json": "_json_io"}
+_LAZY = {
+    "SQLStorage": "_sql",
+    "upgrade_storage": "_sql",
+    "export_json": "_json_io",
+    "import_json": "_json_io",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -22,7 +27,10 @@ def __getattr__(name: str) -> Any:
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
-    """None -> a new in-memory storage; a storage -> itself; a URL -> its backend."""
+    """None -> a new in-memory storage; a storage -> itself; a URL -> its backend.
+
+    ``sqlite:///file.db?mode=ro`` (``mode=ro`` on any SQL URL) opens it read-only.
+    """
     if storage is None:
         return InMemoryStorage()
     if isinstance(storage, BaseStorage):
@@ -51,4 +59,5 @@ __all__ = [
     "fail_stale_trials",
     "get_storage",
     "import_json",
+    "upgrade_storage",
 ]

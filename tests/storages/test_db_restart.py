@@ -7,10 +7,9 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import _unavailable
-
 import hypersearch as hs
 from hypersearch.storages import SQLStorage
+from tests.storages.conftest import _unavailable
 
 
 def _restart_postgresql() -> None:

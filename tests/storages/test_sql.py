@@ -10,15 +10,15 @@ import multiprocessing
 import pickle
 import sqlite3
 
-import conftest
 import pytest
 
 import hypersearch as hs
-from hypersearch.exceptions import StorageError
-from hypersearch.storages import SQLStorage, get_storage
+from hypersearch.exceptions import SchemaVersionError
+from hypersearch.storages import SQLStorage, get_storage, upgrade_storage
 from hypersearch.storages._sql import SCHEMA_VERSION
 from hypersearch.testing.storage import StorageSuite
 from hypersearch.trial import TrialState
+from tests.storages import conftest
 
 
 class _SQLSuite(StorageSuite):
@@ -113,12 +113,15 @@ def test_reopen_current_version(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["DELETE FROM hs_version", "DROP TABLE hs_version"])
-def test_missing_version_is_upgraded(tmp_path, damage):
+def test_missing_version_needs_the_upgrade_command(tmp_path, damage):
     path = tmp_path / "old.db"
     url = f"sqlite:///{path}"
     sid = _seed(url)
     with sqlite3.connect(path) as conn:
         conn.execute(damage)
+    with pytest.raises(SchemaVersionError, match="hypersearch storage upgrade --storage"):
+        SQLStorage(url)
+    assert upgrade_storage(url) == (0, SCHEMA_VERSION)
     _check_kept(url, sid)
     assert _version_rows(path) == [(SCHEMA_VERSION,)]
 
@@ -129,8 +132,10 @@ def test_newer_version_is_refused(tmp_path):
     _seed(url)
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE hs_version SET version = ?", (SCHEMA_VERSION + 1,))
-    with pytest.raises(StorageError, match="newer"):
+    with pytest.raises(SchemaVersionError, match="newer"):
         SQLStorage(url)
+    with pytest.raises(SchemaVersionError, match="newer"):
+        upgrade_storage(url)
 
 
 # -- URLs, pickling, processes ---------------------------------------------------------------

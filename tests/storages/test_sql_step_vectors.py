@@ -8,8 +8,9 @@ import math
 import pytest
 
 import hypersearch as hs
+from hypersearch.exceptions import SchemaVersionError
 from hypersearch.storages import SQLStorage
-from hypersearch.storages._sql import SCHEMA_VERSION
+from hypersearch.storages._sql import SCHEMA_VERSION, upgrade_storage
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
 from hypersearch.trial import TrialState
 
@@ -46,6 +47,9 @@ def _check_upgrade(url: str) -> None:
     _as_version_1(old)
     old.close()
 
+    with pytest.raises(SchemaVersionError, match="older.*hypersearch storage upgrade"):
+        SQLStorage(url)  # never migrated on open
+    assert upgrade_storage(url) == (1, SCHEMA_VERSION)
     new = SQLStorage(url)
     try:
         assert _version(new) == SCHEMA_VERSION == 2

@@ -29,11 +29,16 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hypersearch.exceptions import StorageError
+from hypersearch.exceptions import ReadOnlyStorageError, StorageError
 from hypersearch.storages._sql._checkpoint import WalCheckpointer
 from hypersearch.storages._sql._dialects import Dialect, dialect_from_url
 from hypersearch.storages._sql._gate import WriteGate
-from hypersearch.storages._sql._schema import upgrade_schema
+from hypersearch.storages._sql._schema import (
+    SCHEMA_VERSION,
+    check_schema,
+    read_version,
+    upgrade_schema,
+)
 from hypersearch.storages._sql._txn import Rollback
 
 _T = TypeVar("_T")
@@ -110,15 +115,29 @@ class Database:
         url: the database URL (see :class:`~hypersearch.storages.SQLStorage`).
         timeout: seconds to keep retrying a call that a lock or a lost connection fails.
         durable: wait for every commit to reach the disk.
+        read_only: open read-only: writes are refused by the driver or server, and
+            the schema is only checked (see also ``mode=ro`` in ``url``).
         owner: the storage on top; its ``_new_process()`` runs in a forked child
             and its ``_at_exit()`` when the interpreter exits (held weakly).
     """
 
-    def __init__(self, url: str, *, timeout: float, durable: bool, owner: Any = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        durable: bool,
+        read_only: bool = False,
+        owner: Any = None,
+    ) -> None:
         self.url = url
         self.timeout = timeout
         self.durable = durable
-        self.dialect: Dialect = dialect_from_url(url, timeout=timeout, durable=durable)
+        self.dialect: Dialect = dialect_from_url(
+            url, timeout=timeout, durable=durable, read_only=read_only
+        )
+        #: Opened read-only (``read_only=True`` or ``mode=ro`` in the URL).
+        self.read_only = self.dialect.read_only
         self._owner = None if owner is None else weakref.ref(owner)
         self.setup_process_state()
         _LIVE.add(self)
@@ -307,27 +326,66 @@ class Database:
         return cur
 
     def ensure_schema(self) -> None:
-        """Create the schema, or bring it to this version, under the schema lock."""
-        d = self.dialect
+        """Check the schema version (see ``_schema.check_schema``); create it in an empty database.
 
-        def body(cur: Any) -> None:
-            upgrade_schema(cur, d)
+        A current schema costs one read and no lock; anything else is decided
+        again under the schema lock (never taken when read-only).
+        """
+        d, shown = self.dialect, redact(self.url)
 
-        if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
-            self.run(
-                lambda cur: None, write=False
-            )  # a bad file fails before the gate's file is made
-            self.run(body, write=True)
+        def check(cur: Any) -> int | None:
+            return check_schema(cur, d, url=shown, create=not self.read_only)
+
+        if self.read_only:
+            if self.run(check, write=False) is None:
+                raise StorageError(f"{shown} holds no hypersearch tables: nothing to read.")
             return
+        if self.run(lambda cur: read_version(cur, d), write=False) != SCHEMA_VERSION:
+            self._under_schema_lock(check)
+
+    def upgrade_schema(self) -> int:
+        """Migrate the schema to this code's version; the version found (-1: none)."""
+        if self.read_only:
+            raise ReadOnlyStorageError(f"{redact(self.url)} was opened read-only.")
+        d = self.dialect
+        return self._under_schema_lock(lambda cur: upgrade_schema(cur, d))
+
+    def _under_schema_lock(self, body: Callable[[Any], _T]) -> _T:
+        d = self.dialect
+        if d.schema_lock is None:  # SQLite: DDL is transactional, BEGIN IMMEDIATE locks
+            return self.run(body, write=True)
         acquire, release = d.schema_lock
 
-        def locked(cur: Any) -> None:  # the server frees the lock if the session dies
+        def locked(cur: Any) -> _T:  # the server frees the lock if the session dies
             cur.execute(acquire)
             cur.fetchall()
             try:
-                body(cur)
+                return body(cur)
             finally:
                 cur.execute(release)
                 cur.fetchall()
 
-        self.run(locked, write=False)  # retried on a fresh connection if the server drops it
+        return self.run(locked, write=False)  # retried on a fresh connection if the server drops it
+
+
+def upgrade_storage(url: str, *, timeout: float = 60.0) -> tuple[int, int]:
+    """Migrate the database at ``url`` to this code's schema; (version found, version now).
+
+    What ``hypersearch storage upgrade --storage URL`` runs. Back the database up
+    and stop its workers first. An empty database gets the schema (found: -1);
+    a current one is left as it is.
+    """
+    db = Database(url, timeout=timeout, durable=True)
+    try:
+        return db.upgrade_schema(), SCHEMA_VERSION
+    finally:
+        db.close()
+
+
+def redact(url: str) -> str:
+    """``url`` with its password, if any, replaced by ``***`` (for messages)."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

@@ -55,6 +55,8 @@ class Dialect:
     sqlite_file: str | None = None
     # (step, cap): retry n of a lock conflict sleeps uniform(0, min(cap, step * 2**n)) s.
     lock_backoff: tuple[float, float] = (0.002, 0.2)
+    # Opened read-only: the driver (or server session) refuses writes.
+    read_only: bool = False
     _sql_cache: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -114,9 +116,26 @@ def _sqlite_explain(path: str, timeout: float) -> Callable[[BaseException], Base
     return explain
 
 
-def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Dialect:
-    """SQLite on a file (WAL, NORMAL sync) or, for ``:memory:``, one shared connection."""
+def sqlite_dialect(
+    path: str, *, timeout: float, durable: bool = False, read_only: bool = False
+) -> Dialect:
+    """SQLite on a file (WAL, NORMAL sync) or, for ``:memory:``, one shared connection.
+
+    ``read_only``: the file is opened with ``mode=ro`` and nothing is set on it;
+    a missing file raises StorageError (and is not created).
+    """
     memory = path in ("", ":memory:")
+    if read_only:
+        if memory:
+            raise ValueError("A read-only storage needs a database file, not sqlite:///:memory:.")
+        if not os.path.isfile(path):
+            raise StorageError(f"Cannot open {path!r} read-only: no such database file.")
+
+    def connect_read_only() -> sqlite3.Connection:
+        uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro"
+        return sqlite3.connect(
+            uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
 
     def connect() -> sqlite3.Connection:
         try:
@@ -152,7 +171,7 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
 
     return Dialect(
         name="sqlite",
-        connect=connect,
+        connect=connect_read_only if read_only else connect,
         paramstyle_format=False,
         begin="BEGIN IMMEDIATE",  # take the write lock first: no deadlocking upgrades
         for_update="",
@@ -166,12 +185,13 @@ def sqlite_dialect(path: str, *, timeout: float, durable: bool = False) -> Diale
         driver_errors=(sqlite3.Error,),
         list_tables="SELECT name FROM sqlite_master WHERE type = 'table'",
         paired_writes=sqlite3.sqlite_version_info >= (3, 35, 0),  # RETURNING
-        sqlite_file=None if memory else path,
+        sqlite_file=None if memory or read_only else path,
         lock_backoff=(5e-5, 0.002),
+        read_only=read_only,
     )
 
 
-def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
+def postgresql_dialect(url: str, *, durable: bool = False, read_only: bool = False) -> Dialect:
     """PostgreSQL through psycopg 3, or psycopg2 when only that is installed.
 
     Unless ``durable``, sessions use ``synchronous_commit = off``: a commit does
@@ -180,6 +200,8 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
     """
     conninfo = "postgresql://" + url.split("://", 1)[1]
     setup = None if durable else "SET synchronous_commit = off"
+    if read_only:  # the server refuses every write of the session
+        setup = "SET default_transaction_read_only = on"
     try:
         import psycopg
 
@@ -241,13 +263,14 @@ def postgresql_dialect(url: str, *, durable: bool = False) -> Dialect:
         schema_lock=("SELECT pg_advisory_lock(7263001)", "SELECT pg_advisory_unlock(7263001)"),
         pipeline=pipeline,
         single_statement_writes=True,
+        read_only=read_only,
     )
 
 
 _MYSQL_LOST = (1053, 1927, 2006, 2013, 2014, 2055, 4031)
 
 
-def mysql_dialect(url: str) -> Dialect:
+def mysql_dialect(url: str, *, read_only: bool = False) -> Dialect:
     """MySQL / MariaDB through PyMySQL, READ COMMITTED, utf8mb4, binary collation."""
     try:
         import pymysql
@@ -273,6 +296,8 @@ def mysql_dialect(url: str) -> Dialect:
         conn = pymysql.connect(**kwargs)
         with conn.cursor() as cur:
             cur.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            if read_only:  # the server refuses every write of the session
+                cur.execute("SET SESSION TRANSACTION READ ONLY")
         return conn
 
     def retryable(err: BaseException) -> bool:
@@ -306,13 +331,42 @@ def mysql_dialect(url: str) -> Dialect:
             "SELECT GET_LOCK('hypersearch_schema', 60)",
             "SELECT RELEASE_LOCK('hypersearch_schema')",
         ),
+        read_only=read_only,
     )
 
 
-def dialect_from_url(url: str, *, timeout: float = 60.0, durable: bool = False) -> Dialect:
-    """Pick the dialect for ``sqlite:///...``, ``postgresql[+driver]://...`` or ``mysql+pymysql://...``."""
+def split_mode(url: str) -> tuple[str, bool]:
+    """``url`` without its ``mode=ro`` query parameter, and whether it had one.
+
+    ``mode=ro`` opens any backend read-only; another ``mode`` value is refused.
+    """
+    if "?" not in url:
+        return url, False
+    base, query = url.split("?", 1)
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    modes = [value for key, value in pairs if key == "mode"]
+    if not modes:
+        return url, False
+    if modes != ["ro"]:
+        raise ValueError(
+            f"Storage URL {url!r}: mode={modes[-1]!r} is not understood; "
+            "use mode=ro to open read-only, or no mode."
+        )
+    rest = urllib.parse.urlencode([(k, v) for k, v in pairs if k != "mode"])
+    return (f"{base}?{rest}" if rest else base), True
+
+
+def dialect_from_url(
+    url: str, *, timeout: float = 60.0, durable: bool = False, read_only: bool = False
+) -> Dialect:
+    """Pick the dialect for ``sqlite:///...``, ``postgresql[+driver]://...`` or ``mysql+pymysql://...``.
+
+    ``read_only`` (or ``mode=ro`` in the URL's query): connections refuse writes.
+    """
     if not isinstance(url, str) or "://" not in url:
         raise ValueError(f"Not a database URL: {url!r}.")
+    url, ro = split_mode(url)
+    read_only = read_only or ro
     scheme, rest = url.split("://", 1)
     backend = scheme.split("+", 1)[0].lower()
     if backend == "sqlite":
@@ -321,9 +375,9 @@ def dialect_from_url(url: str, *, timeout: float = 60.0, durable: bool = False) 
         path = path.split("?", 1)[0]
         if path not in ("", ":memory:"):
             path = os.path.expanduser(path)
-        return sqlite_dialect(path, timeout=timeout, durable=durable)
+        return sqlite_dialect(path, timeout=timeout, durable=durable, read_only=read_only)
     if backend in ("postgresql", "postgres"):
-        return postgresql_dialect(url, durable=durable)
+        return postgresql_dialect(url, durable=durable, read_only=read_only)
     if backend in ("mysql", "mariadb"):
-        return mysql_dialect(url)
+        return mysql_dialect(url, read_only=read_only)
     raise ValueError(f"Unsupported database URL {url!r}; use sqlite, postgresql or mysql.")

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hypersearch.exceptions import StorageError
+from hypersearch.exceptions import SchemaVersionError
 from hypersearch.storages._sql._dialects import Dialect
 
 SCHEMA_VERSION = 2
@@ -131,19 +131,46 @@ def read_version(cur: Any, d: Dialect) -> int | None:
     return 0 if tables & {"hs_studies", "hs_trials"} else None
 
 
-def upgrade_schema(cur: Any, d: Dialect) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`; return the version found before.
+def _newer(found: int) -> SchemaVersionError:
+    return SchemaVersionError(
+        f"The database has schema version {found}, newer than this hypersearch "
+        f"understands ({SCHEMA_VERSION}); upgrade hypersearch."
+    )
 
-    Raises StorageError when the database was written by a newer hypersearch.
+
+def check_schema(cur: Any, d: Dialect, *, url: str, create: bool) -> int | None:
+    """Check that the schema is this code's version; the version found (None: no tables).
+
+    An empty database gets the schema when ``create``. An older schema raises
+    SchemaVersionError naming ``hypersearch storage upgrade`` (it is never
+    migrated on open); a newer one raises SchemaVersionError too.
+    """
+    found = read_version(cur, d)
+    if found is None:
+        if create:
+            upgrade_schema(cur, d)
+        return found
+    if found > SCHEMA_VERSION:
+        raise _newer(found)
+    if found < SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"The database has schema version {found}, older than this hypersearch's "
+            f"({SCHEMA_VERSION}); it is not migrated on open. Back it up, stop its workers, "
+            f"then migrate it: hypersearch storage upgrade --storage {url}"
+        )
+    return found
+
+
+def upgrade_schema(cur: Any, d: Dialect) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; return the version found before (-1: none).
+
+    Raises SchemaVersionError when the database was written by a newer hypersearch.
     """
     found = read_version(cur, d)
     if found is None:
         create_tables(cur, d)
     elif found > SCHEMA_VERSION:
-        raise StorageError(
-            f"The database has schema version {found}, newer than this hypersearch "
-            f"understands ({SCHEMA_VERSION}); upgrade hypersearch."
-        )
+        raise _newer(found)
     else:
         for version in range(found, SCHEMA_VERSION):
             UPGRADES[version](cur, d)

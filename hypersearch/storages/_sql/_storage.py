@@ -22,35 +22,55 @@ the per-trial overhead target leaves no room for that.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import time
 from collections.abc import Callable, Container, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from hypersearch.distributions import BaseDistribution
-from hypersearch.exceptions import StudyNotFoundError, UpdateFinishedTrialError
+from hypersearch.exceptions import (
+    ReadOnlyStorageError,
+    StudyNotFoundError,
+    UpdateFinishedTrialError,
+)
 from hypersearch.storages import _heartbeat
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
 from hypersearch.storages._sql import _reads, _reaper, _single, _studies
 from hypersearch.storages._sql._codec import (
-    ATTR_COLUMNS,
-    TRIAL_COLUMNS,
     Codec,
     TemplateRow,
     copy_trial,
     known_steps,
     running_row,
 )
-from hypersearch.storages._sql._database import Database
+from hypersearch.storages._sql._database import Database, redact
 from hypersearch.storages._sql._orphans import create_once
-from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
-from hypersearch.storages._sql._txn import Rollback, dumps
+from hypersearch.storages._sql._step_value import encode_step_value
+from hypersearch.storages._sql._txn import dumps
 from hypersearch.storages._sql._writes import TrialWriter
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _writes(method: _F) -> _F:
+    """Mark a write: a storage opened read-only refuses it."""
+
+    @functools.wraps(method)
+    def write(self: SQLStorage, *args: Any, **kwargs: Any) -> Any:
+        if self.read_only:
+            raise ReadOnlyStorageError(
+                f"{method.__name__}() writes, but {self!r} was opened read-only "
+                "(read_only=True or ?mode=ro): open it without to write."
+            )
+        return method(self, *args, **kwargs)
+
+    return cast(_F, write)
 
 
 class SQLStorage(BaseStorage):
@@ -76,6 +96,15 @@ class SQLStorage(BaseStorage):
             and a slow database do not fail live trials).
         failed_trial_callback: ``callback(study, frozen_trial)`` for each trial
             failed as stale, e.g. :class:`~hypersearch.storages.RetryFailedTrialCallback`.
+        read_only: open for reading only (also ``?mode=ro`` at the end of the URL):
+            no lock is taken, the schema is never created nor migrated, nothing
+            is written (SQLite: no lock file, no WAL checkpoint); a missing SQLite
+            file raises StorageError and is not created, and every write raises
+            :class:`~hypersearch.exceptions.ReadOnlyStorageError`.
+
+    A database whose schema is older than this code raises
+    :class:`~hypersearch.exceptions.SchemaVersionError`: migrate it with
+    ``hypersearch storage upgrade --storage URL`` (:func:`upgrade_storage`).
 
     Pick SQLite for one machine (many processes may share the file), and
     PostgreSQL or MySQL when workers run on several machines.
@@ -91,6 +120,7 @@ class SQLStorage(BaseStorage):
         heartbeat_interval: float | None = None,
         grace_period: float | None = None,
         failed_trial_callback: Any = None,
+        read_only: bool = False,
     ) -> None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
@@ -100,12 +130,18 @@ class SQLStorage(BaseStorage):
         self.failed_trial_callback = failed_trial_callback
         self.url = url
         self._clock = clock
-        self._open(float(timeout), bool(durable))
+        if not isinstance(read_only, bool):
+            raise TypeError(f"read_only must be a bool, got {read_only!r}.")
+        self._open(float(timeout), bool(durable), read_only)
         self._db.ensure_schema()
 
-    def _open(self, timeout: float, durable: bool) -> None:
-        self._db = Database(self.url, timeout=timeout, durable=durable, owner=self)
+    def _open(self, timeout: float, durable: bool, read_only: bool) -> None:
+        self._db = Database(
+            self.url, timeout=timeout, durable=durable, read_only=read_only, owner=self
+        )
         self._dialect = self._db.dialect
+        #: Opened read-only (``read_only=True`` or ``?mode=ro``): every write raises.
+        self.read_only = self._db.read_only
         self._new_process()
 
     def _new_process(self) -> None:
@@ -131,6 +167,7 @@ class SQLStorage(BaseStorage):
             "heartbeat_interval": self.heartbeat_interval,
             "grace_period": self.grace_period,
             "failed_trial_callback": self.failed_trial_callback,
+            "read_only": self.read_only,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -139,10 +176,10 @@ class SQLStorage(BaseStorage):
         self.heartbeat_interval = state["heartbeat_interval"]
         self.grace_period = state["grace_period"]
         self.failed_trial_callback = state["failed_trial_callback"]
-        self._open(state["timeout"], state["durable"])
+        self._open(state["timeout"], state["durable"], state.get("read_only", False))
 
     def __repr__(self) -> str:
-        return f"SQLStorage({self.url!r})"
+        return f"SQLStorage({redact(self.url)!r})"
 
     def __del__(self) -> None:
         # sqlite3 connections sit in a reference cycle (their statement cache), so
@@ -163,17 +200,21 @@ class SQLStorage(BaseStorage):
         self._db.close()
 
     # -- studies -------------------------------------------------------------------------
+    @_writes
     def create_new_study(
         self, directions: Sequence[StudyDirection], study_name: str | None = None
     ) -> int:
         return _studies.create_study(self._db, directions, study_name)
 
+    @_writes
     def delete_study(self, study_id: int) -> None:
         self._writer.forget(_studies.delete_study(self._db, study_id))
 
+    @_writes
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
         _studies.set_study_attr(self._db, study_id, "user", key, value)
 
+    @_writes
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
         _studies.set_study_attr(self._db, study_id, "system", key, value)
 
@@ -217,6 +258,7 @@ class SQLStorage(BaseStorage):
         self._writer.live.own(trial)
         return trial
 
+    @_writes
     def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
         new = TemplateRow(template)
         for key, value in {**new.user, **new.system}.items():
@@ -259,6 +301,7 @@ class SQLStorage(BaseStorage):
             w.live.own(trial)
         return copy_trial(trial)
 
+    @_writes
     def start_trial(self, study_id: int) -> FrozenTrial:
         """A new RUNNING trial, or the oldest queued one when one waits.
 
@@ -283,17 +326,20 @@ class SQLStorage(BaseStorage):
                 return self._own_new(study_id, created, start)
         return super().start_trial(study_id)
 
+    @_writes
     def set_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
     ) -> None:
         self._writer.set_param(trial_id, name, internal_value, distribution)
 
+    @_writes
     def stage_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
     ) -> None:
         """``set_trial_param``, written with the trial's next write or within 0.1 s (``_staged``)."""
         self._writer.stage_param(trial_id, name, internal_value, distribution)
 
+    @_writes
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
@@ -326,53 +372,11 @@ class SQLStorage(BaseStorage):
             return True
 
         def transaction() -> bool:
-            return self._change_state(trial_id, state, vals)
+            return w.change_state(trial_id, state, vals, self._start_stamp)
 
         return w.plan(trial_id, quick, transaction, then)
 
-    def _change_state(self, trial_id: int, state: TrialState, vals: str | None) -> bool:
-        """``set_trial_state_values``'s transaction path."""
-
-        def change(cur: Any, row: tuple, seq: int) -> FrozenTrial | None:
-            current = TrialState(int(row[1]))
-            full = list(row[2:])
-            start = full[9]
-            now = datetime.datetime.now().isoformat()
-            complete = None
-            if state == TrialState.RUNNING:
-                if current != TrialState.WAITING:
-                    raise Rollback(False)
-                start = start or now
-            elif state.is_finished():
-                complete = now
-                start = start or complete
-            sets = "state = ?, seq = ?, datetime_start = ?, datetime_complete = ?"
-            args: list[Any] = [int(state), seq, start, complete]
-            stamp = self._start_stamp() if state == TrialState.RUNNING else None
-            if stamp is not None:
-                sets += ", heartbeat = ?"
-                args.append(stamp)
-            if vals is not None:
-                sets += ", vals = ?"
-                args.append(vals)
-            self._db.q(cur, f"UPDATE hs_trials SET {sets} WHERE trial_id = ?", (*args, trial_id))
-            if not state.is_finished():
-                return None
-            # The final snapshot, built from the row read under the lock: it never
-            # changes again, so it is cached.
-            full[2], full[3], full[9], full[10] = int(state), seq, start, complete
-            if vals is not None:
-                full[4] = vals
-            steps = self._codec.steps(cur, [trial_id])[trial_id] if full[8] else {}
-            return self._codec.build(tuple(full), steps)
-
-        result = self._writer.change(trial_id, TRIAL_COLUMNS, change)
-        if result is False:
-            return False
-        if isinstance(result, FrozenTrial):
-            self._writer.finished[trial_id] = result
-        return True
-
+    @_writes
     def finish_and_start_trial(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None, study_id: int
     ) -> FrozenTrial:
@@ -416,6 +420,7 @@ class SQLStorage(BaseStorage):
 
         return w.plan(trial_id, quick, transaction, then)
 
+    @_writes
     def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
         """Start the oldest queued trial: one indexed read, not a scan of the study."""
         query = (
@@ -440,55 +445,19 @@ class SQLStorage(BaseStorage):
                     self._writer.live.own(trial)
                     return trial
 
+    @_writes
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, value: IntermediateValue
     ) -> None:
-        step, text = int(step), encode_step_value(value)
-        db = self._db
+        self._writer.set_step(trial_id, int(step), value)
 
-        def change(cur: Any, row: tuple, seq: int) -> None:
-            removed = db.q(
-                cur, "DELETE FROM hs_steps WHERE trial_id = ? AND step = ?", (trial_id, step)
-            ).rowcount
-            db.q(
-                cur,
-                "INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)",
-                (trial_id, step, text),
-            )
-            added = 0 if removed and removed > 0 else 1
-            db.q(
-                cur,
-                "UPDATE hs_trials SET n_steps = n_steps + ?, seq = ? WHERE trial_id = ?",
-                (added, seq, trial_id),
-            )
-
-        self._writer.write_staged(trial_id)
-        self._writer.change(trial_id, "n_steps", change)
-        self._writer.live.set_step(trial_id, step, decode_step_value(text))
-
-    def _set_trial_attr(self, trial_id: int, kind: str, key: str, value: Any) -> None:
-        check_json_value(key, value)
-        column = ATTR_COLUMNS[kind]
-        encoded = json.loads(dumps(value))
-
-        def change(cur: Any, row: tuple, seq: int) -> None:
-            attrs = json.loads(row[2])
-            attrs[key] = encoded
-            self._db.q(
-                cur,
-                f"UPDATE hs_trials SET {column} = ?, seq = ? WHERE trial_id = ?",
-                (dumps(attrs), seq, trial_id),
-            )
-
-        self._writer.write_staged(trial_id)
-        self._writer.change(trial_id, column, change)
-        self._writer.live.set_attr(trial_id, kind, key, encoded)
-
+    @_writes
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._set_trial_attr(trial_id, "user", key, value)
+        self._writer.set_attr(trial_id, "user", key, value)
 
+    @_writes
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._set_trial_attr(trial_id, "system", key, value)
+        self._writer.set_attr(trial_id, "system", key, value)
 
     # -- trial reads ---------------------------------------------------------------------
     def get_trial(self, trial_id: int) -> FrozenTrial:
@@ -514,10 +483,12 @@ class SQLStorage(BaseStorage):
         return _reads.count_trials(self._writer, study_id, states)
 
     # -- liveness ------------------------------------------------------------------------
+    @_writes
     def record_heartbeat(self, trial_id: int) -> None:
         """Stamp a running trial with the time now (no change number: snapshots do not show it)."""
         _reaper.record_heartbeat(self._db, trial_id, self._clock())
 
+    @_writes
     def fail_stale_trials(
         self, study_id: int, *, grace_period: float, now: float | None = None
     ) -> list[int]:

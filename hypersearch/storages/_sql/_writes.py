@@ -19,19 +19,23 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from hypersearch.distributions import BaseDistribution, check_compatible, distribution_to_json
 from hypersearch.exceptions import StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError
+from hypersearch.storages._base import check_json_value
 from hypersearch.storages._sql import _single
-from hypersearch.storages._sql._codec import Codec, copy_attrs
+from hypersearch.storages._sql._codec import ATTR_COLUMNS, TRIAL_COLUMNS, Codec, copy_attrs
 from hypersearch.storages._sql._database import Database
 from hypersearch.storages._sql._live import LiveTrials
 from hypersearch.storages._sql._staged import StagedParams
+from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
 from hypersearch.storages._sql._txn import Rollback, dumps, rollback
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState
 
 _T = TypeVar("_T")
@@ -174,6 +178,98 @@ class TrialWriter:
         except (UpdateFinishedTrialError, TrialNotFoundError):
             self.live.drop(trial_id)  # finished by another worker (or gone)
             raise
+
+    def change_state(
+        self,
+        trial_id: int,
+        state: TrialState,
+        vals: str | None,
+        start_stamp: Callable[[], float | None],
+    ) -> bool:
+        """``set_trial_state_values``'s transaction path (``vals``: JSON text)."""
+
+        def change(cur: Any, row: tuple, seq: int) -> FrozenTrial | None:
+            current = TrialState(int(row[1]))
+            full = list(row[2:])
+            start = full[9]
+            now = datetime.datetime.now().isoformat()
+            complete = None
+            if state == TrialState.RUNNING:
+                if current != TrialState.WAITING:
+                    raise Rollback(False)
+                start = start or now
+            elif state.is_finished():
+                complete = now
+                start = start or complete
+            sets = "state = ?, seq = ?, datetime_start = ?, datetime_complete = ?"
+            args: list[Any] = [int(state), seq, start, complete]
+            stamp = start_stamp() if state == TrialState.RUNNING else None
+            if stamp is not None:
+                sets += ", heartbeat = ?"
+                args.append(stamp)
+            if vals is not None:
+                sets += ", vals = ?"
+                args.append(vals)
+            self.db.q(cur, f"UPDATE hs_trials SET {sets} WHERE trial_id = ?", (*args, trial_id))
+            if not state.is_finished():
+                return None
+            # The final snapshot, built from the row read under the lock: it never
+            # changes again, so it is cached.
+            full[2], full[3], full[9], full[10] = int(state), seq, start, complete
+            if vals is not None:
+                full[4] = vals
+            steps = self.codec.steps(cur, [trial_id])[trial_id] if full[8] else {}
+            return self.codec.build(tuple(full), steps)
+
+        result = self.change(trial_id, TRIAL_COLUMNS, change)
+        if result is False:
+            return False
+        if isinstance(result, FrozenTrial):
+            self.finished[trial_id] = result
+        return True
+
+    def set_step(self, trial_id: int, step: int, value: IntermediateValue) -> None:
+        """``set_trial_intermediate_value``: replace or add the report at ``step``."""
+        text, db = encode_step_value(value), self.db
+
+        def change(cur: Any, row: tuple, seq: int) -> None:
+            removed = db.q(
+                cur, "DELETE FROM hs_steps WHERE trial_id = ? AND step = ?", (trial_id, step)
+            ).rowcount
+            db.q(
+                cur,
+                "INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)",
+                (trial_id, step, text),
+            )
+            added = 0 if removed and removed > 0 else 1
+            db.q(
+                cur,
+                "UPDATE hs_trials SET n_steps = n_steps + ?, seq = ? WHERE trial_id = ?",
+                (added, seq, trial_id),
+            )
+
+        self.write_staged(trial_id)
+        self.change(trial_id, "n_steps", change)
+        self.live.set_step(trial_id, step, decode_step_value(text))
+
+    def set_attr(self, trial_id: int, kind: str, key: str, value: Any) -> None:
+        """Set a ``kind`` ("user" or "system") attribute of a trial."""
+        check_json_value(key, value)
+        column = ATTR_COLUMNS[kind]
+        encoded = json.loads(dumps(value))
+
+        def change(cur: Any, row: tuple, seq: int) -> None:
+            attrs = json.loads(row[2])
+            attrs[key] = encoded
+            self.db.q(
+                cur,
+                f"UPDATE hs_trials SET {column} = ?, seq = ? WHERE trial_id = ?",
+                (dumps(attrs), seq, trial_id),
+            )
+
+        self.write_staged(trial_id)
+        self.change(trial_id, column, change)
+        self.live.set_attr(trial_id, kind, key, encoded)
 
     # -- the write plan ------------------------------------------------------------------
     def plan(
