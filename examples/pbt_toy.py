@@ -15,7 +15,6 @@ import numpy as np
 import hypersearch as hs
 from hypersearch.schedulers import (
     PBTScheduler,
-    optimize_pbt,
     pbt_budget,
     pbt_lineage,
     pbt_schedule,
@@ -32,14 +31,15 @@ def q(theta: np.ndarray) -> float:
 
 def objective(trial: hs.Trial) -> float:
     h = np.array([trial.suggest_float("h0", 0.0, 1.0), trial.suggest_float("h1", 0.0, 1.0)])
-    saved = trial.checkpoint.load()  # type: ignore[attr-defined]
+    assert trial.checkpoint is not None  # study.optimize gives every trial one
+    saved = trial.checkpoint.load()
     state = json.loads(saved) if saved else {"step": 0, "theta": [0.9, 0.9]}
     theta, step = np.array(state["theta"]), state["step"]
     while step < STEPS:
         theta = theta + LR * (-2.0 * h * theta)  # gradient ascent on Q_hat
         trial.report(q(theta), step)
         step += 1
-        trial.checkpoint.save(json.dumps({"step": step, "theta": theta.tolist()}).encode())  # type: ignore[attr-defined]
+        trial.checkpoint.save(json.dumps({"step": step, "theta": theta.tolist()}).encode())
         if trial.should_prune():
             raise hs.TrialPruned()
     return q(theta)
@@ -54,8 +54,8 @@ if __name__ == "__main__":
         initial_params=[{"h0": 1.0, "h1": 0.0}, {"h0": 0.0, "h1": 1.0}],
         seed=0,
     )
-    study = hs.create_study(direction="maximize", pruner=scheduler)
-    optimize_pbt(study, objective)
+    study = hs.create_study(direction="maximize")
+    study.optimize(objective, scheduler=scheduler, catch=Exception)
     print("best Q:", study.best_value)
     print("budget:", pbt_budget(study))
     print("lineage:", {m: len(e) for m, e in pbt_lineage(study).items()}, "exploits")

@@ -50,7 +50,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
-    if name in ("importance", "multi_objective", "schedulers", "visualization"):
+    if name in ("importance", "multi_objective", "multifidelity", "schedulers", "visualization"):
         import importlib
 
         return importlib.import_module(f"hypersearch.{name}")
@@ -85,6 +85,7 @@ __all__ = [
     "load_study",
     "logging",
     "multi_objective",
+    "multifidelity",
     "pruners",
     "samplers",
     "schedulers",

@@ -17,6 +17,10 @@ RETRIED_FROM = "retried_from"
 """On a retried trial: the number of the failed trial it repeats."""
 RETRY_HISTORY = "retry_history"
 """On a retried trial: the numbers of every earlier attempt, oldest first."""
+TRIAL_TIMEOUT = "trial_timeout"
+"""On a trial stopped by ``optimize(trial_timeout=...)``: the limit it ran past (seconds)."""
+LATE_RESULT_OF = "late_result_of"
+"""A result told after its trial had finished elsewhere: the number of that trial."""
 
 # -- multi-fidelity: rungs, brackets, pauses ----------------------------------------------
 RUNG_PREFIX = "rung_"

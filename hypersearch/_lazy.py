@@ -15,7 +15,8 @@ def load_export(package: str, exports: dict[str, str], name: str) -> Any:
 
     Args:
         package: The package's ``__name__``.
-        exports: Public name -> the private module (relative to ``package``) that defines it.
+        exports: Public name -> the private module (relative to ``package``, or a full
+            ``hypersearch.`` path for a name re-exported from another sub-package).
         name: The attribute asked for.
 
     Raises:
@@ -24,7 +25,8 @@ def load_export(package: str, exports: dict[str, str], name: str) -> Any:
     module = exports.get(name)
     if module is None:
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{package}.{module}"), name)
+    path = module if module.startswith("hypersearch.") else f"{package}.{module}"
+    value = getattr(importlib.import_module(path), name)
     # Cache on the package so later lookups skip __getattr__.
     setattr(importlib.import_module(package), name, value)
     return value

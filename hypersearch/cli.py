@@ -147,6 +147,11 @@ def cmd_worker(args: argparse.Namespace) -> None:
     study = hypersearch.load_study(
         study_name=args.study_name, storage=storage, sampler=_sampler(args.sampler, args.seed)
     )
+    if args.max_trials is not None and args.n_trials is None:
+        from hypersearch.study._cap import optimize_until_complete
+
+        optimize_until_complete(study, objective, args.max_trials, timeout=args.timeout)
+        return
     callbacks = []
     if args.max_trials is not None:
         callbacks.append(hypersearch.MaxTrialsCallback(args.max_trials))

@@ -4,6 +4,7 @@ The tree::
 
     HypersearchError
      +-- TrialPruned            raised by an objective to stop a trial early
+     +-- TrialTimeout           a trial ran past optimize(trial_timeout=...)
      +-- StorageError           a storage could not do what was asked
      |    +-- DuplicatedStudyError   a study with that name exists already
      |    +-- StudyNotFoundError     no study with that name or id
@@ -25,6 +26,14 @@ class TrialPruned(HypersearchError):
     """Raise inside an objective to mark the trial PRUNED.
 
     The trial keeps its last reported intermediate value as its value.
+    """
+
+
+class TrialTimeout(HypersearchError):
+    """Raised inside a trial that ran past ``study.optimize(..., trial_timeout=...)``.
+
+    ``study.optimize`` records the trial (PRUNED with its last report, or FAIL)
+    and goes on; an objective should let it propagate.
     """
 
 

@@ -107,8 +107,12 @@ OTHERS = {
     "Decision": lambda: Sch.Decision.PAUSE,
     "StepCorrelation": lambda: P.StepCorrelation(step=1, n_trials=3, rho=0.5),
     "CheckpointError": lambda: Sch.CheckpointError("lost"),
+    "TrialFailure": lambda: Sch.TrialFailure("no slot"),
+    "Suggestion": lambda: Sch.Suggestion.resume(3),
+    "SuggestionKind": lambda: Sch.SuggestionKind.WAIT,
+    "PrunerScheduler": lambda: Sch.PrunerScheduler(P.MedianPruner()),
 }
-ABSTRACT = {"BaseSampler", "BasePruner", "BaseCrossover"}
+ABSTRACT = {"BaseSampler", "BasePruner", "BaseCrossover", "BaseScheduler"}
 COMPONENTS = {**SAMPLERS, **PRUNERS}
 
 

@@ -10,6 +10,7 @@ names the argument.
 
 from __future__ import annotations
 
+import enum
 import inspect
 import math
 import re
@@ -38,11 +39,12 @@ REQUIRED = {
     "IntDistribution": {"low": 0, "high": 3},
     "CategoricalDistribution": {"choices": ["a"]},
     "StorageCheckpointStore": {"storage": hs.storages.InMemoryStorage()},
+    "PrunerScheduler": {"pruner": P.MedianPruner()},
 }
 # Arguments whose string default also accepts numbers ("auto" or an int), or free text.
 FREE = {"max_resource", "min_resource", "name"}
 # Not constructors of strategies: value types and enums.
-SKIP = {"Decision", "StepCorrelation", "CheckpointError", "Checkpoint", "BaseDistribution"}
+SKIP = {"StepCorrelation", "Checkpoint", "Suggestion", "BaseDistribution", "BaseScheduler"}
 
 
 def _public_classes() -> list[tuple[str, type]]:
@@ -50,7 +52,12 @@ def _public_classes() -> list[tuple[str, type]]:
     for module in (S, P, Sch, D):
         for name in getattr(module, "__all__", []):
             cls = getattr(module, name)
-            if inspect.isclass(cls) and not inspect.isabstract(cls) and name not in SKIP:
+            if (
+                inspect.isclass(cls)
+                and not inspect.isabstract(cls)
+                and not issubclass(cls, (BaseException, enum.Enum))
+                and name not in SKIP
+            ):
                 out.append((name, cls))
     return out
 

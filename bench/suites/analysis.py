@@ -142,7 +142,8 @@ def _call(vis: Any, plot: str, study: Any) -> Any:
     return fn(study)
 
 
-def plot_rows(sizes: list[int], peer_max: int, storages: list[str], tmp: Path) -> list[list[str]]:
+def plot_rows(cases: list[tuple[str, int, bool]], tmp: Path) -> list[list[str]]:
+    """``cases``: (storage kind, trials, whether optuna runs too)."""
     hs, optuna = _libs()
     import optuna.visualization as ovis
 
@@ -152,31 +153,85 @@ def plot_rows(sizes: list[int], peer_max: int, storages: list[str], tmp: Path) -
     for vis, lib in ((hvis, hs), (ovis, optuna)):  # first use imports plotly: not timed
         _call(vis, "plot_optimization_history", warm[lib])
     rows = []
-    for kind in storages:
-        for n in sizes:
-            run_peer = n <= peer_max
-            built: dict[tuple[str, bool], Any] = {}
-            for lib_name, lib in (("hypersearch", hs), ("optuna", optuna)):
-                if lib_name == "optuna" and not run_peer:
-                    continue
-                for multi in (False, True):
-                    url = None
-                    if kind == "sqlite":
-                        url = f"sqlite:///{tmp / f'{lib_name}-{n}-{int(multi)}.db'}"
-                    (study, secs) = _timed(partial(_build, lib, n, url, multi, f"s{int(multi)}"))
-                    built[(lib_name, multi)] = study
-                    log(f"built {lib_name} {kind} n={n} multi={multi} in {secs:.0f}s")
-            for plot in PLOTS:
-                multi = plot in MO_PLOTS
-                _, ours = _timed(partial(_call, hvis, plot, built[("hypersearch", multi)]))
-                cells = [kind, n, plot, f"{ours:.3f}"]
-                if run_peer and getattr(ovis, plot, None) is not None:
-                    _, peer = _timed(partial(_call, ovis, plot, built[("optuna", multi)]))
-                    cells += [f"{peer:.3f}", f"{peer / ours:.1f}x"]
-                else:
-                    cells += ["n/a" if run_peer else "not run", "-"]
-                rows.append(cells)
-                log(f"plot {kind} n={n} {plot}: ours {ours:.3f}s, optuna {cells[4]}")
+    for kind, n, run_peer in cases:
+        built: dict[tuple[str, bool], Any] = {}
+        for lib_name, lib in (("hypersearch", hs), ("optuna", optuna)):
+            if lib_name == "optuna" and not run_peer:
+                continue
+            for multi in (False, True):
+                url = None
+                if kind == "sqlite":
+                    url = f"sqlite:///{tmp / f'{lib_name}-{n}-{int(multi)}.db'}"
+                (study, secs) = _timed(partial(_build, lib, n, url, multi, f"s{int(multi)}"))
+                built[(lib_name, multi)] = study
+                log(f"built {lib_name} {kind} n={n} multi={multi} in {secs:.0f}s")
+        rows += _first_reads(kind, n, built, run_peer)
+        for plot in PLOTS:
+            multi = plot in MO_PLOTS
+            _, ours = _timed(partial(_call, hvis, plot, built[("hypersearch", multi)]))
+            cells = [kind, n, plot, f"{ours:.3f}"]
+            if run_peer and getattr(ovis, plot, None) is not None:
+                _, peer = _timed(partial(_call, ovis, plot, built[("optuna", multi)]))
+                cells += [f"{peer:.3f}", f"{peer / ours:.1f}x"]
+            else:
+                cells += ["n/a" if run_peer else "not run", "-"]
+            rows.append(cells)
+            log(f"plot {kind} n={n} {plot}: ours {ours:.3f}s, optuna {cells[4]}")
+    return rows
+
+
+def selected_sections(methods: list[str]) -> list[str]:
+    """Sections chosen with ``--methods`` (globs over accuracy, speed, plots); default all."""
+    import fnmatch
+
+    globs = [g.strip() for item in methods for g in item.split(",") if g.strip()]
+    return [s for s in SECTIONS if not globs or any(fnmatch.fnmatch(s, g) for g in globs)]
+
+
+def _read(lib_name: str, study: Any) -> Any:
+    return study.history if lib_name == "hypersearch" else study.get_trials(deepcopy=False)
+
+
+def _first_reads(
+    kind: str, n: int, built: dict[tuple[str, bool], Any], peer: bool
+) -> list[list[Any]]:
+    """The one-time read of the trials (our history; optuna's get_trials), timed apart."""
+    rows = []
+    for multi in (False, True):
+        label = f"(first read, {2 if multi else 1} objective{'s' if multi else ''})"
+        _, ours = _timed(partial(_read, "hypersearch", built[("hypersearch", multi)]))
+        cells: list[Any] = [kind, n, label, f"{ours:.3f}"]
+        if peer:
+            _, other = _timed(partial(_read, "optuna", built[("optuna", multi)]))
+            cells += [f"{other:.3f}", f"{other / ours:.1f}x"]
+        else:
+            cells += ["not run", "-"]
+        rows.append(cells)
+        log(f"read {kind} n={n} multi={multi}: ours {ours:.3f}s, optuna {cells[4]}")
+    return rows
+
+
+SECTIONS = {
+    "accuracy": "Importance accuracy (random trials)",
+    "speed": "Importance speed (seconds, weighted-10d: 10 parameters)",
+    "plots": "Plot build time (seconds)",
+}
+
+
+def _previous_rows(path: Path, heading: str) -> list[list[str]]:
+    """Rows of a table of an earlier run (for sections not selected with --methods)."""
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        start = lines.index(f"### {heading}") + 4  # heading, blank, header, |---|
+    except ValueError:
+        return []
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip().strip("|").split(" | ")])
     return rows
 
 
@@ -187,9 +242,22 @@ def run(opts: SuiteOptions) -> Path:
     seeds = opts.seeds or (1 if quick else 10)
     acc_sizes = [100] if quick else [200, 1000]
     speed_sizes = opts.budgets or ([100] if quick else [1000, 10000])
-    plot_sizes = [500] if quick else [10000, 100000]
-    storages = ["memory"] if quick else ["memory", "sqlite"]
+    plot_cases = (
+        [("memory", 500, True)]
+        if quick
+        else [("memory", 10000, True), ("memory", 100000, False), ("sqlite", 2000, True),
+              ("sqlite", 10000, False), ("sqlite", 100000, False)]
+    )  # fmt: skip
     peer_fanova_seeds = {1000: 2}
+    chosen = set(selected_sections(opts.methods))
+    path = opts.out(SUITE, "md")
+
+    def rows_of(section: str, compute: Callable[[], list[list[Any]]]) -> list[list[Any]]:
+        if section in chosen:
+            return compute()
+        log(f"{section}: rows kept from {path}")
+        return _previous_rows(path, SECTIONS[section])  # type: ignore[return-value]
+
     rep = Report(
         f"Analysis suite{' (quick)' if quick else ''}: importances and plots, hypersearch vs optuna"
     )
@@ -209,7 +277,9 @@ def run(opts: SuiteOptions) -> Path:
             "MAE hypersearch",
             "MAE optuna",
         ],  # fmt: skip
-        accuracy_rows(acc_sizes, seeds, {} if quick else peer_fanova_seeds),
+        rows_of(
+            "accuracy", partial(accuracy_rows, acc_sizes, seeds, {} if quick else peer_fanova_seeds)
+        ),
         f"Seeds 0..{seeds - 1}: each draws the random configurations; fANOVA/MDI forests use the "
         "same seed.  'top-k right': the k truly important parameters (Ishigami: x1, x2; "
         "weighted-10d: x0, x1 of weights 5, 3, 0.3 x 8; lr-wd: lr) are the k ranked first.  MAE: "
@@ -222,7 +292,7 @@ def run(opts: SuiteOptions) -> Path:
     rep.table(
         "Importance speed (seconds, weighted-10d: 10 parameters)",
         ["trials", "evaluator", "hypersearch s", "optuna s", "ratio"],
-        speed_rows(speed_sizes, peer_fanova_max=1000),
+        rows_of("speed", partial(speed_rows, speed_sizes, peer_fanova_max=1000)),
         "One call of `get_param_importances` each (64 trees for fANOVA and MDI, as in Optuna's "
         "defaults).  Optuna's fANOVA is measured once at 1,000 trials and not run at 10,000.",
     )
@@ -230,14 +300,21 @@ def run(opts: SuiteOptions) -> Path:
         rep.table(
             "Plot build time (seconds)",
             ["storage", "trials", "plot", "hypersearch s", "optuna s", "ratio"],
-            plot_rows(plot_sizes, 10000 if not quick else 500, storages, Path(tmp)),
+            rows_of(
+                "plots",
+                partial(plot_rows, plot_cases, Path(tmp)),
+            ),
             "Time to build the figure object (plotly; no rendering) from a study of 4 parameters "
             "(2 floats, a log float, a 3-way categorical), 4 reports per trial (30% pruned after "
             "2), a `cost` user attribute and rung attributes; the Pareto-front and hypervolume "
-            "plots use a 2-objective study of the same size.  SQLite: the study is re-opened "
-            "with `load_study`, so the first plot of each library pays for reading the trials "
-            "(hypersearch: once, into its history; optuna: on every call).  'n/a': optuna has "
-            "no such plot; 'not run': optuna at 100,000 trials.",
+            "plots use a 2-objective study of the same size.  '(first read ...)': the one-time "
+            "read of a freshly built (memory) or re-opened (SQLite, `load_study`) study's trials, "
+            "timed apart: hypersearch's `study.history`, which every later plot reuses; optuna's "
+            "`get_trials(deepcopy=False)`, which each of its plots repeats (so its plot times "
+            "include it).  'n/a': optuna has no such plot; 'not run': optuna at 100,000 trials in "
+            "memory and beyond 2,000 in SQLite (building its SQLite study takes about 10 "
+            "minutes per 10,000 trials here).  "
+            "Sections not selected with `--methods accuracy,speed,plots` keep the rows of the "
+            "previous run's table.",
         )
-    path = opts.out(SUITE, "md")
     return rep.write(path, PACKAGES)

@@ -10,8 +10,8 @@
             helper.report(validate(model), epoch)  # saves, then raises TrialPruned if told
         return helper.last_value
 
-Under :func:`~hypersearch.schedulers.optimize_asha` (promotion ASHA) and
-:func:`~hypersearch.schedulers.optimize_pbt` the trial carries a
+Under a scheduler that resumes or copies trials (``study.optimize(...,
+scheduler=ASHAScheduler(...))`` for promotion ASHA, or a ``PBTScheduler``) the trial carries a
 ``trial.checkpoint``; the helper saves the model's and optimizer's state there
 after every reported epoch and ``start_epoch()`` restores it, so a paused or
 exploited trial resumes where its checkpoint left off. In a plain

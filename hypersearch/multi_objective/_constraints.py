@@ -119,4 +119,4 @@ def record_constraints(
         raise ValueError(
             f"constraints_func returned {len(constraints)} values; earlier trials recorded {expected}."
         )
-    study._storage.set_trial_system_attr(trial.trial_id, CONSTRAINTS_KEY, list(constraints))
+    study.set_trial_system_attr(trial, CONSTRAINTS_KEY, list(constraints))

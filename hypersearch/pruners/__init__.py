@@ -10,15 +10,15 @@ used in a multi-objective study.
 Stopping pruners answer yes/no after each report. The successive-halving
 family (:class:`SuccessiveHalvingPruner`, :class:`HyperbandPruner`) records the
 rungs each trial reaches as ``"rung_<k>"`` system attributes; the rung
-bookkeeping lives in :mod:`hypersearch.pruners._rungs` and is shared with the
-promotion schedulers.
+bookkeeping lives in :mod:`hypersearch.multifidelity` (where these two pruners
+are defined) and is shared with the promotion scheduler.
 
 Threads and processes (asynchronous by default)
 -----------------------------------------------
 Nobody waits for a rung to fill: a successive-halving decision (SHA, Hyperband,
 ASHA) is taken the moment a trial reports a step at or past a rung, against the
 values recorded at that rung *that the deciding pruner can see*, with the rule
-of :mod:`hypersearch.pruners._rungs` (with ``n`` values, its own included:
+of :mod:`hypersearch.multifidelity._rungs` (with ``n`` values, its own included:
 continue while ``n < eta``, else iff within the best ``n // eta``).
 
 * ``study.optimize(..., n_jobs=k)`` (threads): the k threads share one pruner
@@ -53,15 +53,15 @@ from hypersearch._lazy import load_export
 from hypersearch.pruners._base import BasePruner
 
 if TYPE_CHECKING:
+    from hypersearch.multifidelity._hyperband import HyperbandPruner
+    from hypersearch.multifidelity._rungs import rungs_of
+    from hypersearch.multifidelity._successive_halving import SuccessiveHalvingPruner
     from hypersearch.pruners._default import default_pruner
-    from hypersearch.pruners._hyperband import HyperbandPruner
     from hypersearch.pruners._nop import NopPruner
     from hypersearch.pruners._pareto import ParetoPruner
     from hypersearch.pruners._patient import PatientPruner
     from hypersearch.pruners._percentile import MedianPruner, PercentilePruner
     from hypersearch.pruners._rank_correlation import StepCorrelation, rung_rank_correlation
-    from hypersearch.pruners._rungs import rungs_of
-    from hypersearch.pruners._successive_halving import SuccessiveHalvingPruner
     from hypersearch.pruners._threshold import ThresholdPruner
     from hypersearch.pruners._wilcoxon import WilcoxonPruner
 
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 # that `import hypersearch` stays fast.
 _LAZY = {
     "default_pruner": "_default",
-    "HyperbandPruner": "_hyperband",
+    "HyperbandPruner": "hypersearch.multifidelity._hyperband",
     "NopPruner": "_nop",
     "ParetoPruner": "_pareto",
     "PatientPruner": "_patient",
@@ -77,8 +77,8 @@ _LAZY = {
     "PercentilePruner": "_percentile",
     "StepCorrelation": "_rank_correlation",
     "rung_rank_correlation": "_rank_correlation",
-    "rungs_of": "_rungs",
-    "SuccessiveHalvingPruner": "_successive_halving",
+    "rungs_of": "hypersearch.multifidelity._rungs",
+    "SuccessiveHalvingPruner": "hypersearch.multifidelity._successive_halving",
     "ThresholdPruner": "_threshold",
     "WilcoxonPruner": "_wilcoxon",
 }

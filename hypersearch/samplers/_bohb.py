@@ -11,7 +11,7 @@ import numpy as np
 
 from hypersearch._validation import check_flags
 from hypersearch.distributions import BaseDistribution
-from hypersearch.pruners._rungs import BRACKET_KEY, rungs_of
+from hypersearch.multifidelity._rungs import rungs_of
 from hypersearch.samplers._base import sample_uniform
 from hypersearch.samplers._tpe._sampler import TPESampler
 from hypersearch.study._direction import StudyDirection
@@ -32,23 +32,18 @@ def bohb_gamma(n: int) -> int:
     return math.ceil(0.15 * n)
 
 
-def ladder_rule(pruner: Any) -> str | int | None:
-    """How a pruner's rung ``k`` maps to a global budget level, or None (not multi-fidelity).
+def level_source(study: Any) -> Any:
+    """The scheduler whose ``budget_level`` places rung values, or None (not multi-fidelity).
 
     Every successive-halving ladder puts rung ``k`` at ``min_resource * eta ** (k + s)``;
-    ``k + s`` is the budget *level* shared by all ladders of one pruner. ``s`` is the
-    Hyperband bracket (``"bracket"``), SHA's ``min_early_stopping_rate``, or 0 (ASHA).
+    ``k + s`` is the budget *level* shared by all ladders of one scheduler, which its
+    ``budget_level(system_attrs, k)`` returns (``s``: the Hyperband bracket, SHA's
+    ``min_early_stopping_rate``, 0 for ASHA).
     """
-    from hypersearch.pruners import HyperbandPruner, SuccessiveHalvingPruner
-    from hypersearch.schedulers import ASHAScheduler
-
-    if isinstance(pruner, HyperbandPruner):
-        return "bracket"
-    if isinstance(pruner, SuccessiveHalvingPruner):
-        return int(pruner._rate)
-    if isinstance(pruner, ASHAScheduler):
-        return 0
-    return None
+    scheduler = getattr(study, "scheduler", None)
+    if scheduler is None or not getattr(scheduler, "has_budget_levels", False):
+        return None
+    return scheduler
 
 
 class _Levels:
@@ -61,16 +56,16 @@ class _Levels:
 
     def __init__(self) -> None:
         self.identity: Any = None
-        self.rule: str | int | None = None
+        self.source: Any = None
         self.version = -1
         self.width = 0  # levels holding a value in some row
         self.matrix = np.full((64, 4), np.nan)
 
-    def update(self, history: History, rule: str | int) -> np.ndarray:
-        if self.identity is not history.identity or self.rule != rule:
+    def update(self, history: History, source: Any) -> np.ndarray:
+        if self.identity is not history.identity or self.source is not source:
             self.__init__()  # type: ignore[misc]
             self.identity = history.identity
-            self.rule = rule
+            self.source = source
         if history.version > self.version:
             last_version, last_rows = history.last_changed
             if last_version == self.version + 1 == history.version:
@@ -86,10 +81,10 @@ class _Levels:
                 values = rungs_of(attrs)
                 if not values:
                     continue
-                offset = attrs.get(BRACKET_KEY) if rule == "bracket" else rule
+                offset = source.budget_level(attrs, 0)
                 if offset is None:
                     continue
-                start = int(offset)  # type: ignore[call-overload]
+                start = int(offset)
                 self._grow(history.n, start + len(values))
                 self.matrix[m, start : start + len(values)] = sign * np.asarray(values)
                 self.width = max(self.width, start + len(values))
@@ -228,22 +223,22 @@ class BOHBSampler(TPESampler):
         """``(level, below, above, observed, n_rung_levels)`` for ``number``, or None (plain TPE)."""
         if len(history.directions) != 1:
             return None
-        rule = ladder_rule(getattr(study, "pruner", None))
-        if rule is None:
+        source = level_source(study)
+        if source is None:
             return None
-        key = (history.identity, history.version, history.n, number, rule)
+        key = (history.identity, history.version, history.n, number, id(source))
         cache = self._mf_cache
         if cache is not None and cache[0] == key:
             return cache[1]
         with self._levels_lock:
-            matrix = self._levels.update(history, rule).copy()
+            matrix = self._levels.update(history, source).copy()
         n = history.n
         states = history.states
         rows = np.ones(n, dtype=bool)
         if number < n:
             rows[number] = False
-        if rule == "bracket" and not self._share:
-            mask = study.pruner.bracket_mask(study, number)  # type: ignore[attr-defined]
+        if not self._share:
+            mask = source.bracket_mask(study, number)
             if mask is not None:
                 rows &= mask[:n]
         complete = history.signed_values()[:, 0].copy()
@@ -363,4 +358,4 @@ class BOHBSampler(TPESampler):
             self._local.model_ready = False
 
 
-__all__ = ["BOHBSampler", "bohb_gamma", "ladder_rule"]
+__all__ = ["BOHBSampler", "bohb_gamma", "level_source"]

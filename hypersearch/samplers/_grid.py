@@ -179,8 +179,8 @@ class GridSampler(BaseSampler):
                         f"Trial {trial.number}: every grid point is taken; it reruns point {gid} "
                         "and the study stops."
                     )
-            study._storage.set_trial_system_attr(trial.trial_id, GRID_KEY_KEY, self._key)
-            study._storage.set_trial_system_attr(trial.trial_id, GRID_ID_KEY, gid)
+            study.set_trial_system_attr(trial, GRID_KEY_KEY, self._key)
+            study.set_trial_system_attr(trial, GRID_ID_KEY, gid)
             self._grid_of_trial[trial.trial_id] = gid
 
     def sample_independent(
@@ -212,7 +212,7 @@ class GridSampler(BaseSampler):
         if gid is None:
             gid = trial.system_attrs.get(GRID_ID_KEY)
         if gid is None:
-            gid = study._storage.get_trial(trial.trial_id).system_attrs.get(GRID_ID_KEY)
+            gid = study.history.trial(trial.number).system_attrs.get(GRID_ID_KEY)
         if gid is None:
             raise RuntimeError(f"Trial {trial.number} has no grid point; before_trial did not run.")
         return int(gid)

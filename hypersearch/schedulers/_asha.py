@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from hypersearch import _keys
-from hypersearch.exceptions import TrialPruned
+from hypersearch._decision import Decision
+from hypersearch.multifidelity._engine import HalvingEngine, HalvingRungs
+from hypersearch.multifidelity._rungs import RungLadder, RungTable
 from hypersearch.pruners._checks import check_int
-from hypersearch.pruners._rungs import RungLadder, RungTable
-from hypersearch.pruners._successive_halving import HalvingEngine, _HalvingPruner
+from hypersearch.schedulers._base import BaseScheduler, Suggestion
 from hypersearch.schedulers._checkpoint import CheckpointStore
+from hypersearch.study._trial_ops import PAUSED_KEY, finish_paused
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import Trial
@@ -20,44 +20,51 @@ if TYPE_CHECKING:
     from hypersearch.study._history import History
     from hypersearch.study._study import Study
 
-PAUSED_KEY = _keys.PAUSED
+__all__ = ["PAUSED_KEY", "ASHAScheduler", "Decision", "optimize_asha"]
 
 
-class Decision(enum.Enum):
-    """What a scheduler tells a running trial after a report."""
-
-    CONTINUE = "continue"
-    STOP = "stop"
-    PAUSE = "pause"
-
-
-class ASHAScheduler(_HalvingPruner):
+class ASHAScheduler(HalvingRungs, BaseScheduler):
     """Asynchronous successive halving with promotions (Li et al., 2020, Algorithm 2).
 
     Rungs sit at ``min_resource * eta ** k`` below ``max_resource``. A trial
     that reaches a rung records its value there (``"rung_<k>"``, as the
-    stopping pruners do) and *pauses*: its objective raises
-    :class:`~hypersearch.TrialPruned` on ``trial.should_prune()``, and
-    :func:`optimize_asha` keeps it WAITING with system attribute
-    ``"paused": True``. Before starting a new trial, :meth:`next_promotion`
-    looks from the highest rung down for a paused trial ranked within the
-    best ``n // eta`` of its rung (:meth:`RungTable.promotable`, the same
-    bookkeeping as :class:`~hypersearch.pruners.SuccessiveHalvingPruner`) and
-    resumes it towards the next rung; a trial that reaches ``max_resource``
-    completes. Unlike the stopping variant no trial is stopped on weak
-    evidence: it waits, and is resumed if the rung later fills with worse ones.
+    stopping pruners do) and *pauses*: :meth:`on_report` answers PAUSE, so
+    ``trial.should_prune()`` is True, the objective raises
+    :class:`~hypersearch.TrialPruned`, and ``study.optimize`` puts the trial
+    back to WAITING (system attribute ``"paused": True``) with its checkpoint.
+    Before starting a new trial, :meth:`suggest` looks from the highest rung
+    down for a paused trial ranked within the best ``n // eta`` of its rung
+    (:meth:`RungTable.promotable`, the same bookkeeping as
+    :class:`~hypersearch.pruners.SuccessiveHalvingPruner`) and resumes it
+    towards the next rung; a trial that reaches ``max_resource`` completes.
+    Unlike the stopping variant no trial is stopped on weak evidence: it waits,
+    and is resumed if the rung later fills with worse ones.
 
-    Use it as the study's pruner and run the study with :func:`optimize_asha`.
+    Run it with ``study.optimize(objective, n_trials=N, scheduler=ASHAScheduler(...))``
+    (or as the study's ``pruner``); ``n_trials`` counts new configurations,
+    promotions come on top. The objective resumes from ``trial.checkpoint``.
 
     Args:
         max_resource: The step at which a trial completes (its last report).
         min_resource: The first rung's step (>= 1).
         reduction_factor: ``eta`` >= 2.
+        finish_paused: When ``optimize`` ends, mark the trials still paused
+            PRUNED (they keep their last report as value); False leaves them
+            WAITING, to be resumed by a later run (several processes: set False
+            and finish them when every worker is done).
     """
 
-    _CONFIG = ("_min_resource", "_max_resource", "_eta")
+    _CONFIG = ("_min_resource", "_max_resource", "_eta", "finish_paused")
+    uses_checkpoints = True
 
-    def __init__(self, max_resource: int, min_resource: int = 1, reduction_factor: int = 3) -> None:
+    def __init__(
+        self,
+        max_resource: int,
+        min_resource: int = 1,
+        reduction_factor: int = 3,
+        *,
+        finish_paused: bool = True,
+    ) -> None:
         self._min_resource = check_int("min_resource", min_resource, 1)
         self._max_resource = check_int("max_resource", max_resource, 1)
         if self._max_resource <= self._min_resource:
@@ -65,13 +72,11 @@ class ASHAScheduler(_HalvingPruner):
                 f"max_resource must be > min_resource ({min_resource}), got {max_resource!r}."
             )
         self._eta = check_int("reduction_factor", reduction_factor, 2)
+        if not isinstance(finish_paused, bool):
+            raise TypeError(f"finish_paused must be a bool, got {finish_paused!r}.")
+        self.finish_paused = finish_paused
         self._init_caches()
         self._engine: HalvingEngine | None = None
-        self._pause: set[int] = set()
-
-    def _init_caches(self) -> None:
-        super()._init_caches()
-        self._pause = set()
 
     def _reset(self) -> None:
         self._engine = None
@@ -90,7 +95,18 @@ class ASHAScheduler(_HalvingPruner):
         """The rung bookkeeping of the current study (None before the first call)."""
         return None if self._engine is None else self._engine.table
 
-    def decide(self, study: Study, trial: FrozenTrial) -> Decision:
+    # -- the protocol ----------------------------------------------------------------
+    def suggest(self, study: Study, *, may_start: bool, running: int) -> Suggestion:
+        """Resume the best promotable paused trial; else start one; else wait or stop."""
+        number = self.next_promotion(study)
+        if number is not None:
+            return Suggestion.resume(number)
+        if may_start:
+            return Suggestion.start()
+        # trials still running here may pause at a rung and become promotable
+        return Suggestion.wait() if running else Suggestion.done()
+
+    def on_report(self, study: Study, trial: FrozenTrial) -> Decision:
         """PAUSE when ``trial`` just reached a rung, STOP on a NaN report, else CONTINUE."""
         # _bind_study checks one objective (annotation only: no call on the hot path)
         reports: Mapping[int, float] = trial.intermediate_values  # type: ignore[assignment]
@@ -109,20 +125,16 @@ class ASHAScheduler(_HalvingPruner):
             before = self._engine.table.count(trial.number)
             self._engine.judge(study, trial, step, self._sign)
             if self._engine.table.count(trial.number) > before:
-                self._pause.add(trial.number)
                 return Decision.PAUSE
             return Decision.CONTINUE
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        return self.decide(study, trial) != Decision.CONTINUE
+    def decide(self, study: Study, trial: FrozenTrial) -> Decision:
+        """The same as :meth:`on_report`."""
+        return self.on_report(study, trial)
 
-    def pause_requested(self, number: int) -> bool:
-        """Whether the last decision for trial ``number`` was PAUSE (cleared by the call)."""
-        with self._lock:
-            if number in self._pause:
-                self._pause.discard(number)
-                return True
-            return False
+    def on_optimize_end(self, study: Study) -> None:
+        if self.finish_paused:
+            finish_paused(study)
 
     def next_promotion(self, study: Study) -> int | None:
         """A paused trial to resume (highest rung first, best first), or None."""
@@ -143,21 +155,6 @@ class ASHAScheduler(_HalvingPruner):
             return None
 
 
-def _resume(study: Study, number: int) -> Trial | None:
-    storage = study._storage
-    trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, number)
-    if not storage.set_trial_state_values(trial_id, TrialState.RUNNING):
-        return None  # another worker claimed it
-    storage.set_trial_system_attr(trial_id, PAUSED_KEY, False)
-    return Trial(study, storage.get_trial(trial_id))
-
-
-def _pause(study: Study, trial: Trial) -> None:
-    storage = study._storage
-    storage.set_trial_system_attr(trial._trial_id, PAUSED_KEY, True)
-    storage.set_trial_state_values(trial._trial_id, TrialState.WAITING)
-
-
 def optimize_asha(
     study: Study,
     objective: Callable[[Trial], float],
@@ -166,21 +163,11 @@ def optimize_asha(
     checkpoints: CheckpointStore | None = None,
     finish_paused: bool = True,
 ) -> None:
-    """Run ``study`` under its :class:`ASHAScheduler`: promote when possible, else start.
+    """``study.optimize(objective, n_trials, scheduler=study.pruner, checkpoints=...)``.
 
-    The objective is the usual one (report, ``should_prune()``, raise
-    :class:`~hypersearch.TrialPruned`), plus ``trial.checkpoint``: it should
-    ``load()`` at the start (None for a fresh trial) and continue after the
-    last step it reported, and ``save()`` before it may pause. A resumed
-    trial keeps its parameters and reports.
-
-    Args:
-        study: A study whose pruner is an :class:`ASHAScheduler`.
-        objective: Takes a trial, returns its value at ``max_resource``.
-        n_trials: New configurations to start (promotions do not count).
-        checkpoints: Where checkpoints live (default: in memory).
-        finish_paused: At the end, mark trials still paused PRUNED (they keep
-            their last report as value); False leaves them WAITING to resume later.
+    Kept for existing code: ``study.pruner`` must be an :class:`ASHAScheduler`;
+    ``finish_paused`` overrides the scheduler's own setting for this run. As
+    before, an error in the objective fails the trial and is raised.
     """
     scheduler = study.pruner
     if not isinstance(scheduler, ASHAScheduler):
@@ -188,36 +175,9 @@ def optimize_asha(
             f"optimize_asha needs study.pruner to be an ASHAScheduler, got {scheduler!r}."
         )
     check_int("n_trials", n_trials)
-    store = checkpoints if checkpoints is not None else CheckpointStore()
-    started = 0
-    while True:
-        trial: Trial | None = None
-        number = scheduler.next_promotion(study)
-        if number is not None:
-            trial = _resume(study, number)
-        if trial is None:
-            if started >= n_trials:
-                break
-            trial = study.ask()
-            started += 1
-        trial.checkpoint = store.for_trial(study.study_name, trial.number)  # type: ignore[attr-defined]
-        try:
-            value: Any = objective(trial)
-        except TrialPruned:
-            if scheduler.pause_requested(trial.number):
-                _pause(study, trial)
-            else:
-                study.tell(trial, state=TrialState.PRUNED)
-            continue
-        except Exception:
-            study.tell(trial, state=TrialState.FAIL)
-            raise
-        scheduler.pause_requested(trial.number)
-        study.tell(trial, value)
-    if finish_paused:
-        history = study.history
-        for row in history.mask(TrialState.WAITING).nonzero()[0].tolist():
-            frozen = history.trial(row)
-            if frozen.system_attrs.get(PAUSED_KEY):
-                study._storage.set_trial_system_attr(frozen.trial_id, PAUSED_KEY, False)
-                study.tell(row, state=TrialState.PRUNED)
+    kept = scheduler.finish_paused
+    scheduler.finish_paused = bool(finish_paused)
+    try:
+        study.optimize(objective, n_trials=n_trials, scheduler=scheduler, checkpoints=checkpoints)
+    finally:
+        scheduler.finish_paused = kept

@@ -23,7 +23,13 @@ class CheckpointStore(FreshLocksOnPickle):
         self._memory: dict[tuple[str, int], bytes] = {}
         self._lock = threading.Lock()
 
+    @property
+    def directory(self) -> Path | None:
+        """The folder holding the checkpoints (None: this process's memory)."""
+        return self._directory
+
     def for_trial(self, study_name: str, number: int) -> Checkpoint:
+        """Trial ``number``'s checkpoint in study ``study_name``."""
         return Checkpoint(self, study_name, number)
 
     def _folder(self, study_name: str, number: int) -> Path | None:

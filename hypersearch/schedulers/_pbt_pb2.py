@@ -24,7 +24,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 
 from hypersearch.distributions import (
     BaseDistribution,
@@ -66,6 +65,8 @@ class TimeVaryingGP:
     """A small GP on ``(x in [0,1]^d, t)`` with the time-varying kernel above."""
 
     def __init__(self, x: np.ndarray, t: np.ndarray, y: np.ndarray) -> None:
+        from scipy.linalg import cho_factor, cho_solve  # scipy loads on first use
+
         self.x, self.t = x, t
         self.mean, self.scale = float(y.mean()), float(y.std()) or 1.0
         self.y = (y - self.mean) / self.scale
@@ -100,6 +101,8 @@ class TimeVaryingGP:
         return k
 
     def _lml(self, length: float, eps: float, noise: float) -> float:
+        from scipy.linalg import cho_factor, cho_solve  # scipy loads on first use
+
         k = self.kernel(self.x, self.t, self.x, self.t, length, eps) + noise * np.eye(len(self.y))
         try:
             c = cho_factor(k, lower=True)
@@ -115,6 +118,8 @@ class TimeVaryingGP:
 
         ``pending`` points (at time ``t``) shrink the variance as if observed.
         """
+        from scipy.linalg import cho_factor, cho_solve
+
         tq = np.full(len(x), float(t))
         ks = self.kernel(x, tq, self.x, self.t)
         mu = ks @ self._alpha

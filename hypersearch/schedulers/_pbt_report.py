@@ -6,17 +6,22 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hypersearch.exceptions import TrialPruned
-from hypersearch.pruners._base import BasePruner
-from hypersearch.schedulers._checkpoint import CheckpointStore
-from hypersearch.schedulers._pbt import PBT_KEY, CheckpointError, Segment, read_segments
-from hypersearch.schedulers._pbt_runner import _GuardedCheckpoint
+from hypersearch._decision import Decision
+from hypersearch.schedulers._base import BaseScheduler, Suggestion
+from hypersearch.schedulers._pbt_segments import (
+    PBT_KEY,
+    CheckpointError,
+    GuardedCheckpoint,
+    Segment,
+    read_segments,
+)
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
 
 if TYPE_CHECKING:
+    from hypersearch.schedulers._checkpoint import Checkpoint, CheckpointStore
     from hypersearch.study._study import Study
 
 
@@ -111,12 +116,71 @@ def pbt_schedule(study: Study, member: int | None = None) -> list[dict[str, Any]
     ]
 
 
-class _SegmentPruner(BasePruner):
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        info = trial.system_attrs.get(PBT_KEY)
-        if not isinstance(info, Mapping) or not trial.intermediate_values:
-            return False
-        return max(trial.intermediate_values) + 1 >= int(info["end"])
+class _Replay(BaseScheduler):
+    """Runs a fixed schedule: one segment after another, each from the previous checkpoint."""
+
+    uses_checkpoints = True
+
+    def __init__(self, schedule: Sequence[Mapping[str, Any]]) -> None:
+        self.schedule = list(schedule)
+        self.started = 0
+        self.previous: int | None = None
+
+    def suggest(self, study: Study, *, may_start: bool, running: int) -> Suggestion:
+        if self.started >= len(self.schedule):
+            return Suggestion.done()
+        entry = self.schedule[self.started]
+        info = {
+            "member": 0,
+            "segment": self.started,
+            "start": int(entry["start"]),
+            "end": int(entry["end"]),
+            "source": self.previous,
+            "after": self.previous,
+        }
+        self.started += 1
+        return Suggestion.start({PBT_KEY: info, FIXED_PARAMS_KEY: dict(entry["params"])})
+
+    def on_trial_start(
+        self, study: Study, trial: FrozenTrial, checkpoints: CheckpointStore
+    ) -> Decision:
+        previous, self.previous = self.previous, trial.number
+        if previous is not None and not checkpoints.copy(study.study_name, previous, trial.number):
+            index = trial.system_attrs[PBT_KEY]["segment"]
+            raise CheckpointError(
+                f"Replay segment {index}: the previous segment saved no checkpoint."
+            )
+        return Decision.CONTINUE
+
+    def checkpoint_for(
+        self, study: Study, trial: FrozenTrial, checkpoints: CheckpointStore
+    ) -> Checkpoint:
+        return GuardedCheckpoint(
+            checkpoints.for_trial(study.study_name, trial.number), 0, trial.number
+        )
+
+    def on_report(self, study: Study, trial: FrozenTrial) -> Decision:
+        end = int(trial.system_attrs[PBT_KEY]["end"])
+        last = max(trial.intermediate_values, default=-1)
+        return Decision.STOP if last + 1 >= end else Decision.CONTINUE
+
+    def on_stop(self, study: Study, trial: FrozenTrial, checkpoints: CheckpointStore) -> TrialState:
+        return TrialState.COMPLETE
+
+    def on_trial_end(
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        decision: Decision | None,
+        error: BaseException | None,
+        checkpoints: CheckpointStore,
+    ) -> None:
+        if trial.state == TrialState.FAIL:
+            self.started = len(self.schedule)  # a failed segment ends the replay
+            if isinstance(error, CheckpointError):
+                raise error
+        elif trial.state == TrialState.PRUNED:
+            self.started = len(self.schedule)
 
 
 def replay(
@@ -134,59 +198,15 @@ def replay(
     hyperparameters and the checkpoint the previous segment saved. The
     returned study holds one trial per segment; the last one's value is the
     replayed result. With a deterministic objective it reproduces the
-    member's curve.
+    member's curve. An error in the objective is raised.
     """
+    from hypersearch.samplers import RandomSampler
     from hypersearch.study._api import create_study
 
     if not schedule:
         raise ValueError("schedule is empty.")
-    from hypersearch.samplers import RandomSampler
-
-    study = create_study(
-        direction=direction,
-        pruner=_SegmentPruner(),
-        sampler=RandomSampler(seed=0),
-        study_name=study_name,
-    )
-    store = checkpoints if checkpoints is not None else CheckpointStore()
-    storage = study._storage
-    previous: int | None = None
-    for i, entry in enumerate(schedule):
-        info = {
-            "member": 0,
-            "segment": i,
-            "start": int(entry["start"]),
-            "end": int(entry["end"]),
-            "source": previous,
-            "after": previous,
-        }
-        frozen = storage.create_new_trial(
-            study._study_id,
-            template=FrozenTrial(
-                number=-1,
-                state=TrialState.WAITING,
-                system_attrs={PBT_KEY: info, FIXED_PARAMS_KEY: dict(entry["params"])},
-            ),
-        )
-        storage.set_trial_state_values(frozen.trial_id, TrialState.RUNNING)
-        if previous is not None and not store.copy(study.study_name, previous, frozen.number):
-            raise CheckpointError(f"Replay segment {i}: the previous segment saved no checkpoint.")
-        trial = Trial(study, storage.get_trial(frozen.trial_id))
-        trial.checkpoint = _GuardedCheckpoint(  # type: ignore[attr-defined]
-            store.for_trial(study.study_name, frozen.number), 0, frozen.number
-        )
-        try:
-            value = objective(trial)
-        except TrialPruned:
-            value = None
-        except Exception:
-            study.tell(trial, state=TrialState.FAIL)
-            raise
-        if value is None:
-            reports = trial._intermediate
-            value = reports[max(reports)] if reports else math.nan
-        study.tell(trial, value)
-        previous = frozen.number
+    study = create_study(direction=direction, sampler=RandomSampler(seed=0), study_name=study_name)
+    study.optimize(objective, scheduler=_Replay(schedule), checkpoints=checkpoints)
     return study
 
 

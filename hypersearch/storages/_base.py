@@ -194,6 +194,17 @@ class BaseStorage(abc.ABC):
     def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
         """Trials changed after ``cursor`` (-1: all) and the cursor to pass next time."""
 
+    def get_finish_seq(self, study_id: int) -> int | None:
+        """A cheap probe: a number that changes whenever a trial of the study finishes.
+
+        It changes when a trial turns (or is created) COMPLETE, PRUNED or FAIL, and
+        not on reports or parameters, so a reader that only cares about finished
+        trials (a pruner comparing with completed ones) can skip re-reading the
+        history while it holds. None (the default): the backend cannot tell without
+        a read; read the trials.
+        """
+        return None
+
     def get_all_trials(
         self, study_id: int, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:

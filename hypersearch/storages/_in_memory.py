@@ -103,6 +103,7 @@ class _StudyRecord:
         "seq",
         "changed",
         "queued",
+        "finish_seq",
     )
 
     def __init__(self, study_id: int, name: str, directions: tuple[StudyDirection, ...]):
@@ -116,6 +117,7 @@ class _StudyRecord:
         # trial number -> change number, oldest change first
         self.changed: OrderedDict[int, int] = OrderedDict()
         self.queued: deque[int] = deque()  # numbers of queued WAITING trials, oldest first
+        self.finish_seq = 0  # change number of the latest change that finished a trial
 
 
 class InMemoryStorage(BaseStorage):
@@ -218,6 +220,8 @@ class InMemoryStorage(BaseStorage):
         study.seq += 1
         study.changed[record.number] = study.seq
         study.changed.move_to_end(record.number)
+        if record.state.is_finished():
+            study.finish_seq = study.seq
 
     def _trial(self, trial_id: int) -> _TrialRecord:
         try:
@@ -322,6 +326,10 @@ class InMemoryStorage(BaseStorage):
             if not 0 <= number < len(trials):
                 raise TrialNotFoundError(f"No trial number {number} in study {study_id}.")
             return trials[number].trial_id
+
+    def get_finish_seq(self, study_id: int) -> int | None:
+        with self._lock:
+            return self._study(study_id).finish_seq
 
     def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
         with self._lock:

@@ -85,14 +85,15 @@ def create_study(
 
 
 def _check_strategy(sampler: object, pruner: object) -> None:
-    """A sampler and a pruner are instances of the base classes, or None."""
+    """A sampler and a pruner (or scheduler) are instances of the base classes, or None."""
     from hypersearch.pruners._base import BasePruner
     from hypersearch.samplers._base import BaseSampler
+    from hypersearch.schedulers._base import BaseScheduler
 
     if sampler is not None and not isinstance(sampler, BaseSampler):
         raise fail("sampler", "a BaseSampler instance or None", sampler, TypeError)
-    if pruner is not None and not isinstance(pruner, BasePruner):
-        raise fail("pruner", "a BasePruner instance or None", pruner, TypeError)
+    if pruner is not None and not isinstance(pruner, (BasePruner, BaseScheduler)):
+        raise fail("pruner", "a BasePruner or BaseScheduler instance or None", pruner, TypeError)
 
 
 def load_study(

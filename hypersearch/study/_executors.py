@@ -13,18 +13,32 @@ processes need a storage that processes share (an SQL URL); the in-memory
 storage is refused there. Each worker calls ``sampler.reseed_rng()`` so
 workers do not draw the same parameters; seeded runs are therefore only
 reproducible with one worker. Callbacks run in the workers.
+
+Schedulers travel to the workers pickled (each process holds its own copy and
+rebuilds what it knows from the storage); their ``on_optimize_end`` runs once,
+here, after every worker finished. Pausing schedulers (ASHA, PBT) resume trials
+in whichever worker is free, so their checkpoints must be shared: a directory
+``CheckpointStore`` or a ``StorageCheckpointStore``.
+
+With ``trial_timeout``, a task that an executor runs in a worker thread (Dask)
+runs its share in a child process (:mod:`hypersearch.study._worker_child`), whose
+main thread can interrupt a trial at its limit; one more Python start per task.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from hypersearch.schedulers._base import PrunerScheduler
 from hypersearch.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
+    from hypersearch.schedulers._base import BaseScheduler
+    from hypersearch.schedulers._checkpoint import CheckpointStore
     from hypersearch.study._study import ObjectiveFuncType, Study
     from hypersearch.trial._frozen import FrozenTrial
 
@@ -49,15 +63,48 @@ def _run_worker(
     catch: tuple[type[BaseException], ...],
     callbacks: list[Callable[[Study, FrozenTrial], None]],
     reseed: bool,
+    run: dict[str, Any] | None = None,
 ) -> int:
-    """One worker's share. ``worker_index`` keeps submissions distinct (Dask dedupes equal ones)."""
-    from hypersearch.study._api import load_study
+    """One worker's share. ``worker_index`` keeps submissions distinct (Dask dedupes equal ones).
 
+    ``run`` holds the scheduler, the checkpoint store and the trial timeout.
+    """
+    from hypersearch.study._api import load_study
+    from hypersearch.study._optimize import run_optimize
+    from hypersearch.study._worker_child import needs_child, run_in_child
+
+    # An executor's worker thread (not a thread pool of ours): run where SIGALRM works.
+    if (
+        reseed
+        and not isinstance(storage, InMemoryStorage)
+        and needs_child((run or {}).get("trial_timeout"))
+    ):
+        return int(
+            run_in_child(
+                (worker_index, storage, study_name, sampler, pruner, func, n_trials, timeout)
+                + (catch, callbacks, reseed, run)
+            )
+        )
     if reseed:
         sampler.reseed_rng()
     study = load_study(study_name=study_name, storage=storage, sampler=sampler, pruner=pruner)
     before = study.history.n
-    study.optimize(func, n_trials=n_trials, timeout=timeout, catch=catch, callbacks=callbacks)
+    run = run or {}
+    run_optimize(
+        study,
+        func,
+        n_trials=n_trials,
+        timeout=timeout,
+        n_jobs=1,
+        catch=catch,
+        callbacks=callbacks,
+        gc_after_trial=False,
+        show_progress_bar=False,
+        scheduler=run.get("scheduler"),
+        checkpoints=run.get("checkpoints"),
+        trial_timeout=run.get("trial_timeout"),
+        end_hook=False,  # the caller runs the scheduler's end hook once, after every worker
+    )
     return study.history.n - before
 
 
@@ -71,6 +118,9 @@ def run_on_executor(
     n_jobs: int,
     catch: tuple[type[BaseException], ...],
     callbacks: Iterable[Callable[[Study, FrozenTrial], None]],
+    scheduler: BaseScheduler | None = None,
+    checkpoints: CheckpointStore | None = None,
+    trial_timeout: float | None = None,
 ) -> None:
     """Run the study's trials through ``executor`` ("process" or an executor object)."""
     own_pool = None
@@ -86,7 +136,15 @@ def run_on_executor(
     elif not isinstance(executor, concurrent.futures.ThreadPoolExecutor):
         _check_shared_storage(study)
     reseed = not isinstance(executor, concurrent.futures.ThreadPoolExecutor)
+    if reseed:
+        _check_shared_checkpoints(scheduler, checkpoints)
     storage = study._storage
+    # The study's own pruner travels as the pruner; only a scheduler given to optimize() on top.
+    own = scheduler is study.pruner or (
+        isinstance(scheduler, PrunerScheduler) and scheduler.pruner is study.pruner
+    )
+    given = None if own else scheduler
+    run = {"scheduler": given, "checkpoints": checkpoints, "trial_timeout": trial_timeout}
     try:
         futures = [
             executor.submit(
@@ -102,6 +160,7 @@ def run_on_executor(
                 catch,
                 list(callbacks),
                 reseed,
+                run,
             )
             for index, share in enumerate(shares(n_trials, n_jobs))
             if share != 0
@@ -124,4 +183,24 @@ def _check_shared_storage(study: Study) -> None:
         raise ValueError(
             "Worker processes need a storage that processes share; the in-memory storage is "
             "private to this process. Use e.g. storage='sqlite:///study.db' or a PostgreSQL URL."
+        )
+
+
+def _check_shared_checkpoints(
+    scheduler: BaseScheduler | None, checkpoints: CheckpointStore | None
+) -> None:
+    """Warn when a pausing scheduler's checkpoints would stay in one worker's memory."""
+    from hypersearch.schedulers._checkpoint import CheckpointStore
+
+    if scheduler is None or not getattr(scheduler, "uses_checkpoints", False):
+        return
+    if checkpoints is None or (
+        type(checkpoints) is CheckpointStore and checkpoints.directory is None
+    ):
+        warnings.warn(
+            f"{type(scheduler).__name__} resumes trials from checkpoints, but the checkpoints "
+            "live in each worker process's memory: a trial resumed in another process starts "
+            "without its checkpoint. Pass checkpoints=CheckpointStore(directory) (a folder all "
+            "workers see) or StorageCheckpointStore(storage).",
+            stacklevel=4,
         )

@@ -1,30 +1,29 @@
-"""The optimize loop: run trials one after another, or in threads."""
+"""The run loop (``study.optimize``): one loop for every pruner and scheduler.
+
+Workers (threads here, or processes / executor tasks, see
+:mod:`hypersearch.study._executors`) ask the scheduler what to run next
+(start a trial, resume a WAITING one, wait, done), run the objective, and
+carry out the scheduler's decision after its last report (continue, stop,
+pause). Stopping pruners run wrapped in
+:class:`~hypersearch.schedulers.PrunerScheduler`.
+"""
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
-import time
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from hypersearch import _keys
-from hypersearch import logging as hs_logging
-from hypersearch.exceptions import TrialPruned
-from hypersearch.storages._heartbeat import Heartbeat
-from hypersearch.trial._frozen import FrozenTrial
-from hypersearch.trial._state import TrialState
-from hypersearch.trial._trial import Trial
+from hypersearch.schedulers._base import BaseScheduler, PrunerScheduler, as_scheduler
+from hypersearch.study._run_trial import RunContext
+from hypersearch.study._worker import Budget, Workers
 
 if TYPE_CHECKING:
+    from hypersearch.schedulers._checkpoint import CheckpointStore
     from hypersearch.study._study import ObjectiveFuncType, Study
-
-FAIL_REASON_KEY = _keys.FAIL_REASON
-
-_logger = hs_logging.get_logger(__name__)
+    from hypersearch.trial._frozen import FrozenTrial
 
 
 def _check_args(
@@ -51,30 +50,6 @@ def _check_args(
     return catch
 
 
-class _Budget:
-    """Shared counters deciding whether another trial may start."""
-
-    def __init__(self, study: Study, n_trials: int | None, timeout: float | None) -> None:
-        self._study = study
-        self._left = n_trials
-        self._deadline = None if timeout is None else time.monotonic() + timeout
-        self._lock = threading.Lock()
-        self.failed = threading.Event()
-
-    def claim(self) -> bool:
-        if self._study._stop_flag or self.failed.is_set():
-            return False
-        if self._deadline is not None and time.monotonic() >= self._deadline:
-            return False
-        with self._lock:
-            if self._left is None:
-                return True
-            if self._left <= 0:
-                return False
-            self._left -= 1
-            return True
-
-
 def run_optimize(
     study: Study,
     func: ObjectiveFuncType,
@@ -87,14 +62,22 @@ def run_optimize(
     gc_after_trial: bool,
     show_progress_bar: bool,
     executor: Any = None,
+    scheduler: Any = None,
+    checkpoints: CheckpointStore | None = None,
+    trial_timeout: float | None = None,
+    end_hook: bool = True,
 ) -> None:
+    """``study.optimize``: check the arguments, then run the workers (threads or an executor)."""
     catch = _check_args(n_trials, timeout, n_jobs, catch)
+    trial_timeout = _check_trial_timeout(trial_timeout)
     if not callable(func):
         raise TypeError(f"func must be callable, got {func!r}.")
     if study._optimizing:
         raise RuntimeError(
             "optimize() is already running on this study; nested calls are not allowed."
         )
+    sched = study.scheduler if scheduler is None else as_scheduler(scheduler)
+    store = _check_checkpoints(study, checkpoints)
     callbacks = list(callbacks or [])
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
@@ -112,147 +95,90 @@ def run_optimize(
             n_jobs=n_jobs,
             catch=catch,
             callbacks=callbacks,
+            scheduler=sched,
+            checkpoints=checkpoints,  # None: each worker keeps its own in memory
+            trial_timeout=trial_timeout,
         )
+        if end_hook:
+            _with_scheduler(study, sched, lambda: sched.on_optimize_end(study))
         return
+    ctx = RunContext(
+        study,
+        func,
+        catch,
+        sched,
+        store,
+        trial_timeout=trial_timeout,
+        start_hook=type(sched).on_trial_start is not BaseScheduler.on_trial_start,
+    )
     progress = None
     if show_progress_bar:
         from hypersearch.study._progress import ProgressBar
 
         progress = ProgressBar(n_trials, timeout)
-    budget = _Budget(study, n_trials, timeout)
+    workers = Workers(
+        ctx,
+        Budget(study, n_trials, timeout),
+        callbacks,
+        progress,
+        gc_after_trial,
+        chainable=type(sched) is PrunerScheduler,
+    )
     study._stop_flag = False
     study._optimizing = True
-
-    # With nothing to run between two trials, the step from one to the next is
-    # one storage write (finish this, start that) instead of two.
-    chain = None if callbacks else budget.claim
-
-    def worker() -> None:
-        following: Trial | None = None
-        while following is not None or budget.claim():
-            try:
-                frozen, following = run_trial(study, func, catch, following, chain)
-            except BaseException:
-                budget.failed.set()
-                raise
-            for callback in callbacks:
-                callback(study, frozen)
-            if progress is not None:
-                progress.update(study, frozen)
-            if gc_after_trial:
-                gc.collect()
-
+    previous = study._active_scheduler
+    if scheduler is not None:
+        study._run_with(sched)
     try:
-        if n_jobs == 1:
-            worker()
-        else:
-            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                futures = [pool.submit(worker) for _ in range(n_jobs)]
-                for future in futures:
-                    future.result()
+        _run_workers(workers, n_jobs)
+        if end_hook:
+            sched.on_optimize_end(study)
     finally:
+        if scheduler is not None:
+            study._run_with(previous)
         study._optimizing = False
         study._stop_flag = False
         if progress is not None:
             progress.close()
 
 
-def _reap_stale_trials(study: Study) -> None:
-    """With heartbeats on, fail trials whose worker died and hand them to the callback."""
-    storage = study._storage
-    assert storage.grace_period is not None
-    for number in storage.fail_stale_trials(study._study_id, grace_period=storage.grace_period):
-        _logger.warning(f"Trial {number} failed: its worker stopped sending heartbeats.")
-        if storage.failed_trial_callback is not None:
-            trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, number)
-            storage.failed_trial_callback(study, storage.get_trial(trial_id))
+def _run_workers(workers: Workers, n_jobs: int) -> None:
+    if n_jobs == 1:
+        workers.run()
+        return
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        futures = [pool.submit(workers.run) for _ in range(n_jobs)]
+        for future in futures:
+            future.result()
 
 
-def run_trial(
-    study: Study,
-    func: ObjectiveFuncType,
-    catch: tuple[type[BaseException], ...],
-    trial: Trial | None = None,
-    chain: Callable[[], bool] | None = None,
-) -> tuple[FrozenTrial, Trial | None]:
-    """Ask (unless ``trial`` was started already), evaluate, tell.
-
-    Re-raises what the objective raised unless ``catch`` has it. When the trial
-    ends without raising and ``chain()`` says another may start, the next trial
-    is started in the same storage step as the tell and returned.
-    """
-    interval = study._storage.heartbeat_interval
-    if trial is None:
-        if interval is not None:
-            _reap_stale_trials(study)
-        trial = study.ask()
-    error: BaseException | None = None
-    values: Any = None
-    state = TrialState.COMPLETE
+def _with_scheduler(study: Study, sched: BaseScheduler, action: Callable[[], None]) -> None:
+    previous = study._run_with(sched)
     try:
-        if interval is None:
-            values = func(trial)
-        else:
-            with Heartbeat(study._storage, trial._trial_id, interval=interval):
-                values = func(trial)
-    except TrialPruned:
-        state = TrialState.PRUNED
-    except (Exception, KeyboardInterrupt) as err:
-        state = TrialState.FAIL
-        error = err
-        reason = f"{type(err).__name__}: {err}"
-        trial.set_system_attr(FAIL_REASON_KEY, reason)
-    raises = error is not None and not isinstance(error, catch)
-    chained = False
-
-    def next_may_start() -> bool:  # asked after the sampler's after_trial (it may stop the study)
-        nonlocal chained
-        chained = not raises and chain is not None and chain()
-        if chained and interval is not None:
-            _reap_stale_trials(study)
-        return chained
-
-    told = values if state == TrialState.COMPLETE else None
-    # The state is always given: an objective that returned None fails with a warning.
-    frozen, following = study._tell(trial, told, state, False, next_may_start)
-    if chained and following is None:  # our finish landed but its reply was lost
-        following = study.ask()
-    if state == TrialState.FAIL:
-        _log_failure(frozen, error)
-        if raises:
-            raise error  # type: ignore[misc]
-    elif state == TrialState.PRUNED:
-        _logger.info(f"Trial {frozen.number} pruned.")
-    elif frozen.state == TrialState.COMPLETE:  # invalid values fail the trial with a warning
-        _log_complete(study, frozen)
-    return frozen, following
+        action()
+    finally:
+        study._run_with(previous)
 
 
-def _log_failure(frozen: FrozenTrial, error: BaseException | None) -> None:
-    if error is None:
-        return
-    _logger.warning(
-        f"Trial {frozen.number} failed with parameters {dict(frozen.params)}: "
-        f"{type(error).__name__}: {error}"
-    )
-
-
-def _log_complete(study: Study, frozen: FrozenTrial) -> None:
-    if not _logger.isEnabledFor(hs_logging.INFO):
-        return
-    assert frozen.values is not None
-    if len(frozen.values) == 1:
-        best = study.history.best_number
-        best_text = ""
-        if best is not None:
-            best_value = study.history.values[best, 0]
-            best_text = f" Best is trial {best} with value {best_value:.6g}."
-        _logger.info(
-            f"Trial {frozen.number} finished with value {frozen.values[0]:.6g} and "
-            f"parameters {dict(frozen.params)}.{best_text}"
+def _check_trial_timeout(trial_timeout: Any) -> float | None:
+    if trial_timeout is None:
+        return None
+    if (
+        isinstance(trial_timeout, bool)
+        or not isinstance(trial_timeout, (int, float))
+        or not trial_timeout > 0
+    ):
+        raise ValueError(
+            f"trial_timeout must be None or a number > 0 (seconds), got {trial_timeout!r}."
         )
-    else:
-        _logger.info(
-            f"Trial {frozen.number} finished with values {list(frozen.values)} and "
-            f"parameters {dict(frozen.params)}."
-        )
+    return float(trial_timeout)
+
+
+def _check_checkpoints(study: Study, checkpoints: Any) -> CheckpointStore:
+    from hypersearch.schedulers._checkpoint import CheckpointStore
+
+    if checkpoints is None:
+        return study._checkpoint_store()
+    if not isinstance(checkpoints, CheckpointStore):
+        raise TypeError(f"checkpoints must be a CheckpointStore, got {checkpoints!r}.")
+    return checkpoints

@@ -15,7 +15,7 @@ from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._tell import check_values, parse_state
+from hypersearch.study._tell import check_values, keep_late_result, parse_state
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from hypersearch.pruners._base import BasePruner
     from hypersearch.samplers._base import BaseSampler
+    from hypersearch.schedulers._base import BaseScheduler
+    from hypersearch.schedulers._checkpoint import CheckpointStore
     from hypersearch.study._history import History
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
@@ -45,7 +47,7 @@ class Study:
         study_name: str,
         storage: BaseStorage,
         sampler: BaseSampler | None = None,
-        pruner: BasePruner | None = None,
+        pruner: BasePruner | BaseScheduler | None = None,
     ) -> None:
         from hypersearch.pruners import default_pruner
         from hypersearch.samplers import default_sampler
@@ -56,11 +58,55 @@ class Study:
         self._study_id = storage.get_study_id_from_name(study_name)
         self._directions = tuple(storage.get_study_directions(self._study_id))
         self.sampler = sampler if sampler is not None else default_sampler(len(self._directions))
+        self._active_scheduler: BaseScheduler | None = None  # optimize(scheduler=...) while it runs
+        self._current: BaseScheduler | None = None  # what study.scheduler returns (None: not built)
         self.pruner = pruner if pruner is not None else default_pruner(len(self._directions))
         self._history = History(storage, self._study_id, self._directions)
         self._history_lock = threading.Lock()
         self._stop_flag = False
         self._optimizing = False
+        self._checkpoints: CheckpointStore | None = None
+
+    # -- the scheduler -------------------------------------------------------------
+    @property
+    def pruner(self) -> BasePruner | BaseScheduler:
+        """The study's pruner (or scheduler): what decides after each report by default."""
+        return self._pruner
+
+    @pruner.setter
+    def pruner(self, pruner: BasePruner | BaseScheduler) -> None:
+        self._pruner = pruner
+        self._current = self._active_scheduler  # the wrapper is rebuilt on the next use
+
+    @property
+    def scheduler(self) -> BaseScheduler:
+        """The scheduler deciding for this study's trials.
+
+        The one ``optimize(scheduler=...)`` is running with, else the study's
+        ``pruner``: a scheduler as it is, a stopping pruner wrapped in
+        :class:`~hypersearch.schedulers.PrunerScheduler`.
+        """
+        current = self._current
+        if current is None:
+            from hypersearch.schedulers._base import as_scheduler
+
+            current = self._current = as_scheduler(self._pruner, "pruner")
+        return current
+
+    def _run_with(self, scheduler: BaseScheduler | None) -> BaseScheduler | None:
+        """Make ``scheduler`` the study's scheduler (None: back to the pruner); the previous one."""
+        previous = self._active_scheduler
+        self._active_scheduler = scheduler
+        self._current = scheduler
+        return previous
+
+    def _checkpoint_store(self) -> CheckpointStore:
+        """This study object's default checkpoint store (in memory, shared by its runs)."""
+        if self._checkpoints is None:
+            from hypersearch.schedulers._checkpoint import CheckpointStore
+
+            self._checkpoints = CheckpointStore()
+        return self._checkpoints
 
     # -- directions and the history ---------------------------------------------
     @property
@@ -80,6 +126,15 @@ class Study:
         with self._history_lock:
             self._history.refresh()
             return self._history.snapshot()
+
+    def finish_seq(self) -> int | None:
+        """A number that changes whenever a trial of this study finishes; no trial is read.
+
+        While it holds, the set of finished trials is the same, so a reader that only
+        cares about finished trials (a pruner comparing with completed ones) may keep
+        what it read from :attr:`history`. None: the storage cannot tell cheaply.
+        """
+        return self._storage.get_finish_seq(self._study_id)
 
     # -- trials ------------------------------------------------------------------
     @property
@@ -159,6 +214,18 @@ class Study:
     def set_system_attr(self, key: str, value: Any) -> None:
         self._storage.set_study_system_attr(self._study_id, key, value)
 
+    def set_trial_system_attr(self, trial: FrozenTrial | int, key: str, value: Any) -> None:
+        """Set a system attribute of one of this study's trials (a record or a number).
+
+        For hypersearch's components (pruners, schedulers, samplers) that record
+        what they decided about a trial, e.g. its rung values.
+        """
+        if isinstance(trial, FrozenTrial):
+            trial_id = trial.trial_id
+        else:
+            trial_id = self._resolve(trial)[0]
+        self._storage.set_trial_system_attr(trial_id, key, value)
+
     # -- ask and tell ----------------------------------------------------------------
     def ask(self, fixed_distributions: Mapping[str, BaseDistribution] | None = None) -> Trial:
         """Start a trial: an enqueued one if any waits, else a new one.
@@ -203,6 +270,9 @@ class Study:
         trial_id, number = self._resolve(trial)
         current = self._storage.get_owned_trial(trial_id)
         if current.state.is_finished():
+            late = self._keep_late(trial, current, values, state)
+            if late is not None:  # failed as stale under its live worker: the result is kept
+                return late, None
             return self._told_already(number, current, skip_if_finished), None
         checked: tuple[float, ...] | None = None
         if state is None:
@@ -249,12 +319,29 @@ class Study:
                 self._storage.set_trial_state_values(trial_id, state, checked)
         except UpdateFinishedTrialError:
             stored = self._storage.get_trial(trial_id)
+            late = self._keep_late(trial, stored, checked, state)
+            if late is not None:  # failed as stale under its live worker: the result is kept
+                return late, None
             if stored.state != state or stored.values != checked:  # another worker finished it
                 return self._told_already(number, stored, skip_if_finished), None
             # Our own write landed but its reply was lost (a database restart): done.
         # Read back: after_trial may have recorded attributes (e.g. constraint values).
         frozen = self._storage.get_trial(trial_id)
         return frozen, None if following is None else Trial(self, following)
+
+    def _keep_late(
+        self, trial: Trial | int, stored: FrozenTrial, values: Any, state: TrialState | None
+    ) -> FrozenTrial | None:
+        """The result of ``trial`` kept as a new trial if ``stored`` was failed as stale."""
+        if values is None or state not in (None, TrialState.COMPLETE):
+            return None
+        checked, problem = check_values(values, len(self._directions))
+        if checked is None or problem is not None:
+            return None
+        live = trial._view if isinstance(trial, Trial) else stored  # what its worker wrote
+        return keep_late_result(
+            self._storage, self._study_id, live, stored, TrialState.COMPLETE, checked
+        )
 
     def _told_already(
         self, number: int, stored: FrozenTrial, skip_if_finished: bool
@@ -339,6 +426,9 @@ class Study:
         show_progress_bar: bool = False,
         *,
         executor: Any = None,
+        scheduler: BaseScheduler | BasePruner | None = None,
+        checkpoints: CheckpointStore | None = None,
+        trial_timeout: float | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -355,6 +445,19 @@ class Study:
                 storage processes share, such as SQLite), or any object with
                 ``submit()`` such as a ``concurrent.futures`` executor or a Dask
                 client. See :mod:`hypersearch.study._executors`.
+            scheduler: What decides which trial runs next and what happens after each
+                report (see :mod:`hypersearch.schedulers`): e.g. an ``ASHAScheduler``
+                (pause and promote) or a ``PBTScheduler``. Default: the study's
+                ``pruner`` (a stopping pruner never pauses). While this call runs,
+                ``study.scheduler`` is it.
+            checkpoints: Where ``trial.checkpoint`` saves (default: in this study
+                object's memory). Worker processes need a shared one: a directory
+                ``CheckpointStore`` or a ``StorageCheckpointStore``.
+            trial_timeout: Seconds one trial may run. A trial past it is stopped and
+                recorded PRUNED (with its last report) if it reported, else FAIL (the
+                reason in system attribute ``"fail_reason"``); its worker goes on.
+                Worker processes interrupt it at once; a thread at its next
+                ``report`` / ``suggest_*`` / ``should_prune``.
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -369,6 +472,9 @@ class Study:
             gc_after_trial=gc_after_trial,
             show_progress_bar=show_progress_bar,
             executor=executor,
+            scheduler=scheduler,
+            checkpoints=checkpoints,
+            trial_timeout=trial_timeout,
         )
 
     def stop(self) -> None:

@@ -22,14 +22,18 @@ from __future__ import annotations
 
 import pickle
 import random
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from hypersearch.pruners._base import BasePruner
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.schedulers._checkpoint import CheckpointStore
 from hypersearch.study._api import create_study
 from hypersearch.study._study import Study
 from hypersearch.trial._state import TrialState
@@ -51,14 +55,30 @@ def _suggest(trial: Trial) -> tuple[float, int, str]:
     return x, k, str(c)
 
 
+def _first_step(trial: Trial) -> int:
+    """Where a resumed trial (or a PBT segment) goes on: the step its checkpoint saved."""
+    saved = None if trial.checkpoint is None else trial.checkpoint.load()
+    return 0 if saved is None else int(saved)
+
+
+def _save_step(trial: Trial, step: int) -> None:
+    if trial.checkpoint is not None:
+        trial.checkpoint.save(str(step).encode())
+
+
 def objective(trial: Trial) -> float:
-    """A cheap single-objective learning curve: four reports, pruned when asked."""
+    """A cheap single-objective learning curve: four reports, pruned when asked.
+
+    Resumable: it saves its next step in ``trial.checkpoint`` after each report
+    and starts from the saved step (schedulers pause, resume and copy trials).
+    """
     from hypersearch.exceptions import TrialPruned
 
     x, k, c = _suggest(trial)
     final = (x - 0.3) ** 2 + 0.1 * k + (0.05 if c == "b" else 0.0)
-    for step in range(N_STEPS):
+    for step in range(_first_step(trial), N_STEPS):
         trial.report(final + (N_STEPS - step) * 0.1 * (1.0 + x), step)
+        _save_step(trial, step + 1)
         if trial.should_prune():
             raise TrialPruned()
     return final
@@ -70,9 +90,10 @@ def multi_objective(trial: Trial) -> tuple[float, float]:
 
     x, k, c = _suggest(trial)
     final = (x + 0.1 * k, (1.0 - x) + (0.1 if c == "a" else 0.0))
-    for step in range(N_STEPS):
+    for step in range(_first_step(trial), N_STEPS):
         late = (N_STEPS - step) * 0.1
         trial.report([final[0] + late, final[1] + late], step)
+        _save_step(trial, step + 1)
         if trial.should_prune():
             raise TrialPruned()
     return final
@@ -83,7 +104,8 @@ class Component:
     """One sampler, pruner or scheduler under test.
 
     Args:
-        kind: ``"sampler"`` or ``"pruner"`` (schedulers are the study's pruner today).
+        kind: ``"sampler"`` or ``"pruner"`` (a scheduler goes in as the study's pruner:
+            ``study.optimize`` runs under it, pausing and resuming as it decides).
         make: Builds a fresh, seeded instance.
         directions: The study's directions (two for multi-objective components).
         pair: For a sampler, the pruner it runs with; for a pruner, the sampler.
@@ -154,9 +176,11 @@ def check_round_trip(obj: Any) -> Any:
     return clone
 
 
-def _continue(study: Study, component: Component, n_trials: int) -> list[tuple[Any, ...]]:
+def _continue(
+    study: Study, component: Component, n_trials: int, checkpoints: CheckpointStore
+) -> list[tuple[Any, ...]]:
     before = len(study.trials)
-    study.optimize(component.objective, n_trials=n_trials)
+    study.optimize(component.objective, n_trials=n_trials, checkpoints=checkpoints)
     return [(t.params, t.state) for t in study.trials[before:]]
 
 
@@ -170,14 +194,20 @@ def check_stream_continues(component: Component, n_before: int = 6, n_after: int
     sampler, pruner = component.sampler_and_pruner()
     directions = list(component.directions)
     first = create_study(study_name="travel", sampler=sampler, pruner=pruner, directions=directions)
-    first.optimize(component.objective, n_trials=n_before)
-    sampler_copy, pruner_copy = check_round_trip(sampler), check_round_trip(pruner)
-    second = create_study(
-        study_name="travel", sampler=sampler_copy, pruner=pruner_copy, directions=directions
-    )
-    for trial in first.trials:
-        second.add_trial(trial)
-    assert _continue(second, component, n_after) == _continue(first, component, n_after)
+    with tempfile.TemporaryDirectory() as folder:
+        mine, theirs = Path(folder, "first"), Path(folder, "second")
+        first.optimize(component.objective, n_trials=n_before, checkpoints=CheckpointStore(mine))
+        sampler_copy, pruner_copy = check_round_trip(sampler), check_round_trip(pruner)
+        second = create_study(
+            study_name="travel", sampler=sampler_copy, pruner=pruner_copy, directions=directions
+        )
+        for trial in first.trials:
+            second.add_trial(trial)
+        if mine.exists():  # paused trials and PBT segments go on from the same checkpoints
+            shutil.copytree(mine, theirs)
+        assert _continue(second, component, n_after, CheckpointStore(theirs)) == _continue(
+            first, component, n_after, CheckpointStore(mine)
+        )
 
 
 def check_executor_run(
@@ -193,9 +223,18 @@ def check_executor_run(
     study = create_study(
         storage=storage, sampler=sampler, pruner=pruner, directions=list(component.directions)
     )
-    study.optimize(component.objective, n_trials=n_trials, n_jobs=n_jobs, executor=executor)
+    with tempfile.TemporaryDirectory() as folder:  # checkpoints every worker sees
+        study.optimize(
+            component.objective,
+            n_trials=n_trials,
+            n_jobs=n_jobs,
+            executor=executor,
+            checkpoints=CheckpointStore(folder),
+        )
     states = [t.state for t in study.trials]
-    assert len(states) == n_trials, states
+    # n_trials counts new configurations; a population scheduler adds its members' segments
+    if getattr(pruner, "population_size", None) is None:
+        assert len(states) == n_trials, states
     assert set(states) <= {TrialState.COMPLETE, TrialState.PRUNED}, states
     assert TrialState.COMPLETE in states or TrialState.PRUNED in states
     return study

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import _keys
+from hypersearch._decision import Decision
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -27,9 +28,12 @@ from hypersearch.trial._report_value import (
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
+    from hypersearch.schedulers._checkpoint import Checkpoint
     from hypersearch.study._study import Study
+    from hypersearch.study._trial_timeout import Deadline
 
 FIXED_PARAMS_KEY = _keys.FIXED_PARAMS
+_CONTINUE = Decision.CONTINUE
 _DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
 
 
@@ -67,7 +71,17 @@ class Trial(TrialAccessors):
     Asking the same name twice returns the same value; asking it again with a
     different distribution raises ``ValueError``. A ``suggest_*`` inside an
     ``if`` makes a conditional parameter.
+
+    Attributes:
+        checkpoint: Where the trial saves what it needs to resume
+            (``checkpoint.save(bytes)`` / ``load()`` / ``folder``), set by
+            ``study.optimize`` before the objective runs under a scheduler that
+            resumes or copies trials (ASHA, PBT): a paused trial resumes from it,
+            a PBT segment starts from the copy its scheduler made. None under a
+            stopping pruner and for trials started with ``study.ask()``.
     """
+
+    checkpoint: Checkpoint | None
 
     def __init__(self, study: Study, frozen: FrozenTrial) -> None:
         self.study = study
@@ -82,6 +96,9 @@ class Trial(TrialAccessors):
         self._system_attrs: dict[str, Any] = dict(frozen.system_attrs)
         self._intermediate: dict[int, IntermediateValue] = dict(frozen.intermediate_values)
         self._fixed: dict[str, Any] = dict(self._system_attrs.get(FIXED_PARAMS_KEY) or {})
+        self.checkpoint = None
+        self._decision: Decision | None = None  # the scheduler's answer to the last should_prune
+        self._deadline: Deadline | None = None  # optimize(trial_timeout=...): checked below
         self._view = FrozenTrial(
             number=self._number,
             state=TrialState.RUNNING,
@@ -129,6 +146,8 @@ class Trial(TrialAccessors):
         return self._suggest(name, CategoricalDistribution(choices, name=name))
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        if self._deadline is not None:
+            self._deadline.check()
         if not isinstance(name, str):
             raise TypeError(f"Parameter names must be str, got {name!r}.")
         if name in self._distributions:
@@ -175,6 +194,8 @@ class Trial(TrialAccessors):
         ignored. NaN is stored; pruners treat it as the worst value (of its
         objective).
         """
+        if self._deadline is not None:
+            self._deadline.check()
         step = check_step(step)
         n_objectives = len(self.study._directions)  # the tuple: no list copy per report
         checked: IntermediateValue
@@ -192,8 +213,19 @@ class Trial(TrialAccessors):
         self._intermediate[step] = checked
 
     def should_prune(self) -> bool:
-        """Whether the study's pruner says this trial should stop now."""
-        return bool(self.study.pruner.prune(self.study, self._view))
+        """Whether the study's scheduler (or pruner) says this trial should stop now.
+
+        True when it decided STOP or PAUSE: the objective then raises
+        :class:`~hypersearch.TrialPruned`, and ``study.optimize`` records the
+        trial PRUNED or puts it back to WAITING to be resumed.
+        """
+        if self._deadline is not None:
+            self._deadline.check()
+        study = self.study
+        scheduler = study._current or study.scheduler
+        decision = scheduler.on_report(study, self._view)
+        self._decision = decision
+        return decision is not _CONTINUE
 
     # -- attributes --------------------------------------------------------------
     def set_user_attr(self, key: str, value: Any) -> None:

@@ -244,3 +244,28 @@ def pbt_lineage_data(study: Any, params: Sequence[str] | None = None) -> Lineage
     ]
     message = None if segments else "No PBT member in this study."
     return LineageData(names, segments, exploits, message)
+
+
+def member_steps(
+    segs: list[tuple[int, int, dict[str, Any]]], name: str
+) -> tuple[list[Any], list[Any]]:
+    """One member's value of ``name`` as line points, None between segments."""
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for start, end, values in segs:
+        if name in values:
+            xs += [start, end, None]
+            ys += [values[name], values[name], None]
+    return xs, ys
+
+
+def exploit_marks(d: LineageData, name: str) -> tuple[list[int], list[Any], list[str]]:
+    """Where to mark exploits: the step, the value the member trained with next, a label."""
+    xs, ys, text = [], [], []
+    for member, step, source, source_step in d.exploits:
+        value = next((p[name] for s, _, p in d.segments[member] if s == step and name in p), None)
+        if value is not None:
+            xs.append(step)
+            ys.append(value)
+            text.append(f"member {member} copied member {source} at step {source_step}")
+    return xs, ys, text

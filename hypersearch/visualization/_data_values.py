@@ -286,13 +286,20 @@ def rank_data(
 
 @dataclass(frozen=True)
 class ImportanceBars:
-    """Importances, most important first (``names[0]``)."""
+    """Importances per target, aligned with ``names`` (most important for the first target first).
+
+    A multi-objective study without ``target`` gets one series per objective.
+    """
 
     target_name: str
     names: list[str]
-    importances: np.ndarray
+    series: dict[str, np.ndarray]
     evaluator: str
     message: str | None = None
+
+    @property
+    def importances(self) -> np.ndarray:
+        return next(iter(self.series.values())) if self.series else np.empty(0)
 
 
 def param_importances_data(
@@ -306,12 +313,28 @@ def param_importances_data(
     from hypersearch.importance import PedAnovaImportanceEvaluator, get_param_importances
 
     history = check_study(study).history
-    rows, _ = complete_values(history, target)
     evaluator = evaluator or PedAnovaImportanceEvaluator()
     name = type(evaluator).__name__
+    n_obj = len(history.directions)
+    targets: dict[str, TargetFunc | None] = {target_name: target}
+    if target is None and n_obj > 1:  # as Optuna: one series per objective
+        targets = {f"{target_name} {i}": _objective(i) for i in range(n_obj)}
+    rows, _ = complete_values(history, next(iter(targets.values())))
     if not len(rows):
-        return ImportanceBars(target_name, [], np.empty(0), name, NO_TRIALS)
-    result = get_param_importances(
-        study, evaluator=evaluator, params=None if params is None else list(params), target=target
-    )
-    return ImportanceBars(target_name, list(result), np.array(list(result.values())), name)
+        return ImportanceBars(target_name, [], {}, name, NO_TRIALS)
+    names: list[str] = []
+    series: dict[str, np.ndarray] = {}
+    for label, func in targets.items():
+        result = get_param_importances(
+            study, evaluator=evaluator, params=None if params is None else list(params), target=func
+        )
+        names = names or list(result)
+        series[label] = np.array([result.get(n, 0.0) for n in names])
+    return ImportanceBars(target_name, names, series, name)
+
+
+def _objective(i: int) -> TargetFunc:
+    def value(trial: Any) -> float:
+        return float(trial.values[i])
+
+    return value

@@ -20,6 +20,15 @@ STATE_COLORS = {
 }
 
 
+OUTCOME_COLORS = {
+    "promoted": "#2ca02c",
+    "completed": "#1f77b4",
+    "stopped": "#d62728",
+    "paused": "#7f7f7f",
+    "running": "#9467bd",
+}
+
+
 def go() -> Any:
     """``plotly.graph_objects``, or ImportError naming the ``plot`` extra."""
     return require("plotly.graph_objects", extra="plot")

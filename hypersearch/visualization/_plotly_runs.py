@@ -11,6 +11,7 @@ from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.visualization import _data_mo, _data_runs
 from hypersearch.visualization._plotly_base import (
     COLORSCALE,
+    OUTCOME_COLORS,
     STATE_COLORS,
     axis_ref,
     empty_figure,
@@ -21,14 +22,6 @@ from hypersearch.visualization._plotly_base import (
 
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
-
-OUTCOME_COLORS = {
-    "promoted": "#2ca02c",
-    "completed": "#1f77b4",
-    "stopped": "#d62728",
-    "paused": "#7f7f7f",
-    "running": "#9467bd",
-}
 
 
 def plot_intermediate_values(study: Study) -> Any:
@@ -150,37 +143,16 @@ def plot_pbt_lineage(study: Study, params: list[str] | None = None) -> Any:
     for i, name in enumerate(d.params):
         refs = {"xaxis": axis_ref(i, "x"), "yaxis": axis_ref(i, "y")}
         for member, segs in d.segments.items():
-            xs, ys = _steps(segs, name)
+            xs, ys = _data_runs.member_steps(segs, name)
             traces.append(go().Scatter(x=xs, y=ys, mode="lines", name=f"member {member}",
                                        legendgroup=str(member), showlegend=i == 0, **refs))  # fmt: skip
-        ex, ey, text = _exploit_marks(d, name)
+        ex, ey, text = _data_runs.exploit_marks(d, name)
         traces.append(go().Scatter(x=ex, y=ey, mode="markers", name="exploit", text=text,
                                    marker={"symbol": "star", "size": 9, "color": "black"},
                                    showlegend=i == 0, **refs))  # fmt: skip
         layout[axis_ref(i, "y").replace("y", "yaxis")]["title"] = {"text": name}
     layout[f"xaxis{len(d.params)}" if len(d.params) > 1 else "xaxis"]["title"] = {"text": "Step"}
     return go().Figure(data=traces, layout=layout)
-
-
-def _steps(segs: list[tuple[int, int, dict[str, Any]]], name: str) -> tuple[list[Any], list[Any]]:
-    xs: list[Any] = []
-    ys: list[Any] = []
-    for start, end, values in segs:
-        if name in values:
-            xs += [start, end, None]
-            ys += [values[name], values[name], None]
-    return xs, ys
-
-
-def _exploit_marks(d: Any, name: str) -> tuple[list[int], list[Any], list[str]]:
-    xs, ys, text = [], [], []
-    for member, step, source, source_step in d.exploits:
-        value = next((p[name] for s, _, p in d.segments[member] if s == step and name in p), None)
-        if value is not None:
-            xs.append(step)
-            ys.append(value)
-            text.append(f"member {member} copied member {source} at step {source_step}")
-    return xs, ys, text
 
 
 def plot_pareto_front(

@@ -266,18 +266,21 @@ def plot_param_importances(
     title = "Hyperparameter Importances"
     if d.message:
         return empty_figure(d.message, title)
-    bar = go().Bar(
-        x=d.importances[::-1],
-        y=d.names[::-1],
-        orientation="h",
-        text=[f"{v:.2f}" for v in d.importances[::-1]],
-        textposition="outside",
-        name=d.evaluator,
-    )
+    bars = [
+        go().Bar(
+            x=values[::-1],
+            y=d.names[::-1],
+            orientation="h",
+            text=[f"{v:.2f}" for v in values[::-1]],
+            textposition="outside",
+            name=label,
+        )
+        for label, values in d.series.items()
+    ]
     layout = {
         "title": {"text": title},
-        "xaxis": {"title": {"text": f"Importance for {target_name}"}},
+        "xaxis": {"title": {"text": f"Importance ({d.evaluator})"}},
         "yaxis": {"title": {"text": "Hyperparameter"}},
-        "showlegend": False,
+        "showlegend": len(bars) > 1,
     }
-    return go().Figure(data=[bar], layout=layout)
+    return go().Figure(data=bars, layout=layout)

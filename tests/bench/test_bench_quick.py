@@ -132,7 +132,8 @@ def test_analysis_quick(tmp_path: Path) -> None:
     assert all(r[4].endswith("x") for r in speed.rows)
     plots = find(tables, "Plot build time")
     assert plots.headers == ["storage", "trials", "plot", "hypersearch s", "optuna s", "ratio"]
-    assert len(plots.rows) == 13
+    assert len(plots.rows) == 15  # 2 first reads + 13 plots
+    assert plots.rows[0][2] == "(first read, 1 objective)"
     assert_no_errors(plots)
 
 

@@ -8,8 +8,8 @@ import threading
 import pytest
 
 import hypersearch as hs
+from hypersearch.multifidelity._rungs import BRACKET_KEY, RungTable
 from hypersearch.pruners import HyperbandPruner, SuccessiveHalvingPruner, rungs_of
-from hypersearch.pruners._rungs import BRACKET_KEY, RungTable
 from hypersearch.trial import TrialState
 
 

@@ -17,7 +17,7 @@ from hypersearch.pruners import (
     SuccessiveHalvingPruner,
 )
 from hypersearch.samplers import BOHBSampler, TPESampler
-from hypersearch.samplers._bohb import ladder_rule
+from hypersearch.samplers._bohb import level_source
 from hypersearch.schedulers import ASHAScheduler
 from hypersearch.trial import TrialState, create_trial
 
@@ -220,11 +220,26 @@ def test_random_fraction_one_ignores_the_model():
     assert max(xs) - min(xs) > 3.0  # spread over the range, not concentrated near x = 1
 
 
-def test_sha_and_asha_are_recognised():
-    assert ladder_rule(SuccessiveHalvingPruner(min_early_stopping_rate=2)) == 2
-    assert ladder_rule(HyperbandPruner()) == "bracket"
-    assert ladder_rule(ASHAScheduler(max_resource=9)) == 0
-    assert ladder_rule(MedianPruner()) is None
+def test_sha_hyperband_and_asha_give_budget_levels():
+    def source(scheduler):
+        return level_source(hs.create_study(pruner=scheduler))
+
+    sha = source(SuccessiveHalvingPruner(min_early_stopping_rate=2))
+    assert sha.budget_level({}, 0) == 2 and sha.budget_level({}, 1) == 3
+    hb = source(HyperbandPruner())
+    assert hb.budget_level({}, 0) is None  # bracket not recorded yet
+    assert hb.budget_level({"bracket": 1}, 2) == 3
+    assert source(ASHAScheduler(max_resource=9)).budget_level({}, 1) == 1
+    assert source(MedianPruner()) is None
+    # a scheduler given to optimize() is the one that counts while it runs
+    study = hs.create_study(pruner=MedianPruner())
+    seen = []
+    study.optimize(
+        lambda t: seen.append(level_source(t.study)) or 0.0,
+        n_trials=1,
+        scheduler=ASHAScheduler(max_resource=9),
+    )
+    assert isinstance(seen[0], ASHAScheduler)
 
 
 def test_multi_objective_falls_back():

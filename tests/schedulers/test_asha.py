@@ -83,7 +83,7 @@ def test_decisions_and_pause_flags():
     assert scheduler.decide(study, study._storage.get_trial(trial._trial_id)) == Decision.CONTINUE
     trial.report(1.0, 1)
     assert trial.should_prune() is True
-    assert scheduler.pause_requested(trial.number) and not scheduler.pause_requested(trial.number)
+    assert trial._decision is Decision.PAUSE
     trial.report(math.nan, 2)
     assert scheduler.decide(study, study._storage.get_trial(trial._trial_id)) == Decision.STOP
 

@@ -15,7 +15,7 @@ import pytest
 
 import hypersearch as hs
 from hypersearch.storages import RetryFailedTrialCallback, SQLStorage
-from hypersearch.study._optimize import _reap_stale_trials
+from hypersearch.study._run_trial import reap_stale_trials as _reap_stale_trials
 
 OBJECTIVE = """
 import time

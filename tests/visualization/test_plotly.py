@@ -133,6 +133,14 @@ def test_param_importances_bars(studies):
     assert list(bar.x) == sorted(bar.x)  # most important drawn on top (last)
 
 
+def test_param_importances_per_objective_without_target(studies):
+    fig = vis.plot_param_importances(studies["mo"])
+    assert [t.name for t in fig.data] == ["Objective Value 0", "Objective Value 1"]
+    assert all(sum(t.x) == pytest.approx(1.0) for t in fig.data)
+    by_target = vis.plot_param_importances(studies["mo"], target=first_value, target_name="x")
+    assert [t.name for t in by_target.data] == ["x"]
+
+
 def test_intermediate_values_curves(studies):
     study = studies["pruned"]
     fig = vis.plot_intermediate_values(study)

@@ -211,10 +211,9 @@ class CmaEsSampler(BaseSampler):
             self._store(study, sid, gen, meta, cma)
         rng = np.random.default_rng([self._seed, gen, trial.number])
         x = cma.ask(rng)
-        storage = study._storage
-        storage.set_trial_system_attr(trial.trial_id, GEN_KEY, gen)
-        storage.set_trial_system_attr(trial.trial_id, SPACE_KEY, sid)
-        storage.set_trial_system_attr(trial.trial_id, X_KEY, x.tolist())
+        study.set_trial_system_attr(trial, GEN_KEY, gen)
+        study.set_trial_system_attr(trial, SPACE_KEY, sid)
+        study.set_trial_system_attr(trial, X_KEY, x.tolist())
         return transform.from_unit(x)
 
     def sample_independent(

@@ -155,7 +155,7 @@ class NSGAIISampler(BaseSampler):
             if done >= self._population_size:
                 gen += 1
             self._pending[trial.trial_id] = gen
-        study._storage.set_trial_system_attr(trial.trial_id, GENERATION_KEY, gen)
+        study.set_trial_system_attr(trial, GENERATION_KEY, gen)
 
     def _generation(self, trial: FrozenTrial) -> int:
         gen = self._pending.get(trial.trial_id)

@@ -25,7 +25,6 @@ import datetime
 import functools
 import json
 import os
-import time
 from collections.abc import Callable, Container, Sequence
 from typing import Any, TypeVar, cast
 
@@ -38,6 +37,7 @@ from hypersearch.exceptions import (
 from hypersearch.storages import _heartbeat
 from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
 from hypersearch.storages._sql import _reads, _reaper, _single, _studies
+from hypersearch.storages._sql._clock import ServerClock
 from hypersearch.storages._sql._codec import (
     Codec,
     TemplateRow,
@@ -89,6 +89,8 @@ class SQLStorage(BaseStorage):
             commits; it is about 15x faster on PostgreSQL (8 ms fsync per commit
             here). MySQL follows the server's own setting either way.
         clock: seconds since the epoch, for heartbeats (inject a fake one in tests).
+            Default: the database server's clock, which all workers share (a
+            worker's own clock may be skewed).
         heartbeat_interval: seconds between heartbeats of each running trial; with
             it, ``optimize`` fails trials whose worker died (None: off).
         grace_period: seconds without a heartbeat before a RUNNING trial is failed
@@ -116,7 +118,7 @@ class SQLStorage(BaseStorage):
         *,
         timeout: float = 60.0,
         durable: bool = False,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         heartbeat_interval: float | None = None,
         grace_period: float | None = None,
         failed_trial_callback: Any = None,
@@ -147,6 +149,7 @@ class SQLStorage(BaseStorage):
     def _new_process(self) -> None:
         """Per-process state: a new storage, or the child of a fork (called by the database)."""
         self._codec = Codec(self._db)
+        self._server_clock = ServerClock(self._db)
         self._writer = TrialWriter(self._db, self._codec)
 
     def _at_exit(self) -> None:
@@ -244,7 +247,9 @@ class SQLStorage(BaseStorage):
         Stamped in the statement that starts the trial, so a worker killed before
         its heartbeat thread's first beat still leaves a trial the reaper judges.
         """
-        return None if self.heartbeat_interval is None else self._clock()
+        if self.heartbeat_interval is None:
+            return None
+        return self._server_clock.now() if self._clock is None else self._clock()
 
     def _own_new(
         self, study_id: int, created: tuple[int, int], start: datetime.datetime
@@ -486,7 +491,7 @@ class SQLStorage(BaseStorage):
     @_writes
     def record_heartbeat(self, trial_id: int) -> None:
         """Stamp a running trial with the time now (no change number: snapshots do not show it)."""
-        _reaper.record_heartbeat(self._db, trial_id, self._clock())
+        _reaper.record_heartbeat(self._db, trial_id, None if self._clock is None else self._clock())
 
     @_writes
     def fail_stale_trials(
@@ -498,6 +503,10 @@ class SQLStorage(BaseStorage):
             self._writer,
             study_id,
             grace_period=grace,
-            moment=self._clock() if now is None else float(now),
+            moment=float(now)
+            if now is not None
+            else None
+            if self._clock is None
+            else self._clock(),
             retry_of=getattr(self.failed_trial_callback, "retry_of", None),
         )

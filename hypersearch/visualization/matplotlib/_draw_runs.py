@@ -9,8 +9,7 @@ import numpy as np
 
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.visualization import _data_mo, _data_runs
-from hypersearch.visualization._plotly_base import STATE_COLORS
-from hypersearch.visualization._plotly_runs import OUTCOME_COLORS, _exploit_marks, _steps
+from hypersearch.visualization._plotly_base import OUTCOME_COLORS, STATE_COLORS
 from hypersearch.visualization.matplotlib._base import empty_axes, panels, plt
 
 if TYPE_CHECKING:
@@ -103,10 +102,10 @@ def plot_pbt_lineage(study: Study, params: list[str] | None = None) -> Any:
     axes = panels(len(d.params), 1, size=3.0)
     for ax, name in zip(axes, d.params):
         for member, segs in d.segments.items():
-            xs, ys = _steps(segs, name)
+            xs, ys = _data_runs.member_steps(segs, name)
             ax.plot([np.nan if x is None else x for x in xs],
                     [np.nan if y is None else y for y in ys], label=f"member {member}")  # fmt: skip
-        ex, ey, _ = _exploit_marks(d, name)
+        ex, ey, _ = _data_runs.exploit_marks(d, name)
         ax.scatter(ex, ey, marker="*", c="black", s=40, label="exploit", zorder=3)
         ax.set_ylabel(name)
     axes[-1].set_xlabel("Step")

@@ -194,7 +194,14 @@ def plot_param_importances(
     if d.message:
         return empty_axes(d.message, title)
     _, ax = plt().subplots()
-    bars = ax.barh(d.names[::-1], d.importances[::-1])
-    ax.bar_label(bars, labels=[f"{v:.2f}" for v in d.importances[::-1]], padding=2)
-    ax.set(title=title, xlabel=f"Importance for {target_name}", ylabel="Hyperparameter")
+    k = len(d.series)
+    height = 0.8 / k
+    rows = np.arange(len(d.names))[::-1]  # most important on top
+    for i, (label, values) in enumerate(d.series.items()):
+        bars = ax.barh(rows + (k - 1 - 2 * i) * height / 2, values, height=height, label=label)
+        ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], padding=2)
+    ax.set_yticks(rows, d.names)
+    ax.set(title=title, xlabel=f"Importance ({d.evaluator})", ylabel="Hyperparameter")
+    if k > 1:
+        ax.legend(fontsize="small")
     return ax

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import math
 import zlib
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch.multifidelity._engine import HalvingEngine, HalvingRungs, first_complete_last_step
+from hypersearch.multifidelity._rungs import BRACKET_KEY, RungLadder
+from hypersearch.pruners._base import BasePruner
 from hypersearch.pruners._checks import check_int
-from hypersearch.pruners._rungs import BRACKET_KEY, RungLadder
-from hypersearch.pruners._successive_halving import (
-    HalvingEngine,
-    _HalvingPruner,
-    first_complete_last_step,
-)
 from hypersearch.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -55,7 +53,7 @@ def assign_bracket(study_name: str, number: int, budgets: list[int]) -> int:
     raise AssertionError("unreachable")
 
 
-class HyperbandPruner(_HalvingPruner):
+class HyperbandPruner(HalvingRungs, BasePruner):
     """Hyperband: trials are split over brackets, each an asynchronous successive halving.
 
     With ``s_max = floor(log_eta(max_resource / min_resource))`` there are
@@ -201,4 +199,11 @@ class HyperbandPruner(_HalvingPruner):
             and BRACKET_KEY not in trial.system_attrs
         ):
             s = self._bracket(trial.number)
-            study._storage.set_trial_system_attr(trial.trial_id, BRACKET_KEY, s)
+            study.set_trial_system_attr(trial, BRACKET_KEY, s)
+
+    def _level_offset(self, system_attrs: Mapping[str, Any]) -> int | None:
+        s = system_attrs.get(BRACKET_KEY)
+        return None if s is None else int(s)
+
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        return self.should_stop(study, trial)

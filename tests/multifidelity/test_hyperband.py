@@ -6,8 +6,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from hypersearch.multifidelity._hyperband import assign_bracket, bracket_budgets, n_brackets
 from hypersearch.pruners import HyperbandPruner
-from hypersearch.pruners._hyperband import assign_bracket, bracket_budgets, n_brackets
 
 
 def test_bracket_counts_and_budgets():

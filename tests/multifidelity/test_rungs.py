@@ -4,8 +4,8 @@ import math
 
 import pytest
 
+from hypersearch.multifidelity._rungs import RungLadder, RungTable, rung_key, rung_resource
 from hypersearch.pruners import rungs_of
-from hypersearch.pruners._rungs import RungLadder, RungTable, rung_key, rung_resource
 
 
 def test_rung_resources():

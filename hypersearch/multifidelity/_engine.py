@@ -1,4 +1,4 @@
-"""Asynchronous successive halving (ASHA, stopping variant)."""
+"""The halving engine: rung tables, the stopping decision, and what SHA, Hyperband and ASHA share."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hypersearch.pruners._base import BasePruner
-from hypersearch.pruners._checks import check_int, check_single_objective
+from hypersearch.multifidelity._rungs import RungLadder, RungTable, rung_key
+from hypersearch.pruners._checks import check_single_objective
 from hypersearch.pruners._dominance import signed_vector
 from hypersearch.pruners._feed import ReportSummary, RowFeed
-from hypersearch.pruners._rungs import RungLadder, RungTable, rung_key
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import scalar_reports
@@ -103,7 +102,7 @@ class HalvingEngine:
         stop = False
         while self._next(k) <= step:
             value = self._rung_value(k, reports)
-            study._storage.set_trial_system_attr(trial.trial_id, rung_key(k), self._stored(value))
+            study.set_trial_system_attr(trial, rung_key(k), self._stored(value))
             signed = self._signed(value, sign)
             self.table.record(number, k, signed)
             if not self.table.should_continue(k, signed, self.bootstrap_count):
@@ -119,7 +118,7 @@ class ParetoHalvingEngine(HalvingEngine):
     Same bookkeeping as :class:`HalvingEngine`; a rung value is the reported
     vector (system attribute ``"rung_<k>"`` as a list), signed with the
     study's directions (NaN -> +inf) and judged by
-    :meth:`~hypersearch.pruners._rungs.ParetoRung.in_top`.
+    :meth:`~hypersearch.multifidelity.ParetoRung.in_top`.
     """
 
     def __init__(self, ladder: RungLadder, bootstrap_count: int, signs: list[float]) -> None:
@@ -140,8 +139,15 @@ class ParetoHalvingEngine(HalvingEngine):
         return list(value) if isinstance(value, tuple) else value
 
 
-class _HalvingPruner(BasePruner):
-    """What SHA and Hyperband share: caches, the fast path between rungs, syncing."""
+class HalvingRungs:
+    """What SHA, Hyperband and promotion-ASHA share: rung tables kept in sync with the study.
+
+    Holds one or more :class:`HalvingEngine` (subclasses say which trial uses
+    which, and when the ladders are known), caches the reports per running trial
+    so that a report between two rungs is answered without reading the history,
+    and brings the tables up to date from the trials that changed. Thread-safe:
+    every decision holds ``self._lock``.
+    """
 
     def _init_caches(self) -> None:
         self._lock = threading.Lock()
@@ -150,6 +156,7 @@ class _HalvingPruner(BasePruner):
         self._study: weakref.ref[Study] | None = None
         self._sign = 1.0
         self._signs: list[float] | None = None  # one per objective in a multi-objective study
+        self._reset()  # no engines until the study is known (also after unpickling)
 
     # Whether a multi-objective study is accepted (stopping pruners: yes; promotion: no).
     _MULTI_OBJECTIVE = False
@@ -210,7 +217,27 @@ class _HalvingPruner(BasePruner):
             self._sign = _sign(study)
             self._signs = _signs(study) if len(study.directions) > 1 else None
 
-    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+    @property
+    def has_budget_levels(self) -> bool:
+        """Always True: rung ``k`` of a trial sits at a budget level (:meth:`budget_level`)."""
+        return True
+
+    def budget_level(self, system_attrs: Mapping[str, Any], rung: int = 0) -> int | None:
+        """The budget level of rung ``rung`` of a trial with these system attributes.
+
+        Level ``g`` is the budget ``min_resource * reduction_factor ** g``; a
+        trial's rung ``k`` sits at level ``k + s`` with ``s`` its ladder's offset
+        (Hyperband's bracket, SHA's ``min_early_stopping_rate``). None while the
+        offset is unknown (a Hyperband trial before its first rung).
+        """
+        offset = self._level_offset(system_attrs)
+        return None if offset is None else offset + rung
+
+    def _level_offset(self, system_attrs: Mapping[str, Any]) -> int | None:
+        return 0
+
+    def should_stop(self, study: Study, trial: FrozenTrial) -> bool:
+        """The stopping decision for ``trial`` after its latest report (rungs recorded)."""
         # floats (annotation only: no call on the hot path), tuples when self._signs is set
         reports: Mapping[int, float] = trial.intermediate_values  # type: ignore[assignment]
         if not reports:
@@ -233,84 +260,3 @@ class _HalvingPruner(BasePruner):
             assert engine is not None
             self._before_judge(study, trial, engine, step)
             return engine.judge(study, trial, step, sign) or nan
-
-
-class SuccessiveHalvingPruner(_HalvingPruner):
-    """Asynchronous successive halving: at each rung, only the best ``1/eta`` go on.
-
-    Rungs sit at steps ``r_k = min_resource * eta ** (k + min_early_stopping_rate)``.
-    When a trial first reports a step ``>= r_k`` its value there (its report at
-    the smallest step ``>= r_k``) is recorded (system attribute ``"rung_<k>"``)
-    and judged against every value recorded at that rung so far, by any trial
-    in any state: with ``n`` values (its own included) it continues while
-    ``n < eta``, else iff it ranks within the best ``n // eta`` (ties in its
-    favour). Between rungs it is never stopped, except that a NaN latest
-    report stops it. Decisions are asynchronous: nobody waits for a rung to
-    fill (Li et al., "A System for Massively Parallel Hyperparameter Tuning",
-    2020). See :mod:`hypersearch.pruners._rungs` for the exact rules.
-
-    Multi-objective studies: rung values are the reported vectors; "within the
-    best ``n // eta``" means fewer than ``n // eta`` values at the rung have a
-    strictly smaller non-dominated rank (NaN components rank worst and do not
-    stop a trial by themselves).
-
-    Cost: between rungs O(1) without reading the history; at a rung
-    O(changed trials + log n).
-
-    When to pick it: many cheap-to-start trials with a learning curve (epochs);
-    more aggressive than :class:`MedianPruner`. For a hedge between aggressive
-    and safe schedules use :class:`HyperbandPruner`.
-
-    Args:
-        min_resource: ``r_min``, the first rung's step; ``"auto"`` takes
-            ``max(1, last_step // 100)`` of the first completed trial (no
-            pruning before a trial completes).
-        reduction_factor: ``eta`` >= 2: the best ``1/eta`` go on at each rung.
-        min_early_stopping_rate: ``s`` >= 0: skips the first ``s`` rungs.
-        bootstrap_count: A trial arriving at a rung that holds at most this many
-            values (its own included) stops there; 0 disables.
-    """
-
-    _CONFIG = ("_min_resource", "_eta", "_rate", "_bootstrap")
-    _MULTI_OBJECTIVE = True
-
-    def __init__(
-        self,
-        min_resource: int | str = "auto",
-        reduction_factor: int = 4,
-        min_early_stopping_rate: int = 0,
-        bootstrap_count: int = 0,
-    ) -> None:
-        if min_resource != "auto":
-            check_int("min_resource", min_resource, 1)
-        self._min_resource = min_resource
-        self._eta = check_int("reduction_factor", reduction_factor, 2)
-        self._rate = check_int("min_early_stopping_rate", min_early_stopping_rate)
-        self._bootstrap = check_int("bootstrap_count", bootstrap_count)
-        self._init_caches()
-        self._engine: HalvingEngine | None = None
-
-    def _reset(self) -> None:
-        self._engine = None
-
-    def _engine_for(self, number: int) -> HalvingEngine | None:
-        return self._engine
-
-    def _setup(self, study: Study, history: History) -> bool:
-        if self._engine is not None:
-            return True
-        r_min = self._min_resource
-        if r_min == "auto":
-            last = first_complete_last_step(history)
-            if last is None:
-                return False
-            r_min = max(1, last // 100)
-        self._engine = self._new_engine(
-            RungLadder(int(r_min), self._eta, self._rate), self._bootstrap
-        )
-        return True
-
-    @property
-    def rung_table(self) -> RungTable | None:
-        """The rung bookkeeping of the current study (None before it is known)."""
-        return None if self._engine is None else self._engine.table
