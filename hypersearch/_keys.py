@@ -42,6 +42,14 @@ CONSTRAINTS = "constraints"
 COST = "cost"
 """A *user* attribute: what the trial cost (``study.budget()`` sums it)."""
 
+# -- study attributes, artifacts, integrations ------------------------------------------
+METRIC_NAMES = "study:metric_names"
+"""Study system attribute: the objectives' names (``study.set_metric_names``)."""
+ARTIFACTS_PREFIX = "artifacts:"
+"""``artifacts:<id>``: an artifact uploaded for a trial or study (its metadata)."""
+LIGHTNING_PRUNED_AT = "lightning_pruned_at"
+"""The epoch at which the Lightning callback pruned the trial."""
+
 # -- samplers' own bookkeeping -----------------------------------------------------------
 GRID_ID = "grid_id"
 GRID_KEY = "grid_key"

@@ -56,6 +56,14 @@ def parse_state(state: Any) -> TrialState | None:
     raise TypeError(f"state must be a TrialState, got {state!r}.")
 
 
+def failed_as_stale(stored: FrozenTrial, error: BaseException | None = None) -> bool:
+    """``stored`` was failed by another worker's reaper (and ``error``, if given, says so)."""
+    if error is not None and type(error).__name__ != "UpdateFinishedTrialError":
+        return False
+    reason = str(stored.system_attrs.get("fail_reason", ""))
+    return stored.state == TrialState.FAIL and "presumed dead" in reason
+
+
 def keep_late_result(
     storage: Any,
     study_id: int,
@@ -73,9 +81,9 @@ def keep_late_result(
     trial's number) with a warning, instead of being dropped. Returns None when
     ``stored`` was not failed that way or there is no result to keep.
     """
-    reason = str(stored.system_attrs.get("fail_reason", ""))
-    if stored.state != TrialState.FAIL or "presumed dead" not in reason:
+    if not failed_as_stale(stored):
         return None
+    reason = str(stored.system_attrs.get("fail_reason", ""))
     if state != TrialState.COMPLETE or values is None:
         return None
     template = FrozenTrial(

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import _keys
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
