@@ -16,6 +16,7 @@ import warnings
 import pytest
 
 import hypersearch as hs
+from hypersearch import importance as I
 from hypersearch import pruners as P
 from hypersearch import samplers as S
 from hypersearch import schedulers as Sch
@@ -105,14 +106,25 @@ OTHERS = {
     "StorageCheckpointStore": lambda: Sch.StorageCheckpointStore(hs.storages.InMemoryStorage()),
     "Checkpoint": lambda: Sch.CheckpointStore().for_trial("s", 0),
     "Decision": lambda: Sch.Decision.PAUSE,
-    "StepCorrelation": lambda: P.StepCorrelation(step=1, n_trials=3, rho=0.5),
+    "StepCorrelation": lambda: I.StepCorrelation(step=1, n_trials=3, rho=0.5),
+    "PedAnovaImportanceEvaluator": lambda: I.PedAnovaImportanceEvaluator(target_quantile=0.2),
+    "FanovaImportanceEvaluator": lambda: I.FanovaImportanceEvaluator(n_trees=4, seed=0),
+    "MeanDecreaseImpurityImportanceEvaluator": lambda: I.MeanDecreaseImpurityImportanceEvaluator(
+        n_trees=4, seed=0
+    ),
     "CheckpointError": lambda: Sch.CheckpointError("lost"),
     "TrialFailure": lambda: Sch.TrialFailure("no slot"),
     "Suggestion": lambda: Sch.Suggestion.resume(3),
     "SuggestionKind": lambda: Sch.SuggestionKind.WAIT,
     "PrunerScheduler": lambda: Sch.PrunerScheduler(P.MedianPruner()),
 }
-ABSTRACT = {"BaseSampler", "BasePruner", "BaseCrossover", "BaseScheduler"}
+ABSTRACT = {
+    "BaseSampler",
+    "BasePruner",
+    "BaseCrossover",
+    "BaseScheduler",
+    "BaseImportanceEvaluator",
+}
 COMPONENTS = {**SAMPLERS, **PRUNERS}
 
 
@@ -128,7 +140,7 @@ def _quiet():
 def test_the_catalogue_names_every_exported_class():
     exported = {
         name
-        for module in (S, P, Sch)
+        for module in (S, P, Sch, I)
         for name in module.__all__
         if inspect.isclass(getattr(module, name))
     }

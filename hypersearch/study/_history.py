@@ -197,6 +197,8 @@ class History:
     def mask(self, *states: TrialState) -> np.ndarray:
         """Boolean row mask of the trials in any of ``states``."""
         column = self.states
+        if not states:
+            return np.zeros(self.n, dtype=bool)
         out = column == int(states[0])
         for state in states[1:]:  # a few comparisons: several times faster than np.isin
             out |= column == int(state)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import logging as hs_logging
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.exceptions import TrialPruned, TrialTimeout, UpdateFinishedTrialError
 from hypersearch.storages._heartbeat import Heartbeat
 from hypersearch.study._tell import failed_as_stale

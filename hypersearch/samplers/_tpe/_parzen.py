@@ -212,11 +212,11 @@ def _log_truncation_mass(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
         return out
     reach = 8.3 * sigma
     near = (mu < reach) | (mu > 1.0 - reach)
-    rows, cols = np.nonzero(near)
-    if len(rows):
-        m, s = mu[rows, cols], sigma[rows, cols]
+    flat = np.flatnonzero(near)  # row-major, as np.nonzero: the same sums in the same order
+    if len(flat):
+        m, s = mu.ravel()[flat], sigma.ravel()[flat]
         mass = np.maximum(ndtr((1.0 - m) / s) - ndtr(-m / s), _TINY)
-        out += np.bincount(cols, weights=np.log(mass), minlength=len(out))
+        out += np.bincount(flat % mu.shape[1], weights=np.log(mass), minlength=len(out))
     return out
 
 
@@ -227,22 +227,24 @@ def _neighbour_bandwidth(mu: np.ndarray, endpoints: bool) -> np.ndarray:
     ``endpoints``; otherwise those take the gap to their one inner neighbour.
     """
     dn, K = mu.shape
-    sigma = np.empty((dn, K))
     if K == 0:
-        return sigma
-    order = np.argsort(mu, axis=1)
-    rows = np.arange(dn)[:, None]
+        return np.empty((dn, 0))
+    mu = np.ascontiguousarray(mu)
+    # sort each row; flat indices make the gather and the scatter back one-dimensional
+    flat = np.argsort(mu, axis=1)
+    flat += (np.arange(dn) * K)[:, None]
     padded = np.empty((dn, K + 2))
     padded[:, 0] = 0.0
     padded[:, -1] = 1.0
-    padded[:, 1:-1] = mu[rows, order]
+    padded[:, 1:-1] = mu.ravel()[flat]
     step = np.diff(padded, axis=1)
     gaps = np.maximum(step[:, :-1], step[:, 1:])
     if not endpoints and K >= 2:
         gaps[:, 0] = step[:, 1]
         gaps[:, -1] = step[:, -2]
-    sigma[rows, order] = gaps
-    return sigma
+    sigma = np.empty(dn * K)
+    sigma[flat.ravel()] = gaps.ravel()
+    return sigma.reshape(dn, K)
 
 
 __all__ = ["CONTINUOUS", "DISCRETE", "ParzenEstimator"]
