@@ -227,6 +227,34 @@ class TrialWriter:
             self.live.drop(trial_id)  # finished by another worker (or gone)
             raise
 
+    def change_with_staged(
+        self, trial_id: int, columns: str, change: Callable[[Any, tuple, int], None]
+    ) -> None:
+        """:meth:`change`, writing the trial's staged parameters in the same transaction.
+
+        ``change`` must not read or write ``params``. SQLite holds its write lock
+        for the whole transaction, so the parameters go first, with the next
+        change number, and ``change`` gets the one after. When one does not
+        qualify, they are written on their own first (the one-by-one path says why).
+        """
+        entries = self.take_staged(trial_id)
+        if not entries:
+            self.change(trial_id, columns, change)
+            return
+        d = self.db.dialect
+
+        def both(cur: Any, row: tuple, seq: int) -> bool:
+            if not _single.append_params(cur, d, self.study_of(trial_id), trial_id, entries):
+                raise Rollback(False)
+            change(cur, row, seq + 1)  # append_params took change number seq + 1
+            return True
+
+        with self.staged_back_on_error(trial_id, entries):
+            done = self.change(trial_id, columns, both)
+        if not done:
+            self.write_staged(trial_id, entries)
+            self.change(trial_id, columns, change)
+
     def change_state(
         self,
         trial_id: int,
@@ -296,8 +324,7 @@ class TrialWriter:
                 (added, seq, trial_id),
             )
 
-        self.write_staged(trial_id)
-        self.change(trial_id, "n_steps", change)
+        self.change_with_staged(trial_id, "n_steps", change)
         self.live.set_step(trial_id, step, decode_step_value(text))
 
     def set_attr(self, trial_id: int, kind: str, key: str, value: Any) -> None:
@@ -315,8 +342,7 @@ class TrialWriter:
                 (dumps(attrs), seq, trial_id),
             )
 
-        self.write_staged(trial_id)
-        self.change(trial_id, column, change)
+        self.change_with_staged(trial_id, column, change)
         self.live.set_attr(trial_id, kind, key, encoded)
 
     # -- the write plan ------------------------------------------------------------------
