@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import multiprocessing
 import os
 import platform
@@ -100,6 +101,12 @@ def _worker(url: str, n: int, seed: int, barrier: Any, out: Any) -> None:
             storage.close()
 
 
+def _runner(storage: Any) -> Any:
+    """The storage's retried ``run(body, write=...)`` (``_run`` before the SQLStorage split)."""
+    db = getattr(storage, "_db", None)
+    return storage._run if db is None else db.run
+
+
 def _numbers(backend: str, url: str, path: str) -> list[int]:
     query = "SELECT number FROM hs_trials WHERE state = 1"
     if backend == "sqlite":
@@ -108,7 +115,7 @@ def _numbers(backend: str, url: str, path: str) -> list[int]:
     storage = hs.storages.SQLStorage(url)
     try:
         return [
-            r[0] for r in storage._db.run(lambda cur: cur.execute(query).fetchall(), write=False)
+            r[0] for r in _runner(storage)(lambda cur: cur.execute(query).fetchall(), write=False)
         ]
     finally:
         storage.close()
@@ -237,6 +244,7 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
+    parser.add_argument("--json", default=None, help="also write each run as JSON lines here")
     args = parser.parse_args()
     procs = [int(p) for p in args.procs.split(",")]
     backends = args.backends.split(",")
@@ -259,6 +267,13 @@ def main() -> int:
                         flush=True,
                     )
     lines = table(results)
+    if args.json:
+        with open(args.json, "a") as fh:
+            for rs in results.values():
+                for r in rs:
+                    row = {"backend": r.backend, "procs": r.procs, "rate": r.rate, "lost": r.lost}
+                    row.update(duplicates=r.duplicates, errors=len(r.errors), retries=r.retries)
+                    fh.write(json.dumps(row) + "\n")
     print("\n".join(lines))
     if args.markdown:
         header = [

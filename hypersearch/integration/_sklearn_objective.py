@@ -56,6 +56,17 @@ def suggest(trial: Trial, name: str, dist: BaseDistribution) -> Any:
 
 
 @dataclass
+class _FoldData:
+    """One split's rows, cut once per search rather than once per fit or epoch."""
+
+    x_train: Any
+    y_train: Any
+    x_test: Any
+    y_test: Any
+    fit_params: dict[str, Any]
+
+
+@dataclass
 class _Folds:
     """What the folds of one trial measured (NaN where a fold did not run)."""
 
@@ -104,6 +115,8 @@ class CVObjective:
         self.max_iter = max_iter
         self.error_score = error_score
         self.return_train_score = return_train_score
+        self.classes = None if y is None else np.unique(y)
+        self._parts: list[_FoldData | None] = [None] * len(self.splits)
 
     def __call__(self, trial: Trial) -> float:
         params = {name: suggest(trial, name, d) for name, d in self.distributions.items()}
@@ -126,12 +139,12 @@ class CVObjective:
 
     # -- the three ways ----------------------------------------------------------
     def _fold_by_fold(self, trial: Trial, estimator: Any, folds: _Folds) -> None:
-        for step, (train, test) in enumerate(self.splits):
+        for step in range(len(self.splits)):
             model = clone(estimator)
             started = time.perf_counter()
-            fitted = self._fit(model, train, folds, partial=False)
+            fitted = self._fit(model, step, folds, partial=False)
             folds.fit_time.append(time.perf_counter() - started)
-            self._score(model if fitted else None, train, test, folds)
+            self._score(model if fitted else None, step, folds)
             if self.enable_pruning and step < len(self.splits) - 1:
                 trial.report(float(np.mean(folds.test)), step)
                 if trial.should_prune():
@@ -143,11 +156,11 @@ class CVObjective:
         alive = [True] * len(models)
         for epoch in range(self.max_iter):
             measured = _Folds(len(models))
-            for k, (train, test) in enumerate(self.splits):
+            for k in range(len(models)):
                 started = time.perf_counter()
-                alive[k] = alive[k] and self._fit(models[k], train, folds, partial=True)
+                alive[k] = alive[k] and self._fit(models[k], k, folds, partial=True)
                 fit_time[k] += time.perf_counter() - started
-                self._score(models[k] if alive[k] else None, train, test, measured)
+                self._score(models[k] if alive[k] else None, k, measured)
             folds.test, folds.train = measured.test, measured.train
             folds.fit_time, folds.score_time = fit_time.tolist(), measured.score_time
             if epoch < self.max_iter - 1:
@@ -156,17 +169,32 @@ class CVObjective:
                     raise TrialPruned()
 
     # -- one fold ------------------------------------------------------------------
-    def _fit(self, model: Any, train: np.ndarray, folds: _Folds, *, partial: bool) -> bool:
-        x_train = _safe_indexing(self.x, train)
-        y_train = None if self.y is None else _safe_indexing(self.y, train)
-        params = _index_params(self.fit_params, train, _num_samples(self.x))
+    def _part(self, k: int) -> _FoldData:
+        part = self._parts[k]
+        if part is None:  # a race between trial threads only cuts the same rows twice
+            train, test = self.splits[k]
+            y_of = lambda rows: None if self.y is None else _safe_indexing(self.y, rows)  # noqa: E731
+            part = _FoldData(
+                _safe_indexing(self.x, train),
+                y_of(train),
+                _safe_indexing(self.x, test),
+                y_of(test),
+                _index_params(self.fit_params, train, _num_samples(self.x)),
+            )
+            self._parts[k] = part
+        return part
+
+    def _fit(self, model: Any, k: int, folds: _Folds, *, partial: bool) -> bool:
+        part = self._part(k)
         try:
             if not partial:
-                model.fit(x_train, y_train, **params)
+                model.fit(part.x_train, part.y_train, **part.fit_params)
             elif is_classifier(model):
-                model.partial_fit(x_train, y_train, classes=np.unique(self.y), **params)
+                model.partial_fit(
+                    part.x_train, part.y_train, classes=self.classes, **part.fit_params
+                )
             else:
-                model.partial_fit(x_train, y_train, **params)
+                model.partial_fit(part.x_train, part.y_train, **part.fit_params)
         except Exception as err:
             if isinstance(self.error_score, str) and self.error_score == "raise":
                 raise
@@ -180,18 +208,18 @@ class CVObjective:
             return False
         return True
 
-    def _score(self, model: Any, train: np.ndarray, test: np.ndarray, folds: _Folds) -> None:
+    def _score(self, model: Any, k: int, folds: _Folds) -> None:
+        part = self._part(k)
         started = time.perf_counter()
-        folds.test.append(self._score_on(model, test))
+        folds.test.append(self._score_on(model, part.x_test, part.y_test))
         folds.score_time.append(time.perf_counter() - started)
         if self.return_train_score:
-            folds.train.append(self._score_on(model, train))
+            folds.train.append(self._score_on(model, part.x_train, part.y_train))
 
-    def _score_on(self, model: Any, rows: np.ndarray) -> float:
+    def _score_on(self, model: Any, x: Any, y: Any) -> float:
         if model is None:
             return float(self.error_score)
-        y_part = None if self.y is None else _safe_indexing(self.y, rows)
-        return float(self.scorer(model, _safe_indexing(self.x, rows), y_part))
+        return float(self.scorer(model, x, y))
 
 
 def _index_params(params: Mapping[str, Any], rows: np.ndarray, n_samples: int) -> dict[str, Any]:

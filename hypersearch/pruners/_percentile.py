@@ -45,8 +45,15 @@ class _StepValues:
         self._done: set[int] = set()
         self._by_step: dict[int, list[float]] = {}
         self._thresholds: dict[int, float | None] = {}
+        self._finish_seq: int | None = None
 
     def update(self, study: Study, summary: ReportSummary) -> None:
+        # only COMPLETE trials matter: skip the history read (a storage read and a
+        # snapshot per report) while no trial has finished since the last one
+        marker = study.finish_seq()
+        if marker is not None and marker == self._finish_seq:
+            return
+        self._finish_seq = marker
         history = study.history
         if self.feed.bind(history):
             self._done.clear()

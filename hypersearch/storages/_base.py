@@ -98,6 +98,15 @@ class BaseStorage(abc.ABC):
     def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
         """Add a trial (RUNNING, or a copy of ``template``) and return its snapshot."""
 
+    def create_new_trials(self, study_id: int, templates: Sequence[FrozenTrial]) -> None:
+        """Add copies of ``templates``, numbered in their order (a migration, a copy).
+
+        The same as ``create_new_trial(study_id, template=t)`` for each; a backend
+        may write them in bulk.
+        """
+        for template in templates:
+            self.create_new_trial(study_id, template=template)
+
     @abc.abstractmethod
     def set_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
@@ -193,6 +202,17 @@ class BaseStorage(abc.ABC):
     @abc.abstractmethod
     def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
         """Trials changed after ``cursor`` (-1: all) and the cursor to pass next time."""
+
+    def get_finish_seq(self, study_id: int) -> int | None:
+        """A cheap probe: a number that changes whenever a trial of the study finishes.
+
+        It changes when a trial turns (or is created) COMPLETE, PRUNED or FAIL, and
+        not on reports or parameters, so a reader that only cares about finished
+        trials (a pruner comparing with completed ones) can skip re-reading the
+        history while it holds. None (the default): the backend cannot tell without
+        a read; read the trials.
+        """
+        return None
 
     def get_all_trials(
         self, study_id: int, states: Container[TrialState] | None = None

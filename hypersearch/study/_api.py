@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import logging as hs_logging
 from hypersearch.exceptions import DuplicatedStudyError
 from hypersearch.storages import BaseStorage, get_storage
 from hypersearch.study._direction import StudyDirection, parse_direction
@@ -36,6 +37,11 @@ def _parse_directions(direction: Any, directions: Any) -> list[StudyDirection]:
     if len(directions) == 0:
         raise ValueError("directions must not be empty.")
     return [parse_direction(d) for d in directions]
+
+
+_logger = hs_logging.get_logger(__name__)
+# Optuna's words for where a new study lives, in its "A new study created in ..." line.
+_STORAGE_KINDS = {"InMemoryStorage": "memory", "JournalStorage": "Journal"}
 
 
 def create_study(
@@ -70,6 +76,7 @@ def create_study(
             raise DuplicatedStudyError(
                 f"A study named {study_name!r} exists already; pass load_if_exists=True to load it."
             ) from None
+        _logger.info(f"Using an existing study with `{study_name=}` instead of creating a new one.")
         study_id = store.get_study_id_from_name(study_name)  # type: ignore[arg-type]
         existing = store.get_study_directions(study_id)
         if (direction is not None or directions is not None) and list(existing) != dirs:
@@ -77,6 +84,11 @@ def create_study(
                 f"Study {study_name!r} exists with directions {[d.name for d in existing]}, "
                 f"not {[d.name for d in dirs]}."
             ) from None
+    else:
+        where = _STORAGE_KINDS.get(type(store).__name__, "RDB")
+        _logger.info(
+            f"A new study created in {where} with name: {store.get_study_name_from_id(study_id)}"
+        )
     name = store.get_study_name_from_id(study_id)
     return Study(name, store, sampler=sampler, pruner=pruner)
 
@@ -115,7 +127,18 @@ def copy_study(
     to_storage: str | BaseStorage,
     to_study_name: str | None = None,
 ) -> None:
-    """Copy a study, its attributes and its finished and waiting trials, to another storage."""
+    """Copy a study, its attributes and its finished and waiting trials, to another storage.
+
+    ``from_storage`` may also be the URL of an Optuna RDB database (Optuna 3.0-5.0);
+    its study is read without writing to it, and copied with every trial.
+    """
+    from hypersearch.storages._foreign import holds_optuna_database
+
+    if isinstance(from_storage, str) and holds_optuna_database(from_storage):
+        from hypersearch.storages._optuna import copy_optuna_study
+
+        copy_optuna_study(from_storage, from_study_name, to_storage, to_study_name)
+        return
     source = load_study(study_name=from_study_name, storage=from_storage)
     target = create_study(
         study_name=to_study_name or from_study_name,

@@ -13,8 +13,9 @@ from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
+from hypersearch.study._dataframe import DEFAULT_DATAFRAME_ATTRS, METRIC_NAMES_KEY
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._tell import check_values, parse_state
+from hypersearch.study._tell import check_values, failed_as_stale, keep_late_result, parse_state
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
@@ -125,6 +126,15 @@ class Study:
         with self._history_lock:
             self._history.refresh()
             return self._history.snapshot()
+
+    def finish_seq(self) -> int | None:
+        """A number that changes whenever a trial of this study finishes; no trial is read.
+
+        While it holds, the set of finished trials is the same, so a reader that only
+        cares about finished trials (a pruner comparing with completed ones) may keep
+        what it read from :attr:`history`. None: the storage cannot tell cheaply.
+        """
+        return self._storage.get_finish_seq(self._study_id)
 
     # -- trials ------------------------------------------------------------------
     @property
@@ -260,6 +270,16 @@ class Study:
         trial_id, number = self._resolve(trial)
         current = self._storage.get_owned_trial(trial_id)
         if current.state.is_finished():
+            late = self._keep_late(trial, current, values, state)
+            if late is not None:  # failed as stale under its live worker: the result is kept
+                return late, None
+            if failed_as_stale(current):  # nothing to keep: say so, do not fail the worker
+                warnings.warn(
+                    f"Trial {number} was failed by another worker while it ran "
+                    f"({current.system_attrs['fail_reason']}); its outcome is dropped.",
+                    stacklevel=3,
+                )
+                return current, None
             return self._told_already(number, current, skip_if_finished), None
         checked: tuple[float, ...] | None = None
         if state is None:
@@ -306,12 +326,29 @@ class Study:
                 self._storage.set_trial_state_values(trial_id, state, checked)
         except UpdateFinishedTrialError:
             stored = self._storage.get_trial(trial_id)
+            late = self._keep_late(trial, stored, checked, state)
+            if late is not None:  # failed as stale under its live worker: the result is kept
+                return late, None
             if stored.state != state or stored.values != checked:  # another worker finished it
                 return self._told_already(number, stored, skip_if_finished), None
             # Our own write landed but its reply was lost (a database restart): done.
         # Read back: after_trial may have recorded attributes (e.g. constraint values).
         frozen = self._storage.get_trial(trial_id)
         return frozen, None if following is None else Trial(self, following)
+
+    def _keep_late(
+        self, trial: Trial | int, stored: FrozenTrial, values: Any, state: TrialState | None
+    ) -> FrozenTrial | None:
+        """The result of ``trial`` kept as a new trial if ``stored`` was failed as stale."""
+        if values is None or state not in (None, TrialState.COMPLETE):
+            return None
+        checked, problem = check_values(values, len(self._directions))
+        if checked is None or problem is not None:
+            return None
+        live = trial._view if isinstance(trial, Trial) else stored  # what its worker wrote
+        return keep_late_result(
+            self._storage, self._study_id, live, stored, TrialState.COMPLETE, checked
+        )
 
     def _told_already(
         self, number: int, stored: FrozenTrial, skip_if_finished: bool
@@ -473,8 +510,35 @@ class Study:
         lines.append(f"Budget: {self.budget()}")
         return "\n".join(lines)
 
-    def trials_dataframe(self, multi_index: bool = False) -> pd.DataFrame:
-        """The trials as a pandas DataFrame (extra ``pandas``)."""
+    def trials_dataframe(
+        self,
+        attrs: tuple[str, ...] = DEFAULT_DATAFRAME_ATTRS,
+        multi_index: bool = False,
+    ) -> pd.DataFrame:
+        """The trials as a pandas DataFrame with Optuna's columns (extra ``pandas``).
+
+        Args:
+            attrs: FrozenTrial attributes to include, in column order (Optuna's default).
+            multi_index: Two-level columns (``("params", "x")``) instead of ``params_x``.
+        """
         from hypersearch.study._dataframe import trials_dataframe
 
-        return trials_dataframe(self, multi_index=multi_index)
+        return trials_dataframe(self, attrs=attrs, multi_index=multi_index)
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """The objectives' names set by :meth:`set_metric_names`, or None."""
+        names = self.system_attrs.get(METRIC_NAMES_KEY)
+        return None if names is None else list(names)
+
+    def set_metric_names(self, metric_names: list[str]) -> None:
+        """Name each objective (used by ``trials_dataframe`` and the plots)."""
+        names = list(metric_names)
+        if len(names) != len(self._directions):
+            raise ValueError(
+                f"metric_names has {len(names)} names but the study has "
+                f"{len(self._directions)} objectives."
+            )
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError(f"metric_names must be strings, got {metric_names!r}.")
+        self._storage.set_study_system_attr(self._study_id, METRIC_NAMES_KEY, names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import math
 from collections.abc import Mapping, Sequence
@@ -9,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypersearch.distributions import BaseDistribution
+from hypersearch.trial._optuna_methods import FrozenTrialMethods
 from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState
 
 
 @dataclass(frozen=True, eq=True)
-class FrozenTrial:
+class FrozenTrial(FrozenTrialMethods):
     """A snapshot of a trial as the storage holds it.
 
     Storages hand out these snapshots; changing the mappings of one never
@@ -65,6 +67,56 @@ class FrozenTrial:
 
     def __hash__(self) -> int:
         return hash((self.trial_id, self.number, self.state))
+
+    def __repr__(self) -> str:
+        # Optuna's field order and forms (values as a list, a trailing value=None).
+        fields = {
+            "number": self.number,
+            "state": self.state,
+            "values": None if self.values is None else list(self.values),
+            "datetime_start": self.datetime_start,
+            "datetime_complete": self.datetime_complete,
+            "params": dict(self.params),
+            "user_attrs": dict(self.user_attrs),
+            "system_attrs": dict(self.system_attrs),
+            "intermediate_values": dict(self.intermediate_values),
+            "distributions": dict(self.distributions),
+            "trial_id": self.trial_id,
+        }
+        body = ", ".join(f"{name}={value!r}" for name, value in fields.items())
+        return f"FrozenTrial({body}, value=None)"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenTrial:
+        """A deep copy that copies only what can change: the mappings and non-scalar values.
+
+        ``study.trials`` deep-copies every trial; the generic ``copy.deepcopy`` took
+        2.7 s for 20,000 trials. Numbers, strings, datetimes, value tuples and
+        distributions (immutable) are shared.
+        """
+        return FrozenTrial(
+            number=self.number,
+            state=self.state,
+            values=self.values,
+            params=_copy_mapping(self.params, memo),
+            distributions=dict(self.distributions),
+            user_attrs=_copy_mapping(self.user_attrs, memo),
+            system_attrs=_copy_mapping(self.system_attrs, memo),
+            intermediate_values=dict(self.intermediate_values),
+            datetime_start=self.datetime_start,
+            datetime_complete=self.datetime_complete,
+            trial_id=self.trial_id,
+        )
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _copy_mapping(mapping: Mapping[str, Any], memo: dict[int, Any]) -> dict[str, Any]:
+    """A new dict of ``mapping``; non-scalar values deep-copied."""
+    return {
+        key: value if isinstance(value, _SCALARS) else copy.deepcopy(value, memo)
+        for key, value in mapping.items()
+    }
 
 
 def create_trial(

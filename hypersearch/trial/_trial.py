@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalChoiceType,

@@ -1,12 +1,15 @@
-"""A fresh PostgreSQL schema for the Dask / Ray examples (fails, not skips, under CI=true)."""
+"""Fixtures: a fresh PostgreSQL schema (fails, not skips, under CI=true); one local Ray cluster."""
 
 from __future__ import annotations
 
 import os
 import time
 import uuid
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PG_ADMIN = os.environ.get("HS_TEST_POSTGRESQL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -42,3 +45,18 @@ def _drop(schema: str) -> None:
             return
         except psycopg.OperationalError:
             time.sleep(0.5 * (attempt + 1))
+
+
+@pytest.fixture(scope="session")
+def local_ray():
+    """A 2-CPU Ray cluster for the session (its start costs seconds: started once); its address."""
+    import ray
+
+    # Workers import test modules by name: give them the test folders on their path.
+    path = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
+    env = {"PYTHONPATH": path, "OMP_NUM_THREADS": "1"}
+    ray.init(num_cpus=2, include_dashboard=False, runtime_env={"env_vars": env})
+    try:
+        yield ray.get_runtime_context().gcs_address
+    finally:
+        ray.shutdown()

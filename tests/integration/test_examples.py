@@ -79,8 +79,16 @@ def test_boosting_examples(capsys, script):
     assert 0.8 < _number(out, "held-out test accuracy:") <= 1.0
 
 
-@pytest.mark.parametrize("script", ["dask_postgresql.py", "ray_postgresql.py"])
-def test_cluster_examples_on_postgresql(script, postgresql_schema_url):
-    out = _run(script, "--storage", postgresql_schema_url, "--trials", "6", "--workers", "2")
+def test_dask_example_on_postgresql(postgresql_schema_url):
+    out = _run(
+        "dask_postgresql.py", "--storage", postgresql_schema_url, "--trials", "6", "--workers", "2"
+    )
+    assert "trials run: 6, unique numbers: 6" in out
+    assert 0.5 < _number(out, "best cross-validated accuracy:") <= 1.0
+
+
+def test_ray_example_on_postgresql(postgresql_schema_url, local_ray):
+    args = ("--storage", postgresql_schema_url, "--trials", "6", "--workers", "2")
+    out = _run("ray_postgresql.py", *args, "--address", local_ray)  # joins the session's cluster
     assert "trials run: 6, unique numbers: 6" in out
     assert 0.5 < _number(out, "best cross-validated accuracy:") <= 1.0

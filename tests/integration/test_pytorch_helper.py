@@ -93,3 +93,17 @@ def test_outside_a_trial_and_not_a_module():
     trial = hs.create_study().ask()
     with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
         TorchTrainingHelper(trial, lambda x: x)
+
+
+def test_pbt_segments_resume_from_the_helpers_checkpoints():
+    from hypersearch.schedulers import PBTScheduler, optimize_pbt
+
+    scheduler = PBTScheduler(
+        population_size=2, perturbation_interval=2, max_steps=6, quantile_fraction=0.5, seed=0
+    )
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0), pruner=scheduler)
+    starts = {}
+    optimize_pbt(study, _objective(6, starts))
+    begins = sorted(s for per_trial in starts.values() for s in per_trial)
+    assert begins.count(0) == 2  # each member starts fresh once
+    assert set(begins) - {0} == {2, 4}  # later segments resume where a checkpoint left off

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import ray
 
 import hypersearch as hs
 from hypersearch.integration import RayExecutor
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def objective(trial):
@@ -35,22 +32,21 @@ def crashing(trial):
     return 1.0
 
 
-@pytest.fixture(scope="module")
-def local_ray():
-    # Workers import this module by name: give them the test folders on their path.
-    path = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
-    env = {"PYTHONPATH": path, "OMP_NUM_THREADS": "1"}
-    ray.init(num_cpus=2, include_dashboard=False, runtime_env={"env_vars": env})
-    yield
-    ray.shutdown()
-
-
 def _study(tmp_path, **kwargs):
     return hs.create_study(storage=f"sqlite:///{tmp_path / 'ray.db'}", **kwargs)
 
 
-def test_trials_run_as_ray_tasks_exact_count_unique_numbers(local_ray, tmp_path):
-    study = _study(tmp_path, sampler=hs.samplers.RandomSampler(seed=0))
+@pytest.mark.parametrize(
+    ("sampler", "pruner"),
+    [
+        (hs.samplers.TPESampler(seed=0, n_startup_trials=4), hs.pruners.MedianPruner()),
+        (hs.samplers.CmaEsSampler(seed=0), hs.pruners.HyperbandPruner(max_resource=3)),
+        (hs.samplers.QMCSampler(seed=0), hs.pruners.SuccessiveHalvingPruner()),
+    ],
+    ids=["tpe-median", "cmaes-hyperband", "qmc-sha"],
+)
+def test_trials_run_as_ray_tasks_exact_count_unique_numbers(local_ray, tmp_path, sampler, pruner):
+    study = _study(tmp_path, sampler=sampler, pruner=pruner)
     executor = RayExecutor()
     study.optimize(objective, n_trials=13, n_jobs=2, executor=executor)
     executor.shutdown()  # started by the fixture, not by the executor: stays up

@@ -123,3 +123,22 @@ def test_late_report_below_the_largest_step_counts_for_best(helpers):
 
 def MedianPrunerFactory():
     return hs.pruners.MedianPruner(n_startup_trials=0)
+
+
+def test_completion_by_another_study_object_is_seen_between_reports(helpers):
+    """The pruner skips re-reading the history only while no trial has finished:
+    a completion through another Study object on the same storage still counts."""
+    storage = hs.storages.InMemoryStorage()
+    pruner = hs.pruners.MedianPruner(n_startup_trials=0)
+    mine = hs.create_study(storage=storage, study_name="shared", pruner=pruner)
+    other = hs.load_study(study_name="shared", storage=storage)
+    helpers["complete"](other, [10.0, 10.0, 10.0])
+    trial = mine.ask()
+    trial.report(5.0, 0)
+    assert trial.should_prune() is False  # 5 beats the only reference, 10
+    trial.report(5.0, 1)
+    assert trial.should_prune() is False
+    for _ in range(2):
+        helpers["complete"](other, [1.0, 1.0, 1.0])
+    trial.report(5.0, 2)
+    assert trial.should_prune() is True  # the median at step 2 is now 1

@@ -258,3 +258,161 @@ def test_a_stalled_sqlite_lock_holder_ends_in_a_clear_error(tmp_path):
     other.close()
     storage.start_trial(sid)
     storage.close()
+
+
+def test_heartbeats_use_the_database_clock_not_the_workers(url, monkeypatch):
+    from hypersearch.storages._sql._clock import ServerClock
+
+    storage = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    trial = storage.start_trial(sid)
+    server = ServerClock(storage._db).read()
+    # This worker's wall clock is an hour off: nothing it decides may change.
+    monkeypatch.setattr(time, "time", lambda: server + 3600.0)
+    storage.record_heartbeat(trial.trial_id)
+    assert storage.fail_stale_trials(sid, grace_period=5.0) == []
+
+    def stamp(value: float) -> None:
+        storage._db.run(
+            lambda cur: storage._db.q(
+                cur,
+                "UPDATE hs_trials SET heartbeat = ? WHERE trial_id = ?",
+                (value, trial.trial_id),
+            ),
+            write=False,
+        )
+
+    stamp(ServerClock(storage._db).read() - 1.0)  # fresh by the server's clock
+    assert storage.fail_stale_trials(sid, grace_period=5.0) == []
+    stamp(ServerClock(storage._db).read() - 30.0)  # silent for 30 s by the server's clock
+    assert storage.fail_stale_trials(sid, grace_period=5.0) == [trial.number]
+    storage.close()
+
+
+def test_a_live_worker_whose_trial_was_failed_keeps_its_result(url):
+    storage = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    study = hs.create_study(storage=storage)
+    trial = study.ask()
+    x = trial.suggest_float("x", 0.0, 1.0)
+    trial.report(0.5, 1)
+    # Its heartbeats stalled (a long GIL-holding call): another worker fails it.
+    storage._db.run(
+        lambda cur: storage._db.q(
+            cur,
+            "UPDATE hs_trials SET heartbeat = heartbeat - 60 WHERE trial_id = ?",
+            (trial._trial_id,),
+        ),
+        write=False,
+    )
+    other = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    assert other.fail_stale_trials(study._study_id, grace_period=5.0) == [trial.number]
+    with pytest.warns(UserWarning, match="its result is stored as trial 1"):
+        kept = study.tell(trial, 0.25)
+    assert kept.number == 1 and kept.state == TrialState.COMPLETE and kept.values == (0.25,)
+    assert kept.params == {"x": x} and kept.intermediate_values == {1: 0.5}
+    assert kept.system_attrs["late_result_of"] == 0
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.COMPLETE]
+    other.close()
+    storage.close()
+
+
+def test_deep_copies_of_trials_are_independent():
+    import copy
+
+    trial = hs.trial.create_trial(
+        params={"x": 0.5},
+        distributions={"x": hs.distributions.FloatDistribution(0, 1)},
+        value=1.0,
+        user_attrs={"list": [1, [2]], "s": "t"},
+        intermediate_values={1: 0.5},
+    )
+    twin = copy.deepcopy(trial)
+    assert twin == trial
+    twin.user_attrs["list"][1].append(3)
+    twin.params["x"] = 0.1
+    twin.intermediate_values[2] = 0.0
+    assert trial.user_attrs["list"] == [1, [2]] and trial.params == {"x": 0.5}
+    assert trial.intermediate_values == {1: 0.5}
+
+
+def _slow_square(trial):
+    time.sleep(0.02)
+    return _square(trial)
+
+
+def _capped_worker(url: str, n: int) -> None:
+    from hypersearch.study._cap import optimize_until_complete
+
+    _quiet()
+    study = hs.load_study(study_name="cap", storage=url, sampler=hs.samplers.RandomSampler())
+    optimize_until_complete(study, _slow_square, n)
+
+
+def test_max_trials_with_many_workers_does_not_overshoot(tmp_path):
+    # MaxTrialsCallback alone ended with n + (workers - 1): the others were each mid-trial.
+    url = f"sqlite:///{tmp_path / 'cap.db'}"
+    hs.create_study(study_name="cap", storage=url)
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_capped_worker, args=(url, 40)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0] * 4
+    states = [t.state for t in hs.load_study(study_name="cap", storage=url).trials]
+    assert 40 <= states.count(TrialState.COMPLETE) <= 41  # two racing for the last slot at most
+    assert TrialState.RUNNING not in states
+
+
+def test_a_worker_whose_trial_was_failed_mid_objective_carries_on(url):
+    storage = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    other = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    study = hs.create_study(storage=storage)
+
+    def objective(trial):
+        if trial.number == 0:  # stalled past the grace period: another worker fails it
+            storage._db.run(
+                lambda cur: storage._db.q(
+                    cur,
+                    "UPDATE hs_trials SET heartbeat = heartbeat - 60 WHERE trial_id = ?",
+                    (trial._trial_id,),
+                ),
+                write=False,
+            )
+            assert other.fail_stale_trials(study._study_id, grace_period=5.0) == [0]
+        trial.report(0.5, 1)  # raises for trial 0: it is FAIL now
+        return 1.0
+
+    with pytest.warns(UserWarning, match="failed by another worker while it ran"):
+        study.optimize(objective, n_trials=2)
+    states = [t.state for t in study.trials]
+    assert states == [TrialState.FAIL, TrialState.COMPLETE]
+    assert "presumed dead" in study.trials[0].system_attrs["fail_reason"]
+    other.close()
+    storage.close()
+
+
+def test_a_writer_outwaits_a_lock_held_past_a_thousand_retries(tmp_path, monkeypatch):
+    # The backoff's 2**attempt overflowed a float at try 1,024 (about 1 s of SQLite's
+    # 0.1-2 ms sleeps): a process stopped inside its write transaction killed the others.
+    from hypersearch.storages._sql import _database
+
+    path = tmp_path / "long.db"
+    storage = SQLStorage(f"sqlite:///{path}", timeout=60)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    sleeps = []
+
+    def sleep(seconds: float) -> None:  # no real waiting; the holder lets go after 1,500 tries
+        sleeps.append(seconds)
+        if len(sleeps) == 1500:
+            holder.execute("ROLLBACK")
+
+    monkeypatch.setattr(_database.time, "sleep", sleep)
+    storage.start_trial(sid)
+    monkeypatch.undo()
+    holder.close()
+    assert len(sleeps) == 1500 and max(sleeps) <= 0.002
+    assert storage.get_n_trials(sid) == 1
+    storage.close()

@@ -23,19 +23,27 @@ import math
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from hypersearch.samplers._tpe._space import CATEGORICAL, CONTINUOUS, DISCRETE, Dim
+from hypersearch.samplers._tpe._space import CATEGORICAL, CONTINUOUS, DISCRETE, Dim, UnitMap, clip
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _TINY = 1e-300
+_EXP_FLOOR = -700.0  # e^-700 ~ 1e-304: still a normal double
 
 
 def _logsumexp_rows(a: np.ndarray) -> np.ndarray:
     """Row-wise log-sum-exp; overwrites ``a``."""
     top = a.max(axis=1)
-    top = np.where(np.isfinite(top), top, 0.0)
-    a -= top[:, None]
+    finite = np.isfinite(top)
+    shift = np.where(finite, top, 0.0)
+    a -= shift[:, None]
+    # terms below e^-700 cannot change a sum >= 1, and clipping them keeps np.exp off its
+    # (~20-100x slower) underflow / subnormal path: narrow kernels make most terms tiny
+    np.maximum(a, _EXP_FLOOR, out=a)
     np.exp(a, out=a)
-    return np.log(a.sum(axis=1)) + top
+    out = np.log(a.sum(axis=1)) + shift
+    if not finite.all():  # a row without any finite term: its max (-inf, or +inf / NaN)
+        out[~finite] = top[~finite]
+    return out
 
 
 class ParzenEstimator:
@@ -90,6 +98,8 @@ class ParzenEstimator:
             w[-1] = 1.0
         w = w / w.sum()
         self._w = w
+        cdf = np.cumsum(w)
+        self._cdf = cdf / cdf[-1]
         K = n + 1
         with np.errstate(divide="ignore"):
             log_w = np.log(w)
@@ -97,10 +107,11 @@ class ParzenEstimator:
         # numeric kernels, in unit space; stored (parameter, kernel): contiguous per parameter
         dn = len(self._num)
         mu = np.empty((dn, K))
-        for col, j in enumerate(self._num):
-            mu[col, :n] = dims[j].to_unit(obs[:, j])
+        self._num_map = UnitMap.of(tuple(dims[j] for j in self._num))
+        if dn:
+            mu[:, :n] = self._num_map.to_unit(obs[:, self._num]).T
         mu[:, n] = 0.5
-        np.clip(mu, 0.0, 1.0, out=mu)
+        clip(mu, 0.0, 1.0, out=mu)
         floor = min_bandwidth
         floor_disc = floor
         if magic_clip:
@@ -114,7 +125,7 @@ class ParzenEstimator:
             sigma = np.empty((dn, K))
             sigma[:, :n] = _neighbour_bandwidth(mu[:, :n], endpoints)
             floors = np.where(kinds[self._num] == DISCRETE, floor_disc, floor)[:, None]
-            np.clip(sigma, floors, 1.0, out=sigma)
+            clip(sigma, floors, 1.0, out=sigma)
         sigma[:, n] = 1.0
         self._mu, self._sigma = mu, sigma
         const = log_w - _log_truncation_mass(mu, sigma)
@@ -151,17 +162,16 @@ class ParzenEstimator:
     # -- sampling -----------------------------------------------------------------
     def sample(self, rng: np.random.Generator, m: int) -> np.ndarray:
         """``m`` draws, as internal values ``(m, d)``."""
-        K = len(self._w)
-        k = rng.choice(K, size=m, p=self._w)
+        # rng.choice(K, size=m, p=w) without its O(K) checks of p: the same draws
+        k = np.searchsorted(self._cdf, rng.random(m), side="right")
         out = np.empty((m, len(self.dims)))
         if len(self._num):
             mu, s = self._mu[:, k].T, self._sigma[:, k].T
             pa, pb = ndtr(-mu / s), ndtr((1.0 - mu) / s)
             u = pa + rng.random(mu.shape) * (pb - pa)
-            z = ndtri(np.clip(u, 1e-300, 1.0 - 1e-16))
-            unit = np.clip(mu + s * z, 0.0, 1.0)
-            for col, j in enumerate(self._num):
-                out[:, j] = self.dims[j].from_unit(unit[:, col])
+            z = ndtri(clip(u, 1e-300, 1.0 - 1e-16))
+            unit = clip(mu + s * z, 0.0, 1.0)
+            out[:, self._num] = self._num_map.from_unit(unit)
         for p, j in zip(self._cat_p, self._cat):
             cdf = np.cumsum(p[k], axis=1)
             r = rng.random(m)[:, None] * cdf[:, -1:]
@@ -174,7 +184,7 @@ class ParzenEstimator:
         x = np.asarray(x, dtype=float)
         m = len(x)
         if len(self._cont):
-            u = np.column_stack([self.dims[j].to_unit(x[:, j]) for j in self._cont])
+            u = UnitMap.of(tuple(self.dims[j] for j in self._cont)).to_unit(x[:, self._cont])
             lp = np.hstack([u * u, u, np.ones((m, 1))]) @ self._M
         else:
             lp = np.broadcast_to(self._const, (m, len(self._const))).copy()
@@ -202,11 +212,11 @@ def _log_truncation_mass(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
         return out
     reach = 8.3 * sigma
     near = (mu < reach) | (mu > 1.0 - reach)
-    rows, cols = np.nonzero(near)
-    if len(rows):
-        m, s = mu[rows, cols], sigma[rows, cols]
+    flat = np.flatnonzero(near)  # row-major, as np.nonzero: the same sums in the same order
+    if len(flat):
+        m, s = mu.ravel()[flat], sigma.ravel()[flat]
         mass = np.maximum(ndtr((1.0 - m) / s) - ndtr(-m / s), _TINY)
-        np.add.at(out, cols, np.log(mass))
+        out += np.bincount(flat % mu.shape[1], weights=np.log(mass), minlength=len(out))
     return out
 
 
@@ -217,22 +227,24 @@ def _neighbour_bandwidth(mu: np.ndarray, endpoints: bool) -> np.ndarray:
     ``endpoints``; otherwise those take the gap to their one inner neighbour.
     """
     dn, K = mu.shape
-    sigma = np.empty((dn, K))
     if K == 0:
-        return sigma
-    order = np.argsort(mu, axis=1)
-    rows = np.arange(dn)[:, None]
+        return np.empty((dn, 0))
+    mu = np.ascontiguousarray(mu)
+    # sort each row; flat indices make the gather and the scatter back one-dimensional
+    flat = np.argsort(mu, axis=1)
+    flat += (np.arange(dn) * K)[:, None]
     padded = np.empty((dn, K + 2))
     padded[:, 0] = 0.0
     padded[:, -1] = 1.0
-    padded[:, 1:-1] = mu[rows, order]
+    padded[:, 1:-1] = mu.ravel()[flat]
     step = np.diff(padded, axis=1)
     gaps = np.maximum(step[:, :-1], step[:, 1:])
     if not endpoints and K >= 2:
         gaps[:, 0] = step[:, 1]
         gaps[:, -1] = step[:, -2]
-    sigma[rows, order] = gaps
-    return sigma
+    sigma = np.empty(dn * K)
+    sigma[flat.ravel()] = gaps.ravel()
+    return sigma.reshape(dn, K)
 
 
 __all__ = ["CONTINUOUS", "DISCRETE", "ParzenEstimator"]

@@ -18,7 +18,7 @@ from hypersearch.distributions import (
 )
 from hypersearch.multi_objective._constraints import record_constraints, violations
 from hypersearch.samplers._base import BaseSampler, sample_uniform
-from hypersearch.samplers._search_space import intersection_search_space
+from hypersearch.samplers._search_space import IntersectionSearchSpace
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
 from hypersearch.samplers._tpe._split import Split, mo_below_weights, split_multi, split_single
@@ -36,6 +36,7 @@ def default_gamma(n: int) -> int:
 
 
 GAMMA_MULTI_CAP = 15
+_LO_CACHE_SIZE = 32  # good-set estimators kept (one per jointly sampled group / parameter)
 
 
 def default_gamma_multi(n: int) -> int:
@@ -231,6 +232,8 @@ class TPESampler(BaseSampler):
         self._warned: set[str] = set()
         self._cache: tuple[Any, ...] | None = None
         self._w_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._lo_cache: dict[tuple[Any, ...], ParzenEstimator] = {}
+        self._space = IntersectionSearchSpace(include_pruned=True)
         self._constraints_func = constraints_func
         self._known_violation: tuple[Any, np.ndarray] = (None, np.zeros(0))
         self._lock = threading.Lock()
@@ -321,7 +324,8 @@ class TPESampler(BaseSampler):
         if self._n_finished(history) < self._n_startup:
             return {}
         if not self._group:
-            return intersection_search_space(history, include_pruned=True)
+            with self._lock:
+                return self._space.calculate(history)
         finished = history.mask(TrialState.COMPLETE, TrialState.PRUNED)
         space = {}
         for name in history.param_names:
@@ -416,9 +420,7 @@ class TPESampler(BaseSampler):
         if self._clip_by_study and multivariate:
             clip_b = clip_a = len(rows_b) + len(rows_a)
         w_b = self._weights(len(rows_b)) if w_below is None else w_below[rows_b]
-        lo = ParzenEstimator(
-            dims, x[rows_b], w_b, clip_n=clip_b, multivariate=multivariate, **self._pe_opts
-        )
+        lo = self._good_estimator(dims, x[rows_b], w_b, clip_b, multivariate)
         w_a = self._weights(len(rows_a))
         with self._lock:
             if self._max_above is not None and len(rows_a) > self._max_above:
@@ -434,17 +436,47 @@ class TPESampler(BaseSampler):
             for j, (name, dist) in enumerate(zip(names, dists))
         }
 
+    def _good_estimator(
+        self,
+        dims: list[Dim],
+        obs: np.ndarray,
+        weights: np.ndarray,
+        clip_n: int | None,
+        multivariate: bool,
+    ) -> ParzenEstimator:
+        """l(x), reused while its inputs are unchanged (late in a study, most trials).
+
+        The estimator is a pure function of the parameters' maps, the good
+        observations, their weights and the magic clip's ``n`` (which stops mattering
+        past 98), so the key holds those values themselves: ~25 rows, cheap to hash.
+        """
+        weights = np.asarray(weights, dtype=float)
+        clip_key = None if clip_n is None else min(clip_n, 98)
+        key = (tuple(dims), obs.shape, obs.tobytes(), weights.tobytes(), clip_key, multivariate)
+        cache = self._lo_cache
+        found = cache.get(key)
+        if found is None:
+            found = ParzenEstimator(
+                dims, obs, weights, clip_n=clip_n, multivariate=multivariate, **self._pe_opts
+            )
+            if len(cache) >= _LO_CACHE_SIZE:
+                cache.clear()
+            cache[key] = found
+        return found
+
     def _thin(self, rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Keep ``max_above_kernels`` of the bad set, drawn in proportion to their weights.
 
         g(x) only has to be a broad density of where the bad trials lie; a weighted
-        sample of it keeps its shape and makes the per-trial cost flat in the study size
-        (Gumbel top-k: O(n)). The kept kernels get equal weights.
+        sample of it keeps its shape and makes the per-trial cost flat in the study size.
+        Exponential races (Efraimidis-Spirakis: the ``k`` smallest ``E_i / w_i`` with
+        ``E_i ~ Exp(1)``, the same law as Gumbel top-k, at a quarter of its cost): O(n).
+        The kept kernels get equal weights.
         """
         assert self._max_above is not None
         with np.errstate(divide="ignore"):
-            keys = np.log(np.asarray(weights, dtype=float)) + self._rng.gumbel(size=len(rows))
-        keep = np.sort(np.argpartition(-keys, self._max_above - 1)[: self._max_above])
+            keys = self._rng.standard_exponential(len(rows)) / np.asarray(weights, dtype=float)
+        keep = np.sort(np.argpartition(keys, self._max_above - 1)[: self._max_above])
         return rows[keep], np.ones(len(keep))
 
     # -- constraints -------------------------------------------------------------------

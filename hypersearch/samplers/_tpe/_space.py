@@ -10,6 +10,7 @@ of their choice.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,13 @@ from hypersearch.distributions import (
 )
 
 CONTINUOUS, DISCRETE, CATEGORICAL = 0, 1, 2
+
+
+def clip(
+    a: np.ndarray, lo: float | np.ndarray, hi: float | np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
+    """``np.clip`` through two ufuncs: the same values (NaN kept), several times less overhead."""
+    return np.minimum(np.maximum(a, lo, out=out), hi, out=out)
 
 
 @dataclass(frozen=True)
@@ -67,13 +75,13 @@ class Dim:
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Unit space -> internal values inside the distribution (snapped to the grid)."""
         if self.kind == CATEGORICAL:
-            return np.clip(np.round(u), 0, self.n_choices - 1)
-        x = self.lo + np.clip(u, 0.0, 1.0) * (self.hi - self.lo)
+            return clip(np.round(u), 0, self.n_choices - 1)
+        x = self.lo + clip(u, 0.0, 1.0) * (self.hi - self.lo)
         if self.log:
             x = np.exp(x)
         if self.kind == DISCRETE:
             x = self.low + np.round((x - self.low) / self.step) * self.step
-        return np.clip(x, self.low, self.high)
+        return clip(x, self.low, self.high)
 
     def bin_edges(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Unit-space bin of each grid value ``x`` (internal) of a discrete parameter."""
@@ -82,6 +90,47 @@ class Dim:
             a, b = np.log(a), np.log(b)
         scale = self.hi - self.lo
         return (a - self.lo) / scale, (b - self.lo) / scale
+
+
+class UnitMap:
+    """:meth:`Dim.to_unit` / :meth:`Dim.from_unit` for several numeric parameters at once.
+
+    Columns of the arrays are the parameters; every element goes through the same
+    operations as the per-parameter maps (the same values), in a few array operations
+    instead of a few per parameter.
+    """
+
+    def __init__(self, dims: tuple[Dim, ...]) -> None:
+        self.lo = np.array([d.lo for d in dims])
+        self.scale = np.array([d.hi - d.lo for d in dims])
+        self.low = np.array([d.low for d in dims])
+        self.high = np.array([d.high for d in dims])
+        self.log = np.flatnonzero([d.log for d in dims])
+        self.disc = np.flatnonzero([d.kind == DISCRETE for d in dims])
+        self.disc_low = self.low[self.disc]
+        self.disc_step = np.array([dims[j].step for j in self.disc])
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def of(dims: tuple[Dim, ...]) -> UnitMap:
+        return UnitMap(dims)
+
+    def to_unit(self, x: np.ndarray) -> np.ndarray:
+        """Internal values ``(m, k)`` -> unit space."""
+        if len(self.log):
+            x = x.copy()
+            x[:, self.log] = np.log(x[:, self.log])
+        return (x - self.lo) / self.scale
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Unit space ``(m, k)`` -> internal values inside the distributions (on the grid)."""
+        x = self.lo + clip(u, 0.0, 1.0) * self.scale
+        if len(self.log):
+            x[:, self.log] = np.exp(x[:, self.log])
+        if len(self.disc):
+            low, step = self.disc_low, self.disc_step
+            x[:, self.disc] = low + np.round((x[:, self.disc] - low) / step) * step
+        return clip(x, self.low, self.high)
 
 
 def dims_of(distributions: list[BaseDistribution]) -> list[Dim]:

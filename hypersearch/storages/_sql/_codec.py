@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from hypersearch.distributions import BaseDistribution, distribution_to_json, json_to_distribution
@@ -28,7 +29,7 @@ _SCALARS = (str, int, float, bool, type(None))
 _CHUNK = 500
 
 
-def copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+def copy_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy by JSON round trip, which also proves the values are JSON."""
     return {k: v if isinstance(v, _SCALARS) else json.loads(dumps(v)) for k, v in attrs.items()}
 
@@ -56,14 +57,28 @@ def running_row(start: datetime.datetime, heartbeat: float | None) -> list[Any]:
 
 
 def copy_trial(trial: FrozenTrial) -> FrozenTrial:
-    """A copy the caller may change without touching ``trial``."""
-    return trial.replace(
-        params=dict(trial.params),
-        distributions=dict(trial.distributions),
-        user_attrs=copy_attrs(dict(trial.user_attrs)),
-        system_attrs=copy_attrs(dict(trial.system_attrs)),
-        intermediate_values=dict(trial.intermediate_values),
+    """A copy the caller may change without touching ``trial``.
+
+    Built directly: ``dataclasses.replace`` cost a third of reading 20,000 trials.
+    """
+    return FrozenTrial(
+        trial.number,
+        trial.state,
+        trial.values,
+        dict(trial.params),
+        dict(trial.distributions),
+        copy_attrs(trial.user_attrs),
+        copy_attrs(trial.system_attrs),
+        dict(trial.intermediate_values),
+        trial.datetime_start,
+        trial.datetime_complete,
+        trial.trial_id,
     )
+
+
+def _loads_object(text: str) -> Any:
+    """``json.loads`` with the common empty object skipped (most trials have no attributes)."""
+    return {} if text == "{}" else json.loads(text)
 
 
 class TemplateRow:
@@ -137,8 +152,8 @@ class Codec:
             values=None if vals is None else tuple(json.loads(vals)),
             params=values,
             distributions=dists,
-            user_attrs=json.loads(user),
-            system_attrs=json.loads(system),
+            user_attrs=_loads_object(user),
+            system_attrs=_loads_object(system),
             intermediate_values=steps or {},
             datetime_start=parse_time(start),
             datetime_complete=parse_time(complete),

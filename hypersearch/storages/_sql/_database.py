@@ -91,15 +91,6 @@ if hasattr(os, "register_at_fork"):
     )
 
 
-def _redacted(url: str) -> str:
-    """``url`` without its password, for error messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-
-
 def _is_broken(conn: Any) -> bool:
     closed = getattr(conn, "closed", None)  # psycopg 3: bool, psycopg2: int
     if closed is not None and not callable(closed):
@@ -261,9 +252,7 @@ class Database:
                 if not d.shared_connection:
                     conn = getattr(self._local, "conn", None)
                     if conn is None and not self._connected:  # never reached the server
-                        raise StorageError(
-                            f"Cannot connect to {_redacted(self.url)}: {err}"
-                        ) from err
+                        raise StorageError(f"Cannot connect to {redact(self.url)}: {err}") from err
                     if conn is None or _is_broken(conn) or d.lost(err):
                         # The server went away (restart, network, a killed session): reconnect
                         # and retry until the timeout. A statement on a dead connection never
@@ -282,7 +271,9 @@ class Database:
                 attempt += 1
                 self.lock_retries += 1
                 first, cap = (0.002, 0.5) if broken else d.lock_backoff
-                time.sleep(random.uniform(0, min(cap, first * 2**attempt)))
+                # The exponent stops at 30: 2.0**1024 overflows (a holder stopped for 1.5 s took
+                # SQLite writers past 1,024 tries and killed them with OverflowError).
+                time.sleep(random.uniform(0, min(cap, first * 2 ** min(attempt, 30))))
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self.conn()
@@ -326,10 +317,20 @@ class Database:
         return cur
 
     def ensure_schema(self) -> None:
-        """Check the schema version (see ``_schema.check_schema``); create it in an empty database.
+        """Check the schema version (see ``_schema.check_schema``); errors name the database."""
+        d = self.dialect
+        try:
+            self._ensure_schema()
+        except StorageError as err:  # e.g. a newer schema: say which database
+            where = d.sqlite_file if d.sqlite_file is not None else redact(self.url)
+            if os.path.abspath(where) in str(err) or where in str(err):
+                raise
+            raise type(err)(f"{where}: {err}") from err
 
-        A current schema costs one read and no lock; anything else is decided
-        again under the schema lock (never taken when read-only).
+    def _ensure_schema(self) -> None:
+        """Create the schema in an empty database; a current one costs one read and no lock.
+
+        Anything else is decided again under the schema lock (never taken when read-only).
         """
         d, shown = self.dialect, redact(self.url)
 

@@ -98,7 +98,14 @@ def sqlite_open_error(path: str, err: BaseException) -> StorageError:
     return StorageError(f"Cannot open the SQLite database {where!r}: {why} ({err}).")
 
 
-_FILE_TROUBLE = ("malformed", "not a database", "disk is full", "readonly", "unable to open")
+_FILE_TROUBLE = (
+    "malformed",
+    "not a database",
+    "disk is full",
+    "disk i/o error",
+    "readonly",
+    "unable to open",
+)
 
 
 def _sqlite_explain(path: str, timeout: float) -> Callable[[BaseException], BaseException | None]:

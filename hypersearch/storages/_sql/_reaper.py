@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hypersearch.exceptions import TrialNotFoundError, UpdateFinishedTrialError
+from hypersearch.storages._sql._clock import clock_args
 from hypersearch.storages._sql._database import Database
 from hypersearch.storages._sql._txn import Rollback, dumps
 from hypersearch.storages._sql._writes import TrialWriter
@@ -15,13 +16,14 @@ from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
 
-def record_heartbeat(db: Database, trial_id: int, now: float) -> None:
-    """Stamp a running trial with ``now`` (no change number: snapshots do not show it)."""
+def record_heartbeat(db: Database, trial_id: int, now: float | None) -> None:
+    """Stamp a running trial with ``now``, or the server's clock when None (no change number)."""
+    clock, args = clock_args(db, now)
     db.run(
         lambda cur: db.q(
             cur,
-            "UPDATE hs_trials SET heartbeat = ? WHERE trial_id = ? AND state = ?",
-            (now, trial_id, int(TrialState.RUNNING)),
+            f"UPDATE hs_trials SET heartbeat = {clock} WHERE trial_id = ? AND state = ?",
+            (*args, trial_id, int(TrialState.RUNNING)),
         ),
         write=False,
     )
@@ -45,10 +47,13 @@ def fail_stale_trials(
     study_id: int,
     *,
     grace_period: float,
-    moment: float,
+    moment: float | None,
     retry_of: Callable[[FrozenTrial], FrozenTrial | None] | None,
 ) -> list[int]:
     """Mark FAIL the RUNNING trials whose heartbeat is older than ``moment - grace_period``.
+
+    ``moment``: None for the database server's clock (see ``_clock``), the only
+    one all workers share.
 
     Only trials that sent at least one heartbeat are judged (a worker without
     a heartbeat thread is never reaped). Each trial is re-checked under the
@@ -60,19 +65,23 @@ def fail_stale_trials(
     that fails the trial: a reaper killed in between cannot lose the retry.
     """
     db = writer.db
-    limit = moment - grace_period
+    clock, args = clock_args(db, moment)
     candidates = db.run(
         lambda cur: db.q(
             cur,
-            "SELECT trial_id FROM hs_trials WHERE study_id = ? AND state = ? "
-            "AND heartbeat IS NOT NULL AND heartbeat < ?",
-            (study_id, int(TrialState.RUNNING), limit),
+            f"SELECT trial_id, {clock} FROM hs_trials WHERE study_id = ? AND state = ? "
+            f"AND heartbeat IS NOT NULL AND heartbeat < {clock} - ?",
+            (*args, study_id, int(TrialState.RUNNING), *args, grace_period),
         ).fetchall(),
         write=False,
     )
+    if not candidates:
+        return []
+    moment = float(candidates[0][1])
+    limit = moment - grace_period
     complete = datetime.datetime.fromtimestamp(moment).isoformat()
     failed = []
-    for (trial_id,) in candidates:
+    for trial_id, _ in candidates:
 
         def change(cur: Any, row: tuple, seq: int, trial_id: int = int(trial_id)) -> int | None:
             number, state, heartbeat, system, params, user = row
