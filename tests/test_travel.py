@@ -184,7 +184,15 @@ def dask_client():
 
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
 def test_process_executor(name, tmp_path):
-    check_executor_run(SAMPLERS[name], storage=f"sqlite:///{tmp_path / 'p.db'}", executor="process")
+    # One spawned worker each (a fresh interpreter is the cost here); two for the default
+    # sampler, and two Dask workers below, check copies that run side by side.
+    check_executor_run(
+        SAMPLERS[name],
+        storage=f"sqlite:///{tmp_path / 'p.db'}",
+        executor="process",
+        n_trials=4,
+        n_jobs=2 if name == "TPESampler" else 1,
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLERS))

@@ -15,11 +15,12 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch.artifacts._store import ArtifactStore, check_artifact_id
 from hypersearch.storages._base import BaseStorage
 from hypersearch.trial._frozen import FrozenTrial
 
-ARTIFACTS_ATTR_PREFIX = "artifacts:"
+ARTIFACTS_ATTR_PREFIX = _keys.ARTIFACTS_PREFIX
 
 
 @dataclass(frozen=True)

@@ -34,15 +34,10 @@ _SQLITE_INTERNAL_PREFIX = "sqlite_"
 
 
 def redact_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (for error messages)."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    """``url`` with its password replaced by ``***`` (the SQL storage's one redaction)."""
+    from hypersearch.storages._sql._database import redact  # the SQL storage imports us
+
+    return redact(url)
 
 
 def migrate_hint(url: str) -> str:

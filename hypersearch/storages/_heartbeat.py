@@ -15,6 +15,7 @@ import threading
 from types import TracebackType
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch.logging import get_logger
 from hypersearch.storages._base import BaseStorage
 from hypersearch.trial._frozen import FrozenTrial
@@ -108,8 +109,8 @@ def fail_stale_trials(
     return list(storage.fail_stale_trials(study_id, grace_period=grace_period, now=now))
 
 
-RETRIED_FROM_KEY = "retried_from"
-RETRY_HISTORY_KEY = "retry_history"
+RETRIED_FROM_KEY = _keys.RETRIED_FROM
+RETRY_HISTORY_KEY = _keys.RETRY_HISTORY
 
 
 class RetryFailedTrialCallback:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import logging as hs_logging
+from hypersearch._validation import check_bool, fail
 from hypersearch.exceptions import DuplicatedStudyError
 from hypersearch.storages import BaseStorage, get_storage
 from hypersearch.study._direction import StudyDirection, parse_direction
@@ -67,6 +68,8 @@ def create_study(
         directions: One direction per objective, for multi-objective studies.
     """
     _check_name(study_name)
+    _check_strategy(sampler, pruner)
+    check_bool("load_if_exists", load_if_exists)
     dirs = _parse_directions(direction, directions)
     store = get_storage(storage)
     try:
@@ -93,6 +96,18 @@ def create_study(
     return Study(name, store, sampler=sampler, pruner=pruner)
 
 
+def _check_strategy(sampler: object, pruner: object) -> None:
+    """A sampler and a pruner (or scheduler) are instances of the base classes, or None."""
+    from hypersearch.pruners._base import BasePruner
+    from hypersearch.samplers._base import BaseSampler
+    from hypersearch.schedulers._base import BaseScheduler
+
+    if sampler is not None and not isinstance(sampler, BaseSampler):
+        raise fail("sampler", "a BaseSampler instance or None", sampler, TypeError)
+    if pruner is not None and not isinstance(pruner, (BasePruner, BaseScheduler)):
+        raise fail("pruner", "a BasePruner or BaseScheduler instance or None", pruner, TypeError)
+
+
 def load_study(
     *,
     study_name: str | None,
@@ -102,6 +117,7 @@ def load_study(
 ) -> Study:
     """Load an existing study; ``study_name=None`` works when the storage holds exactly one."""
     _check_name(study_name)
+    _check_strategy(sampler, pruner)
     store = get_storage(storage)
     if study_name is None:
         names = [s.study_name for s in store.get_all_studies()]

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch._enums import TrialState
 from hypersearch._imports import require
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 #: Optuna's system attribute holding the objectives' names.
-METRIC_NAMES_KEY = "study:metric_names"
+METRIC_NAMES_KEY = _keys.METRIC_NAMES
 DEFAULT_DATAFRAME_ATTRS = (
     "number",
     "value",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch import logging as hs_logging
 from hypersearch._enums import Decision
 from hypersearch.exceptions import TrialPruned, TrialTimeout, UpdateFinishedTrialError
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from hypersearch.schedulers._checkpoint import CheckpointStore
     from hypersearch.study._study import ObjectiveFuncType, Study
 
-FAIL_REASON_KEY = "fail_reason"
-TIMEOUT_KEY = "trial_timeout"  # the limit a timed-out trial ran past (seconds)
+FAIL_REASON_KEY = _keys.FAIL_REASON
+TIMEOUT_KEY = _keys.TRIAL_TIMEOUT
 
 _logger = hs_logging.get_logger(__name__)
 

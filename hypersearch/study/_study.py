@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch import logging as hs_logging
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import UpdateFinishedTrialError
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from hypersearch.study._history import History
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
-FAIL_REASON_KEY = "fail_reason"
+FAIL_REASON_KEY = _keys.FAIL_REASON
 
 _logger = hs_logging.get_logger(__name__)
 

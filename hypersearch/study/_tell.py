@@ -8,12 +8,13 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
 #: System attribute of a trial that holds the result of a trial failed as stale
 #: while its worker still ran: the failed trial's number.
-LATE_RESULT_OF_KEY = "late_result_of"
+LATE_RESULT_OF_KEY = _keys.LATE_RESULT_OF
 
 
 def check_values(returned: Any, n_objectives: int) -> tuple[tuple[float, ...] | None, str | None]:

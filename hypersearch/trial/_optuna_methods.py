@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -25,7 +26,7 @@ from hypersearch.distributions import (
     IntDistribution,
 )
 
-CONSTRAINTS_KEY = "constraints"
+CONSTRAINTS_KEY = _keys.CONSTRAINTS
 _PREFIX = CONSTRAINTS_KEY + ":"
 
 
