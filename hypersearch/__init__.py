@@ -50,7 +50,15 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
-    if name in ("importance", "multi_objective", "multifidelity", "schedulers", "visualization"):
+    if name in (
+        "artifacts",
+        "importance",
+        "multi_objective",
+        "multifidelity",
+        "schedulers",
+        "search_space",
+        "visualization",
+    ):
         import importlib
 
         return importlib.import_module(f"hypersearch.{name}")
@@ -58,6 +66,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "artifacts",
     "Budget",
     "DuplicatedStudyError",
     "FixedTrial",
@@ -89,6 +98,7 @@ __all__ = [
     "pruners",
     "samplers",
     "schedulers",
+    "search_space",
     "storages",
     "study",
     "trial",

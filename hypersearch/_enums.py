@@ -1,4 +1,4 @@
-"""Ground floor: the enums every layer shares (trial states, study directions).
+"""Ground floor: the enums every layer shares (trial states, study directions, decisions).
 
 Users find them where they always did (``hypersearch.TrialState``,
 ``hypersearch.trial.TrialState``, ``hypersearch.study.StudyDirection``); modules of
@@ -23,8 +23,11 @@ class TrialState(enum.IntEnum):
     FAIL = 3
     WAITING = 4
 
-    def __repr__(self) -> str:
+    def __str__(self) -> str:  # as Optuna prints it: "TrialState.COMPLETE"
         return f"TrialState.{self.name}"
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self), format_spec)
 
     def is_finished(self) -> bool:
         """COMPLETE, PRUNED and FAIL are final."""
@@ -41,9 +44,6 @@ class StudyDirection(enum.IntEnum):
     MINIMIZE = 1
     MAXIMIZE = 2
 
-    def __repr__(self) -> str:
-        return f"StudyDirection.{self.name}"
-
 
 def parse_direction(direction: object) -> StudyDirection:
     """Accept "minimize" / "maximize" (any case) or a StudyDirection."""
@@ -52,3 +52,16 @@ def parse_direction(direction: object) -> StudyDirection:
     if isinstance(direction, str) and direction.lower() in ("minimize", "maximize"):
         return StudyDirection[direction.upper()]
     raise ValueError(f"direction must be 'minimize' or 'maximize', got {direction!r}.")
+
+
+class Decision(enum.Enum):
+    """What a scheduler tells a running trial after a report.
+
+    CONTINUE: go on. STOP: end the trial (PRUNED with its last report, unless the
+    scheduler records it otherwise). PAUSE: put it back to WAITING with its
+    checkpoint; the scheduler may resume it later.
+    """
+
+    CONTINUE = "continue"
+    STOP = "stop"
+    PAUSE = "pause"

@@ -158,6 +158,38 @@ def cmd_worker(args: argparse.Namespace) -> None:
     study.optimize(objective, n_trials=args.n_trials, timeout=args.timeout, callbacks=callbacks)
 
 
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from hypersearch.storages._optuna import migrate_from_optuna
+
+    names = migrate_from_optuna(args.from_optuna, args.to, study_names=args.study_name)
+    for name in names:
+        print(name)
+
+
+def _add_migrate(sub: Any) -> None:
+    p = sub.add_parser(
+        "migrate",
+        help="copy the studies of an Optuna database into a hypersearch storage",
+        description="Copy studies of an Optuna RDB database (Optuna 3.0-5.0), or of an Optuna "
+        "journal file, into a hypersearch storage, every trial included. The Optuna data is "
+        "only read.",
+    )
+    p.add_argument(
+        "--from-optuna",
+        required=True,
+        metavar="URL",
+        help="the Optuna storage URL to read, or the path of an Optuna journal file",
+    )
+    p.add_argument("--to", required=True, metavar="URL", help="the hypersearch storage URL")
+    p.add_argument(
+        "--study-name",
+        action="append",
+        default=None,
+        help="a study to copy (repeat for several; default: all)",
+    )
+    p.set_defaults(func=cmd_migrate)
+
+
 def cmd_storage_upgrade(args: argparse.Namespace) -> None:
     from hypersearch.storages import upgrade_storage
 
@@ -239,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--storage", required=True, help="storage URL, e.g. sqlite:///hs.db")
     p.set_defaults(func=cmd_storage_upgrade)
+    _add_migrate(sub)
     return parser
 
 

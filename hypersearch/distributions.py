@@ -70,7 +70,11 @@ class BaseDistribution:
         return hash((type(self).__name__, self._key()))
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._attributes().items())
+        # Optuna's form: attributes in name order, choices as a tuple.
+        attributes = self._attributes()
+        if "choices" in attributes:
+            attributes["choices"] = tuple(attributes["choices"])
+        args = ", ".join(f"{k}={attributes[k]!r}" for k in sorted(attributes))
         return f"{type(self).__name__}({args})"
 
     def __setattr__(self, key: str, value: Any) -> None:
@@ -299,15 +303,70 @@ def distribution_to_json(distribution: BaseDistribution) -> str:
     )
 
 
-def json_to_distribution(text: str) -> BaseDistribution:
-    """Rebuild a distribution from :func:`distribution_to_json`'s output."""
+def _from_legacy(name: str, a: dict[str, Any]) -> BaseDistribution:
+    """Optuna 2's distribution names, which databases upgraded from Optuna 2 still hold."""
+    if name == "UniformDistribution":
+        return FloatDistribution(a["low"], a["high"])
+    if name == "LogUniformDistribution":
+        return FloatDistribution(a["low"], a["high"], log=True)
+    if name == "DiscreteUniformDistribution":
+        return FloatDistribution(a["low"], a["high"], step=a["q"])
+    if name == "IntUniformDistribution":
+        return IntDistribution(a["low"], a["high"], step=a.get("step", 1))
+    return IntDistribution(a["low"], a["high"], log=True)  # IntLogUniformDistribution
+
+
+_LEGACY = frozenset(
+    {
+        "UniformDistribution",
+        "LogUniformDistribution",
+        "DiscreteUniformDistribution",
+        "IntUniformDistribution",
+        "IntLogUniformDistribution",
+    }
+)
+
+
+def json_to_distribution(json_str: str) -> BaseDistribution:
+    """Rebuild a distribution from :func:`distribution_to_json`'s output.
+
+    Also reads Optuna's JSON, including its older names (``UniformDistribution``,
+    ``LogUniformDistribution``, ``DiscreteUniformDistribution``,
+    ``IntUniformDistribution``, ``IntLogUniformDistribution``).
+    """
     try:
-        data = json.loads(text)
-        cls = _CLASSES[data["name"]]
-        attributes = data["attributes"]
+        data = json.loads(json_str)
+        name = data["name"]
+        attributes = dict(data["attributes"])
+        if name in _LEGACY:
+            return _from_legacy(name, attributes)
+        cls = _CLASSES[name]
     except (ValueError, KeyError, TypeError) as err:
-        raise ValueError(f"Not a serialised distribution: {text!r}.") from err
+        raise ValueError(f"Not a serialised distribution: {json_str!r}.") from err
     return cls(**attributes)
+
+
+def check_distribution_compatibility(
+    dist_old: BaseDistribution, dist_new: BaseDistribution
+) -> None:
+    """Raise ValueError when one parameter cannot take both distributions across trials.
+
+    As in Optuna: the kind must match, a number's ``log`` must match, and a
+    categorical's choices must be the same; ranges and steps may differ.
+    """
+    if type(dist_old) is not type(dist_new):
+        raise ValueError(
+            f"Cannot use {type(dist_new).__name__} for a parameter that was a "
+            f"{type(dist_old).__name__}."
+        )
+    old_log, new_log = getattr(dist_old, "log", False), getattr(dist_new, "log", False)
+    if old_log != new_log:
+        raise ValueError(f"Cannot change log={old_log} to log={new_log} for the same parameter.")
+    if isinstance(dist_old, CategoricalDistribution) and dist_old != dist_new:
+        raise ValueError(
+            f"CategoricalDistribution does not support dynamic choices: {dist_old.choices} "
+            f"became {getattr(dist_new, 'choices', None)}."
+        )
 
 
 def check_compatible(name: str, old: BaseDistribution, new: BaseDistribution) -> None:
@@ -327,6 +386,7 @@ __all__ = [
     "FloatDistribution",
     "IntDistribution",
     "check_compatible",
+    "check_distribution_compatibility",
     "distribution_to_json",
     "json_to_distribution",
 ]

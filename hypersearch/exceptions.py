@@ -10,6 +10,7 @@ The tree::
      |    +-- StudyNotFoundError     no study with that name or id
      |    +-- TrialNotFoundError     no trial with that id or number
      |    +-- UpdateFinishedTrialError  a finished trial was changed
+     |    +-- ForeignDatabaseError   the database belongs to another program (e.g. Optuna)
      |    +-- ReadOnlyStorageError   a write through a storage opened read-only
      |    +-- SchemaVersionError     the database schema is older or newer than the code
      +-- CLIUsageError          bad command-line usage
@@ -61,6 +62,14 @@ class TrialNotFoundError(StorageError, KeyError):
 
 class UpdateFinishedTrialError(StorageError, RuntimeError):
     """A trial that already finished was asked to change."""
+
+
+class ForeignDatabaseError(StorageError):
+    """The database holds another program's data (e.g. an Optuna study), not hypersearch's.
+
+    hypersearch never writes to such a database; the message names the command
+    that copies an Optuna study into a hypersearch database.
+    """
 
 
 class ReadOnlyStorageError(StorageError):

@@ -16,6 +16,7 @@ import warnings
 import pytest
 
 import hypersearch as hs
+from hypersearch import importance as I
 from hypersearch import pruners as P
 from hypersearch import samplers as S
 from hypersearch import schedulers as Sch
@@ -105,14 +106,25 @@ OTHERS = {
     "StorageCheckpointStore": lambda: Sch.StorageCheckpointStore(hs.storages.InMemoryStorage()),
     "Checkpoint": lambda: Sch.CheckpointStore().for_trial("s", 0),
     "Decision": lambda: Sch.Decision.PAUSE,
-    "StepCorrelation": lambda: P.StepCorrelation(step=1, n_trials=3, rho=0.5),
+    "StepCorrelation": lambda: I.StepCorrelation(step=1, n_trials=3, rho=0.5),
+    "PedAnovaImportanceEvaluator": lambda: I.PedAnovaImportanceEvaluator(target_quantile=0.2),
+    "FanovaImportanceEvaluator": lambda: I.FanovaImportanceEvaluator(n_trees=4, seed=0),
+    "MeanDecreaseImpurityImportanceEvaluator": lambda: I.MeanDecreaseImpurityImportanceEvaluator(
+        n_trees=4, seed=0
+    ),
     "CheckpointError": lambda: Sch.CheckpointError("lost"),
     "TrialFailure": lambda: Sch.TrialFailure("no slot"),
     "Suggestion": lambda: Sch.Suggestion.resume(3),
     "SuggestionKind": lambda: Sch.SuggestionKind.WAIT,
     "PrunerScheduler": lambda: Sch.PrunerScheduler(P.MedianPruner()),
 }
-ABSTRACT = {"BaseSampler", "BasePruner", "BaseCrossover", "BaseScheduler"}
+ABSTRACT = {
+    "BaseSampler",
+    "BasePruner",
+    "BaseCrossover",
+    "BaseScheduler",
+    "BaseImportanceEvaluator",
+}
 COMPONENTS = {**SAMPLERS, **PRUNERS}
 
 
@@ -128,7 +140,7 @@ def _quiet():
 def test_the_catalogue_names_every_exported_class():
     exported = {
         name
-        for module in (S, P, Sch)
+        for module in (S, P, Sch, I)
         for name in module.__all__
         if inspect.isclass(getattr(module, name))
     }
@@ -172,7 +184,15 @@ def dask_client():
 
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
 def test_process_executor(name, tmp_path):
-    check_executor_run(SAMPLERS[name], storage=f"sqlite:///{tmp_path / 'p.db'}", executor="process")
+    # One spawned worker each (a fresh interpreter is the cost here); two for the default
+    # sampler, and two Dask workers below, check copies that run side by side.
+    check_executor_run(
+        SAMPLERS[name],
+        storage=f"sqlite:///{tmp_path / 'p.db'}",
+        executor="process",
+        n_trials=4,
+        n_jobs=2 if name == "TPESampler" else 1,
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLERS))

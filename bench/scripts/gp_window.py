@@ -1,26 +1,36 @@
 """Quality cost of GPSampler's data window (``max_points``), ours only.
 
 Runs the same seeds with a small window and with no window (``max_points``
-above the trial budget) and prints the final regrets side by side.
+above the trial budget) on a problem of the bench's registry (default: BBOB f8,
+Rosenbrock, in 5-D) and prints the final regrets (best minus the optimum) and
+wall seconds side by side. Results: ``bench/results/script-gp-window.md``.
 
 Usage::
 
-    PYTHONPATH=. python bench/scripts/gp_window.py --trials 250 --window 100 --seeds 3 --problem rosen-5
+    PYTHONPATH=. python bench/scripts/gp_window.py --trials 250 --window 100 --seeds 3 --problem bbob-f08-d05
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
+import time
 
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_v, "1")
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(__file__))
-import gp_quality as q  # noqa: E402
+from bench.optimizers.optuna_like import OptunaLikeOptimizer  # noqa: E402
+from bench.problems import PROBLEMS  # noqa: E402
+
+
+def regret_and_seconds(max_points: int, problem_name: str, trials: int, seed: int):
+    problem = PROBLEMS.make(problem_name, seed)
+    optimizer = OptunaLikeOptimizer("hypersearch", "GPSampler", max_points=max_points)
+    t0 = time.perf_counter()
+    values = optimizer.minimize(problem, trials, seed)
+    return min(values) - (problem.optimum or 0.0), time.perf_counter() - t0
 
 
 def main() -> None:
@@ -28,15 +38,15 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=250)
     ap.add_argument("--window", type=int, default=100)
     ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--problem", default="rosen-5")
+    ap.add_argument("--problem", default="bbob-f08-d05")
     args = ap.parse_args()
-    from hypersearch.samplers import GPSampler
+    import hypersearch
 
+    hypersearch.logging.set_verbosity(hypersearch.logging.WARNING)
     rows = []
     for seed in range(args.seeds):
-        problem = q.make_problem(args.problem, seed)
-        small = q.run(GPSampler(seed=seed, max_points=args.window), problem, args.trials, "ours")
-        full = q.run(GPSampler(seed=seed, max_points=args.trials + 1), problem, args.trials, "ours")
+        small = regret_and_seconds(args.window, args.problem, args.trials, seed)
+        full = regret_and_seconds(args.trials + 1, args.problem, args.trials, seed)
         rows.append((small, full))
         print(
             f"seed {seed}: window {small[0]:.3g} ({small[1]:.0f}s) | full {full[0]:.3g} ({full[1]:.0f}s)",

@@ -91,6 +91,8 @@ def report(times: dict[str, list[float]], rows: list[tuple[int, int, str]], reps
     lines = [
         "# Import time: hypersearch vs optuna",
         "",
+        f"Command: `PYTHONPATH=. python bench/scripts/import_time.py --reps {reps}`.",
+        "",
         f"{datetime.date.today().isoformat()}, Python {platform.python_version()}, {versions}; "
         f"{reps} reps, fresh processes, order alternating; median of the cumulative time of the "
         "top-level package in `python -X importtime -c 'import X'`.",

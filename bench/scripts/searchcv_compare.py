@@ -1,6 +1,7 @@
 """SearchCV vs Optuna's OptunaSearchCV vs scikit-learn's RandomizedSearchCV.
 
-Three bundled data sets (digits, breast cancer, wine; standardised), an
+Three bundled data sets (digits, breast cancer, wine; standardised; or
+``--datasets synthetic_20k``, a larger generated one), an
 ``SGDClassifier`` over ``alpha`` (log 1e-6..1e-1), ``penalty`` and ``loss``,
 the same ``n_trials`` candidates, the same ``StratifiedKFold`` (shuffled by the
 seed) and up to ``max_iter`` epochs per fold. Methods:
@@ -44,10 +45,22 @@ from bench.stats import format_p, wilcoxon_paired
 
 LOSSES = ["hinge", "log_loss", "modified_huber"]
 PENALTIES = ["l2", "l1", "elasticnet"]
+
+
+def load_synthetic(return_X_y: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """20,000 x 40 rows (make_classification, fixed seed): epochs long enough for pruning to pay."""
+    from sklearn.datasets import make_classification
+
+    return make_classification(
+        n_samples=20_000, n_features=40, n_informative=12, n_classes=3, random_state=0
+    )
+
+
 DATA: dict[str, Callable[..., Any]] = {
     "digits": load_digits,
     "breast_cancer": load_breast_cancer,
     "wine": load_wine,
+    "synthetic_20k": load_synthetic,
 }
 
 
@@ -124,7 +137,8 @@ def _cv(seed: int, args: argparse.Namespace) -> StratifiedKFold:
 
 def run(args: argparse.Namespace) -> dict[tuple[str, str], list[tuple[float, float]]]:
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for data_name, load in DATA.items():
+    for data_name in args.datasets.split(","):
+        load = DATA[data_name]
         x, y = load(return_X_y=True)
         x = StandardScaler().fit_transform(x)
         for seed in range(args.seeds):
@@ -148,7 +162,8 @@ def render(results: dict[tuple[str, str], list[tuple[float, float]]], args: Any)
         "# SearchCV vs OptunaSearchCV vs RandomizedSearchCV",
         "",
         f"`PYTHONPATH=. python bench/scripts/searchcv_compare.py --seeds {args.seeds} "
-        f"--trials {args.trials} --max-iter {args.max_iter} --cv {args.cv}`; "
+        f"--trials {args.trials} --max-iter {args.max_iter} --cv {args.cv} "
+        f"--datasets {args.datasets}`; "
         f"{datetime.date.today()}, Python {platform.python_version()}, hypersearch "
         f"{hs.__version__}, optuna {optuna.__version__}, optuna-integration "
         f"{optuna_integration.__version__}, scikit-learn {sklearn.__version__}; 2 shared cores, "
@@ -173,7 +188,7 @@ def render(results: dict[tuple[str, str], list[tuple[float, float]]], args: Any)
         "| data set | ours vs peer | W/T/L | p | time ratio |",
         "|---|---|---|---|---|",
     ]
-    for data_name in DATA:
+    for data_name in args.datasets.split(","):
         for ours, peer in PAIRS:
             a, b = results[(data_name, ours)], results[(data_name, peer)]
             test = wilcoxon_paired([-r[0] for r in a], [-r[0] for r in b])
@@ -191,6 +206,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--max-iter", type=int, default=10)
     parser.add_argument("--cv", type=int, default=3)
+    parser.add_argument("--datasets", default="digits,breast_cancer,wine", help=",".join(DATA))
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     hs.logging.set_verbosity(hs.logging.WARNING)

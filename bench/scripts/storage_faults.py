@@ -65,7 +65,7 @@ PG = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/
 MYSQL = os.environ.get("BENCH_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
 STUDY = "faults"
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(hs.__file__)))  # the tree under test
 
 
 @dataclass
@@ -247,10 +247,20 @@ def _read_loop(kind: str, url: str, stop: threading.Event, counts: collections.C
                 study = hs.load_study(study_name=STUDY, storage=url)
                 len(study.get_trials(deepcopy=False))
                 study._storage.close()
-            else:
-                storage = SQLStorage(url)
-                storage.get_n_trials(storage.get_study_id_from_name(STUDY))
-                storage.close()
+            else:  # a process of its own that opens the file afresh (SQLite's first-opener case)
+                code = (
+                    "import sys, hypersearch as hs; from hypersearch.storages import SQLStorage\n"
+                    "for _ in range(20):\n"
+                    "    s = SQLStorage(sys.argv[1]); s.get_n_trials(s.get_study_id_from_name(sys.argv[2])); s.close()\n"
+                )
+                subprocess.run(
+                    [sys.executable, "-c", code, url, STUDY],
+                    env=env,
+                    capture_output=True,
+                    timeout=60,
+                    check=True,
+                )
+                counts[kind] += 19
             counts[kind] += 1
         except Exception:  # noqa: BLE001 - counted
             counts["errors"] += 1
@@ -258,10 +268,10 @@ def _read_loop(kind: str, url: str, stop: threading.Event, counts: collections.C
 
 
 def _readers(url: str, stop: threading.Event, counts: collections.Counter) -> list[Any]:
-    """The CLI, load_study in a loop and a fresh connection per read, side by side."""
+    """The CLI, load_study in a loop and processes opening the file afresh, side by side."""
     threads = [
         threading.Thread(target=_read_loop, args=(kind, url, stop, counts))
-        for kind in ("cli", "load_study", "fresh connection")
+        for kind in ("cli", "load_study", "fresh process")
     ]
     for t in threads:
         t.start()

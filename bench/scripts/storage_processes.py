@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import multiprocessing
 import os
 import platform
@@ -101,24 +100,15 @@ def _worker(url: str, n: int, seed: int, barrier: Any, out: Any) -> None:
             storage.close()
 
 
-def _runner(storage: Any) -> Any:
-    """The storage's retried ``run(body, write=...)`` (``_run`` before the SQLStorage split)."""
-    db = getattr(storage, "_db", None)
-    return storage._run if db is None else db.run
-
-
 def _numbers(backend: str, url: str, path: str) -> list[int]:
     query = "SELECT number FROM hs_trials WHERE state = 1"
     if backend == "sqlite":
         with sqlite3.connect(path) as conn:
             return [r[0] for r in conn.execute(query)]
-    storage = hs.storages.SQLStorage(url)
-    try:
-        return [
-            r[0] for r in _runner(storage)(lambda cur: cur.execute(query).fetchall(), write=False)
-        ]
-    finally:
-        storage.close()
+    import psycopg
+
+    with psycopg.connect(url) as conn:  # the URL's options set the schema's search_path
+        return [r[0] for r in conn.execute(query).fetchall()]
 
 
 def run_once(backend: str, procs: int, total: int, tmp: str) -> Result:
@@ -244,7 +234,6 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
-    parser.add_argument("--json", default=None, help="also write each run as JSON lines here")
     args = parser.parse_args()
     procs = [int(p) for p in args.procs.split(",")]
     backends = args.backends.split(",")
@@ -267,13 +256,6 @@ def main() -> int:
                         flush=True,
                     )
     lines = table(results)
-    if args.json:
-        with open(args.json, "a") as fh:
-            for rs in results.values():
-                for r in rs:
-                    row = {"backend": r.backend, "procs": r.procs, "rate": r.rate, "lost": r.lost}
-                    row.update(duplicates=r.duplicates, errors=len(r.errors), retries=r.retries)
-                    fh.write(json.dumps(row) + "\n")
     print("\n".join(lines))
     if args.markdown:
         header = [

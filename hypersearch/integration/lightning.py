@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch._imports import require
 
 try:
@@ -36,7 +37,7 @@ from hypersearch.storages._in_memory import InMemoryStorage  # noqa: E402
 
 __all__ = ["LightningPruningCallback", "PyTorchLightningPruningCallback"]
 
-PRUNED_AT_KEY = "lightning_pruned_at"
+PRUNED_AT_KEY = _keys.LIGHTNING_PRUNED_AT
 
 
 class _StoredTrial:

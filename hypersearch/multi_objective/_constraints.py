@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch import _keys
+
 if TYPE_CHECKING:
     from hypersearch.study._history import History
     from hypersearch.study._study import Study
     from hypersearch.trial._frozen import FrozenTrial
     from hypersearch.trial._state import TrialState
 
-CONSTRAINTS_KEY = "constraints"
+CONSTRAINTS_KEY = _keys.CONSTRAINTS
 
 
 def check_constraints(returned: Any) -> tuple[float, ...]:

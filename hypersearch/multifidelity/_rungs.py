@@ -49,16 +49,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from hypersearch import _keys
 from hypersearch.pruners._dominance import RankedSet
 from hypersearch.trial._report_value import IntermediateValue
 
-RUNG_PREFIX = "rung_"
-BRACKET_KEY = "bracket"
-
-
-def rung_key(rung: int) -> str:
-    """The system attribute holding a trial's value at rung ``rung``."""
-    return f"{RUNG_PREFIX}{rung}"
+RUNG_PREFIX = _keys.RUNG_PREFIX
+BRACKET_KEY = _keys.BRACKET
+rung_key = _keys.rung_key
 
 
 _KEYS = [rung_key(k) for k in range(64)]

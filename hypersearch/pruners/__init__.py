@@ -61,7 +61,6 @@ if TYPE_CHECKING:
     from hypersearch.pruners._pareto import ParetoPruner
     from hypersearch.pruners._patient import PatientPruner
     from hypersearch.pruners._percentile import MedianPruner, PercentilePruner
-    from hypersearch.pruners._rank_correlation import StepCorrelation, rung_rank_correlation
     from hypersearch.pruners._threshold import ThresholdPruner
     from hypersearch.pruners._wilcoxon import WilcoxonPruner
 
@@ -75,8 +74,6 @@ _LAZY = {
     "PatientPruner": "_patient",
     "MedianPruner": "_percentile",
     "PercentilePruner": "_percentile",
-    "StepCorrelation": "_rank_correlation",
-    "rung_rank_correlation": "_rank_correlation",
     "rungs_of": "hypersearch.multifidelity._rungs",
     "SuccessiveHalvingPruner": "hypersearch.multifidelity._successive_halving",
     "ThresholdPruner": "_threshold",
@@ -100,11 +97,9 @@ __all__ = [
     "ParetoPruner",
     "PatientPruner",
     "PercentilePruner",
-    "StepCorrelation",
     "SuccessiveHalvingPruner",
     "ThresholdPruner",
     "WilcoxonPruner",
     "default_pruner",
-    "rung_rank_correlation",
     "rungs_of",
 ]

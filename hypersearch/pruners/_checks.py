@@ -1,26 +1,12 @@
-"""Argument checks shared by the pruners: bad input fails at construction, naming the argument."""
+"""Argument checks shared by the pruners (the generic ones live in :mod:`hypersearch._validation`)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from hypersearch._validation import check_int, check_real
 
-def check_int(name: str, value: Any, minimum: int = 0) -> int:
-    """``value`` as an int >= ``minimum``; ValueError naming ``name`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
-def check_real(name: str, value: Any, low: float = -math.inf, high: float = math.inf) -> float:
-    """``value`` as a finite-or-bounded float in ``[low, high]``; ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, got {value!r}.")
-    out = float(value)
-    if math.isnan(out) or not (low <= out <= high):
-        raise ValueError(f"{name} must be in [{low}, {high}], got {value!r}.")
-    return out
+__all__ = ["check_int", "check_real", "check_single_objective"]
 
 
 def check_single_objective(study: Any, pruner: str) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch._validation import check_flags
 from hypersearch.distributions import BaseDistribution
 from hypersearch.multifidelity._rungs import rungs_of
 from hypersearch.samplers._base import sample_uniform
@@ -181,6 +182,9 @@ class BOHBSampler(TPESampler):
         seed: int | None = None,
         **tpe_options: Any,
     ) -> None:
+        check_flags(
+            share_brackets=share_brackets, stopped_as_bad=stopped_as_bad, paper_split=paper_split
+        )
         if "split" in tpe_options:
             raise TypeError("BOHBSampler makes its own split; split= is not accepted.")
         super().__init__(n_startup_trials=n_startup_trials, seed=seed, **tpe_options)

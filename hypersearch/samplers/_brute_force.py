@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch._validation import check_flags
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -181,6 +182,7 @@ class BruteForceSampler(BaseSampler):
     """
 
     def __init__(self, seed: int | None = None, *, avoid_premature_stop: bool = False) -> None:
+        check_flags(avoid_premature_stop=avoid_premature_stop)
         self._strict = bool(avoid_premature_stop)
         self._rng = np.random.default_rng(seed)
         self._root = _Node()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch import _keys
 from hypersearch import logging as hs_logging
 from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._base import BaseSampler
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from hypersearch.study._history import History
     from hypersearch.study._study import Study
 
-GRID_ID_KEY = "grid_id"
-GRID_KEY_KEY = "grid_key"
+GRID_ID_KEY = _keys.GRID_ID
+GRID_KEY_KEY = _keys.GRID_KEY
 
 _logger = hs_logging.get_logger(__name__)
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch import _keys
 from hypersearch import logging as hs_logging
+from hypersearch._validation import check_flags
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
     from hypersearch.study._study import Study
 
-SEED_KEY = "qmc:seed"
+SEED_KEY = _keys.QMC_SEED
 _logger = hs_logging.get_logger(__name__)
 
 
@@ -91,6 +93,7 @@ class QMCSampler(BaseSampler):
         independent_sampler: BaseSampler | None = None,
         warn_independent_sampling: bool = True,
     ) -> None:
+        check_flags(scramble=scramble, warn_independent_sampling=warn_independent_sampling)
         if qmc_type not in ("sobol", "halton"):
             raise ValueError(f"qmc_type must be 'sobol' or 'halton', got {qmc_type!r}.")
         if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):

@@ -15,7 +15,7 @@ pruners run under it wrapped in :class:`PrunerScheduler` (they never pause).
   what a trial saves to be resumed, or copied by PBT.
 """
 
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.schedulers._asha import ASHAScheduler, optimize_asha
 from hypersearch.schedulers._base import (
     BaseScheduler,

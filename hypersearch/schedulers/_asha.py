@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.multifidelity._engine import HalvingEngine, HalvingRungs
 from hypersearch.multifidelity._rungs import RungLadder, RungTable
 from hypersearch.pruners._checks import check_int

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch._validation import check_probability, check_real, fail
 from hypersearch.distributions import BaseDistribution
 from hypersearch.pruners._checks import check_int
 from hypersearch.schedulers._pbt_explore import ExploreFunc, checked_explore, default_explore
@@ -117,14 +118,10 @@ class PBTScheduler(PopulationProtocol):
         self.population_size = check_int("population_size", population_size, 2)
         self.perturbation_interval = check_int("perturbation_interval", perturbation_interval, 1)
         self.max_steps = check_int("max_steps", max_steps, 1)
-        if not (0.0 < float(quantile_fraction) <= 0.5):
-            raise ValueError(f"quantile_fraction must be in (0, 0.5], got {quantile_fraction!r}.")
-        self.quantile_fraction = float(quantile_fraction)
-        if not (0.0 <= float(resample_probability) <= 1.0):
-            raise ValueError(
-                f"resample_probability must be in [0, 1], got {resample_probability!r}."
-            )
-        self.resample_probability = float(resample_probability)
+        self.quantile_fraction = check_real("quantile_fraction", quantile_fraction, 0.0, 0.5)
+        if self.quantile_fraction == 0.0:
+            raise fail("quantile_fraction", "in (0, 0.5]", quantile_fraction)
+        self.resample_probability = check_probability("resample_probability", resample_probability)
         factors = tuple(float(f) for f in perturbation_factors)
         if not factors or any(not (f > 0.0 and math.isfinite(f)) for f in factors):
             raise ValueError(

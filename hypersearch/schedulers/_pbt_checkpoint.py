@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from hypersearch import _keys
 from hypersearch.schedulers._checkpoint import CheckpointStore
 from hypersearch.storages._base import BaseStorage
 
-CHECKPOINT_KEY = "checkpoint"
+CHECKPOINT_KEY = _keys.CHECKPOINT
 
 
 class StorageCheckpointStore(CheckpointStore):
@@ -38,12 +39,12 @@ class StorageCheckpointStore(CheckpointStore):
     def _save(self, study_name: str, number: int, data: bytes) -> None:
         encoded = base64.b64encode(data).decode("ascii")
         self._storage.set_study_system_attr(
-            self._study_id(study_name), f"{CHECKPOINT_KEY}:{number}", encoded
+            self._study_id(study_name), _keys.checkpoint_key(number), encoded
         )
 
     def _load(self, study_name: str, number: int) -> bytes | None:
         attrs = self._storage.get_study_system_attrs(self._study_id(study_name))
-        encoded = attrs.get(f"{CHECKPOINT_KEY}:{number}")
+        encoded = attrs.get(_keys.checkpoint_key(number))
         return None if encoded is None else base64.b64decode(encoded)
 
     def copy(self, study_name: str, source: int, target: int) -> bool:
@@ -54,7 +55,7 @@ class StorageCheckpointStore(CheckpointStore):
         return True
 
     def delete(self, study_name: str, number: int) -> None:
-        key = f"{CHECKPOINT_KEY}:{number}"
+        key = _keys.checkpoint_key(number)
         if self._storage.get_study_system_attrs(self._study_id(study_name)).get(key) is not None:
             self._storage.set_study_system_attr(self._study_id(study_name), key, None)
 

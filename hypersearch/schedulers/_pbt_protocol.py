@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.schedulers._base import BaseScheduler, Suggestion
 from hypersearch.schedulers._pbt_segments import (
     ERROR_KEY,

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.schedulers._base import BaseScheduler, Suggestion
 from hypersearch.schedulers._pbt_segments import (
     PBT_KEY,

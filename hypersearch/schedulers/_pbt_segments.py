@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch import _keys
 from hypersearch._pickling import FreshLocksOnPickle
 from hypersearch.distributions import BaseDistribution
 from hypersearch.schedulers._base import TrialFailure
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 
     from hypersearch.study._study import Study
 
-PBT_KEY = "pbt"
-ERROR_KEY = "fail_reason"
+PBT_KEY = _keys.PBT
+ERROR_KEY = _keys.FAIL_REASON
 
 
 class CheckpointError(TrialFailure):

@@ -11,18 +11,39 @@ from hypersearch.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
     from hypersearch.storages._json_io import export_json, import_json
+    from hypersearch.storages._optuna import migrate_from_optuna
+    from hypersearch.storages._rdb import RDBStorage
     from hypersearch.storages._sql import SQLStorage, upgrade_storage
+    from hypersearch.storages.journal import JournalStorage
+    from hypersearch.storages.journal._deprecated import (
+        BaseJournalLogStorage,
+        JournalFileOpenLock,
+        JournalFileStorage,
+        JournalFileSymlinkLock,
+    )
 
-# The SQL backend and the JSON tools load on first use: `import hypersearch` stays fast.
+# The SQL and journal backends and the JSON tools load on first use: `import hypersearch`
+# stays fast.
 _LAZY = {
+    "BaseJournalLogStorage": "journal._deprecated",
+    "JournalFileOpenLock": "journal._deprecated",
+    "JournalFileStorage": "journal._deprecated",
+    "JournalFileSymlinkLock": "journal._deprecated",
+    "JournalStorage": "journal",
+    "RDBStorage": "_rdb",
     "SQLStorage": "_sql",
     "upgrade_storage": "_sql",
     "export_json": "_json_io",
     "import_json": "_json_io",
+    "migrate_from_optuna": "_optuna",
 }
 
 
 def __getattr__(name: str) -> Any:
+    if name == "journal":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.journal")
     return load_export(__name__, _LAZY, name)
 
 
@@ -53,11 +74,18 @@ __all__ = [
     "BaseStorage",
     "Heartbeat",
     "InMemoryStorage",
+    "BaseJournalLogStorage",
+    "JournalFileOpenLock",
+    "JournalFileStorage",
+    "JournalFileSymlinkLock",
+    "JournalStorage",
+    "RDBStorage",
     "SQLStorage",
     "StudyRecord",
     "export_json",
     "fail_stale_trials",
     "get_storage",
     "import_json",
+    "migrate_from_optuna",
     "upgrade_storage",
 ]

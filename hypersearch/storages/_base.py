@@ -98,6 +98,15 @@ class BaseStorage(abc.ABC):
     def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
         """Add a trial (RUNNING, or a copy of ``template``) and return its snapshot."""
 
+    def create_new_trials(self, study_id: int, templates: Sequence[FrozenTrial]) -> None:
+        """Add copies of ``templates``, numbered in their order (a migration, a copy).
+
+        The same as ``create_new_trial(study_id, template=t)`` for each; a backend
+        may write them in bulk.
+        """
+        for template in templates:
+            self.create_new_trial(study_id, template=template)
+
     @abc.abstractmethod
     def set_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution

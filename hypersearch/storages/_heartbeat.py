@@ -15,6 +15,7 @@ import threading
 from types import TracebackType
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch.logging import get_logger
 from hypersearch.storages._base import BaseStorage
 from hypersearch.trial._frozen import FrozenTrial
@@ -108,8 +109,8 @@ def fail_stale_trials(
     return list(storage.fail_stale_trials(study_id, grace_period=grace_period, now=now))
 
 
-RETRIED_FROM_KEY = "retried_from"
-RETRY_HISTORY_KEY = "retry_history"
+RETRIED_FROM_KEY = _keys.RETRIED_FROM
+RETRY_HISTORY_KEY = _keys.RETRY_HISTORY
 
 
 class RetryFailedTrialCallback:
@@ -118,24 +119,42 @@ class RetryFailedTrialCallback:
     Pass it as a storage's ``failed_trial_callback``. The new trial is queued
     with the failed one's parameters and user attributes; its system attributes
     link it to the original (``retried_from``: the failed trial's number,
-    ``retry_history``: every earlier attempt, oldest first).
+    ``retry_history``: every earlier attempt, oldest first); read them with
+    :meth:`retried_trial_number` and :meth:`retry_history`.
 
     Args:
-        max_retry: Attempts after the first one; None retries without limit.
+        max_retry: Attempts after the first one; None (Optuna's default) retries
+            without limit.
+        inherit_intermediate_values: The retry starts with the failed trial's
+            reports.
     """
 
-    def __init__(self, max_retry: int | None = 3) -> None:
+    def __init__(
+        self, max_retry: int | None = None, inherit_intermediate_values: bool = False
+    ) -> None:
         if max_retry is not None and (
             isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0
         ):
             raise ValueError(f"max_retry must be None or an integer >= 0, got {max_retry!r}.")
         self._max_retry = max_retry
+        self._inherit = bool(inherit_intermediate_values)
+        if self._inherit:
+            # An SQL storage enqueues ``retry_of`` in the transaction that fails the
+            # trial, without its reports: leave the enqueue to __call__, which has them.
+            self.retry_of = None  # type: ignore[assignment]
 
-    def retry_of(self, trial: FrozenTrial) -> FrozenTrial | None:
-        """The WAITING trial that retries ``trial``, or None when its retries are used up.
+    @staticmethod
+    def retried_trial_number(trial: FrozenTrial) -> int | None:
+        """The number of the failed trial that ``trial`` retries; None when it is no retry."""
+        number = trial.system_attrs.get(RETRIED_FROM_KEY, trial.system_attrs.get("failed_trial"))
+        return None if number is None else int(number)
 
-        An SQL storage enqueues it in the transaction that fails ``trial``.
-        """
+    @staticmethod
+    def retry_history(trial: FrozenTrial) -> list[int]:
+        """The numbers of the earlier attempts of ``trial``, oldest first ([] when it is no retry)."""
+        return [int(n) for n in trial.system_attrs.get(RETRY_HISTORY_KEY, [])]
+
+    def _template(self, trial: FrozenTrial) -> FrozenTrial | None:
         history = list(trial.system_attrs.get(RETRY_HISTORY_KEY, [])) + [trial.number]
         if self._max_retry is not None and len(history) > self._max_retry:
             return None
@@ -148,11 +167,19 @@ class RetryFailedTrialCallback:
                 RETRIED_FROM_KEY: trial.number,
                 RETRY_HISTORY_KEY: history,
             },
+            intermediate_values=dict(trial.intermediate_values) if self._inherit else {},
         )
+
+    def retry_of(self, trial: FrozenTrial) -> FrozenTrial | None:
+        """The WAITING trial that retries ``trial``, or None when its retries are used up.
+
+        An SQL storage enqueues it in the transaction that fails ``trial``.
+        """
+        return self._template(trial)
 
     def __call__(self, study: Any, trial: FrozenTrial) -> None:
         """Enqueue the retry of ``trial`` unless one was enqueued already (by the storage)."""
-        retry = self.retry_of(trial)
+        retry = self._template(trial)
         if retry is None:
             return
         if any(

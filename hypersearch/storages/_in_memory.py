@@ -48,7 +48,14 @@ class _TrialRecord:
         "complete",
     )
 
-    def __init__(self, trial_id: int, study_id: int, number: int, template: FrozenTrial | None):
+    def __init__(
+        self,
+        trial_id: int,
+        study_id: int,
+        number: int,
+        template: FrozenTrial | None,
+        now: datetime.datetime,
+    ):
         self.trial_id = trial_id
         self.study_id = study_id
         self.number = number
@@ -60,7 +67,7 @@ class _TrialRecord:
             self.user_attrs: dict[str, Any] = {}
             self.system_attrs: dict[str, Any] = {}
             self.intermediate: dict[int, IntermediateValue] = {}
-            self.start: datetime.datetime | None = datetime.datetime.now()
+            self.start: datetime.datetime | None = now
             self.complete: datetime.datetime | None = None
             return
         self.state = template.state
@@ -139,6 +146,10 @@ class InMemoryStorage(BaseStorage):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
+
+    def _now(self) -> datetime.datetime:
+        """The time stamped on trial starts and ends (a replaying subclass fixes it)."""
+        return datetime.datetime.now()
 
     # -- studies -----------------------------------------------------------
     def create_new_study(
@@ -242,7 +253,7 @@ class InMemoryStorage(BaseStorage):
             study = self._study(study_id)
             trial_id = self._next_trial_id
             self._next_trial_id += 1
-            record = _TrialRecord(trial_id, study_id, len(study.trials), template)
+            record = _TrialRecord(trial_id, study_id, len(study.trials), template, self._now())
             study.trials.append(record)
             self._trials[trial_id] = record
             if record.state == TrialState.WAITING and record.start is None:
@@ -281,9 +292,9 @@ class InMemoryStorage(BaseStorage):
                 if record.state != TrialState.WAITING:
                     return False
                 if record.start is None:
-                    record.start = datetime.datetime.now()
+                    record.start = self._now()
             elif state.is_finished():
-                record.complete = datetime.datetime.now()
+                record.complete = self._now()
                 if record.start is None:
                     record.start = record.complete
             record.state = state

@@ -26,6 +26,7 @@ import os
 from collections.abc import Iterable
 from typing import IO, Any
 
+from hypersearch import _keys
 from hypersearch.distributions import distribution_to_json, json_to_distribution
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._direction import StudyDirection
@@ -108,7 +109,7 @@ def _dict_to_trial(data: dict[str, Any]) -> FrozenTrial:
     complete = _time(data["datetime_complete"])
     if state == TrialState.RUNNING:
         state = TrialState.FAIL
-        system["fail_reason"] = _RUNNING_REASON
+        system[_keys.FAIL_REASON] = _RUNNING_REASON
         complete = complete or datetime.datetime.now()
     values = data["values"]
     return FrozenTrial(

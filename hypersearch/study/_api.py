@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import logging as hs_logging
+from hypersearch._validation import check_bool, fail
 from hypersearch.exceptions import DuplicatedStudyError
 from hypersearch.storages import BaseStorage, get_storage
 from hypersearch.study._direction import StudyDirection, parse_direction
@@ -38,6 +40,11 @@ def _parse_directions(direction: Any, directions: Any) -> list[StudyDirection]:
     return [parse_direction(d) for d in directions]
 
 
+_logger = hs_logging.get_logger(__name__)
+# Optuna's words for where a new study lives, in its "A new study created in ..." line.
+_STORAGE_KINDS = {"InMemoryStorage": "memory", "JournalStorage": "Journal"}
+
+
 def create_study(
     *,
     storage: str | BaseStorage | None = None,
@@ -61,6 +68,8 @@ def create_study(
         directions: One direction per objective, for multi-objective studies.
     """
     _check_name(study_name)
+    _check_strategy(sampler, pruner)
+    check_bool("load_if_exists", load_if_exists)
     dirs = _parse_directions(direction, directions)
     store = get_storage(storage)
     try:
@@ -70,6 +79,7 @@ def create_study(
             raise DuplicatedStudyError(
                 f"A study named {study_name!r} exists already; pass load_if_exists=True to load it."
             ) from None
+        _logger.info(f"Using an existing study with `{study_name=}` instead of creating a new one.")
         study_id = store.get_study_id_from_name(study_name)  # type: ignore[arg-type]
         existing = store.get_study_directions(study_id)
         if (direction is not None or directions is not None) and list(existing) != dirs:
@@ -77,8 +87,25 @@ def create_study(
                 f"Study {study_name!r} exists with directions {[d.name for d in existing]}, "
                 f"not {[d.name for d in dirs]}."
             ) from None
+    else:
+        where = _STORAGE_KINDS.get(type(store).__name__, "RDB")
+        _logger.info(
+            f"A new study created in {where} with name: {store.get_study_name_from_id(study_id)}"
+        )
     name = store.get_study_name_from_id(study_id)
     return Study(name, store, sampler=sampler, pruner=pruner)
+
+
+def _check_strategy(sampler: object, pruner: object) -> None:
+    """A sampler and a pruner (or scheduler) are instances of the base classes, or None."""
+    from hypersearch.pruners._base import BasePruner
+    from hypersearch.samplers._base import BaseSampler
+    from hypersearch.schedulers._base import BaseScheduler
+
+    if sampler is not None and not isinstance(sampler, BaseSampler):
+        raise fail("sampler", "a BaseSampler instance or None", sampler, TypeError)
+    if pruner is not None and not isinstance(pruner, (BasePruner, BaseScheduler)):
+        raise fail("pruner", "a BasePruner or BaseScheduler instance or None", pruner, TypeError)
 
 
 def load_study(
@@ -90,6 +117,7 @@ def load_study(
 ) -> Study:
     """Load an existing study; ``study_name=None`` works when the storage holds exactly one."""
     _check_name(study_name)
+    _check_strategy(sampler, pruner)
     store = get_storage(storage)
     if study_name is None:
         names = [s.study_name for s in store.get_all_studies()]
@@ -115,7 +143,18 @@ def copy_study(
     to_storage: str | BaseStorage,
     to_study_name: str | None = None,
 ) -> None:
-    """Copy a study, its attributes and its finished and waiting trials, to another storage."""
+    """Copy a study, its attributes and its finished and waiting trials, to another storage.
+
+    ``from_storage`` may also be the URL of an Optuna RDB database (Optuna 3.0-5.0);
+    its study is read without writing to it, and copied with every trial.
+    """
+    from hypersearch.storages._foreign import holds_optuna_database
+
+    if isinstance(from_storage, str) and holds_optuna_database(from_storage):
+        from hypersearch.storages._optuna import copy_optuna_study
+
+        copy_optuna_study(from_storage, from_study_name, to_storage, to_study_name)
+        return
     source = load_study(study_name=from_study_name, storage=from_storage)
     target = create_study(
         study_name=to_study_name or from_study_name,

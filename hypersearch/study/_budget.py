@@ -6,10 +6,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hypersearch import _keys
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
-COST_ATTR = "cost"
+COST_ATTR = _keys.COST
 
 
 @dataclass(frozen=True)

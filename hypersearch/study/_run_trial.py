@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch import logging as hs_logging
-from hypersearch._decision import Decision
-from hypersearch.exceptions import TrialPruned, TrialTimeout
+from hypersearch._enums import Decision
+from hypersearch.exceptions import TrialPruned, TrialTimeout, UpdateFinishedTrialError
 from hypersearch.storages._heartbeat import Heartbeat
+from hypersearch.study._tell import failed_as_stale
 from hypersearch.study._trial_ops import pause_trial
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -20,8 +23,8 @@ if TYPE_CHECKING:
     from hypersearch.schedulers._checkpoint import CheckpointStore
     from hypersearch.study._study import ObjectiveFuncType, Study
 
-FAIL_REASON_KEY = "fail_reason"
-TIMEOUT_KEY = "trial_timeout"  # the limit a timed-out trial ran past (seconds)
+FAIL_REASON_KEY = _keys.FAIL_REASON
+TIMEOUT_KEY = _keys.TRIAL_TIMEOUT
 
 _logger = hs_logging.get_logger(__name__)
 
@@ -78,7 +81,8 @@ def run_trial(
     except (Exception, KeyboardInterrupt) as err:
         state = TrialState.FAIL
         error = err
-        trial.set_system_attr(FAIL_REASON_KEY, f"{type(err).__name__}: {err}")
+        with contextlib.suppress(UpdateFinishedTrialError):  # failed as stale under this worker
+            trial.set_system_attr(FAIL_REASON_KEY, f"{type(err).__name__}: {err}")
     decision = trial._decision if state == TrialState.PRUNED else None
     if decision is Decision.CONTINUE:
         decision = None  # the objective pruned itself
@@ -100,7 +104,7 @@ def run_trial(
     scheduler.on_trial_end(study, frozen, decision, error, ctx.checkpoints)
     if state == TrialState.FAIL:
         _log_failure(frozen, error)
-        if raises:
+        if raises and not failed_as_stale(frozen, error):  # that one was told: carry on
             raise error  # type: ignore[misc]
     elif state == TrialState.PRUNED:
         _logger.info(f"Trial {frozen.number} pruned.")

@@ -8,13 +8,15 @@ import warnings
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch import logging as hs_logging
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
+from hypersearch.study._dataframe import DEFAULT_DATAFRAME_ATTRS, METRIC_NAMES_KEY
 from hypersearch.study._direction import StudyDirection
-from hypersearch.study._tell import check_values, keep_late_result, parse_state
+from hypersearch.study._tell import check_values, failed_as_stale, keep_late_result, parse_state
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from hypersearch.study._history import History
 
 ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
-FAIL_REASON_KEY = "fail_reason"
+FAIL_REASON_KEY = _keys.FAIL_REASON
 
 _logger = hs_logging.get_logger(__name__)
 
@@ -272,6 +274,13 @@ class Study:
             late = self._keep_late(trial, current, values, state)
             if late is not None:  # failed as stale under its live worker: the result is kept
                 return late, None
+            if failed_as_stale(current):  # nothing to keep: say so, do not fail the worker
+                warnings.warn(
+                    f"Trial {number} was failed by another worker while it ran "
+                    f"({current.system_attrs['fail_reason']}); its outcome is dropped.",
+                    stacklevel=3,
+                )
+                return current, None
             return self._told_already(number, current, skip_if_finished), None
         checked: tuple[float, ...] | None = None
         if state is None:
@@ -502,8 +511,35 @@ class Study:
         lines.append(f"Budget: {self.budget()}")
         return "\n".join(lines)
 
-    def trials_dataframe(self, multi_index: bool = False) -> pd.DataFrame:
-        """The trials as a pandas DataFrame (extra ``pandas``)."""
+    def trials_dataframe(
+        self,
+        attrs: tuple[str, ...] = DEFAULT_DATAFRAME_ATTRS,
+        multi_index: bool = False,
+    ) -> pd.DataFrame:
+        """The trials as a pandas DataFrame with Optuna's columns (extra ``pandas``).
+
+        Args:
+            attrs: FrozenTrial attributes to include, in column order (Optuna's default).
+            multi_index: Two-level columns (``("params", "x")``) instead of ``params_x``.
+        """
         from hypersearch.study._dataframe import trials_dataframe
 
-        return trials_dataframe(self, multi_index=multi_index)
+        return trials_dataframe(self, attrs=attrs, multi_index=multi_index)
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """The objectives' names set by :meth:`set_metric_names`, or None."""
+        names = self.system_attrs.get(METRIC_NAMES_KEY)
+        return None if names is None else list(names)
+
+    def set_metric_names(self, metric_names: list[str]) -> None:
+        """Name each objective (used by ``trials_dataframe`` and the plots)."""
+        names = list(metric_names)
+        if len(names) != len(self._directions):
+            raise ValueError(
+                f"metric_names has {len(names)} names but the study has "
+                f"{len(self._directions)} objectives."
+            )
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError(f"metric_names must be strings, got {metric_names!r}.")
+        self._storage.set_study_system_attr(self._study_id, METRIC_NAMES_KEY, names)

@@ -8,12 +8,13 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
 #: System attribute of a trial that holds the result of a trial failed as stale
 #: while its worker still ran: the failed trial's number.
-LATE_RESULT_OF_KEY = "late_result_of"
+LATE_RESULT_OF_KEY = _keys.LATE_RESULT_OF
 
 
 def check_values(returned: Any, n_objectives: int) -> tuple[tuple[float, ...] | None, str | None]:
@@ -55,6 +56,14 @@ def parse_state(state: Any) -> TrialState | None:
     raise TypeError(f"state must be a TrialState, got {state!r}.")
 
 
+def failed_as_stale(stored: FrozenTrial, error: BaseException | None = None) -> bool:
+    """``stored`` was failed by another worker's reaper (and ``error``, if given, says so)."""
+    if error is not None and type(error).__name__ != "UpdateFinishedTrialError":
+        return False
+    reason = str(stored.system_attrs.get("fail_reason", ""))
+    return stored.state == TrialState.FAIL and "presumed dead" in reason
+
+
 def keep_late_result(
     storage: Any,
     study_id: int,
@@ -72,9 +81,9 @@ def keep_late_result(
     trial's number) with a warning, instead of being dropped. Returns None when
     ``stored`` was not failed that way or there is no result to keep.
     """
-    reason = str(stored.system_attrs.get("fail_reason", ""))
-    if stored.state != TrialState.FAIL or "presumed dead" not in reason:
+    if not failed_as_stale(stored):
         return None
+    reason = str(stored.system_attrs.get("fail_reason", ""))
     if state != TrialState.COMPLETE or values is None:
         return None
     template = FrozenTrial(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
 from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
 #: System attribute of a trial a scheduler paused (WAITING, to be resumed).
-PAUSED_KEY = "paused"
+PAUSED_KEY = _keys.PAUSED
 
 
 def start_trial(study: Study, system_attrs: dict[str, Any] | None) -> FrozenTrial | None:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from hypersearch._decision import Decision
+from hypersearch._enums import Decision
 from hypersearch.study._run_trial import RunContext, fail_unrun, reap_stale_trials, run_trial
 from hypersearch.study._trial_ops import claim_waiting, start_trial
 from hypersearch.trial._trial import Trial

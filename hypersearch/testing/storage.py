@@ -647,6 +647,40 @@ class StorageSuite:
         with pytest.raises(UpdateFinishedTrialError):
             storage.set_trial_user_attr(made.trial_id, "x", 1)
 
+    def test_create_new_trials_in_bulk(self, storage: BaseStorage) -> None:
+        sid = self._study(storage, n_obj=2)
+        first = storage.create_new_trial(sid)
+        _, cursor = storage.get_trials_since(sid, -1)
+        start = datetime.datetime(2024, 1, 2, 3, 4, 5, 678901)
+        dists = {"x": _X, "c": CategoricalDistribution(["a", None, 2.5])}
+        templates = [
+            FrozenTrial(
+                number=-1,
+                state=state,
+                values=(float(i), -math.inf) if state == TrialState.COMPLETE else None,
+                params={"x": i / 10.0, "c": [None, "a", 2.5][i % 3]},
+                distributions=dists,
+                user_attrs={"i": i, "nested": {"l": [1, "b"]}},
+                system_attrs={"s": HOSTILE_STRINGS[i % len(HOSTILE_STRINGS)]},
+                intermediate_values={0: (0.5, math.nan), 7: (math.inf, float(i))} if i % 2 else {},
+                datetime_start=None if state == TrialState.WAITING else start,
+                datetime_complete=start if state.is_finished() else None,
+            )
+            for i, state in enumerate([*TrialState] * 3)
+        ]
+        storage.create_new_trials(sid, templates)
+        changed, _ = storage.get_trials_since(sid, cursor)
+        assert sorted(t.number for t in changed) == list(range(1, 1 + len(templates)))
+        trials = storage.get_all_trials(sid)
+        assert trials[0].trial_id == first.trial_id
+        for tmpl, got in zip(templates, trials[1:]):
+            assert got.replace(number=-1, trial_id=-1, intermediate_values={}) == tmpl.replace(
+                intermediate_values={}
+            )
+            assert repr(dict(got.intermediate_values)) == repr(dict(tmpl.intermediate_values))
+            assert list(got.params) == ["x", "c"]
+        assert storage.create_new_trial(sid).number == 1 + len(templates)
+
     def test_template_waiting_trial(self, storage: BaseStorage) -> None:
         sid = self._study(storage)
         tmpl = FrozenTrial(

@@ -6,10 +6,14 @@ import datetime
 from typing import Any
 
 from hypersearch.distributions import BaseDistribution
+from hypersearch.trial._optuna_methods import OptunaTrialMethods
 
 
-class TrialAccessors:
-    """``number``, ``params``, ``distributions``, attributes and start time, as copies."""
+class TrialAccessors(OptunaTrialMethods):
+    """``number``, ``params``, ``distributions``, attributes and start time, as copies.
+
+    Also Optuna's older ``suggest_*`` spellings and ``set_constraint`` (``_optuna_methods``).
+    """
 
     _number: int
     _params: dict[str, Any]

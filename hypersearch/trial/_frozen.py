@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypersearch.distributions import BaseDistribution
+from hypersearch.trial._optuna_methods import FrozenTrialMethods
 from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState
 
 
 @dataclass(frozen=True, eq=True)
-class FrozenTrial:
+class FrozenTrial(FrozenTrialMethods):
     """A snapshot of a trial as the storage holds it.
 
     Storages hand out these snapshots; changing the mappings of one never
@@ -66,6 +67,24 @@ class FrozenTrial:
 
     def __hash__(self) -> int:
         return hash((self.trial_id, self.number, self.state))
+
+    def __repr__(self) -> str:
+        # Optuna's field order and forms (values as a list, a trailing value=None).
+        fields = {
+            "number": self.number,
+            "state": self.state,
+            "values": None if self.values is None else list(self.values),
+            "datetime_start": self.datetime_start,
+            "datetime_complete": self.datetime_complete,
+            "params": dict(self.params),
+            "user_attrs": dict(self.user_attrs),
+            "system_attrs": dict(self.system_attrs),
+            "intermediate_values": dict(self.intermediate_values),
+            "distributions": dict(self.distributions),
+            "trial_id": self.trial_id,
+        }
+        body = ", ".join(f"{name}={value!r}" for name, value in fields.items())
+        return f"FrozenTrial({body}, value=None)"
 
     def __deepcopy__(self, memo: dict[int, Any]) -> FrozenTrial:
         """A deep copy that copies only what can change: the mappings and non-scalar values.

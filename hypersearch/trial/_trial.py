@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from hypersearch._decision import Decision
+from hypersearch import _keys
+from hypersearch._enums import Decision
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from hypersearch.study._study import Study
     from hypersearch.study._trial_timeout import Deadline
 
-FIXED_PARAMS_KEY = "fixed_params"
+FIXED_PARAMS_KEY = _keys.FIXED_PARAMS
 _CONTINUE = Decision.CONTINUE
 _DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
 

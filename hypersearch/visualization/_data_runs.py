@@ -14,12 +14,11 @@ from typing import Any
 import numpy as np
 
 from hypersearch.study._budget import COST_ATTR
+from hypersearch.study._trial_ops import PAUSED_KEY
 from hypersearch.trial._state import TrialState
 from hypersearch.visualization._common import check_study
 
 NO_TRIALS_AT_ALL = "The study has no trials."
-RUNG_PREFIX = "rung_"
-PAUSED_KEY = "paused"
 
 
 @dataclass(frozen=True)
@@ -192,10 +191,10 @@ def rungs_data(study: Any) -> RungsData:
 
 
 def _rung_values(attrs: Mapping[str, Any]) -> list[float]:
-    out: list[float] = []
-    while (value := attrs.get(f"{RUNG_PREFIX}{len(out)}")) is not None:
-        out.append(float(value[0]) if isinstance(value, list) else float(value))
-    return out
+    """The trial's rung values (its ``rung_<k>`` attributes); a vector by its first value."""
+    from hypersearch.multifidelity import rungs_of
+
+    return [v[0] if isinstance(v, tuple) else v for v in rungs_of(attrs)]
 
 
 def _final(trial: Any) -> str:

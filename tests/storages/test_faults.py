@@ -362,3 +362,57 @@ def test_max_trials_with_many_workers_does_not_overshoot(tmp_path):
     states = [t.state for t in hs.load_study(study_name="cap", storage=url).trials]
     assert 40 <= states.count(TrialState.COMPLETE) <= 41  # two racing for the last slot at most
     assert TrialState.RUNNING not in states
+
+
+def test_a_worker_whose_trial_was_failed_mid_objective_carries_on(url):
+    storage = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    other = SQLStorage(url, heartbeat_interval=1.0, grace_period=5.0)
+    study = hs.create_study(storage=storage)
+
+    def objective(trial):
+        if trial.number == 0:  # stalled past the grace period: another worker fails it
+            storage._db.run(
+                lambda cur: storage._db.q(
+                    cur,
+                    "UPDATE hs_trials SET heartbeat = heartbeat - 60 WHERE trial_id = ?",
+                    (trial._trial_id,),
+                ),
+                write=False,
+            )
+            assert other.fail_stale_trials(study._study_id, grace_period=5.0) == [0]
+        trial.report(0.5, 1)  # raises for trial 0: it is FAIL now
+        return 1.0
+
+    with pytest.warns(UserWarning, match="failed by another worker while it ran"):
+        study.optimize(objective, n_trials=2)
+    states = [t.state for t in study.trials]
+    assert states == [TrialState.FAIL, TrialState.COMPLETE]
+    assert "presumed dead" in study.trials[0].system_attrs["fail_reason"]
+    other.close()
+    storage.close()
+
+
+def test_a_writer_outwaits_a_lock_held_past_a_thousand_retries(tmp_path, monkeypatch):
+    # The backoff's 2**attempt overflowed a float at try 1,024 (about 1 s of SQLite's
+    # 0.1-2 ms sleeps): a process stopped inside its write transaction killed the others.
+    from hypersearch.storages._sql import _database
+
+    path = tmp_path / "long.db"
+    storage = SQLStorage(f"sqlite:///{path}", timeout=60)
+    sid = storage.create_new_study([hs.StudyDirection.MINIMIZE])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    sleeps = []
+
+    def sleep(seconds: float) -> None:  # no real waiting; the holder lets go after 1,500 tries
+        sleeps.append(seconds)
+        if len(sleeps) == 1500:
+            holder.execute("ROLLBACK")
+
+    monkeypatch.setattr(_database.time, "sleep", sleep)
+    storage.start_trial(sid)
+    monkeypatch.undo()
+    holder.close()
+    assert len(sleeps) == 1500 and max(sleeps) <= 0.002
+    assert storage.get_n_trials(sid) == 1
+    storage.close()

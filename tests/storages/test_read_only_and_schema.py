@@ -12,7 +12,6 @@ import os
 import pickle
 import sqlite3
 
-import conftest
 import pytest
 
 import hypersearch as hs
@@ -22,6 +21,7 @@ from hypersearch.exceptions import ReadOnlyStorageError, SchemaVersionError, Sto
 from hypersearch.storages import SQLStorage, get_storage, upgrade_storage
 from hypersearch.storages._sql import SCHEMA_VERSION
 from hypersearch.trial import TrialState
+from tests.storages import conftest
 
 X = FloatDistribution(0.0, 1.0)
 

@@ -145,3 +145,42 @@ def test_the_writer_thread_ends_when_nothing_is_staged(pair, monkeypatch):
     trial.suggest_float("y", 0, 1)  # a new one starts on demand
     assert staged._thread is not None
     study.tell(trial, 0.0)
+
+
+@pytest.mark.parametrize("write", ["report", "attribute"])
+def test_a_report_or_attribute_carries_the_staged_parameters_in_its_transaction(
+    pair, monkeypatch, write
+):
+    mine, other = pair
+    study = hs.create_study(storage=mine, study_name="s")
+    trial = study.ask()
+    x = trial.suggest_float("x", 0, 1)
+    _, cursor = other.get_trials_since(study._study_id, -1)
+    writes = []
+    run = mine._db.run
+    monkeypatch.setattr(
+        mine._db, "run", lambda body, write: (writes.append(write), run(body, write=write))[1]
+    )
+    if write == "report":
+        trial.report(0.5, 0)
+    else:
+        trial.set_user_attr("u", 1)
+    assert writes == [True]  # one write transaction for both
+    (seen,), new_cursor = other.get_trials_since(study._study_id, cursor)
+    assert seen.params == {"x": x} and new_cursor > cursor
+    seq = mine._db.run(
+        lambda cur: cur.execute("SELECT seq FROM hs_studies").fetchone(), write=False
+    )
+    assert new_cursor == seq[0]  # the trial carries the latest change number
+    assert other.get_trials_since(study._study_id, new_cursor) == ([], new_cursor)
+
+
+def test_a_staged_parameter_set_meanwhile_falls_back_to_its_own_write(pair):
+    mine, other = pair
+    study = hs.create_study(storage=mine, study_name="s")
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    other.set_trial_param(trial._trial_id, "x", 0.75, X)  # written elsewhere first
+    trial.report(0.5, 0)  # the staged "x" does not qualify: the checked path sets it
+    back = other.get_trial(trial._trial_id)
+    assert back.intermediate_values == {0: 0.5} and list(back.params) == ["x"]

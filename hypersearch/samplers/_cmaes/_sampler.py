@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch import _keys
+from hypersearch._validation import check_flags, check_int
 from hypersearch.distributions import BaseDistribution, CategoricalDistribution
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._cmaes._optimizer import CMA, default_popsize
@@ -24,9 +26,9 @@ from hypersearch.trial._state import TrialState
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
 
-GEN_KEY = "cma:generation"
-SPACE_KEY = "cma:space"
-X_KEY = "cma:x"
+GEN_KEY = _keys.CMA_GENERATION
+SPACE_KEY = _keys.CMA_SPACE
+X_KEY = _keys.CMA_X
 _RESTARTS = (None, "ipop", "bipop")
 
 
@@ -104,18 +106,23 @@ class CmaEsSampler(BaseSampler):
         lr_adapt: bool = False,
         source_trials: Sequence[FrozenTrial] | None = None,
     ) -> None:
+        check_flags(
+            warn_independent_sampling=warn_independent_sampling,
+            consider_pruned_trials=consider_pruned_trials,
+            use_separable_cma=use_separable_cma,
+            with_margin=with_margin,
+            lr_adapt=lr_adapt,
+        )
         if sigma0 is not None and not (isinstance(sigma0, (int, float)) and sigma0 > 0):
             raise ValueError(f"sigma0 must be a positive number, got {sigma0!r}.")
-        if not isinstance(n_startup_trials, int) or n_startup_trials < 0:
-            raise ValueError(f"n_startup_trials must be an int >= 0, got {n_startup_trials!r}.")
+        check_int("n_startup_trials", n_startup_trials, 0)
         if restart_strategy not in _RESTARTS:
             raise ValueError(
                 f"restart_strategy must be None, 'ipop' or 'bipop', got {restart_strategy!r}."
             )
         if popsize is not None and (not isinstance(popsize, int) or popsize < 2):
             raise ValueError(f"popsize must be an int >= 2, got {popsize!r}.")
-        if not isinstance(inc_popsize, int) or inc_popsize < 1:
-            raise ValueError(f"inc_popsize must be an int >= 1, got {inc_popsize!r}.")
+        check_int("inc_popsize", inc_popsize, 1)
         if source_trials is not None and x0 is not None:
             raise ValueError("Give either x0 or source_trials, not both.")
         self._x0 = dict(x0) if x0 is not None else None

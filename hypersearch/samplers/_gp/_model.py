@@ -13,7 +13,8 @@ plus noise variance ``sigma2`` on the diagonal. Hyperparameters
 with a dimension-scaled lengthscale prior after Hvarfner et al. (ICML 2024):
 their mode ``exp(sqrt2 - 3) sqrt(d) ~ 0.2 sqrt(d)`` but ``sigma = 1`` instead of
 ``sqrt3`` (``l_j ~ LogNormal(sqrt2 - 2 + 0.5 ln d, 1)``). Measured with MAP
-fits (bench/scripts/gp_quality.py, 50 trials, median of 5 seeds): the wide
+fits (50 trials, median of 5 seeds, with a script since folded into
+``python -m bench quality``: bench/results/quality-gp-bbob.md): the wide
 ``sqrt3`` let lengthscales run long and trapped Hartmann-6 in its local minima
 (regret 0.19 -> 0.003 with ``sigma = 1``; 5-D ellipsoid 4.6e3 -> 21), at a
 small cost on sphere/Branin, which both still beat Optuna's GPSampler.

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch._validation import check_flags, check_int, check_real, fail
 from hypersearch.distributions import BaseDistribution
 from hypersearch.multi_objective._constraints import record_constraints
 from hypersearch.multi_objective._pareto import non_dominated_ranks
@@ -182,6 +183,7 @@ class GPSampler(BaseSampler):
         n_candidates: int = 1024,
         constraints_func: ConstraintsFunc | None = None,
     ) -> None:
+        check_flags(deterministic_objective=deterministic_objective)
         if acquisition not in ACQUISITIONS:
             raise ValueError(f"acquisition must be one of {ACQUISITIONS}, got {acquisition!r}.")
         if output_transform not in OUTPUT_TRANSFORMS:
@@ -194,14 +196,13 @@ class GPSampler(BaseSampler):
             or n_startup_trials < 0
         ):
             raise ValueError(f"n_startup_trials must be an int >= 0, got {n_startup_trials!r}.")
-        if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta >= 0):
-            raise ValueError(f"beta must be a finite number >= 0, got {beta!r}.")
+        check_real("beta", beta, 0.0, math.inf)
+        if math.isinf(beta):
+            raise fail("beta", "a finite number >= 0", beta)
         if not isinstance(max_points, int) or max_points < 4:
             raise ValueError(f"max_points must be an int >= 4, got {max_points!r}.")
-        if not isinstance(refit_every, int) or refit_every < 1:
-            raise ValueError(f"refit_every must be an int >= 1, got {refit_every!r}.")
-        if not isinstance(n_candidates, int) or n_candidates < 1:
-            raise ValueError(f"n_candidates must be an int >= 1, got {n_candidates!r}.")
+        check_int("refit_every", refit_every, 1)
+        check_int("n_candidates", n_candidates, 1)
         if constraints_func is not None and not callable(constraints_func):
             raise TypeError(f"constraints_func must be callable, got {constraints_func!r}.")
         if constraints_func is not None and acquisition not in _CONSTRAINABLE:

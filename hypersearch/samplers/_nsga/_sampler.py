@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch import _keys
+from hypersearch._validation import check_probability
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from hypersearch.study._history import History
     from hypersearch.study._study import Study
 
-GENERATION_KEY = "nsga:generation"
+GENERATION_KEY = _keys.NSGA_GENERATION
 _COMPLETE = int(TrialState.COMPLETE)
 
 
@@ -112,12 +114,10 @@ class NSGAIISampler(BaseSampler):
             or population_size < 2
         ):
             raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}.")
-        if mutation_prob is not None and not 0.0 <= mutation_prob <= 1.0:
-            raise ValueError(f"mutation_prob must be None or in [0, 1], got {mutation_prob!r}.")
-        if not 0.0 <= crossover_prob <= 1.0:
-            raise ValueError(f"crossover_prob must be in [0, 1], got {crossover_prob!r}.")
-        if not 0.0 <= swapping_prob <= 1.0:
-            raise ValueError(f"swapping_prob must be in [0, 1], got {swapping_prob!r}.")
+        if mutation_prob is not None:
+            check_probability("mutation_prob", mutation_prob)
+        check_probability("crossover_prob", crossover_prob)
+        check_probability("swapping_prob", swapping_prob)
         if constraints_func is not None and not callable(constraints_func):
             raise TypeError(f"constraints_func must be callable, got {constraints_func!r}.")
         self._population_size = population_size

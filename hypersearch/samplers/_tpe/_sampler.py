@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersearch._validation import check_flags
 from hypersearch.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -171,6 +172,15 @@ class TPESampler(BaseSampler):
         max_above_kernels: int | None = 1024,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
+        check_flags(
+            consider_magic_clip=consider_magic_clip,
+            multivariate=multivariate,
+            group=group,
+            constant_liar=constant_liar,
+            warn_independent_sampling=warn_independent_sampling,
+            consider_endpoints=consider_endpoints,
+            magic_clip_by_study=magic_clip_by_study,
+        )
         _check_int("n_startup_trials", n_startup_trials, 0)
         if max_above_kernels is not None:
             _check_int("max_above_kernels", max_above_kernels, 1)

@@ -271,7 +271,9 @@ class Database:
                 attempt += 1
                 self.lock_retries += 1
                 first, cap = (0.002, 0.5) if broken else d.lock_backoff
-                time.sleep(random.uniform(0, min(cap, first * 2**attempt)))
+                # The exponent stops at 30: 2.0**1024 overflows (a holder stopped for 1.5 s took
+                # SQLite writers past 1,024 tries and killed them with OverflowError).
+                time.sleep(random.uniform(0, min(cap, first * 2 ** min(attempt, 30))))
 
     def _once(self, body: Callable[[Any], _T], write: bool) -> _T:
         conn = self.conn()

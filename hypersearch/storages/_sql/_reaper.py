@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from hypersearch import _keys
 from hypersearch.exceptions import TrialNotFoundError, UpdateFinishedTrialError
 from hypersearch.storages._sql._clock import clock_args
 from hypersearch.storages._sql._database import Database
@@ -92,7 +93,7 @@ def fail_stale_trials(
             ):
                 raise Rollback(None)
             attrs = json.loads(system)
-            attrs["fail_reason"] = (
+            attrs[_keys.FAIL_REASON] = (
                 f"no heartbeat for {moment - heartbeat:.1f}s (grace period {grace_period}s); "
                 "its worker is presumed dead"
             )

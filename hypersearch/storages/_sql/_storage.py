@@ -22,55 +22,36 @@ the per-trial overhead target leaves no room for that.
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 import os
 from collections.abc import Callable, Container, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import (
     ReadOnlyStorageError,
-    StudyNotFoundError,
     UpdateFinishedTrialError,
 )
 from hypersearch.storages import _heartbeat
-from hypersearch.storages._base import BaseStorage, StudyRecord, check_json_value
+from hypersearch.storages._base import BaseStorage, StudyRecord
+from hypersearch.storages._foreign import refuse_foreign_database
 from hypersearch.storages._sql import _reads, _reaper, _single, _studies
+from hypersearch.storages._sql._bulk import insert_trials
 from hypersearch.storages._sql._clock import ServerClock
 from hypersearch.storages._sql._codec import (
     Codec,
     TemplateRow,
-    copy_trial,
     known_steps,
     running_row,
 )
 from hypersearch.storages._sql._database import Database, redact
 from hypersearch.storages._sql._orphans import create_once
-from hypersearch.storages._sql._step_value import encode_step_value
 from hypersearch.storages._sql._txn import dumps
 from hypersearch.storages._sql._writes import TrialWriter
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _writes(method: _F) -> _F:
-    """Mark a write: a storage opened read-only refuses it."""
-
-    @functools.wraps(method)
-    def write(self: SQLStorage, *args: Any, **kwargs: Any) -> Any:
-        if self.read_only:
-            raise ReadOnlyStorageError(
-                f"{method.__name__}() writes, but {self!r} was opened read-only "
-                "(read_only=True or ?mode=ro): open it without to write."
-            )
-        return method(self, *args, **kwargs)
-
-    return cast(_F, write)
 
 
 class SQLStorage(BaseStorage):
@@ -135,6 +116,7 @@ class SQLStorage(BaseStorage):
         if not isinstance(read_only, bool):
             raise TypeError(f"read_only must be a bool, got {read_only!r}.")
         self._open(float(timeout), bool(durable), read_only)
+        refuse_foreign_database(self._dialect, url)  # before anything could write to it
         self._db.ensure_schema()
 
     def _open(self, timeout: float, durable: bool, read_only: bool) -> None:
@@ -155,6 +137,13 @@ class SQLStorage(BaseStorage):
     def _at_exit(self) -> None:
         """What running trials suggested but did not write yet (see _staged)."""
         self._writer.write_all_staged()
+
+    def _refuse(self, method: str) -> ReadOnlyStorageError:
+        """The error for a write through a read-only storage (checked inline: no wrapper cost)."""
+        return ReadOnlyStorageError(
+            f"{method}() writes, but {self!r} was opened read-only "
+            "(read_only=True or ?mode=ro): open it without to write."
+        )
 
     @property
     def lock_retries(self) -> int:
@@ -203,22 +192,26 @@ class SQLStorage(BaseStorage):
         self._db.close()
 
     # -- studies -------------------------------------------------------------------------
-    @_writes
     def create_new_study(
         self, directions: Sequence[StudyDirection], study_name: str | None = None
     ) -> int:
+        if self.read_only:
+            raise self._refuse("create_new_study")
         return _studies.create_study(self._db, directions, study_name)
 
-    @_writes
     def delete_study(self, study_id: int) -> None:
+        if self.read_only:
+            raise self._refuse("delete_study")
         self._writer.forget(_studies.delete_study(self._db, study_id))
 
-    @_writes
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        if self.read_only:
+            raise self._refuse("set_study_user_attr")
         _studies.set_study_attr(self._db, study_id, "user", key, value)
 
-    @_writes
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        if self.read_only:
+            raise self._refuse("set_study_system_attr")
         _studies.set_study_attr(self._db, study_id, "system", key, value)
 
     def get_study_id_from_name(self, study_name: str) -> int:
@@ -263,55 +256,25 @@ class SQLStorage(BaseStorage):
         self._writer.live.own(trial)
         return trial
 
-    @_writes
+    def create_new_trials(self, study_id: int, templates: Sequence[FrozenTrial]) -> None:
+        if self.read_only:
+            raise self._refuse("create_new_trials")
+        insert_trials(self, study_id, templates)  # a few statements per 1,000 trials (_bulk)
+
     def create_new_trial(self, study_id: int, template: FrozenTrial | None = None) -> FrozenTrial:
+        if self.read_only:
+            raise self._refuse("create_new_trial")
         new = TemplateRow(template)
-        for key, value in {**new.user, **new.system}.items():
-            check_json_value(key, value)
-        d, w = self._dialect, self._writer
-        row_values = new.row_values(
-            self._start_stamp() if new.state == TrialState.RUNNING else None
-        )
-        created = None
-        if d.quick_writes and not new.steps:
-            created = self._db.run(
-                create_once(
-                    lambda cur: _single.create_trial(cur, d, study_id, row_values),
-                    d,
-                    study_id,
-                    row_values[6],
-                ),
-                write=d.paired_writes,
-            )
-            if created is None:
-                raise StudyNotFoundError(f"No study with id {study_id}.")
+        stamp = self._start_stamp() if new.state == TrialState.RUNNING else None
+        return self._writer.create(study_id, new, stamp)
 
-        def body(cur: Any) -> tuple[int, int]:
-            trial_id, number = w.insert_trial(cur, study_id, row_values)
-            if new.steps:
-                cur.executemany(
-                    d.sql("INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)"),
-                    [(trial_id, s, encode_step_value(v)) for s, v in new.steps.items()],
-                )
-            return trial_id, number
-
-        trial_id, number = created or self._db.run(
-            create_once(body, d, study_id, row_values[6]), write=True
-        )
-        w.trial_study[trial_id] = study_id
-        trial = self._codec.build_new(trial_id, number, new)
-        if new.state.is_finished():
-            w.finished[trial_id] = copy_trial(trial)
-        elif new.state == TrialState.RUNNING:
-            w.live.own(trial)
-        return copy_trial(trial)
-
-    @_writes
     def start_trial(self, study_id: int) -> FrozenTrial:
         """A new RUNNING trial, or the oldest queued one when one waits.
 
         On PostgreSQL the common case, nothing queued, is one statement.
         """
+        if self.read_only:
+            raise self._refuse("start_trial")
         d = self._dialect
         if d.quick_writes:
             start = datetime.datetime.now()
@@ -331,23 +294,26 @@ class SQLStorage(BaseStorage):
                 return self._own_new(study_id, created, start)
         return super().start_trial(study_id)
 
-    @_writes
     def set_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
     ) -> None:
+        if self.read_only:
+            raise self._refuse("set_trial_param")
         self._writer.set_param(trial_id, name, internal_value, distribution)
 
-    @_writes
     def stage_trial_param(
         self, trial_id: int, name: str, internal_value: float, distribution: BaseDistribution
     ) -> None:
         """``set_trial_param``, written with the trial's next write or within 0.1 s (``_staged``)."""
+        if self.read_only:
+            raise self._refuse("stage_trial_param")
         self._writer.stage_param(trial_id, name, internal_value, distribution)
 
-    @_writes
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
+        if self.read_only:
+            raise self._refuse("set_trial_state_values")
         state = TrialState(state)
         vals = None if values is None else dumps([float(v) for v in values])
         w = self._writer
@@ -381,7 +347,6 @@ class SQLStorage(BaseStorage):
 
         return w.plan(trial_id, quick, transaction, then)
 
-    @_writes
     def finish_and_start_trial(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None, study_id: int
     ) -> FrozenTrial:
@@ -391,6 +356,8 @@ class SQLStorage(BaseStorage):
         page-cache reload, so the optimize loop's step between trials takes one
         instead of two. PostgreSQL runs the same two statements back to back.
         """
+        if self.read_only:
+            raise self._refuse("finish_and_start_trial")
         state = TrialState(state)
         d, w = self._dialect, self._writer
         if not (d.quick_writes and state.is_finished()) or trial_id in w.finished:
@@ -425,9 +392,10 @@ class SQLStorage(BaseStorage):
 
         return w.plan(trial_id, quick, transaction, then)
 
-    @_writes
     def claim_queued_trial(self, study_id: int) -> FrozenTrial | None:
         """Start the oldest queued trial: one indexed read, not a scan of the study."""
+        if self.read_only:
+            raise self._refuse("claim_queued_trial")
         query = (
             "SELECT trial_id FROM hs_trials WHERE study_id = ? AND state = ? "
             "AND datetime_start IS NULL ORDER BY number LIMIT 8"
@@ -450,18 +418,21 @@ class SQLStorage(BaseStorage):
                     self._writer.live.own(trial)
                     return trial
 
-    @_writes
     def set_trial_intermediate_value(
         self, trial_id: int, step: int, value: IntermediateValue
     ) -> None:
+        if self.read_only:
+            raise self._refuse("set_trial_intermediate_value")
         self._writer.set_step(trial_id, int(step), value)
 
-    @_writes
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        if self.read_only:
+            raise self._refuse("set_trial_user_attr")
         self._writer.set_attr(trial_id, "user", key, value)
 
-    @_writes
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        if self.read_only:
+            raise self._refuse("set_trial_system_attr")
         self._writer.set_attr(trial_id, "system", key, value)
 
     # -- trial reads ---------------------------------------------------------------------
@@ -488,16 +459,18 @@ class SQLStorage(BaseStorage):
         return _reads.count_trials(self._writer, study_id, states)
 
     # -- liveness ------------------------------------------------------------------------
-    @_writes
     def record_heartbeat(self, trial_id: int) -> None:
         """Stamp a running trial with the time now (no change number: snapshots do not show it)."""
+        if self.read_only:
+            raise self._refuse("record_heartbeat")
         _reaper.record_heartbeat(self._db, trial_id, None if self._clock is None else self._clock())
 
-    @_writes
     def fail_stale_trials(
         self, study_id: int, *, grace_period: float, now: float | None = None
     ) -> list[int]:
         """Mark FAIL the RUNNING trials silent for ``grace_period`` s (see ``_reaper``)."""
+        if self.read_only:
+            raise self._refuse("fail_stale_trials")
         grace = _reaper.check_grace_period(grace_period)
         return _reaper.fail_stale_trials(
             self._writer,

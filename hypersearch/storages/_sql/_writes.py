@@ -28,9 +28,17 @@ from hypersearch.distributions import BaseDistribution, check_compatible, distri
 from hypersearch.exceptions import StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError
 from hypersearch.storages._base import check_json_value
 from hypersearch.storages._sql import _single
-from hypersearch.storages._sql._codec import ATTR_COLUMNS, TRIAL_COLUMNS, Codec, copy_attrs
+from hypersearch.storages._sql._codec import (
+    ATTR_COLUMNS,
+    TRIAL_COLUMNS,
+    Codec,
+    TemplateRow,
+    copy_attrs,
+    copy_trial,
+)
 from hypersearch.storages._sql._database import Database
 from hypersearch.storages._sql._live import LiveTrials
+from hypersearch.storages._sql._orphans import create_once
 from hypersearch.storages._sql._staged import StagedParams
 from hypersearch.storages._sql._step_value import decode_step_value, encode_step_value
 from hypersearch.storages._sql._txn import Rollback, dumps, rollback
@@ -135,6 +143,46 @@ class TrialWriter:
             ins.close()
         return trial_id, n_trials - 1
 
+    def create(self, study_id: int, new: TemplateRow, heartbeat: float | None) -> FrozenTrial:
+        """``create_new_trial``: insert ``new`` (its first ``heartbeat`` when RUNNING)."""
+        for key, value in {**new.user, **new.system}.items():
+            check_json_value(key, value)
+        d = self.db.dialect
+        row_values = new.row_values(heartbeat)
+        created = None
+        if d.quick_writes and not new.steps:
+            created = self.db.run(
+                create_once(
+                    lambda cur: _single.create_trial(cur, d, study_id, row_values),
+                    d,
+                    study_id,
+                    row_values[6],
+                ),
+                write=d.paired_writes,
+            )
+            if created is None:
+                raise StudyNotFoundError(f"No study with id {study_id}.")
+
+        def body(cur: Any) -> tuple[int, int]:
+            trial_id, number = self.insert_trial(cur, study_id, row_values)
+            if new.steps:
+                cur.executemany(
+                    d.sql("INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)"),
+                    [(trial_id, s, encode_step_value(v)) for s, v in new.steps.items()],
+                )
+            return trial_id, number
+
+        trial_id, number = created or self.db.run(
+            create_once(body, d, study_id, row_values[6]), write=True
+        )
+        self.trial_study[trial_id] = study_id
+        trial = self.codec.build_new(trial_id, number, new)
+        if new.state.is_finished():
+            self.finished[trial_id] = copy_trial(trial)
+        elif new.state == TrialState.RUNNING:
+            self.live.own(trial)
+        return copy_trial(trial)
+
     def change(self, trial_id: int, columns: str, change: Callable[[Any, tuple, int], _T]) -> _T:
         """Run ``change(cur, row, seq)`` on an unfinished trial under its study's lock.
 
@@ -178,6 +226,34 @@ class TrialWriter:
         except (UpdateFinishedTrialError, TrialNotFoundError):
             self.live.drop(trial_id)  # finished by another worker (or gone)
             raise
+
+    def change_with_staged(
+        self, trial_id: int, columns: str, change: Callable[[Any, tuple, int], None]
+    ) -> None:
+        """:meth:`change`, writing the trial's staged parameters in the same transaction.
+
+        ``change`` must not read or write ``params``. SQLite holds its write lock
+        for the whole transaction, so the parameters go first, with the next
+        change number, and ``change`` gets the one after. When one does not
+        qualify, they are written on their own first (the one-by-one path says why).
+        """
+        entries = self.take_staged(trial_id)
+        if not entries:
+            self.change(trial_id, columns, change)
+            return
+        d = self.db.dialect
+
+        def both(cur: Any, row: tuple, seq: int) -> bool:
+            if not _single.append_params(cur, d, self.study_of(trial_id), trial_id, entries):
+                raise Rollback(False)
+            change(cur, row, seq + 1)  # append_params took change number seq + 1
+            return True
+
+        with self.staged_back_on_error(trial_id, entries):
+            done = self.change(trial_id, columns, both)
+        if not done:
+            self.write_staged(trial_id, entries)
+            self.change(trial_id, columns, change)
 
     def change_state(
         self,
@@ -248,8 +324,7 @@ class TrialWriter:
                 (added, seq, trial_id),
             )
 
-        self.write_staged(trial_id)
-        self.change(trial_id, "n_steps", change)
+        self.change_with_staged(trial_id, "n_steps", change)
         self.live.set_step(trial_id, step, decode_step_value(text))
 
     def set_attr(self, trial_id: int, kind: str, key: str, value: Any) -> None:
@@ -267,8 +342,7 @@ class TrialWriter:
                 (dumps(attrs), seq, trial_id),
             )
 
-        self.write_staged(trial_id)
-        self.change(trial_id, column, change)
+        self.change_with_staged(trial_id, column, change)
         self.live.set_attr(trial_id, kind, key, encoded)
 
     # -- the write plan ------------------------------------------------------------------
@@ -302,7 +376,10 @@ class TrialWriter:
                     raise Rollback(None)  # the staged entries are written on their own below
                 return result
 
-            with self.staged_back_on_error(trial_id, entries):
+            if entries:
+                with self.staged_back_on_error(trial_id, entries):
+                    result = self.db.run(body, write=d.paired_writes)
+            else:  # the common case on servers: no context manager (it costs ~1 us)
                 result = self.db.run(body, write=d.paired_writes)
             if result is not None:
                 return then(result)

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import hypersearch as hs
-from hypersearch.pruners import StepCorrelation, _rank_correlation, rung_rank_correlation
-from hypersearch.pruners._rank_correlation import spearman
+from hypersearch.importance import StepCorrelation, _rank_correlation, rung_rank_correlation
+from hypersearch.importance._rank_correlation import spearman
 
 
 def _study(curve, n_trials=12, pruner=None):  # type: ignore[no-untyped-def]

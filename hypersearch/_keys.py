@@ -1,0 +1,70 @@
+"""Ground floor: the one schema of attribute keys the package writes on trials and studies.
+
+Every key hypersearch stores in ``system_attrs`` (and the one user attribute it
+reads) is declared here, once, so that storages, the run loop, pruners,
+schedulers, samplers, reports and plots agree on names, and a key is renamed in
+one place. Modules import the constant; none spells the string itself.
+"""
+
+from __future__ import annotations
+
+# -- trial system attributes: the run loop, storages, retries ------------------------------
+FAIL_REASON = "fail_reason"
+"""Why a trial failed: the objective's exception, a lost heartbeat, a bad value."""
+FIXED_PARAMS = "fixed_params"
+"""Parameters an enqueued trial must use (``study.enqueue_trial``)."""
+RETRIED_FROM = "retried_from"
+"""On a retried trial: the number of the failed trial it repeats."""
+RETRY_HISTORY = "retry_history"
+"""On a retried trial: the numbers of every earlier attempt, oldest first."""
+TRIAL_TIMEOUT = "trial_timeout"
+"""On a trial stopped by ``optimize(trial_timeout=...)``: the limit it ran past (seconds)."""
+LATE_RESULT_OF = "late_result_of"
+"""A result told after its trial had finished elsewhere: the number of that trial."""
+
+# -- multi-fidelity: rungs, brackets, pauses ----------------------------------------------
+RUNG_PREFIX = "rung_"
+"""``rung_<k>``: a trial's value at rung ``k`` (successive halving, Hyperband, ASHA)."""
+BRACKET = "bracket"
+"""Hyperband: the bracket a trial belongs to."""
+PAUSED = "paused"
+"""ASHA: the trial waits at a rung (state WAITING) until it is promoted."""
+
+# -- population-based training ------------------------------------------------------------
+PBT = "pbt"
+"""PBT / PB2: the member, its step range and the member it copied (lineage)."""
+CHECKPOINT = "checkpoint"
+"""Study attribute ``checkpoint:<number>``: a trial's checkpoint kept in the storage."""
+
+# -- constraints and cost -----------------------------------------------------------------
+CONSTRAINTS = "constraints"
+"""The values of ``constraints_func`` (feasible when every one is <= 0)."""
+COST = "cost"
+"""A *user* attribute: what the trial cost (``study.budget()`` sums it)."""
+
+# -- study attributes, artifacts, integrations ------------------------------------------
+METRIC_NAMES = "study:metric_names"
+"""Study system attribute: the objectives' names (``study.set_metric_names``)."""
+ARTIFACTS_PREFIX = "artifacts:"
+"""``artifacts:<id>``: an artifact uploaded for a trial or study (its metadata)."""
+LIGHTNING_PRUNED_AT = "lightning_pruned_at"
+"""The epoch at which the Lightning callback pruned the trial."""
+
+# -- samplers' own bookkeeping -----------------------------------------------------------
+GRID_ID = "grid_id"
+GRID_KEY = "grid_key"
+CMA_GENERATION = "cma:generation"
+CMA_SPACE = "cma:space"
+CMA_X = "cma:x"
+NSGA_GENERATION = "nsga:generation"
+QMC_SEED = "qmc:seed"
+
+
+def rung_key(rung: int) -> str:
+    """The system attribute holding a trial's value at rung ``rung``."""
+    return f"{RUNG_PREFIX}{rung}"
+
+
+def checkpoint_key(number: int) -> str:
+    """The study system attribute holding trial ``number``'s stored checkpoint."""
+    return f"{CHECKPOINT}:{number}"

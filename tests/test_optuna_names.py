@@ -1,0 +1,177 @@
+"""Optuna's names and forms: search_space, distribution checks, RDBStorage, retries, reprs."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import hypersearch as hs
+from hypersearch.distributions import (
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    check_distribution_compatibility,
+)
+from hypersearch.search_space import IntersectionSearchSpace, intersection_search_space
+from hypersearch.storages import RDBStorage, RetryFailedTrialCallback, SQLStorage
+from hypersearch.trial import TrialState
+
+
+def _conditional(trial):
+    kind = trial.suggest_categorical("kind", ["a", "b"])
+    trial.suggest_float("shared", 0, 1)
+    if kind == "a":
+        trial.suggest_int("only_a", 0, 3)
+    return 0.0
+
+
+def test_intersection_search_space_of_trials_and_incremental():
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=1))
+    study.enqueue_trial({"kind": "a"})
+    space = IntersectionSearchSpace()
+    assert space.calculate(study) == {}
+    study.optimize(_conditional, n_trials=1)
+    assert list(space.calculate(study)) == ["kind", "only_a", "shared"]
+    running = study.ask()  # an unfinished trial before finished ones
+    study.enqueue_trial({"kind": "b"})
+    study.optimize(_conditional, n_trials=1)
+    expected = {"kind": CategoricalDistribution(["a", "b"]), "shared": FloatDistribution(0, 1)}
+    assert space.calculate(study) == expected
+    assert intersection_search_space(study.get_trials(deepcopy=False)) == expected
+    study.tell(running, state=TrialState.PRUNED)
+    assert intersection_search_space(study.trials, include_pruned=True) == {}
+
+
+def test_check_distribution_compatibility():
+    check_distribution_compatibility(FloatDistribution(0, 1), FloatDistribution(-5, 5))
+    check_distribution_compatibility(IntDistribution(0, 4), IntDistribution(0, 8, step=2))
+    with pytest.raises(ValueError, match="IntDistribution"):
+        check_distribution_compatibility(FloatDistribution(0, 1), IntDistribution(0, 1))
+    with pytest.raises(ValueError, match="log"):
+        check_distribution_compatibility(FloatDistribution(1, 2), FloatDistribution(1, 2, log=True))
+    with pytest.raises(ValueError, match="dynamic choices"):
+        check_distribution_compatibility(
+            CategoricalDistribution(["a"]), CategoricalDistribution(["a", "b"])
+        )
+
+
+def test_rdb_storage_takes_optuna_arguments(tmp_path):
+    url = f"sqlite:///{tmp_path / 'hs.db'}"
+    storage = RDBStorage(
+        url,
+        engine_kwargs={"pool_size": 5, "connect_args": {"timeout": 7}},
+        heartbeat_interval=60,
+        grace_period=120,
+        failed_trial_callback=RetryFailedTrialCallback(max_retry=2),
+    )
+    assert isinstance(storage, SQLStorage) and storage._db.timeout == 7.0
+    assert (storage.heartbeat_interval, storage.grace_period) == (60.0, 120.0)
+    study = hs.create_study(storage=storage, study_name="s")
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    again = pickle.loads(pickle.dumps(storage))
+    assert (
+        type(again) is RDBStorage and len(hs.load_study(study_name="s", storage=again).trials) == 2
+    )
+    with pytest.raises(ValueError, match="not supported"):
+        RDBStorage(url, engine_kwargs={"strategy": "mock"})
+
+
+def test_retry_callback_static_methods():
+    callback = RetryFailedTrialCallback(inherit_intermediate_values=True)
+    study = hs.create_study()
+    failed = study.ask()
+    failed.suggest_float("x", 0, 1)
+    failed.report(0.5, 3)
+    study.tell(failed, state=TrialState.FAIL)
+    first = study.trials[0]
+    assert RetryFailedTrialCallback.retried_trial_number(first) is None
+    assert RetryFailedTrialCallback.retry_history(first) == []
+    callback(study, first)
+    callback(study, first)  # once only
+    retry = study.trials[1]
+    assert retry.state == TrialState.WAITING and retry.intermediate_values == {3: 0.5}
+    assert RetryFailedTrialCallback.retried_trial_number(retry) == 0
+    assert RetryFailedTrialCallback.retry_history(retry) == [0]
+    assert RetryFailedTrialCallback().retry_of(first) is not None  # default: no limit
+    assert RetryFailedTrialCallback(max_retry=0).retry_of(first) is None
+
+
+def test_reprs_match_optuna():
+    assert str(TrialState.COMPLETE) == "TrialState.COMPLETE" == f"{TrialState.COMPLETE}"
+    assert repr(TrialState.PRUNED) == "<TrialState.PRUNED: 2>"
+    assert repr(hs.StudyDirection.MAXIMIZE) == "<StudyDirection.MAXIMIZE: 2>"
+    assert (
+        repr(FloatDistribution(0, 1))
+        == "FloatDistribution(high=1.0, log=False, low=0.0, step=None)"
+    )
+    assert (
+        repr(CategoricalDistribution(["a", None])) == "CategoricalDistribution(choices=('a', None))"
+    )
+    trial = hs.create_trial(value=1.5, params={"k": 2}, distributions={"k": IntDistribution(0, 3)})
+    text = repr(trial)
+    assert text.startswith("FrozenTrial(number=-1, state=<TrialState.COMPLETE: 1>, values=[1.5], ")
+    assert "params={'k': 2}, user_attrs={}, system_attrs={}, intermediate_values={}, " in text
+    assert text.endswith("trial_id=-1, value=None)")
+
+
+def test_metric_names_and_trials_dataframe_columns():
+    study = hs.create_study(directions=["minimize", "maximize"])
+    assert study.metric_names is None
+    study.set_metric_names(["loss", "acc"])
+    with pytest.raises(ValueError, match="2 objectives"):
+        study.set_metric_names(["only-one"])
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        trial.suggest_categorical("c", ["p", "q"])
+        trial.set_user_attr("u", 1)
+        trial.report((x, 2 * x), 3)
+        return x, 2 * x
+
+    study.optimize(objective, n_trials=3)
+    assert hs.load_study(study_name=study.study_name, storage=study._storage).metric_names == [
+        "loss",
+        "acc",
+    ]
+    frame = study.trials_dataframe()
+    assert list(frame.columns) == [
+        "number",
+        "values_loss",
+        "values_acc",
+        "datetime_start",
+        "datetime_complete",
+        "duration",
+        "params_c",
+        "params_x",
+        "user_attrs_u",
+        "state",
+    ]
+    assert list(frame["state"]) == ["COMPLETE"] * 3
+    assert list(frame["values_acc"]) == [2 * x for x in frame["params_x"]]
+    frame = study.trials_dataframe(attrs=("number", "intermediate_values"), multi_index=True)
+    assert list(frame.columns) == [("number", ""), ("intermediate_values", 3)]
+    assert hs.create_study().trials_dataframe().empty
+
+
+def test_study_created_log_lines(tmp_path):
+    import logging
+
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("hypersearch")
+    logger.addHandler(handler)
+    hs.logging.set_verbosity(hs.logging.INFO)  # the autouse fixture restores it
+    try:
+        hs.create_study(study_name="mem")
+        url = f"sqlite:///{tmp_path / 'hs.db'}"
+        hs.create_study(study_name="db", storage=url)
+        hs.create_study(study_name="db", storage=url, load_if_exists=True)
+    finally:
+        logger.removeHandler(handler)
+    assert lines == [
+        "A new study created in memory with name: mem",
+        "A new study created in RDB with name: db",
+        "Using an existing study with `study_name='db'` instead of creating a new one.",
+    ]
