@@ -1,0 +1,63 @@
+"""The ``hypersearch`` command: Optuna's CLI commands plus hypersearch's own.
+
+Examples::
+
+    hypersearch create-study --storage sqlite:///hs.db --study-name demo --direction maximize
+    hypersearch --storage sqlite:///hs.db studies -f json
+    hypersearch ask --storage sqlite:///hs.db --study-name demo --search-space '{"x": ...}'
+    hypersearch tell --storage sqlite:///hs.db --study-name demo --trial-number 0 --values 1.5
+    hypersearch worker --storage sqlite:///hs.db --study-name demo --objective train.py:objective
+    hypersearch trials --storage sqlite:///hs.db --study-name demo --format yaml
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import hypersearch
+from hypersearch.cli._parser import build_parser
+from hypersearch.cli._run_commands import load_objective
+from hypersearch.exceptions import HypersearchError
+
+STORAGE_ENV = ("HYPERSEARCH_STORAGE", "OPTUNA_STORAGE")
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``| head``): send what is left to /dev/null, without a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.storage is None:
+        args.storage = next((os.environ[n] for n in STORAGE_ENV if os.environ.get(n)), None)
+    if args.storage is None:
+        parser.error(f"--storage is required (or set {' or '.join(STORAGE_ENV)}).")
+    if args.quiet:
+        hypersearch.logging.set_verbosity(hypersearch.logging.WARNING)
+    elif args.verbose:
+        hypersearch.logging.set_verbosity(hypersearch.logging.DEBUG)
+    try:
+        args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except (HypersearchError, ValueError, TypeError, KeyError, RuntimeError) as err:
+        if args.debug:
+            raise
+        print(f"hypersearch {args.command}: error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["build_parser", "load_objective", "main"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
