@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.storage is None:
         args.storage = next((os.environ[n] for n in STORAGE_ENV if os.environ.get(n)), None)
-    if args.storage is None:
+    if args.storage is None and getattr(args, "needs_storage", True):
         parser.error(f"--storage is required (or set {' or '.join(STORAGE_ENV)}).")
     if args.quiet:
         hypersearch.logging.set_verbosity(hypersearch.logging.WARNING)

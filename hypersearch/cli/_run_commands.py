@@ -120,7 +120,7 @@ def add_migrate(sub: Any) -> None:
         default=None,
         help="a study to copy (repeat for several; default: all)",
     )
-    p.set_defaults(func=cmd_migrate)
+    p.set_defaults(func=cmd_migrate, needs_storage=False)
 
 
 def cmd_storage_upgrade(args: argparse.Namespace) -> None:
