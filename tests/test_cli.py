@@ -174,6 +174,9 @@ def test_ask_prints_number_and_params_like_optuna(tmp_path: Path) -> None:
         ("ask", "--study-name", "s", "--sampler", "NoSuchSampler"),
         ("ask", "--study-name", "s", "--search-space", "{not json"),
         ("tell", "--study-name", "s", "--trial-number", "0", "--values", "1"),
+        ("tell", "--study-name", "s", "--trial-number", "0"),
+        ("tell", "--study-name", "s", "--trial-number", "99", "--values", "1"),
+        ("best-trials", "--study-name", "nope"),
         (
             "tell",
             "--study-name",
@@ -229,6 +232,15 @@ def test_read_only_commands_create_no_file(tmp_path: Path, args: list[str]) -> N
     status = main([*args, "--storage", f"sqlite:///{path}"])
     assert status == (0 if args[0].startswith("stud") else 1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_log_file_receives_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "cli.log"
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    run = [sys.executable, "-m", "hypersearch", "create-study", "--study-name", "a"]
+    run += ["--storage", url, "--log-file", str(log)]
+    assert subprocess.run(run, env=_env(), capture_output=True, check=False).returncode == 0
+    assert "A new study created" in log.read_text()
 
 
 def test_read_only_commands_leave_a_file_unchanged(filled: Pair, tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ Examples::
 
 from __future__ import annotations
 
+import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -38,10 +40,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.storage = next((os.environ[n] for n in STORAGE_ENV if os.environ.get(n)), None)
     if args.storage is None and getattr(args, "needs_storage", True):
         parser.error(f"--storage is required (or set {' or '.join(STORAGE_ENV)}).")
+    log_file = _set_up_logging(args)
+    try:
+        return _run(args)
+    finally:
+        if log_file is not None:
+            logging.getLogger("hypersearch").removeHandler(log_file)
+            log_file.close()
+
+
+def _set_up_logging(args: argparse.Namespace) -> logging.Handler | None:
+    """-q / -v set the level; --log-file adds a handler (returned, to remove it after)."""
     if args.quiet:
         hypersearch.logging.set_verbosity(hypersearch.logging.WARNING)
     elif args.verbose:
         hypersearch.logging.set_verbosity(hypersearch.logging.DEBUG)
+    if args.log_file is None:
+        return None
+    handler = logging.FileHandler(args.log_file)
+    handler.setFormatter(logging.Formatter("[%(levelname)s %(asctime)s] %(message)s"))
+    logging.getLogger("hypersearch").addHandler(handler)
+    return handler
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's exit status: 0, or 1 after an error (a traceback only with --debug)."""
     try:
         args.func(args)
         sys.stdout.flush()

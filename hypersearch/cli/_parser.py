@@ -39,6 +39,11 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
         help="log warnings and errors only",
     )
     parser.add_argument(
+        "--log-file",
+        default=None if top else argparse.SUPPRESS,
+        help="also write the log to this file (appended)",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         default=False if top else argparse.SUPPRESS,

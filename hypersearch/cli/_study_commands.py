@@ -195,6 +195,9 @@ def cmd_ask(args: argparse.Namespace) -> None:
 def cmd_tell(args: argparse.Namespace) -> None:
     """Finish a trial started by ``ask`` with its values or a state."""
     state = None if args.state is None else hypersearch.trial.TrialState[args.state.upper()]
+    if state is None and args.values is None:  # as Optuna's CLI: the trial failed
+        _log.warning(f"Neither --values nor --state given: trial {args.trial_number} is failed.")
+        state = hypersearch.trial.TrialState.FAIL
     study = _load(args, read_only=False)
     values = args.values[0] if args.values is not None and len(args.values) == 1 else args.values
     study.tell(args.trial_number, values, state=state, skip_if_finished=args.skip_if_finished)
