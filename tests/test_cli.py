@@ -209,6 +209,34 @@ def test_create_and_delete_study_match_optuna(tmp_path: Path) -> None:
     assert "a" not in ours.stdout.split() and len(ours.stdout.split()) == 1
 
 
+def test_empty_listings_print_what_optuna_prints(tmp_path: Path) -> None:
+    pair = Pair(tmp_path)
+    for fmt in ("table", "json", "yaml"):  # a missing file: Optuna creates it, we do not
+        ours, theirs = pair.run("studies", "--storage", "URL", "-f", fmt)
+        assert ours.stdout == theirs.stdout
+    assert not (tmp_path / "hs.db").exists()
+    pair.run("create-study", "--storage", "URL", "--study-name", "e")
+    for fmt in ("table", "json"):
+        ours, theirs = pair.run("trials", "--storage", "URL", "--study-name", "e", "-f", fmt)
+        assert ours.stdout == theirs.stdout
+
+
+def test_journal_file_storage_class(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = str(tmp_path / "journal.log")
+    journal = ["--storage", log, "--storage-class", "JournalFileBackend"]
+    assert main(["studies", *journal, "-f", "json"]) == 0
+    assert not Path(log).exists()  # a listing creates no file
+    assert main(["create-study", *journal, "--study-name", "j", "-q"]) == 0
+    assert main(["-vv", "tell", *journal, "--study-name", "j", "--trial-number", "0"]) == 1
+    assert main(["ask", *journal, "--study-name", "j", "-q"]) == 0
+    assert (
+        main(["tell", *journal, "--study-name", "j", "--trial-number", "0", "--values", "2"]) == 0
+    )
+    capsys.readouterr()
+    assert main(["trials", *journal, "--study-name", "j", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["value"] == 2.0
+
+
 def test_storage_from_the_environment(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'env.db'}"
     env = {**_env(), "OPTUNA_STORAGE": url}

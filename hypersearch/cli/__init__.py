@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import hypersearch
 from hypersearch.cli._parser import build_parser
@@ -24,6 +25,7 @@ from hypersearch.cli._run_commands import load_objective
 from hypersearch.exceptions import HypersearchError
 
 STORAGE_ENV = ("HYPERSEARCH_STORAGE", "OPTUNA_STORAGE")
+READ_ONLY_COMMANDS = ("studies", "study-names", "trials", "best-trial", "best-trials")
 
 
 def _silence_stdout() -> None:
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.storage = next((os.environ[n] for n in STORAGE_ENV if os.environ.get(n)), None)
     if args.storage is None and getattr(args, "needs_storage", True):
         parser.error(f"--storage is required (or set {' or '.join(STORAGE_ENV)}).")
+    if args.storage_class == "JournalFileBackend":
+        args.storage = _journal(args.storage, args.command)
     log_file = _set_up_logging(args)
     try:
         return _run(args)
@@ -47,6 +51,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if log_file is not None:
             logging.getLogger("hypersearch").removeHandler(log_file)
             log_file.close()
+
+
+def _journal(path: str, command: str) -> Any:
+    """The journal storage of ``path``; a missing file is not created by a listing."""
+    from hypersearch.storages import InMemoryStorage
+    from hypersearch.storages.journal import JournalFileBackend, JournalStorage
+
+    if not os.path.exists(path) and command in READ_ONLY_COMMANDS:
+        return InMemoryStorage()  # nothing to list, and no file made
+    return JournalStorage(JournalFileBackend(path))
 
 
 def _set_up_logging(args: argparse.Namespace) -> logging.Handler | None:

@@ -35,8 +35,17 @@ def flatten(record: Record) -> Record:
     return flat
 
 
-def render(data: Record | Sequence[Record], fmt: str, *, flat: bool = False) -> str:
-    """``data`` (one record or a list) in the format ``fmt`` (one of :data:`FORMATS`)."""
+def render(
+    data: Record | Sequence[Record],
+    fmt: str,
+    *,
+    flat: bool = False,
+    columns: Sequence[str] = (),
+) -> str:
+    """``data`` (one record or a list) in the format ``fmt`` (one of :data:`FORMATS`).
+
+    ``columns``: the table's header when there are no records.
+    """
     one = isinstance(data, dict)
     records: list[Record] = [data] if isinstance(data, dict) else list(data)
     if flat:
@@ -46,7 +55,7 @@ def render(data: Record | Sequence[Record], fmt: str, *, flat: bool = False) -> 
     if fmt == "yaml":
         return _yaml(records[0] if one else records, 0).rstrip("\n")
     if fmt == "table":
-        return _table(records)
+        return _table(records, list(columns))
     if fmt == "value":
         return "\n".join(" ".join(_cell(v) for v in r.values()) for r in records)
     raise ValueError(f"--format {fmt!r} is unknown; choose one of {list(FORMATS)}.")
@@ -64,10 +73,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _table(records: list[Record]) -> str:
-    columns: list[str] = []
+def _table(records: list[Record], columns: list[str]) -> str:
+    if records:
+        columns = []
     for record in records:
         columns.extend(k for k in record if k not in columns)
+    if not columns:
+        return "+\n|\n+\n+"  # Optuna's empty table
     cells = [[_cell(r.get(c)) for c in columns] for r in records]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
@@ -82,8 +94,7 @@ def _table(records: list[Record]) -> str:
     lines = [rule, line(columns, [False] * len(columns)), rule]
     for record, row in zip(records, cells):
         lines.append(line(row, [_is_number(record.get(c)) for c in columns]))
-    if records:
-        lines.append(rule)
+    lines.append(rule)
     return "\n".join(lines)
 
 

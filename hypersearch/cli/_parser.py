@@ -23,13 +23,20 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     """Options valid before and after the command; after it they override."""
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--storage", default=default, help=_STORAGE_HELP)
+    parser.add_argument(
+        "--storage-class",
+        default=None if top else argparse.SUPPRESS,
+        choices=["RDBStorage", "JournalFileBackend"],
+        help="how to read --storage: RDBStorage (an SQL URL, the default) or "
+        "JournalFileBackend (the path of a hypersearch journal file)",
+    )
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument(
         "-v",
         "--verbose",
-        action="store_true",
-        default=False if top else argparse.SUPPRESS,
-        help="log debug messages too",
+        action="count",
+        default=0 if top else argparse.SUPPRESS,
+        help="log debug messages too (may be repeated, as in Optuna)",
     )
     verbosity.add_argument(
         "-q",

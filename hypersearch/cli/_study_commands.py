@@ -18,17 +18,19 @@ _log = logging.getLogger("hypersearch.cli")
 _SQL_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb")
 
 
-def read_only_url(url: str) -> str:
+def read_only_url(url: Any) -> Any:
     """``url`` opened read-only (``mode=ro``) where it is an SQL URL, so nothing is created."""
+    if not isinstance(url, str):  # a storage opened from --storage-class
+        return url
     scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
     if scheme not in _SQL_SCHEMES or "mode=" in url.partition("?")[2]:
         return url
     return url + ("&" if "?" in url else "?") + "mode=ro"
 
 
-def missing_sqlite_file(url: str) -> bool:
+def missing_sqlite_file(url: Any) -> bool:
     """Whether ``url`` names an SQLite file that does not exist (a listing of it is empty)."""
-    if not url.lower().startswith("sqlite:///"):
+    if not isinstance(url, str) or not url.lower().startswith("sqlite:///"):
         return False
     path = url[len("sqlite:///") :].partition("?")[0]
     return path not in ("", ":memory:") and not os.path.exists(path)
@@ -68,8 +70,8 @@ def _load(args: argparse.Namespace, read_only: bool) -> hypersearch.Study:
     return hypersearch.load_study(study_name=args.study_name, storage=url)
 
 
-def _print(data: Any, args: argparse.Namespace) -> None:
-    print(render(data, args.format, flat=getattr(args, "flatten", False)))
+def _print(data: Any, args: argparse.Namespace, columns: tuple[str, ...] = ()) -> None:
+    print(render(data, args.format, flat=getattr(args, "flatten", False), columns=columns))
 
 
 def cmd_create_study(args: argparse.Namespace) -> None:
@@ -123,7 +125,7 @@ def cmd_studies(args: argparse.Namespace) -> None:
         if attrs:
             record["user_attrs"] = dict(s.user_attrs)
         records.append(record)
-    _print(records, args)
+    _print(records, args, columns=("name", "direction", "n_trials", "datetime_start"))
 
 
 def cmd_trials(args: argparse.Namespace) -> None:
