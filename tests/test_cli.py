@@ -221,6 +221,35 @@ def test_empty_listings_print_what_optuna_prints(tmp_path: Path) -> None:
         assert ours.stdout == theirs.stdout
 
 
+def test_trial_user_attrs_are_listed_as_optuna_lists_them(tmp_path: Path) -> None:
+    import optuna
+
+    import hypersearch as hs
+
+    pair = Pair(tmp_path)
+    for module, cli in ((optuna, "optuna"), (hs, "hypersearch")):
+        module.logging.set_verbosity(module.logging.WARNING)
+        storage = (optuna.storages.RDBStorage if module is optuna else hs.storages.SQLStorage)(
+            pair.urls[cli]
+        )
+        study = module.create_study(study_name="u", storage=storage)
+        trial = study.ask()
+        trial.set_user_attr("k", [1, 2])
+        trial.suggest_int("n", 0, 0)
+        study.tell(trial, 1.0)
+        study.tell(study.ask(), 2.0)
+        if module is hs:
+            storage.close()
+    for flat in ((), ("--flatten",)):
+        ours, theirs = pair.run("trials", "--storage", "URL", "--study-name", "u", "-f", "json",
+                                *flat)  # fmt: skip
+        assert _no_times(json.loads(ours.stdout)) == _no_times(json.loads(theirs.stdout))
+
+
+def _no_times(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{k: v for k, v in r.items() if not k.startswith(("date", "dur"))} for r in records]
+
+
 def test_journal_file_storage_class(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = str(tmp_path / "journal.log")
     journal = ["--storage", log, "--storage-class", "JournalFileBackend"]
