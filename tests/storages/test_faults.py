@@ -144,7 +144,7 @@ def test_cli_names_a_bad_file(tmp_path, capsys):
 
     path = tmp_path / "garbage.db"
     path.write_bytes(b"\x01" * 4096)
-    assert main(["trials", "--storage", f"sqlite:///{path}", "--study-name", "s"]) == 2
+    assert main(["trials", "--storage", f"sqlite:///{path}", "--study-name", "s"]) == 1
     assert str(path) in capsys.readouterr().err
 
 

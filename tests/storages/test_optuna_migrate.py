@@ -82,7 +82,7 @@ def test_cli_migrate(optuna_copy, tmp_path, capsys):
     assert capsys.readouterr().out.split() == ["multi"]
     assert hs.get_all_study_names(target) == ["multi"]
     assert_same_study(url, target, "multi")
-    assert main(["migrate", "--from-optuna", target, "--to", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+    assert main(["migrate", "--from-optuna", target, "--to", f"sqlite:///{tmp_path / 'x.db'}"]) == 1
     assert "holds no Optuna database" in capsys.readouterr().err
 
 

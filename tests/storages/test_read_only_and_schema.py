@@ -181,7 +181,7 @@ def test_upgrade_command_creates_the_schema_and_reports_errors(tmp_path, capsys)
     storage = SQLStorage(url)
     _set_version(storage, SCHEMA_VERSION + 1)
     storage.close()
-    assert main(["storage", "upgrade", "--storage", url]) == 2
+    assert main(["storage", "upgrade", "--storage", url]) == 1
     assert "newer than this hypersearch" in capsys.readouterr().err
     with pytest.raises(SchemaVersionError, match="newer"):
         SQLStorage(url, read_only=True)
