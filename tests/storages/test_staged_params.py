@@ -184,3 +184,19 @@ def test_a_staged_parameter_set_meanwhile_falls_back_to_its_own_write(pair):
     trial.report(0.5, 0)  # the staged "x" does not qualify: the checked path sets it
     back = other.get_trial(trial._trial_id)
     assert back.intermediate_values == {0: 0.5} and list(back.params) == ["x"]
+
+
+def test_a_storage_collected_unclosed_writes_what_it_staged(tmp_path):
+    """A study dropped right after a suggest (no close, no exit yet) keeps the parameter."""
+    import gc
+
+    url = f"sqlite:///{tmp_path / 'dropped.db'}"
+
+    def ask_and_drop() -> None:
+        study = hs.create_study(storage=url, study_name="dropped")
+        study.ask().suggest_float("x", 0.0, 1.0)
+
+    ask_and_drop()
+    gc.collect()
+    (trial,) = hs.load_study(study_name="dropped", storage=url).trials
+    assert set(trial.params) == {"x"}

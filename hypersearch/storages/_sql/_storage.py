@@ -180,6 +180,10 @@ class SQLStorage(BaseStorage):
         try:
             db = self.__dict__.get("_db")
             if db is not None and db.pid == os.getpid():
+                w = self.__dict__.get("_writer")
+                if w is not None and w.staged is not None and not db.closed:
+                    w.staged.close()  # suggested parameters not yet written: write them now
+                    w.write_all_staged()
                 db.close_connections()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
