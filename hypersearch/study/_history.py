@@ -17,8 +17,10 @@ Columns (rows are trial numbers; ``n`` rows are valid):
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +39,18 @@ _INITIAL_CAPACITY = 64
 _BATCH_MIN = 32
 # distributions whose internal value is ``float(external)``: converted column-wise
 _FLOAT_INTERNAL = (FloatDistribution, IntDistribution)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off inside (if it was on), back on after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class HistoryIdentity:
@@ -78,6 +92,14 @@ class History:
     # -- update --------------------------------------------------------------
     def refresh(self) -> bool:
         """Read what changed since the last refresh; True if anything did."""
+        if self._cursor >= 0:
+            return self._read_changes()
+        # the first read decodes every trial: tens of thousands of new, acyclic objects
+        # that would set off garbage collections scanning them again and again
+        with _gc_paused():
+            return self._read_changes()
+
+    def _read_changes(self) -> bool:
         changed, cursor = self._storage.get_trials_since(self._study_id, self._cursor)
         self._cursor = cursor
         if not changed:
