@@ -27,6 +27,7 @@ TRIAL_COLUMNS = (
 ATTR_COLUMNS = {"user": "user_attrs", "system": "system_attrs"}
 _SCALARS = (str, int, float, bool, type(None))
 _CHUNK = 500
+_STATES = {int(s): s for s in TrialState}  # a dict look-up: the enum call costs more
 
 
 def copy_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,8 +140,16 @@ class Codec:
 
     def params(self, plist: list[list[Any]]) -> tuple[dict[str, Any], dict[str, BaseDistribution]]:
         """(external params, distributions) of a stored params list."""
-        dists = {name: self.dist(dist) for name, _, dist in plist}
-        return {name: dists[name].to_external(v) for name, v, _ in plist}, dists
+        cache = self._dists
+        values: dict[str, Any] = {}
+        dists: dict[str, BaseDistribution] = {}
+        for name, internal, text in plist:  # one loop: this runs per trial on every read
+            dist = cache.get(text)
+            if dist is None:
+                dist = self.dist(text)
+            dists[name] = dist
+            values[name] = dist.to_external(internal)
+        return values, dists
 
     def build(self, row: tuple, steps: dict[int, IntermediateValue] | None) -> FrozenTrial:
         """The trial of a ``TRIAL_COLUMNS`` row and its reports."""
@@ -148,7 +157,7 @@ class Codec:
         values, dists = self.params(json.loads(params))
         return FrozenTrial(
             number=int(number),
-            state=TrialState(int(state)),
+            state=_STATES[int(state)],
             values=None if vals is None else tuple(json.loads(vals)),
             params=values,
             distributions=dists,
