@@ -17,13 +17,15 @@ Columns (rows are trial numbers; ``n`` rows are valid):
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hypersearch.distributions import BaseDistribution
+from hypersearch.distributions import BaseDistribution, FloatDistribution, IntDistribution
 from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -32,6 +34,23 @@ if TYPE_CHECKING:
     from hypersearch.storages._base import BaseStorage
 
 _INITIAL_CAPACITY = 64
+# from this many changed trials on, a refresh fills the columns in one go (the first
+# read of a large study); below it, row by row (the per-trial update samplers see)
+_BATCH_MIN = 32
+# distributions whose internal value is ``float(external)``: converted column-wise
+_FLOAT_INTERNAL = (FloatDistribution, IntDistribution)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off inside (if it was on), back on after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class HistoryIdentity:
@@ -73,13 +92,24 @@ class History:
     # -- update --------------------------------------------------------------
     def refresh(self) -> bool:
         """Read what changed since the last refresh; True if anything did."""
+        if self._cursor >= 0:
+            return self._read_changes()
+        # the first read decodes every trial: tens of thousands of new, acyclic objects
+        # that would set off garbage collections scanning them again and again
+        with _gc_paused():
+            return self._read_changes()
+
+    def _read_changes(self) -> bool:
         changed, cursor = self._storage.get_trials_since(self._study_id, self._cursor)
         self._cursor = cursor
         if not changed:
             return False
         self.version += 1
-        for trial in changed:
-            self._apply(trial)
+        if len(changed) >= _BATCH_MIN:
+            self._apply_batch(changed)
+        else:
+            for trial in changed:
+                self._apply(trial)
         self.last_changed = (self.version, [t.number for t in changed])
         return True
 
@@ -134,6 +164,93 @@ class History:
         self._row_version[row] = self.version
         if trial.state == TrialState.COMPLETE and len(self.directions) == 1:
             self._update_best(row)
+
+    def _apply_batch(self, trials: Sequence[FrozenTrial]) -> None:
+        """What ``_apply`` does for each trial in turn, built column-wise."""
+        rows = np.fromiter((t.number for t in trials), dtype=np.int64, count=len(trials))
+        top = int(rows.max()) + 1
+        if top > self.n:
+            self._grow(top)
+            self._trials.extend([None] * (top - self.n))
+            self.n = top
+        for trial in trials:
+            self._trials[trial.number] = trial
+        self._values[rows] = self._value_rows(trials)
+        self._fill_reports(trials)
+        self._fill_params(trials, rows)
+        # the states and row versions last, as in ``_apply``
+        self._states[rows] = np.fromiter(
+            (int(t.state) for t in trials), dtype=np.int8, count=len(trials)
+        )
+        self._row_version[rows] = self.version
+        if len(self.directions) == 1:
+            self._update_best_batch(rows, trials)
+
+    def _value_rows(self, trials: Sequence[FrozenTrial]) -> np.ndarray:
+        n_obj = self._values.shape[1]
+        nan_row = (np.nan,) * n_obj
+        return np.array(
+            [
+                t.values if t.values is not None and len(t.values) == n_obj else nan_row
+                for t in trials
+            ],
+            dtype=float,
+        ).reshape(len(trials), n_obj)
+
+    def _fill_reports(self, trials: Sequence[FrozenTrial]) -> None:
+        rows, steps, lasts = [], [], []
+        for trial in trials:
+            reports = trial.intermediate_values
+            if reports:
+                step = max(reports)
+                last = reports[step]  # a tuple in multi-objective studies: no scalar
+                rows.append(trial.number)
+                steps.append(step)
+                lasts.append(last if not isinstance(last, tuple) else np.nan)
+        if rows:
+            self._last_step[rows] = steps
+            self._last_report[rows] = lasts
+
+    def _fill_params(self, trials: Sequence[FrozenTrial], rows: np.ndarray) -> None:
+        # runs of consecutive trials with equal distributions: one column write per name each
+        start = 0
+        for end in range(1, len(trials) + 1):
+            if end < len(trials):
+                head, dists = trials[start].distributions, trials[end].distributions
+                if dists is head or dists == head:
+                    continue
+            self._fill_run(trials[start:end], rows[start:end])
+            start = end
+
+    def _fill_run(self, trials: Sequence[FrozenTrial], rows: np.ndarray) -> None:
+        for name, dist in trials[0].distributions.items():
+            current = self.distributions.get(name)
+            if current is None:
+                self._params[name] = np.full(len(self._states), np.nan)
+                self.distributions[name] = dist
+            elif current is not dist and current != dist:
+                self.conflicting.add(name)
+                self.distributions[name] = dist
+            externals = [t.params[name] for t in trials]
+            if isinstance(dist, _FLOAT_INTERNAL):  # internal is float(external)
+                column = np.array(externals, dtype=float)
+            else:
+                column = np.array([dist.to_internal(v) for v in externals], dtype=float)
+            self._params[name][rows] = column
+
+    def _update_best_batch(self, rows: np.ndarray, trials: Sequence[FrozenTrial]) -> None:
+        complete = np.fromiter(
+            (t.state == TrialState.COMPLETE for t in trials), dtype=bool, count=len(trials)
+        )
+        candidates = rows[complete]
+        signed = self._sign * self._values[candidates, 0]
+        finite = ~np.isnan(signed)
+        if not finite.any():
+            return
+        candidates, signed = candidates[finite], signed[finite]
+        i = int(np.argmin(signed))  # the first of equal bests, as row by row
+        if self._best is None or signed[i] < self._sign * self._values[self._best, 0]:
+            self._best = int(candidates[i])
 
     def _update_best(self, row: int) -> None:
         value = self._values[row, 0]
