@@ -175,3 +175,14 @@ def test_study_created_log_lines(tmp_path):
         "A new study created in RDB with name: db",
         "Using an existing study with `study_name='db'` instead of creating a new one.",
     ]
+
+
+def test_optuna_exception_names():
+    from hypersearch import exceptions
+
+    assert exceptions.OptunaError is exceptions.HypersearchError
+    assert issubclass(exceptions.TrialPruned, exceptions.OptunaError)
+    assert issubclass(exceptions.DuplicatedStudyError, exceptions.StorageInternalError)
+    assert issubclass(exceptions.ExperimentalWarning, Warning)
+    with pytest.raises(exceptions.OptunaError):
+        hs.load_study(study_name="missing", storage=hs.storages.InMemoryStorage())
