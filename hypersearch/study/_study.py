@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch import _keys
 from hypersearch import logging as hs_logging
+from hypersearch._pickling import FreshLocksOnPickle
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
@@ -36,8 +37,11 @@ FAIL_REASON_KEY = _keys.FAIL_REASON
 _logger = hs_logging.get_logger(__name__)
 
 
-class Study:
+class Study(FreshLocksOnPickle):
     """A search: its trials live in a storage; a sampler and a pruner drive it.
+
+    A study pickles (its locks are made anew), as Optuna's does; an in-memory
+    study's copy holds a copy of its trials.
 
     Create one with :func:`hypersearch.create_study` or load one with
     :func:`hypersearch.load_study` rather than calling this constructor.

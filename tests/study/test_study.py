@@ -358,3 +358,13 @@ def test_nested_optimize_rejected_and_threads_share_study():
     for th in threads:
         th.join()
     assert not errors and len(study.trials) == 61
+
+
+def test_an_in_memory_study_pickles_with_its_trials():
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_int("n", 0, 3), n_trials=3)
+    clone = pickle.loads(pickle.dumps(study))
+    assert [t.params for t in clone.trials] == [t.params for t in study.trials]
+    assert clone.best_value == study.best_value
+    clone.optimize(lambda t: t.suggest_int("n", 0, 3), n_trials=2)  # fresh locks: it still runs
+    assert len(clone.trials) == 5 and len(study.trials) == 3
