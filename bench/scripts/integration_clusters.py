@@ -64,7 +64,7 @@ def run(executor: Any, n_trials: int, n_jobs: int) -> dict[str, Any]:
         study.optimize(objective, n_trials=n_trials, n_jobs=n_jobs, executor=executor)
         seconds = time.perf_counter() - start
         numbers = [t.number for t in hs.load_study(study_name="bench", storage=url).trials]
-        study._storage.close()
+        study.storage.close()
     finally:
         drop()
     return {

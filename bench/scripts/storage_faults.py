@@ -246,7 +246,7 @@ def _read_loop(kind: str, url: str, stop: threading.Event, counts: collections.C
             elif kind == "load_study":
                 study = hs.load_study(study_name=STUDY, storage=url)
                 len(study.get_trials(deepcopy=False))
-                study._storage.close()
+                study.storage.close()
             else:  # a process of its own that opens the file afresh (SQLite's first-opener case)
                 code = (
                     "import sys, hypersearch as hs; from hypersearch.storages import SQLStorage\n"

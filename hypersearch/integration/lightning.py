@@ -80,7 +80,7 @@ class LightningPruningCallback(pl.Callback):  # type: ignore[misc]
         state = self.__dict__.copy()
         trial = self._trial
         if not isinstance(trial, _StoredTrial):
-            storage = trial.study._storage
+            storage = trial.study.storage
             if isinstance(storage, InMemoryStorage):
                 raise RuntimeError(
                     "LightningPruningCallback is being sent to another process (a spawning "
@@ -126,7 +126,7 @@ class LightningPruningCallback(pl.Callback):  # type: ignore[misc]
         """Raise TrialPruned if this trial was pruned (in this process or a DDP worker)."""
         pruned = self._pruned
         if pruned is None and not isinstance(self._trial, _StoredTrial):
-            frozen = self._trial.study._storage.get_trial(self._trial._trial_id)
+            frozen = self._trial.study.storage.get_trial(self._trial._trial_id)
             stored = frozen.system_attrs.get(PRUNED_AT_KEY)
             pruned = None if stored is None else (int(stored[0]), float(stored[1]))
         if pruned is not None:

@@ -72,6 +72,11 @@ class Study(FreshLocksOnPickle):
         self._optimizing = False
         self._checkpoints: CheckpointStore | None = None
 
+    @property
+    def storage(self) -> BaseStorage:
+        """The storage this study lives in (trials, attributes), for code that writes beside it."""
+        return self._storage
+
     # -- the scheduler -------------------------------------------------------------
     @property
     def pruner(self) -> BasePruner | BaseScheduler:

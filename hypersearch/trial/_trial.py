@@ -87,7 +87,7 @@ class Trial(TrialAccessors):
         self.study = study
         self._trial_id = frozen.trial_id
         self._number = frozen.number
-        self._storage = study._storage
+        self._storage = study.storage
         self._sampler = study.sampler
         self._datetime_start = frozen.datetime_start or datetime.datetime.now()
         self._params: dict[str, Any] = dict(frozen.params)

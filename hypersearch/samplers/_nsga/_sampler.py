@@ -138,7 +138,7 @@ class NSGAIISampler(BaseSampler):
     # -- generations -----------------------------------------------------------
     def _cache(self, study: Study) -> tuple[_StudyCache, History]:
         history = study.history
-        key = (id(study._storage), study._study_id)
+        key = (id(study.storage), study._study_id)
         cache = self._caches.get(key)
         if cache is None:
             cache = self._caches[key] = _StudyCache()
