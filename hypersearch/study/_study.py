@@ -37,6 +37,10 @@ FAIL_REASON_KEY = _keys.FAIL_REASON
 _logger = hs_logging.get_logger(__name__)
 
 
+class TellFinishedTrialError(UpdateFinishedTrialError, ValueError):
+    """``tell`` on a finished trial: a ValueError too, as Optuna raises there."""
+
+
 class Study(FreshLocksOnPickle):
     """A search: its trials live in a storage; a sampler and a pruner drive it.
 
@@ -366,7 +370,7 @@ class Study(FreshLocksOnPickle):
         if skip_if_finished:
             _logger.info(f"Trial {number} already finished ({stored.state.name}); skipped.")
             return stored
-        raise UpdateFinishedTrialError(
+        raise TellFinishedTrialError(
             f"Trial {number} already finished as {stored.state.name}; it cannot be told again."
         )
 

@@ -186,6 +186,8 @@ def test_ask_tell_interface():
     assert frozen.state == hs.TrialState.COMPLETE and frozen.value == x
     with pytest.raises(hs.exceptions.UpdateFinishedTrialError, match="already finished"):
         study.tell(trial, 1.0)
+    with pytest.raises(ValueError, match="already finished"):  # what Optuna raises there
+        study.tell(trial.number, 1.0)
     assert study.tell(trial, 1.0, skip_if_finished=True).value == x
     t2 = study.ask({"y": IntDistribution(0, 3)})
     assert "y" in t2.params
