@@ -16,7 +16,6 @@ samplers = [
     optuna.samplers.RandomSampler(seed=0),
     optuna.samplers.CmaEsSampler(seed=0),
     optuna.samplers.QMCSampler(seed=0),
-    optuna.samplers.GPSampler(seed=0, n_startup_trials=4),
 ]
 for sampler in samplers:
     study = optuna.create_study(sampler=sampler)
