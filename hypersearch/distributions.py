@@ -53,6 +53,14 @@ class BaseDistribution:
         """Whether an internal value lies in this distribution."""
         raise NotImplementedError
 
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        """Optuna's name of :meth:`to_internal`: the float stored for an external value."""
+        return self.to_internal(param_value_in_external_repr)
+
+    def to_external_repr(self, param_value_in_internal_repr: float) -> Any:
+        """Optuna's name of :meth:`to_external`: the user's value of a stored float."""
+        return self.to_external(param_value_in_internal_repr)
+
     def single(self) -> bool:
         """Whether the distribution holds exactly one value."""
         raise NotImplementedError
@@ -273,6 +281,10 @@ class CategoricalDistribution(BaseDistribution):
 
     def to_external(self, internal: float) -> CategoricalChoiceType:
         return self.choices[int(internal)]
+
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        """The index of a choice, an ``int`` as Optuna gives it."""
+        return int(self.to_internal(param_value_in_external_repr))
 
     def contains(self, internal: float) -> bool:
         value = float(internal)

@@ -82,3 +82,12 @@ class SchemaVersionError(StorageError):
 
 class CLIUsageError(HypersearchError):
     """The command line was used wrongly."""
+
+
+# Optuna's names, so `except optuna.exceptions.X` keeps working after the import changes.
+OptunaError = HypersearchError
+StorageInternalError = StorageError
+
+
+class ExperimentalWarning(Warning):
+    """Optuna's warning for an experimental interface (hypersearch raises none itself)."""

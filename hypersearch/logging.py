@@ -47,8 +47,15 @@ def _root() -> _logging.Logger:
 
 
 def get_logger(name: str) -> _logging.Logger:
-    """The logger of a hypersearch module (a child of the ``hypersearch`` logger)."""
+    """The logger of a hypersearch module (a child of the ``hypersearch`` logger).
+
+    Optuna's names map onto ours: ``get_logger("optuna")`` is the ``hypersearch``
+    logger, so a program that adds a handler to it keeps seeing the log after
+    ``import hypersearch as optuna``.
+    """
     _root()
+    if name == "optuna" or name.startswith("optuna."):
+        name = _ROOT + name[len("optuna") :]
     return _logging.getLogger(name)
 
 

@@ -92,3 +92,13 @@ def test_distributions_are_immutable():
 def test_garbage_json_is_rejected():
     with pytest.raises(ValueError, match="Not a serialised distribution"):
         json_to_distribution('{"name": "Nope"}')
+
+
+def test_optuna_repr_method_names():
+    cat = CategoricalDistribution(["x", "y", None])
+    assert cat.to_internal_repr("y") == 1 and cat.to_external_repr(2) is None
+    assert isinstance(cat.to_internal_repr("y"), int)
+    log = FloatDistribution(1e-3, 1.0, log=True)
+    assert log.to_external_repr(log.to_internal_repr(0.5)) == 0.5
+    ints = IntDistribution(0, 10, step=2)
+    assert ints.to_external_repr(4.0) == 4 and isinstance(ints.to_external_repr(4.0), int)

@@ -175,3 +175,40 @@ def test_study_created_log_lines(tmp_path):
         "A new study created in RDB with name: db",
         "Using an existing study with `study_name='db'` instead of creating a new one.",
     ]
+
+
+def test_optuna_exception_names():
+    from hypersearch import exceptions
+
+    assert exceptions.OptunaError is exceptions.HypersearchError
+    assert issubclass(exceptions.TrialPruned, exceptions.OptunaError)
+    assert issubclass(exceptions.DuplicatedStudyError, exceptions.StorageInternalError)
+    assert issubclass(exceptions.ExperimentalWarning, Warning)
+    with pytest.raises(exceptions.OptunaError):
+        hs.load_study(study_name="missing", storage=hs.storages.InMemoryStorage())
+
+
+def test_optuna_logger_name_and_trial_line(capsys):
+    import logging
+    import sys
+
+    logger = hs.logging.get_logger("optuna")
+    assert logger is logging.getLogger("hypersearch")
+    assert hs.logging.get_logger("optuna.study").name == "hypersearch.study"
+    handler = logging.StreamHandler(sys.stdout)
+    logger.addHandler(handler)
+    before = hs.logging.get_verbosity()
+    hs.logging.set_verbosity(hs.logging.INFO)
+    try:
+        study = hs.create_study(study_name="logged")
+        study.enqueue_trial({"x": 1.0})
+        study.optimize(lambda t: t.suggest_float("x", 0, 2) * 2, n_trials=1)
+    finally:
+        logger.removeHandler(handler)
+        hs.logging.set_verbosity(before)
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "A new study created in memory with name: logged",
+        "Trial 0 finished with value: 2.0 and parameters: {'x': 1.0}. "
+        "Best is trial 0 with value: 2.0.",
+    ]

@@ -237,3 +237,21 @@ def test_integration_all_is_pinned():
         "XGBoostPruningCallback",
     ]
     assert integration.OptunaSearchCV is integration.SearchCV
+
+
+def test_trial_all_is_pinned():
+    from hypersearch import trial
+
+    assert sorted(trial.__all__) == [
+        "BaseTrial",
+        "FixedTrial",
+        "FrozenTrial",
+        "Trial",
+        "TrialState",
+        "create_trial",
+    ]
+    study = hypersearch.create_study()
+    live = study.ask()
+    for obj in (live, trial.FixedTrial({}), trial.create_trial(value=1.0)):
+        assert isinstance(obj, trial.BaseTrial)
+    assert not isinstance(study, trial.BaseTrial)

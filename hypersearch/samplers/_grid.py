@@ -111,6 +111,12 @@ class GridSampler(BaseSampler):
             out[name] = self._space[name][k]
         return {name: out[name] for name in self._names}
 
+    def is_exhausted(self, study: Study) -> bool:
+        """Whether every grid point is taken by a finished or running trial of ``study``."""
+        with self._lock:
+            held, _ = self._coverage(study.history, -1)
+            return bool(held.all())
+
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
 

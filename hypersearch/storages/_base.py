@@ -238,6 +238,22 @@ class BaseStorage(abc.ABC):
     def record_heartbeat(self, trial_id: int) -> None:
         """Say that the worker running ``trial_id`` is alive. No-op by default."""
 
+    def get_heartbeat_interval(self) -> float | None:
+        """Optuna's name: seconds between heartbeats, or None without heartbeats."""
+        return self.heartbeat_interval
+
+    def is_heartbeat_enabled(self) -> bool:
+        """Whether running trials send heartbeats (a ``heartbeat_interval`` is set)."""
+        return self.heartbeat_interval is not None
+
+    def get_failed_trial_callback(self) -> Any:
+        """Optuna's name: the callback run for each trial failed as stale, or None."""
+        return self.failed_trial_callback
+
+    def get_heartbeat_stale_trial_callback(self) -> Any:
+        """Optuna 4.9's name of :meth:`get_failed_trial_callback`."""
+        return self.failed_trial_callback
+
     def fail_stale_trials(
         self, study_id: int, *, grace_period: float, now: float | None = None
     ) -> list[int]:

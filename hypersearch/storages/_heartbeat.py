@@ -95,7 +95,7 @@ def check_heartbeat(
             f"grace_period must be a number of seconds larger than heartbeat_interval "
             f"({interval}), got {grace_period!r}."
         )
-    return float(interval), float(grace_period)
+    return interval, grace_period  # as given, like Optuna's get_heartbeat_interval()
 
 
 def fail_stale_trials(
@@ -161,6 +161,9 @@ class RetryFailedTrialCallback:
         return FrozenTrial(
             number=-1,
             state=TrialState.WAITING,
+            # Optuna's retry carries the parameters themselves, not only as fixed ones.
+            params=dict(trial.params),
+            distributions=dict(trial.distributions),
             user_attrs=dict(trial.user_attrs),
             system_attrs={
                 FIXED_PARAMS_KEY: dict(trial.params),

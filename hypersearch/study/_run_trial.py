@@ -211,14 +211,15 @@ def _log_complete(study: Study, frozen: FrozenTrial) -> None:
         best_text = ""
         if best is not None:
             best_value = study.history.values[best, 0]
-            best_text = f" Best is trial {best} with value {best_value:.6g}."
+            best_text = f" Best is trial {best} with value: {float(best_value)}."
+        # Optuna's wording, word for word: users grep their logs for it.
         _logger.info(
-            f"Trial {frozen.number} finished with value {frozen.values[0]:.6g} and "
-            f"parameters {dict(frozen.params)}."
+            f"Trial {frozen.number} finished with value: {frozen.values[0]} and "
+            f"parameters: {dict(frozen.params)}."
             f"{best_text}"
         )
     else:
         _logger.info(
-            f"Trial {frozen.number} finished with values {list(frozen.values)} and "
-            f"parameters {dict(frozen.params)}."
+            f"Trial {frozen.number} finished with values: {list(frozen.values)} and "
+            f"parameters: {dict(frozen.params)}."
         )

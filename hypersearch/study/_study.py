@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch import _keys
 from hypersearch import logging as hs_logging
+from hypersearch._pickling import FreshLocksOnPickle
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.storages._base import BaseStorage
@@ -36,8 +37,15 @@ FAIL_REASON_KEY = _keys.FAIL_REASON
 _logger = hs_logging.get_logger(__name__)
 
 
-class Study:
+class TellFinishedTrialError(UpdateFinishedTrialError, ValueError):
+    """``tell`` on a finished trial: a ValueError too, as Optuna raises there."""
+
+
+class Study(FreshLocksOnPickle):
     """A search: its trials live in a storage; a sampler and a pruner drive it.
+
+    A study pickles (its locks are made anew), as Optuna's does; an in-memory
+    study's copy holds a copy of its trials.
 
     Create one with :func:`hypersearch.create_study` or load one with
     :func:`hypersearch.load_study` rather than calling this constructor.
@@ -362,7 +370,7 @@ class Study:
         if skip_if_finished:
             _logger.info(f"Trial {number} already finished ({stored.state.name}); skipped.")
             return stored
-        raise UpdateFinishedTrialError(
+        raise TellFinishedTrialError(
             f"Trial {number} already finished as {stored.state.name}; it cannot be told again."
         )
 

@@ -92,6 +92,11 @@ class OptunaTrialMethods:
         named = constraints_of(attrs)
         self.set_system_attr(CONSTRAINTS_KEY, [named[k] for k in sorted(named)])
 
+    @property
+    def constraints(self: Any) -> dict[str, float]:
+        """Constraint values by name (``set_constraint``'s keys, else "0", "1", ...)."""
+        return constraints_of(self.system_attrs)
+
 
 class FrozenTrialMethods(OptunaTrialMethods):
     """What Optuna's FrozenTrial answers beyond its fields (mixed into FrozenTrial)."""
@@ -150,8 +155,3 @@ class FrozenTrialMethods(OptunaTrialMethods):
     def set_system_attr(self, key: str, value: Any) -> None:
         """Set a system attribute on this record only (the storage is not changed)."""
         self.system_attrs[key] = value
-
-    @property
-    def constraints(self) -> dict[str, float]:
-        """Constraint values by name (``set_constraint``'s keys, else "0", "1", ...)."""
-        return constraints_of(self.system_attrs)

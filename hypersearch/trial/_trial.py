@@ -111,12 +111,12 @@ class Trial(TrialAccessors):
             trial_id=self._trial_id,
         )
         self._sampler.before_trial(study, self._view)
-        self._relative_space: dict[str, BaseDistribution] = {}
-        self._relative_params: dict[str, Any] = {}
-        space = self._sampler.infer_relative_search_space(study, self._view)
-        if space:
-            self._relative_space = space
-            self._relative_params = self._sampler.sample_relative(study, self._view, space)
+        space = self._sampler.infer_relative_search_space(study, self._view) or {}
+        self._relative_space: dict[str, BaseDistribution] = space
+        # Called even for an empty space, as Optuna does: user samplers count on it.
+        self._relative_params: dict[str, Any] = (
+            self._sampler.sample_relative(study, self._view, space) or {}
+        )
 
     # -- suggest -------------------------------------------------------------
     def suggest_float(

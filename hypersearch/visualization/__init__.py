@@ -36,6 +36,15 @@ from hypersearch.visualization._plotly_values import (
 )
 
 
+def __getattr__(name: str) -> object:
+    # ``optuna.visualization.matplotlib`` without an import of its own, loaded on first use.
+    if name == "matplotlib":
+        import importlib
+
+        return importlib.import_module("hypersearch.visualization.matplotlib")
+    raise AttributeError(f"module 'hypersearch.visualization' has no attribute {name!r}")
+
+
 def is_available() -> bool:
     """Whether plotly is installed."""
     import importlib.util

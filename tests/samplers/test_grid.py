@@ -131,3 +131,14 @@ def test_value_outside_distribution_raises() -> None:
 def test_bad_search_space(space: object, error: type) -> None:
     with pytest.raises(error):
         GridSampler(space)  # type: ignore[arg-type]
+
+
+def test_is_exhausted_once_every_point_is_taken():
+    sampler = GridSampler({"x": [0, 1, 2]})
+    study = hs.create_study(sampler=sampler)
+    seen = []
+    while not sampler.is_exhausted(study):
+        trial = study.ask()
+        seen.append(trial.suggest_int("x", 0, 2))
+        study.tell(trial, 0.0)
+    assert sorted(seen) == [0, 1, 2]

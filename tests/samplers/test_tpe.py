@@ -184,12 +184,26 @@ def test_independent_sampling_warns_once_per_parameter():
             trial.suggest_float("only_sometimes", 0, 1)
         return 0.0
 
-    study = hs.create_study(sampler=TPESampler(seed=0, n_startup_trials=2))
+    study = hs.create_study(sampler=TPESampler(seed=0, n_startup_trials=2, multivariate=True))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         study.optimize(objective, n_trials=20)
     messages = [str(w.message) for w in caught if "on its own" in str(w.message)]
     assert len(messages) == 1 and "only_sometimes" in messages[0]
+
+
+def test_conditional_space_is_quiet_with_default_multivariate():
+    def objective(trial):
+        if trial.suggest_categorical("c", [0, 1]) == 0:
+            trial.suggest_float("only_sometimes", 0, 1)
+        return 0.0
+
+    for sampler in (TPESampler(seed=0, n_startup_trials=2), hs.samplers.TPESampler(seed=1)):
+        study = hs.create_study(sampler=sampler)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            study.optimize(objective, n_trials=15)
+        assert not [w for w in caught if "on its own" in str(w.message)]
 
 
 def test_pruned_trials_are_used():

@@ -177,3 +177,37 @@ def test_the_retry_is_enqueued_in_the_transaction_that_fails_the_trial(backend, 
     assert other.get_all_trials(study._study_id, (hs.TrialState.WAITING,)) == []
     other.close()
     storage.close()
+
+
+def test_optuna_heartbeat_getters(tmp_path):
+    callback = RetryFailedTrialCallback(max_retry=1)
+    storage = SQLStorage(
+        f"sqlite:///{tmp_path / 'getters.db'}",
+        heartbeat_interval=60,
+        grace_period=120,
+        failed_trial_callback=callback,
+    )
+    assert storage.get_heartbeat_interval() == 60
+    assert storage.is_heartbeat_enabled()
+    assert storage.get_failed_trial_callback() is callback
+    assert storage.get_heartbeat_stale_trial_callback() is callback
+    plain = InMemoryStorage()
+    assert plain.get_heartbeat_interval() is None and not plain.is_heartbeat_enabled()
+    assert plain.get_failed_trial_callback() is None
+
+
+def test_retry_carries_the_failed_trials_params(tmp_path):
+    study = hs.create_study(storage=f"sqlite:///{tmp_path / 'retry.db'}")
+    trial = study.ask()
+    trial.suggest_float("x", 0, 1)
+    trial.suggest_int("n", 0, 9)
+    study.tell(trial, state=TrialState.FAIL)
+    failed = study.trials[-1]
+    RetryFailedTrialCallback(max_retry=2)(study, failed)
+    retry = study.trials[-1]
+    assert retry.state == TrialState.WAITING
+    assert retry.params == failed.params and retry.distributions == failed.distributions
+    assert RetryFailedTrialCallback.retried_trial_number(retry) == failed.number
+    study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 9), n_trials=1)
+    rerun = study.trials[-1]
+    assert rerun.state == TrialState.COMPLETE and rerun.params == failed.params

@@ -186,6 +186,8 @@ def test_ask_tell_interface():
     assert frozen.state == hs.TrialState.COMPLETE and frozen.value == x
     with pytest.raises(hs.exceptions.UpdateFinishedTrialError, match="already finished"):
         study.tell(trial, 1.0)
+    with pytest.raises(ValueError, match="already finished"):  # what Optuna raises there
+        study.tell(trial.number, 1.0)
     assert study.tell(trial, 1.0, skip_if_finished=True).value == x
     t2 = study.ask({"y": IntDistribution(0, 3)})
     assert "y" in t2.params
@@ -358,3 +360,13 @@ def test_nested_optimize_rejected_and_threads_share_study():
     for th in threads:
         th.join()
     assert not errors and len(study.trials) == 61
+
+
+def test_an_in_memory_study_pickles_with_its_trials():
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_int("n", 0, 3), n_trials=3)
+    clone = pickle.loads(pickle.dumps(study))
+    assert [t.params for t in clone.trials] == [t.params for t in study.trials]
+    assert clone.best_value == study.best_value
+    clone.optimize(lambda t: t.suggest_int("n", 0, 3), n_trials=2)  # fresh locks: it still runs
+    assert len(clone.trials) == 5 and len(study.trials) == 3

@@ -82,3 +82,21 @@ def test_set_constraint_feeds_the_samplers_and_reads_back():
     with pytest.raises(TypeError, match="not a float"):
         trial.set_constraint("d", "high")
     study.tell(trial, state=TrialState.FAIL)
+
+
+def test_constraints_property_on_live_fixed_and_frozen_trials():
+    study = hs.create_study()
+    seen = {}
+
+    def objective(trial):
+        trial.set_constraint("b", 2.0)
+        trial.set_constraint("a", -1.0)
+        seen["live"] = trial.constraints
+        return 0.0
+
+    study.optimize(objective, n_trials=1)
+    assert seen["live"] == {"a": -1.0, "b": 2.0}
+    assert study.trials[0].constraints == {"a": -1.0, "b": 2.0}
+    fixed = FixedTrial({})
+    fixed.set_constraint("c", 0.5)
+    assert fixed.constraints == {"c": 0.5}

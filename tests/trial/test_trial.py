@@ -93,3 +93,19 @@ def test_create_trial_validates():
         hs.create_trial(value=math.nan)
     t = hs.create_trial(value=2.0, params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)})
     assert t.value == 2.0 and t.state == hs.TrialState.COMPLETE
+
+
+def test_sample_relative_is_called_for_every_trial_even_with_an_empty_space():
+    class CountingSampler(hs.samplers.RandomSampler):
+        def __init__(self) -> None:
+            super().__init__(seed=0)
+            self.spaces: list[dict] = []
+
+        def sample_relative(self, study, trial, search_space):
+            self.spaces.append(dict(search_space))
+            return {}
+
+    sampler = CountingSampler()
+    study = hs.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
+    assert len(sampler.spaces) == 4 and all(space == {} for space in sampler.spaces)

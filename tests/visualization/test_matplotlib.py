@@ -92,3 +92,11 @@ def test_empty_study_message():
     assert "No completed trials" in ax.get_title()
     with pytest.raises(ValueError, match="several objectives"):
         mvis.plot_slice(hs.create_study(directions=["minimize", "minimize"]))
+
+
+def test_matplotlib_twins_reachable_as_an_attribute():
+    import hypersearch.visualization as vis
+
+    assert vis.matplotlib is mvis
+    with pytest.raises(AttributeError, match="no_such_plot"):
+        _ = vis.no_such_plot

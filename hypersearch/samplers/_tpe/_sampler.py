@@ -112,12 +112,15 @@ class TPESampler(BaseSampler):
             share instead (the bad ones still by ``weights``).
         prior_weight: Weight of the prior kernel (0 turns it off).
         consider_magic_clip: Floor bandwidths at ``1/min(100, n+2)`` of the range.
-        multivariate: Model the jointly sampled parameters together.
+        multivariate: Model the jointly sampled parameters together. ``None`` (the
+            default) turns it on without the independent-sampling warning, so a
+            conditional search space runs quietly, as with Optuna's defaults.
         group: Decompose a conditional space into co-occurring groups (needs
             ``multivariate``).
         constant_liar: Count RUNNING trials as bad.
         warn_independent_sampling: Warn (once per parameter) when multivariate
-            TPE has to sample a parameter on its own.
+            TPE has to sample a parameter on its own; only with an explicit
+            ``multivariate=True``.
         seed: Seed of the random generator; the same seed gives the same trials.
         bandwidth_factor: Scale of the ``"scott"`` bandwidth.
         min_bandwidth: Floor on every bandwidth, as a fraction of the range.
@@ -157,7 +160,7 @@ class TPESampler(BaseSampler):
         weights: Callable[[int], np.ndarray] = default_weights,
         prior_weight: float = 1.0,
         consider_magic_clip: bool = True,
-        multivariate: bool = True,
+        multivariate: bool | None = None,
         group: bool = False,
         constant_liar: bool = True,
         warn_independent_sampling: bool = True,
@@ -172,6 +175,8 @@ class TPESampler(BaseSampler):
         max_above_kernels: int | None = 1024,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
     ) -> None:
+        asked_multivariate = multivariate is True
+        multivariate = True if multivariate is None else multivariate
         check_flags(
             consider_magic_clip=consider_magic_clip,
             multivariate=multivariate,
@@ -222,7 +227,7 @@ class TPESampler(BaseSampler):
         self._multivariate = multivariate
         self._group = group
         self._constant_liar = constant_liar
-        self._warn = warn_independent_sampling
+        self._warn = warn_independent_sampling and asked_multivariate
         self._split = split
         self._clip_by_study = bool(magic_clip_by_study)
         self._max_above = max_above_kernels
