@@ -78,8 +78,10 @@ def test_fanova_of_an_additive_tree_is_exact():
 
 
 def test_multi_objective_needs_target():
-    study = hs.create_study(directions=["minimize", "minimize"])
-    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=30)
+    # Seeded: with an unseeded sampler, PED-ANOVA's top 10% of few trials could rank x first.
+    sampler = hs.samplers.RandomSampler(seed=0)
+    study = hs.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=60)
     with pytest.raises(ValueError, match="target"):
         get_param_importances(study)
     by_y = get_param_importances(study, target=lambda t: t.values[1])
