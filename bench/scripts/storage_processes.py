@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import multiprocessing
 import os
 import platform
@@ -234,6 +235,7 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
+    parser.add_argument("--json", default=None, help="also write each run as JSON lines here")
     args = parser.parse_args()
     procs = [int(p) for p in args.procs.split(",")]
     backends = args.backends.split(",")
@@ -256,6 +258,13 @@ def main() -> int:
                         flush=True,
                     )
     lines = table(results)
+    if args.json:
+        with open(args.json, "a") as fh:
+            for rs in results.values():
+                for r in rs:
+                    row = {"backend": r.backend, "procs": r.procs, "rate": r.rate, "lost": r.lost}
+                    row.update(duplicates=r.duplicates, errors=len(r.errors), retries=r.retries)
+                    fh.write(json.dumps(row) + "\n")
     print("\n".join(lines))
     if args.markdown:
         header = [
