@@ -86,11 +86,22 @@ def test_complete_trial_reports_every_epoch():
 
 
 def test_ddp_spawn_two_cpu_processes_prune_together(tmp_path):
-    url = f"sqlite:///{tmp_path / 'ddp.db'}"
-    study = hs.create_study(
-        storage=url, pruner=hs.pruners.ThresholdPruner(upper=-1.0, n_warmup_steps=1)
-    )
-    study.optimize(_objective(devices=2, strategy="ddp_spawn"), n_trials=1)
+    from torch.multiprocessing.spawn import ProcessExitedException
+
+    # On a loaded machine torch's gloo teardown now and then aborts a rank that has
+    # finished ("terminate called without an active exception", SIGABRT; 1 run in ~5
+    # full CI runs here): such a run is retried, at most twice, on a fresh study.
+    for attempt in range(3):
+        url = f"sqlite:///{tmp_path / f'ddp{attempt}.db'}"
+        study = hs.create_study(
+            storage=url, pruner=hs.pruners.ThresholdPruner(upper=-1.0, n_warmup_steps=1)
+        )
+        try:
+            study.optimize(_objective(devices=2, strategy="ddp_spawn"), n_trials=1)
+            break
+        except ProcessExitedException as err:
+            if "SIGABRT" not in str(err) or attempt == 2:
+                raise
     trial = hs.load_study(study_name=study.study_name, storage=url).trials[0]
     assert trial.state == hs.TrialState.PRUNED
     assert sorted(trial.intermediate_values) == [0, 1]  # rank 0 reported; both ranks stopped
