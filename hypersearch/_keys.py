@@ -42,6 +42,20 @@ CONSTRAINTS = "constraints"
 COST = "cost"
 """A *user* attribute: what the trial cost (``study.budget()`` sums it)."""
 
+# -- pitfalls: seeds, re-evaluation, held-out scores, diagnostics, automatic strategy --------
+SEED = "seed"
+"""The seed a trial ran with (``trial.seed``); re-evaluations use new ones."""
+REEVAL_OF = "reeval_of"
+"""On a re-evaluation (``study.reevaluate``): the number of the trial whose parameters it reran."""
+HOLDOUT = "study:holdout"
+"""Study system attribute: the held-out evaluations, a list of records, oldest first."""
+DIAGNOSTICS_SEEN = "study:diagnostics_seen"
+"""Study system attribute: the diagnostic findings already logged (each is logged once)."""
+AUTO_CHOICES = "study:auto_choices"
+"""Study system attribute: the automatic strategy's choices and reasons, oldest first."""
+DEVICES = "devices"
+"""A trial system attribute: devices (GPUs) the trial held, for device-hours in the budget."""
+
 # -- study attributes, artifacts, integrations ------------------------------------------
 METRIC_NAMES = "study:metric_names"
 """Study system attribute: the objectives' names (``study.set_metric_names``)."""
