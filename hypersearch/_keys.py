@@ -55,6 +55,12 @@ AUTO_CHOICES = "study:auto_choices"
 """Study system attribute: the automatic strategy's choices and reasons, oldest first."""
 DEVICES = "devices"
 """A trial system attribute: devices (GPUs) the trial held, for device-hours in the budget."""
+ACTIVE_TIME = "active_time"
+"""On a trial that was paused: ``{"seconds": worked so far, "since": ISO time of the resume or None}``."""
+SESSION_PREFIX = "study:session:"
+"""Study system attribute ``study:session:<id>``: one ``optimize`` call (start, end, n_jobs, devices)."""
+BEST_SELECTION = "study:best_selection"
+"""Study system attribute: how ``best_trial`` picks (absent: the best single run; ``"mean"``)."""
 
 # -- study attributes, artifacts, integrations ------------------------------------------
 METRIC_NAMES = "study:metric_names"

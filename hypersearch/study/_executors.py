@@ -67,7 +67,7 @@ def _run_worker(
 ) -> int:
     """One worker's share. ``worker_index`` keeps submissions distinct (Dask dedupes equal ones).
 
-    ``run`` holds the scheduler, the checkpoint store and the trial timeout.
+    ``run`` holds the scheduler, the checkpoint store, the trial timeout and the devices.
     """
     from hypersearch.study._api import load_study
     from hypersearch.study._optimize import run_optimize
@@ -103,6 +103,7 @@ def _run_worker(
         scheduler=run.get("scheduler"),
         checkpoints=run.get("checkpoints"),
         trial_timeout=run.get("trial_timeout"),
+        devices=run.get("devices"),
         end_hook=False,  # the caller runs the scheduler's end hook once, after every worker
     )
     return study.history.n - before
@@ -121,6 +122,7 @@ def run_on_executor(
     scheduler: BaseScheduler | None = None,
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
+    devices: float | None = None,
 ) -> None:
     """Run the study's trials through ``executor`` ("process" or an executor object)."""
     own_pool = None
@@ -144,7 +146,12 @@ def run_on_executor(
         isinstance(scheduler, PrunerScheduler) and scheduler.pruner is study.pruner
     )
     given = None if own else scheduler
-    run = {"scheduler": given, "checkpoints": checkpoints, "trial_timeout": trial_timeout}
+    run = {
+        "scheduler": given,
+        "checkpoints": checkpoints,
+        "trial_timeout": trial_timeout,
+        "devices": devices,
+    }
     try:
         futures = [
             executor.submit(

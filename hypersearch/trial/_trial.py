@@ -25,6 +25,7 @@ from hypersearch.trial._report_value import (
     check_report_value,
     check_report_vector,
 )
+from hypersearch.trial._seed import new_trial_seed, recorded_seed
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from hypersearch.study._trial_timeout import Deadline
 
 FIXED_PARAMS_KEY = _keys.FIXED_PARAMS
+SEED_KEY = _keys.SEED
 _CONTINUE = Decision.CONTINUE
 _DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
 
@@ -237,6 +239,21 @@ class Trial(TrialAccessors):
         """Attach a value for hypersearch's own components."""
         self._storage.set_trial_system_attr(self._trial_id, key, value)
         self._system_attrs[key] = value
+
+    @property
+    def seed(self) -> int:
+        """The seed this run should use (data split, initial weights, shuffling).
+
+        Derived from the sampler's seed and the trial number when the sampler has
+        one (the same study re-run gives the same seeds), else drawn at random; a
+        re-evaluation (``study.reevaluate``) gets its own. Recorded in the
+        system attribute ``"seed"`` on first use.
+        """
+        seed = recorded_seed(self._system_attrs)
+        if seed is None:
+            seed = new_trial_seed(self._sampler, self._number)
+            self.set_system_attr(SEED_KEY, seed)
+        return seed
 
     @property
     def relative_params(self) -> dict[str, Any]:
