@@ -60,12 +60,12 @@ class HoldoutResult:
         return cls(**{k: v for k, v in record.items() if k in fields})
 
     def __str__(self) -> str:
-        gap = ""
+        validation = ""
         if self.validation_value is not None:
-            gap = f" (validation {self.validation_value:.6g})"
+            validation = f"validation {self.validation_value:.6g}, "
         return (
-            f"held-out {self.value:.6g}{gap} for trial #{self.trial_number}, "
-            f"after {self.n_trials} trials"
+            f"{self.value:.6g} for trial #{self.trial_number} ({validation}"
+            f"evaluated after {self.n_trials} trials)"
         )
 
 

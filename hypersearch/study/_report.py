@@ -57,7 +57,7 @@ def pitfall_lines(study: Study) -> list[str]:
         )
     holdouts = holdout_results(study)
     if holdouts:
-        text = f"Held-out: {holdouts[-1]}"
+        text = f"Held-out score: {holdouts[-1]}"
         if len(holdouts) > 1:
             text += f" (looked at {len(holdouts)} times: the later looks are peeking)"
         lines.append(text)
