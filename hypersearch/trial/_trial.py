@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 FIXED_PARAMS_KEY = _keys.FIXED_PARAMS
 SEED_KEY = _keys.SEED
+REEVAL_KEY = _keys.REEVAL_OF
 _CONTINUE = Decision.CONTINUE
 _DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
 
@@ -113,12 +114,13 @@ class Trial(TrialAccessors):
             trial_id=self._trial_id,
         )
         self._sampler.before_trial(study, self._view)
-        space = self._sampler.infer_relative_search_space(study, self._view) or {}
-        self._relative_space: dict[str, BaseDistribution] = space
-        # Called even for an empty space, as Optuna does: user samplers count on it.
-        self._relative_params: dict[str, Any] = (
-            self._sampler.sample_relative(study, self._view, space) or {}
-        )
+        self._relative_space: dict[str, BaseDistribution] = {}
+        self._relative_params: dict[str, Any] = {}
+        if REEVAL_KEY not in self._system_attrs:  # a re-evaluation replays fixed parameters
+            space = self._sampler.infer_relative_search_space(study, self._view) or {}
+            self._relative_space = space
+            # Called even for an empty space, as Optuna does: user samplers count on it.
+            self._relative_params = self._sampler.sample_relative(study, self._view, space) or {}
 
     # -- suggest -------------------------------------------------------------
     def suggest_float(

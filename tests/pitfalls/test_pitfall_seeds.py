@@ -265,3 +265,27 @@ def test_reevaluate_works_with_every_storage(kind, tmp_path, request):
     assert [s.n for s in summaries] == [3, 3] and len(_reevals(study)) == 4
     study.set_best_trial_selection("mean")
     assert study.best_value == summaries[0].mean
+
+
+def test_a_rerun_replays_its_parameters_without_asking_the_sampler():
+    class Counting(hs.samplers.RandomSampler):
+        def __init__(self):
+            super().__init__(seed=0)
+            self.relative = 0
+            self.independent = 0
+
+        def sample_relative(self, study, trial, search_space):
+            self.relative += 1
+            return super().sample_relative(study, trial, search_space)
+
+        def sample_independent(self, study, trial, name, distribution):
+            self.independent += 1
+            return super().sample_independent(study, trial, name, distribution)
+
+    sampler = Counting()
+    study = hs.create_study(sampler=sampler)
+    study.optimize(noisy, n_trials=3)
+    assert (sampler.relative, sampler.independent) == (3, 3)
+    study.reevaluate(noisy, top_k=2, n_seeds=3)
+    assert (sampler.relative, sampler.independent) == (3, 3)  # four reruns, no sampling
+    assert len(_reevals(study)) == 4
