@@ -103,6 +103,7 @@ def _run_worker(
         scheduler=run.get("scheduler"),
         checkpoints=run.get("checkpoints"),
         trial_timeout=run.get("trial_timeout"),
+        diagnose=run.get("diagnose", True),
         end_hook=False,  # the caller runs the scheduler's end hook once, after every worker
     )
     return study.history.n - before
@@ -121,6 +122,7 @@ def run_on_executor(
     scheduler: BaseScheduler | None = None,
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
+    diagnose: bool = True,
 ) -> None:
     """Run the study's trials through ``executor`` ("process" or an executor object)."""
     own_pool = None
@@ -145,6 +147,7 @@ def run_on_executor(
     )
     given = None if own else scheduler
     run = {"scheduler": given, "checkpoints": checkpoints, "trial_timeout": trial_timeout}
+    run["diagnose"] = diagnose
     try:
         futures = [
             executor.submit(
