@@ -18,7 +18,7 @@ NOTES = frozenset({"no_trials", "too_few_trials"})
 """Kinds that describe what could not be checked yet (never logged during ``optimize``)."""
 
 
-def diagnose(study: Study, *, edge_alpha: float = _range_edge.ALPHA) -> list[Finding]:
+def diagnose(study: Study, *, edge_level: float = _range_edge.LEVEL) -> list[Finding]:
     """What the study's trials say about its set-up: a list of findings, warnings first.
 
     Reads the study (its COMPLETE trials and its records) and changes nothing.
@@ -26,8 +26,8 @@ def diagnose(study: Study, *, edge_alpha: float = _range_edge.ALPHA) -> list[Fin
 
     Args:
         study: The study to examine.
-        edge_alpha: The family-wise level of the range-edge test (smaller: fewer
-            findings, fewer false alarms).
+        edge_level: The level of the range-edge comparisons (smaller: fewer findings,
+            fewer false alarms; the default was chosen by the bench).
 
     Returns:
         The findings; a study with no COMPLETE trial gives one ``"no_trials"`` note.
@@ -36,8 +36,8 @@ def diagnose(study: Study, *, edge_alpha: float = _range_edge.ALPHA) -> list[Fin
 
     if not isinstance(study, Study):
         raise TypeError(f"diagnose() takes a Study, got {study!r}.")
-    if not (isinstance(edge_alpha, float) and 0.0 < edge_alpha < 1.0):
-        raise ValueError(f"edge_alpha must be a float in (0, 1), got {edge_alpha!r}.")
+    if not (isinstance(edge_level, float) and 0.0 < edge_level < 1.0):
+        raise ValueError(f"edge_level must be a float in (0, 1), got {edge_level!r}.")
     history = study.history
     if history.count(TrialState.COMPLETE) == 0:
         message = f"study {study.study_name!r} has no COMPLETE trial yet: nothing to diagnose."
@@ -48,7 +48,7 @@ def diagnose(study: Study, *, edge_alpha: float = _range_edge.ALPHA) -> list[Fin
     if len(views) > 1:
         findings.append(_multi_objective_note(len(views)))
     for view in views:
-        findings += _range_edge.range_edge_findings(view, edge_alpha)
+        findings += _range_edge.range_edge_findings(view, edge_level)
         findings += _useless.useless_findings(view)
         findings += noise_findings(view)
     if len(views) == 1:

@@ -11,14 +11,16 @@ top 5 are indistinguishable from the best.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hypersearch import _keys
 from hypersearch.diagnostics._finding import Finding
 from hypersearch.diagnostics._view import ObjectiveView
+
+if TYPE_CHECKING:
+    from hypersearch.study._history import History
 
 TOP = 5
 """How many of the best configurations are compared with the best."""
@@ -31,28 +33,28 @@ Z = 2.0
 def config_groups(view: ObjectiveView) -> list[list[float]]:
     """The signed values of each configuration (re-evaluations join their original)."""
     history = view.history
-    key_of: dict[int, Any] = {}
+    names = sorted(history.param_names)
+    matrix = np.nan_to_num(history.param_matrix(names)[view.rows], nan=_ABSENT)
+    keys = list(map(tuple, matrix.tolist()))
+    key_of = dict(zip(view.rows.tolist(), keys))
     groups: dict[Any, list[float]] = {}
-    for row, value in zip(view.rows.tolist(), view.y.tolist()):
-        trial = history.trial(int(row))
-        key = _config_key(trial.params)
-        origin = trial.system_attrs.get(_keys.REEVAL_OF)
+    for row, key, value in zip(view.rows.tolist(), keys, view.y.tolist()):
+        origin = history.trial(row).system_attrs.get(_keys.REEVAL_OF)
         if isinstance(origin, int) and not isinstance(origin, bool):
-            key = key_of.get(origin) or _origin_key(view, origin) or key
-        key_of[int(row)] = key
+            key = key_of.get(origin, _origin_key(history, names, origin, key))
         groups.setdefault(key, []).append(value)
     return list(groups.values())
 
 
-def _config_key(params: Mapping[str, Any]) -> Any:
-    return tuple(sorted((name, repr(value)) for name, value in params.items()))
+_ABSENT = -1e300  # a parameter a trial lacks (NaN would never equal itself in a key)
 
 
-def _origin_key(view: ObjectiveView, number: int) -> Any:
-    try:
-        return _config_key(view.history.trial(number).params)
-    except (KeyError, IndexError):
-        return None
+def _origin_key(history: History, names: list[str], number: int, default: Any) -> Any:
+    """The key of a re-evaluated trial that is not among the rows (not COMPLETE)."""
+    if not 0 <= number < history.n:
+        return default
+    values = np.nan_to_num(history.param_matrix(names)[number], nan=_ABSENT)
+    return tuple(values.tolist())
 
 
 def noise_findings(view: ObjectiveView) -> list[Finding]:

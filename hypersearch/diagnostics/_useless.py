@@ -8,7 +8,7 @@ spread like the search space; an adaptive sampler can still drift them somewhat
 spread is confounded by it). The same scores for random "best" sets (the values
 shuffled) show what chance and the sampler's own spread give. A parameter is
 useless when its share of the summed importance is under ``min(5%, 1/(4 d))`` for
-``d`` parameters, while the top score beats the top score of 95% of the shuffles
+``d`` parameters, while the top parameter's score beats its score in each of 19 shuffles (p = 5%)
 (something clearly matters): fixing it removes a dimension at little cost.
 """
 
@@ -29,8 +29,8 @@ from hypersearch.distributions import (
 from hypersearch.importance._data import ImportanceData, scale_column
 from hypersearch.importance._ped_anova import PedAnovaImportanceEvaluator
 
-N_SHUFFLES = 39
-"""Shuffles of the values: the top score must beat the 95th percentile of theirs."""
+N_SHUFFLES = 19
+"""Shuffles of the values: the top parameter must beat its score in each (p = 5%)."""
 MIN_TRIALS = 30
 """Trials needed (and at least 10 per parameter) before importances are trusted."""
 PER_PARAM = 10
@@ -56,20 +56,23 @@ def useless_findings(view: ObjectiveView) -> list[Finding]:
     total = float(scores.sum())
     if not total > 0.0:
         return []
-    rng = np.random.default_rng(0)
-    null = np.array(
-        [
-            evaluator.scores(ImportanceData(data.names, data.distributions, data.x, shuffled))
-            for shuffled in (rng.permutation(data.y) for _ in range(N_SHUFFLES))
-        ]
-    )
-    if scores.max() <= np.quantile(null.max(axis=1), 0.95):
-        return []  # nothing stands out from chance: no ground to call the others useless
     shares = scores / total
     useless = [j for j in range(d) if shares[j] < share_limit(d)]
-    if not useless:
+    if not useless or not _stands_out(evaluator, data, int(np.argmax(scores))):
         return []
     return [_finding(view, data, shares, useless)]
+
+
+def _stands_out(evaluator: PedAnovaImportanceEvaluator, data: ImportanceData, j: int) -> bool:
+    """Whether parameter ``j``'s score beats its score under each of the shuffles (p = 5%)."""
+    one = ImportanceData([data.names[j]], [data.distributions[j]], data.x[:, [j]], data.y)
+    top = float(evaluator.scores(one)[0])
+    rng = np.random.default_rng(0)
+    for _ in range(N_SHUFFLES):
+        shuffled = ImportanceData(one.names, one.distributions, one.x, rng.permutation(one.y))
+        if evaluator.scores(shuffled)[0] >= top:
+            return False  # nothing stands out from chance: no ground to call others useless
+    return True
 
 
 def _n_values(view: ObjectiveView, name: str) -> int:
