@@ -1,8 +1,9 @@
 """Diagnostics during ``study.optimize``: checked now and then, each finding logged once.
 
-The check runs when the study reaches 20, 40, 80, 160, 320, 640 trials and then
-every 500 trials (never on every trial: between checks the hook compares two
-integers). A finding's key is remembered in the study system attribute
+The check runs when the study reaches 20, 40, 80, 160, 320, 640 trials, then every
+500 trials or a quarter of the trials so far, whichever is more (never on every
+trial: between checks the hook compares two integers; the checks' cost per trial
+stays bounded as the study grows). A finding's key is remembered in the study system attribute
 ``study:diagnostics_seen``, so that other workers and later sessions do not log it
 again. Turn it off with ``study.optimize(..., diagnose=False)``.
 """
@@ -25,7 +26,7 @@ _logger = hs_logging.get_logger("hypersearch.diagnostics")
 FIRST = 20
 """The first check, at this many trials; the checks double from there ..."""
 MAX_GAP = 500
-"""... until they are this many trials apart."""
+"""... until they are this many trials apart; then a quarter of the trials, if more."""
 
 
 def next_checkpoint(n_trials: int) -> int:
@@ -34,7 +35,7 @@ def next_checkpoint(n_trials: int) -> int:
     while point <= n_trials and point <= MAX_GAP:
         point *= 2
     while point <= n_trials:
-        point += MAX_GAP
+        point += max(MAX_GAP, point // 4)
     return point
 
 

@@ -63,19 +63,26 @@ BLOCK = 20
 """Trials per time block of the within-block comparison."""
 
 
-def within_block_p(in_edge: np.ndarray, y: np.ndarray, block: int = BLOCK) -> float:
+def block_ranks(y: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Each value's relative rank in (0, 1) within its block of ``block`` consecutive trials."""
+    n = len(y)
+    blocks = np.arange(n) // block
+    order = np.lexsort((y, blocks))
+    starts = blocks * block
+    ranks = np.empty(n)
+    ranks[order] = np.arange(n) - starts[order]  # position within the block, from 0
+    sizes = np.minimum(block, n - starts)
+    return (ranks + 0.5) / sizes
+
+
+def within_block_p(in_edge: np.ndarray, rel: np.ndarray) -> float:
     """One-sided p that edge trials beat the trials run at about the same time.
 
-    Each trial's value is ranked within its block of ``block`` consecutive trials
-    (a relative rank in (0, 1)); the edge trials' relative ranks are compared with
-    the others' by a Mann-Whitney U test (normal approximation). An adaptive sampler
-    that drifts a useless parameter to an edge puts good and bad trials there alike,
-    so this stays calm where the top-k count alone would not.
+    ``rel``: the trials' relative ranks within their time blocks (:func:`block_ranks`);
+    the edge trials' are compared with the others' by a Mann-Whitney U test (normal
+    approximation). An adaptive sampler that drifts a useless parameter to an edge puts
+    good and bad trials there alike, so this stays calm where the top-k count would not.
     """
-    rel = np.empty(len(y))
-    for start in range(0, len(y), block):
-        part = y[start : start + block]
-        rel[start : start + block] = (_ranks(part) - 0.5) / len(part)
     a, b = rel[in_edge], rel[~in_edge]
     n1, n2 = len(a), len(b)
     if n1 < 2 or n2 < 2:
@@ -87,7 +94,7 @@ def within_block_p(in_edge: np.ndarray, y: np.ndarray, block: int = BLOCK) -> fl
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
 
 
-MAX_PAIRED = 500
+MAX_PAIRED = 200
 """At most this many edge trials are paired, each among at most four times as many others."""
 
 
@@ -105,7 +112,7 @@ def matched_p(in_edge: np.ndarray, y: np.ndarray, others: np.ndarray) -> float:
     if len(edge) < 3 or len(rest) < 1:
         return 1.0
     if others.shape[1] == 0:  # nothing to hold fixed: edge against the rest, all at once
-        return within_block_p(in_edge, y, block=len(y))
+        return within_block_p(in_edge, block_ranks(y, block=len(y)))
     dist = np.sum((others[edge][:, None, :] - others[rest][None, :, :]) ** 2, axis=2)
     twins = rest[np.argmin(dist, axis=1)]
     diff = y[edge] - y[twins]
@@ -192,11 +199,12 @@ def edge_evidence(
     others = np.where(np.isnan(others), -0.25, others)
     k = top_k(len(u))
     top = np.argsort(y, kind="stable")[:k]
+    rel = block_ranks(y)
     out = []
     for side, in_edge in (("low", u <= EDGE + _EPS), ("high", u >= 1.0 - EDGE - _EPS)):
         x = int(np.count_nonzero(in_edge[top]))
         share = max(prior_share(dist, side), float(np.mean(in_edge[:N_EARLY])))
-        within = within_block_p(in_edge, y)
+        within = within_block_p(in_edge, rel) if x >= MIN_SHARE * k else 1.0
         matched = matched_p(in_edge, y, others) if x >= MIN_SHARE * k else 1.0
         out.append((side, k, x, share, binomial_tail(x, k, share), within, matched))
     return out
