@@ -42,6 +42,9 @@ class Finding:
         where = "" if self.objective is None else f"@{self.objective}"
         return f"{self.kind}{where}:{','.join(self.params)}:{self.detail}"
 
+    def __hash__(self) -> int:  # the evidence (a dict) is left out
+        return hash((self.key, self.message, self.action))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record (the CLI's ``-f json``)."""
         return {

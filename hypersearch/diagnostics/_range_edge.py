@@ -243,7 +243,9 @@ def _test_param(
             message=(
                 f"{x} of the best {k} trials{view.label()} have {name!r} in the {side} "
                 f"{EDGE:.0%} of its range [{dist.low:g}, {dist.high:g}] ({scale}), where the "
-                f"sampler's exploring spread puts {share:.0%} (p = {p_value:.2g}): the optimum may lie "
+                f"sampler's exploring spread puts {share:.0%} (binomial p = {p_value:.2g}); "
+                f"trials there beat those run at the same time (p = {within:.2g}) and their "
+                f"nearest twins in the other parameters (p = {matched:.2g}): the optimum may lie "
                 f"{'below' if side == 'low' else 'above'} {bound:g}."
             ),
             action=_widen_action(name, dist, low, high, side),

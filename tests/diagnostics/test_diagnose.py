@@ -84,6 +84,23 @@ def test_finding_records_and_keys():
     assert f.key == "range_edge@1:lr:high"
     assert f.to_dict()["params"] == ["lr"] and json.dumps(f.to_dict())
     assert str(f) == "[range_edge] m Suggestion: a"
+    same = Finding("range_edge", ("lr",), {"p_value": 0.001}, "m", "a", objective=1, detail="high")
+    assert len({f, same}) == 1
+
+
+def test_conditional_parameters_and_a_multi_objective_optimize():
+    def objective(trial: hs.Trial) -> tuple[float, float]:
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        lr = trial.suggest_float("lr", 1e-4, 1e-2, log=True)
+        extra = trial.suggest_float("extra", 0.0, 1.0) if kind == "a" else 0.5  # conditional
+        return (math.log10(lr) + 1) ** 2 + extra, -extra
+
+    study = hs.create_study(
+        directions=["minimize", "maximize"], sampler=hs.samplers.RandomSampler(seed=1)
+    )
+    study.optimize(objective, n_trials=120)  # the checks run on every objective, none raises
+    edges = {(f.objective, f.params) for f in study.diagnose() if f.kind == "range_edge"}
+    assert (0, ("lr",)) in edges
 
 
 def test_the_cli_prints_the_findings(tmp_path, capsys):
