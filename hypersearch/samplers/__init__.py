@@ -73,6 +73,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "nsgaii":  # Optuna's module of NSGA-II operators
+        import importlib
+
+        return importlib.import_module(f"{__name__}.nsgaii")
     return load_export(__name__, _LAZY, name)
 
 

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch._lazy import load_export
 from hypersearch.storages._base import BaseStorage, StudyRecord
-from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
+from hypersearch.storages._heartbeat import (
+    Heartbeat,
+    RetryFailedTrialCallback,
+    RetryHeartbeatStaleTrialCallback,
+    fail_stale_trials,
+)
 from hypersearch.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
@@ -21,6 +26,7 @@ if TYPE_CHECKING:
         JournalFileStorage,
         JournalFileSymlinkLock,
     )
+    from hypersearch.storages.journal._redis import JournalRedisStorage
 
 # The SQL and journal backends and the JSON tools load on first use: `import hypersearch`
 # stays fast.
@@ -29,6 +35,7 @@ _LAZY = {
     "JournalFileOpenLock": "journal._deprecated",
     "JournalFileStorage": "journal._deprecated",
     "JournalFileSymlinkLock": "journal._deprecated",
+    "JournalRedisStorage": "journal._redis",
     "JournalStorage": "journal",
     "RDBStorage": "_rdb",
     "SQLStorage": "_sql",
@@ -71,6 +78,7 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
 
 __all__ = [
     "RetryFailedTrialCallback",
+    "RetryHeartbeatStaleTrialCallback",
     "BaseStorage",
     "Heartbeat",
     "InMemoryStorage",
@@ -78,6 +86,7 @@ __all__ = [
     "JournalFileOpenLock",
     "JournalFileStorage",
     "JournalFileSymlinkLock",
+    "JournalRedisStorage",
     "JournalStorage",
     "RDBStorage",
     "SQLStorage",
