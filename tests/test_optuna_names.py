@@ -13,6 +13,7 @@ from hypersearch.distributions import (
     IntDistribution,
     check_distribution_compatibility,
 )
+from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.search_space import IntersectionSearchSpace, intersection_search_space
 from hypersearch.storages import RDBStorage, RetryFailedTrialCallback, SQLStorage
 from hypersearch.trial import TrialState
@@ -266,3 +267,33 @@ def test_version_module_and_heartbeat_retry_name():
     callback = RetryHeartbeatStaleTrialCallback(max_retry=1, inherit_intermediate_values=True)
     assert RetryHeartbeatStaleTrialCallback.retried_trial_number(hs.create_trial(value=1.0)) is None
     assert callback is not None
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_optunas_storage_methods(kind, tmp_path):
+    storage = (
+        hs.storages.InMemoryStorage()
+        if kind == "memory"
+        else RDBStorage(f"sqlite:///{tmp_path / 'o.db'}")
+    )
+    study = hs.create_study(storage=storage, direction="maximize")
+    study.enqueue_trial({"x": 8.0})
+    study.optimize(lambda t: t.suggest_float("x", 1, 10, log=True), n_trials=3)
+    first = study.trials[0]
+    assert storage.get_trial_number_from_id(first.trial_id) == 0
+    assert storage.get_trial_param(first.trial_id, "x") == 8.0  # internal: the float itself
+    assert storage.get_trial_params(first.trial_id) == {"x": 8.0}
+    assert storage.get_trial_user_attrs(first.trial_id) == {}
+    assert storage.get_best_trial(study._study_id).number == study.best_trial.number
+    with pytest.raises(UpdateFinishedTrialError):
+        storage.check_trial_is_updatable(first.trial_id, first.state)
+    storage.check_trial_is_updatable(first.trial_id, TrialState.RUNNING)
+    storage.remove_session()
+
+
+def test_rdb_schema_version_calls(tmp_path):
+    storage = RDBStorage(f"sqlite:///{tmp_path / 'v.db'}")
+    assert storage.get_current_version() == storage.get_head_version()
+    assert storage.get_all_versions()[0] == storage.get_head_version()
+    storage.upgrade()  # already current: nothing to do
+    assert storage.get_current_version() == storage.get_head_version()
