@@ -57,6 +57,7 @@ def test_storages_api_is_pinned():
     assert sorted(hypersearch.storages.__all__) == sorted(
         [
             "BaseStorage",
+            "GrpcStorageProxy",
             "Heartbeat",
             "InMemoryStorage",
             "BaseJournalLogStorage",
@@ -75,6 +76,7 @@ def test_storages_api_is_pinned():
             "get_storage",
             "import_json",
             "migrate_from_optuna",
+            "run_grpc_proxy_server",
             "upgrade_storage",
         ]
     )

@@ -15,6 +15,7 @@ from hypersearch.storages._heartbeat import (
 from hypersearch.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
+    from hypersearch.storages._grpc import GrpcStorageProxy, run_grpc_proxy_server
     from hypersearch.storages._json_io import export_json, import_json
     from hypersearch.storages._optuna import migrate_from_optuna
     from hypersearch.storages._rdb import RDBStorage
@@ -35,6 +36,8 @@ _LAZY = {
     "JournalFileOpenLock": "journal._deprecated",
     "JournalFileStorage": "journal._deprecated",
     "JournalFileSymlinkLock": "journal._deprecated",
+    "GrpcStorageProxy": "_grpc",
+    "run_grpc_proxy_server": "_grpc",
     "JournalRedisStorage": "journal._redis",
     "JournalStorage": "journal",
     "RDBStorage": "_rdb",
@@ -80,6 +83,7 @@ __all__ = [
     "RetryFailedTrialCallback",
     "RetryHeartbeatStaleTrialCallback",
     "BaseStorage",
+    "GrpcStorageProxy",
     "Heartbeat",
     "InMemoryStorage",
     "BaseJournalLogStorage",
@@ -96,5 +100,6 @@ __all__ = [
     "get_storage",
     "import_json",
     "migrate_from_optuna",
+    "run_grpc_proxy_server",
     "upgrade_storage",
 ]
