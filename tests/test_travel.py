@@ -124,6 +124,7 @@ ABSTRACT = {
     "BaseSampler",
     "BasePruner",
     "BaseCrossover",
+    "BaseGASampler",
     "BaseScheduler",
     "BaseImportanceEvaluator",
 }
