@@ -24,7 +24,7 @@ promotion ASHA, one worker: the time the objective actually ran (summed from ins
 it), against ``study.budget().trial_time`` (paused waits left out) and the old
 start-to-finish sum that counted them.
 
-    PYTHONPATH=. OMP_NUM_THREADS=1 nice -n 5 python -m bench pitfalls-seeds [--seeds 20] [--quick]
+    PYTHONPATH=. OMP_NUM_THREADS=1 nice -n 5 python -m bench pitfalls --part seeds [--seeds 20] [--quick]
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ from bench.report import Report
 from bench.stats import fmt, fmt_quartiles, wilcoxon_paired
 from bench.suites.common import SuiteOptions, log, quiet_warnings
 
-SUITE = "pitfalls-seeds"
+PART = "seeds"  # python -m bench pitfalls --part seeds
+SUITE = "pitfalls-seeds"  # the results file's name
 PACKAGES = ("hypersearch", "scikit-learn", "scipy", "torch")
 TOP_K, N_SEEDS = 5, 5
 TRUE_SPLITS = 50  # the many-seed estimate of an SVC configuration's true error
@@ -266,7 +267,7 @@ def run(opts: SuiteOptions) -> Any:
         f"{_load()} at the end."
     )
     report.text(
-        f"Command: `PYTHONPATH=. OMP_NUM_THREADS=1 nice -n 5 python -m bench {SUITE}"
+        f"Command: `PYTHONPATH=. OMP_NUM_THREADS=1 nice -n 5 python -m bench pitfalls --part {PART}"
         f"{' --quick' if opts.quick else ''} --seeds {seeds}`"
     )
     return report.write(opts.out(SUITE, "md"), PACKAGES)

@@ -68,6 +68,7 @@ def run_optimize(
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
     end_hook: bool = True,
+    diagnose: bool = True,
     devices: float | None = None,
     session: str = "optimize",
 ) -> None:
@@ -114,6 +115,7 @@ def run_optimize(
             trial_timeout=trial_timeout,
             end_hook=end_hook,
             devices=devices,
+            diagnose=diagnose,
         )
 
 
@@ -136,6 +138,7 @@ def _run_optimize(
     trial_timeout: float | None,
     end_hook: bool,
     devices: float | None,
+    diagnose: bool,
 ) -> None:
     if executor is not None and executor != "thread":
         from hypersearch.study._executors import run_on_executor
@@ -155,6 +158,7 @@ def _run_optimize(
             checkpoints=checkpoints,  # None: each worker keeps its own in memory
             trial_timeout=trial_timeout,
             devices=devices,
+            diagnose=diagnose,
         )
         if end_hook:
             _with_scheduler(study, sched, lambda: sched.on_optimize_end(study))
@@ -181,6 +185,7 @@ def _run_optimize(
         progress,
         gc_after_trial,
         chainable=type(sched) is PrunerScheduler,
+        observers=_observers(study, diagnose),
     )
     study._stop_flag = False
     study._optimizing = True
@@ -208,6 +213,15 @@ def _run_workers(workers: Workers, n_jobs: int) -> None:
         futures = [pool.submit(workers.run) for _ in range(n_jobs)]
         for future in futures:
             future.result()
+
+
+def _observers(study: Study, diagnose: bool) -> list[Callable[[Study, FrozenTrial], None]]:
+    """Called after each trial like callbacks, but they keep the one-write trial chain."""
+    if not diagnose:
+        return []
+    from hypersearch.diagnostics._hook import DiagnosticsHook
+
+    return [DiagnosticsHook(study)]
 
 
 def _with_scheduler(study: Study, sched: BaseScheduler, action: Callable[[], None]) -> None:

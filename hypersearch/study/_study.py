@@ -26,6 +26,7 @@ from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hypersearch.diagnostics import Finding
     from hypersearch.pruners._base import BasePruner
     from hypersearch.samplers._base import BaseSampler
     from hypersearch.schedulers._base import BaseScheduler
@@ -322,6 +323,7 @@ class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
         scheduler: BaseScheduler | BasePruner | None = None,
         checkpoints: CheckpointStore | None = None,
         trial_timeout: float | None = None,
+        diagnose: bool = True,
         devices: float | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
@@ -352,6 +354,8 @@ class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
                 reason in system attribute ``"fail_reason"``); its worker goes on.
                 Worker processes interrupt it at once; a thread at its next
                 ``report`` / ``suggest_*`` / ``should_prune``.
+            diagnose: Check the study at 20, 40, 80, ... trials and log each new
+                :meth:`diagnose` finding once, as a warning (False: no checks).
             devices: Devices (GPUs) each trial holds, recorded on the trial (system
                 attribute ``"devices"``) for the device-hours of :meth:`budget`.
         """
@@ -371,6 +375,7 @@ class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
             scheduler=scheduler,
             checkpoints=checkpoints,
             trial_timeout=trial_timeout,
+            diagnose=diagnose,
             devices=devices,
         )
 
@@ -401,7 +406,16 @@ class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
 
         lines.extend(pitfall_lines(self))
         lines.append(f"Budget: {self.budget()}")
+        from hypersearch.diagnostics._summary import diagnostics_section
+
+        lines += diagnostics_section(self)
         return "\n".join(lines)
+
+    def diagnose(self) -> list[Finding]:
+        """Findings about this study's set-up (see :func:`hypersearch.diagnostics.diagnose`)."""
+        from hypersearch.diagnostics import diagnose
+
+        return diagnose(self)
 
     def trials_dataframe(
         self,

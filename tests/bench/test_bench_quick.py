@@ -239,7 +239,7 @@ def test_pbt_quick(tmp_path: Path) -> None:
 
 
 def test_pitfalls_seeds_quick(tmp_path: Path) -> None:
-    run_suite("pitfalls-seeds", tmp_path)
+    run_suite("pitfalls", tmp_path, "--part", "seeds")
     tables = tables_of(tmp_path / "pitfalls-seeds-quick.md")
     picks = find(tables, "True score of the pick")
     assert [r[1] for r in picks.rows] == ["single@N", "mean5@N+20", "single@N+20"]
