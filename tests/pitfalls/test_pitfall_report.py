@@ -38,7 +38,7 @@ def test_report_holds_the_best_result_with_its_budget_and_plots(tmp_path):
     for name in ("history", "importances", "budget"):
         assert (tmp_path / f"result_{name}.png").stat().st_size > 1000
         assert f"](result_{name}.png)" in text
-    assert "## Diagnostics" not in text  # no study.diagnose() here
+    assert "## Diagnostics\n\n- [" in text  # study.diagnose()'s findings
 
 
 def test_report_without_a_path_writes_nothing_and_lists_diagnostics(tmp_path, monkeypatch):
