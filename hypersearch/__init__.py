@@ -57,6 +57,7 @@ def __getattr__(name: str) -> object:
         "multifidelity",
         "schedulers",
         "search_space",
+        "terminator",
         "visualization",
     ):
         import importlib
@@ -101,6 +102,7 @@ __all__ = [
     "search_space",
     "storages",
     "study",
+    "terminator",
     "trial",
     "visualization",
 ]

@@ -55,6 +55,11 @@ AUTO_CHOICES = "study:auto_choices"
 """Study system attribute: the automatic strategy's choices and reasons, oldest first."""
 DEVICES = "devices"
 """A trial system attribute: devices (GPUs) the trial held, for device-hours in the budget."""
+CV_SCORES = "terminator:cv_scores"
+"""A trial's cross-validation scores (``report_cross_validation_scores``; Optuna's key, so
+scores in a migrated Optuna study count)."""
+STOP = "study:stop"
+"""Study system attribute: the stopping rule's last decision and its trace of bounds by trial."""
 
 # -- study attributes, artifacts, integrations ------------------------------------------
 METRIC_NAMES = "study:metric_names"

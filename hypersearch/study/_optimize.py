@@ -66,6 +66,7 @@ def run_optimize(
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
     end_hook: bool = True,
+    stop: Any = None,
 ) -> None:
     """``study.optimize``: check the arguments, then run the workers (threads or an executor)."""
     catch = _check_args(n_trials, timeout, n_jobs, catch)
@@ -79,6 +80,10 @@ def run_optimize(
     sched = study.scheduler if scheduler is None else as_scheduler(scheduler)
     store = _check_checkpoints(study, checkpoints)
     callbacks = list(callbacks or [])
+    if stop is not None:  # optimize(stop="auto"): the regret-bound rule, as one more callback
+        from hypersearch.terminator._converged import stop_callback
+
+        callbacks.append(stop_callback(study, stop))
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
     if executor is not None and executor != "thread":

@@ -310,6 +310,7 @@ class Study(TellMixin, FreshLocksOnPickle):
         scheduler: BaseScheduler | BasePruner | None = None,
         checkpoints: CheckpointStore | None = None,
         trial_timeout: float | None = None,
+        stop: Any = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -339,6 +340,9 @@ class Study(TellMixin, FreshLocksOnPickle):
                 reason in system attribute ``"fail_reason"``); its worker goes on.
                 Worker processes interrupt it at once; a thread at its next
                 ``report`` / ``suggest_*`` / ``should_prune``.
+            stop: ``"auto"``: also stop once the regret bound says more trials are unlikely
+                to beat the objective's noise (:class:`hypersearch.terminator.StopWhenConverged`;
+                or pass one, or a ``Terminator``). Its decision is in the budget report.
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -356,6 +360,7 @@ class Study(TellMixin, FreshLocksOnPickle):
             scheduler=scheduler,
             checkpoints=checkpoints,
             trial_timeout=trial_timeout,
+            stop=stop,
         )
 
     def stop(self) -> None:
@@ -382,6 +387,10 @@ class Study(TellMixin, FreshLocksOnPickle):
             front = self.best_trials
             lines.append(f"Pareto front: {len(front)} trials")
         lines.append(f"Budget: {self.budget()}")
+        from hypersearch.terminator._record import stop_record
+
+        if (record := stop_record(self)) is not None:  # optimize(stop=...) / a Terminator
+            lines.append(f"Stopping rule: {record}")
         return "\n".join(lines)
 
     def trials_dataframe(
