@@ -128,11 +128,11 @@ class RegretBound:
         """MAP hyperparameters, warm-started; between refits the last ones are reused."""
         from hypersearch.samplers._gp._model import GPModel, default_theta, fit_gp
 
-        warm = self._theta is not None and self._space_key == key
-        if warm and self._since_fit + 1 < REFIT_EVERY:
+        theta = self._theta if self._space_key == key else None
+        if theta is not None and self._since_fit + 1 < REFIT_EVERY:
             self._since_fit += 1
-            return GPModel(x, z, enc.is_cat, self._theta, deterministic=False)
-        starts = [self._theta] if warm else [default_theta(enc.dim, False)]
+            return GPModel(x, z, enc.is_cat, theta, deterministic=False)
+        starts = [theta if theta is not None else default_theta(enc.dim, False)]
         model = fit_gp(x, z, enc.is_cat, deterministic=False, starts=starts, maxiter=50)
         self._theta, self._space_key, self._since_fit = model.theta, key, 0
         return model
