@@ -41,7 +41,7 @@ class StopRecord:
     trace: tuple[tuple[int, float, float], ...]
 
     def __str__(self) -> str:
-        verb = "stopped" if self.stopped else "running"
+        verb = "stopped" if self.stopped else "not stopped"
         relation = "<" if self.improvement < self.error else ">="
         return (
             f"{verb} by the {self.rule} rule at trial {self.trial} ({self.n_complete} complete): "
