@@ -136,6 +136,7 @@ ABSTRACT = {
     "BaseSampler",
     "BasePruner",
     "BaseCrossover",
+    "BaseGASampler",
     "BaseScheduler",
     "BaseImportanceEvaluator",
     "BaseTerminator",
