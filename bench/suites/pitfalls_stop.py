@@ -207,7 +207,11 @@ def _given_up(values: np.ndarray) -> str:
 def overhead_table(
     records: list[Record], budget: int
 ) -> tuple[str, list[str], list[list[str]], str]:
-    bands = [(1, 50), (50, 100), (100, budget + 1)]
+    bands = [
+        (lo, min(hi, budget + 1))
+        for lo, hi in ((1, 50), (50, 100), (100, budget + 1))
+        if lo <= budget
+    ]
     rows = []
     for lo, hi in bands:
         secs = [s for r in records for n, s in r["check_seconds"] if lo <= n < hi]

@@ -12,7 +12,16 @@ worth more trials; with ``tolerance=0.01`` the rule stops once the bound on
 the regret is 1% of the distance from a typical early trial to the best). The bound is fitted
 every ``check_every`` complete trials (by default every ``n // 10``: the stop
 comes within 10% of the trials run so far), so its cost stays small next to
-a trial's (bench/results/pitfalls-stop.md).
+a trial's.
+
+Measured (TPE, 10 seeds, bench/results/pitfalls-stop*.md): on the scikit-learn
+tasks, which report their fold errors, it stopped every run, saving 53% of a
+60-trial budget (median regret given up 0 on SVC/digits, 0.08 normalised on
+HGB/wine, where the folds disagree by more than the search can gain); on the
+deterministic quality problems (no CV: the 1% tolerance) it stopped 25 of 100
+runs, saving 15% of 200 trials for a median regret given up of 0 (max 3e-3).
+Against a fixed budget of the same mean length it is not significantly better
+(p = 0.74): its value is knowing when to stop without guessing that length.
 """
 
 from __future__ import annotations
