@@ -16,6 +16,7 @@ import warnings
 import pytest
 
 import hypersearch as hs
+from hypersearch import diagnostics as D
 from hypersearch import importance as I
 from hypersearch import pruners as P
 from hypersearch import samplers as S
@@ -131,6 +132,7 @@ OTHERS = {
     "StopRecord": lambda: T.StopRecord(
         True, 3, 4, 0.1, 0.2, "cv", "regret-bound", ((3, 0.1, 0.2),)
     ),
+    "Finding": lambda: D.Finding("range_edge", ("lr",), {"p_value": 0.01}, "m", "a", detail="high"),
 }
 ABSTRACT = {
     "BaseSampler",
@@ -158,7 +160,7 @@ def _quiet():
 def test_the_catalogue_names_every_exported_class():
     exported = {
         name
-        for module in (S, P, Sch, I, T)
+        for module in (S, P, Sch, I, D, T)
         for name in module.__all__
         if inspect.isclass(getattr(module, name))
     }

@@ -30,6 +30,7 @@ from bench.report import Report, hypersearch_version, provenance
 from bench.stats import best_so_far, fmt, fmt_quartiles, normalised_regret, wilcoxon_paired
 from bench.suites.common import SuiteOptions, log, quiet_warnings, run_tasks
 
+PART = "stop"  # python -m bench pitfalls --part stop
 SUITE = "pitfalls-stop"
 FULL_PROBLEMS = [
     "branin", "hartmann6", "bbob-f01-d05", "bbob-f08-d05", "bbob-f15-d05", "bbob-f21-d05",
@@ -162,7 +163,7 @@ def analyse(records: list[Record], budget: int, opts: SuiteOptions) -> Report:
     )  # fmt: skip
     rep.text(provenance(records))
     rep.text(
-        f"Command: `python -m bench {' '.join(sys.argv[1:]) or 'pitfalls-stop'}`.  Load average "
+        f"Command: `python -m bench {' '.join(sys.argv[1:]) or 'pitfalls --part stop'}`.  Load average "
         f"at the analysis (1/5/15 min): {' / '.join(f'{x:.1f}' for x in os.getloadavg())} on "
         f"{os.cpu_count()} cores, shared with other engineers' runs: the times below are inflated."
     )

@@ -23,6 +23,7 @@ from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hypersearch.diagnostics import Finding
     from hypersearch.pruners._base import BasePruner
     from hypersearch.samplers._base import BaseSampler
     from hypersearch.schedulers._base import BaseScheduler
@@ -311,6 +312,7 @@ class Study(TellMixin, FreshLocksOnPickle):
         checkpoints: CheckpointStore | None = None,
         trial_timeout: float | None = None,
         stop: Any = None,
+        diagnose: bool = True,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -343,6 +345,8 @@ class Study(TellMixin, FreshLocksOnPickle):
             stop: ``"auto"``: also stop once the regret bound says more trials are unlikely
                 to beat the objective's noise (:class:`hypersearch.terminator.StopWhenConverged`;
                 or pass one, or a ``Terminator``). Its decision is in the budget report.
+            diagnose: Check the study at 20, 40, 80, ... trials and log each new
+                :meth:`diagnose` finding once, as a warning (False: no checks).
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -361,6 +365,7 @@ class Study(TellMixin, FreshLocksOnPickle):
             checkpoints=checkpoints,
             trial_timeout=trial_timeout,
             stop=stop,
+            diagnose=diagnose,
         )
 
     def stop(self) -> None:
@@ -391,7 +396,16 @@ class Study(TellMixin, FreshLocksOnPickle):
 
         if (record := stop_record(self)) is not None:  # optimize(stop=...) / a Terminator
             lines.append(f"Stopping rule: {record}")
+        from hypersearch.diagnostics._summary import diagnostics_section
+
+        lines += diagnostics_section(self)
         return "\n".join(lines)
+
+    def diagnose(self) -> list[Finding]:
+        """Findings about this study's set-up (see :func:`hypersearch.diagnostics.diagnose`)."""
+        from hypersearch.diagnostics import diagnose
+
+        return diagnose(self)
 
     def trials_dataframe(
         self,

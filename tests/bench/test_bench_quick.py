@@ -239,7 +239,7 @@ def test_pbt_quick(tmp_path: Path) -> None:
 
 
 def test_pitfalls_stop_quick(tmp_path: Path) -> None:
-    run_suite("pitfalls-stop", tmp_path)
+    run_suite("pitfalls", tmp_path, "--part", "stop")
     tables = tables_of(tmp_path / "pitfalls-stop-quick.md")
     for patience in (1, 3):
         table = find(tables, f"Patience {patience}:")
