@@ -63,6 +63,8 @@ ARTIFACTS_PREFIX = "artifacts:"
 """``artifacts:<id>``: an artifact uploaded for a trial or study (its metadata)."""
 LIGHTNING_PRUNED_AT = "lightning_pruned_at"
 """The epoch at which the Lightning callback pruned the trial."""
+DASHBOARD_NOTE = "dashboard:note"
+"""A study or trial system attribute: the note written from the dashboard (``--allow-writes``)."""
 
 # -- samplers' own bookkeeping -----------------------------------------------------------
 GRID_ID = "grid_id"

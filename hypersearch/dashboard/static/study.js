@@ -1,0 +1,125 @@
+// One study: its summary, plots, trial table and diagnostics, kept live by polling the delta endpoint.
+import { get, post } from "./api.js";
+import { h, clear, fmt, fmtTime } from "./dom.js";
+import { plotBox, loadPlot } from "./plots.js";
+import { TrialTable } from "./table.js";
+
+const POLL_MS = 1000;
+
+export function studyView(root, studyId, writable) {
+  const state = window.hsDashboard;
+  const view = { stopped: false, version: null, epoch: null, timer: null, boxes: [], stale: new Set() };
+  const title = h("h2", { testid: "study-name" });
+  const summary = h("div", { class: "summary", testid: "study-summary" });
+  const note = h("section", { testid: "study-note-section" });
+  const plots = h("div", { class: "plots", testid: "plots" });
+  const diagnostics = h("section", { testid: "diagnostics" }, h("h2", { text: "Diagnostics" }));
+  const table = new TrialTable(studyId, writable);
+  root.append(title, summary, note, table.node, h("h2", { text: "Plots" }), plots, diagnostics);
+
+  function showSummary(s) {
+    title.textContent = s.study_name;
+    const best = s.best ? (s.best.pareto ? `${s.best.n_complete} complete (Pareto front in the plot)`
+      : `${fmt(s.best.values[0])} (trial ${s.best.number})`) : "none yet";
+    clear(summary).append(
+      h("div", { testid: "summary-directions", text: `directions: ${s.directions.join(", ")}` }),
+      h("div", { testid: "summary-trials", text: `trials: ${s.n_trials}` }),
+      Object.entries(s.states).filter(([, n]) => n).map(([k, n]) =>
+        h("div", { class: `state-${k}`, testid: `summary-${k}`, text: `${k}: ${n}` })),
+      h("div", { testid: "summary-best", text: `best: ${best}` }),
+      h("div", { testid: "summary-budget", class: "muted", text: s.budget_text }),
+      h("div", { testid: "summary-last", text: `last activity: ${fmtTime(s.last_activity)}` }));
+    table.paramKinds = s.param_kinds || table.paramKinds;
+    clear(note).append(h("h2", { text: "Note" }), h("pre", { testid: "study-note", text: s.note || "" }));
+    if (writable) {
+      const input = h("textarea", { testid: "study-note-input" });
+      input.value = s.note || "";
+      const status = h("span", { testid: "study-note-status" });
+      note.append(input, h("button", { testid: "study-note-save", text: "Save note", onclick: () =>
+        post(`/api/studies/${studyId}/note`, { note: input.value }).then(() => { status.textContent = "saved"; })
+          .catch((err) => { status.textContent = err.message; }) }), status);
+    }
+  }
+
+  async function refreshPlot(box) {
+    const last = Number(box.dataset.loadedAt || 0);
+    const cost = Number(box.dataset.fetchMs || 0);
+    if (Date.now() - last < Math.max(1000, 5 * cost)) return false; // costly plots refresh less often
+    box.dataset.loadedAt = String(Date.now());
+    await loadPlot(box, `/api/studies/${studyId}/plots/${box.dataset.plot}`);
+    return true;
+  }
+
+  async function loadPlots() {
+    for (const box of view.boxes) {
+      if (view.stopped) return;
+      try {
+        box.dataset.loadedAt = String(Date.now());
+        await loadPlot(box, `/api/studies/${studyId}/plots/${box.dataset.plot}`);
+      } catch (err) {
+        if (err.status >= 400 && err.status < 500) clear(box).append(h("p", { class: "message", text: err.message }));
+        else view.stale.add(box);
+      }
+    }
+    state.plotsLoaded = true;
+  }
+
+  async function loadDiagnostics() {
+    const d = await get(`/api/studies/${studyId}/diagnostics`);
+    clear(diagnostics).append(h("h2", { text: "Diagnostics" }));
+    if (!d.available) diagnostics.append(h("p", { testid: "diagnostics-unavailable", class: "muted",
+      text: "Diagnostics are not available in this version of hypersearch (study.diagnose())." }));
+    else diagnostics.append(h("pre", { testid: "diagnostics-report", text: JSON.stringify(d.diagnostics, null, 2) }));
+    diagnostics.append(h("h3", { text: "Automatic strategy" }));
+    diagnostics.append(d.auto_choices ? h("pre", { testid: "auto-choices", text: JSON.stringify(d.auto_choices, null, 2) })
+      : h("p", { testid: "auto-choices", class: "muted", text: "No automatic strategy choices recorded." }));
+  }
+
+  async function first() {
+    const s = await get(`/api/studies/${studyId}`);
+    if (view.stopped) return;
+    view.version = s.version;
+    view.epoch = s.epoch;
+    state.version = s.version;
+    showSummary(s);
+    view.boxes = s.plots.map((p) => plotBox(p.name, p.title));
+    plots.append(...view.boxes);
+    await table.refresh();
+    state.ready = true;
+    state.lastUpdate = Date.now();
+    loadPlots().then(() => loadDiagnostics()).catch(() => {});
+  }
+
+  async function poll() {
+    if (view.stopped) return;
+    try {
+      if (view.version === null) await first();
+      else await applyDelta(await get(`/api/studies/${studyId}/delta?since=${view.version}`));
+    } catch (err) {
+      if (err.status === 404) { clear(root).append(h("p", { testid: "not-found", class: "state-FAIL", text: err.message })); return; }
+    }
+    if (!view.stopped) view.timer = setTimeout(poll, POLL_MS);
+  }
+
+  async function applyDelta(d) {
+    if (d.epoch !== view.epoch) { view.epoch = d.epoch; d.reset = true; } // the server restarted
+    const changed = d.reset || d.changed.length > 0 || d.version !== view.version;
+    view.version = d.version;
+    state.version = d.version;
+    showSummary(d.summary);
+    if (changed) {
+      await table.refresh();
+      for (const box of view.boxes) view.stale.add(box);
+    }
+    for (const box of [...view.stale]) {
+      try {
+        if (await refreshPlot(box)) view.stale.delete(box);
+      } catch (err) { /* kept stale: retried at the next poll */ }
+    }
+    state.lastUpdate = Date.now();
+  }
+
+  window.addEventListener("hs-recovered", () => { for (const box of view.boxes) view.stale.add(box); });
+  poll();
+  return { stop() { view.stopped = true; clearTimeout(view.timer); } };
+}
