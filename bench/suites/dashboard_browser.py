@@ -60,7 +60,9 @@ def free_port() -> int:
 class Server:
     """A dashboard server in a subprocess; ``url`` answers once ``start`` returned."""
 
-    def __init__(self, argv: Sequence[str], port: int, ready_path: str = "/", log: Path | None = None):
+    def __init__(
+        self, argv: Sequence[str], port: int, ready_path: str = "/", log: Path | None = None
+    ):
         self.argv, self.port, self.ready_path, self.log = list(argv), port, ready_path, log
         self.proc: subprocess.Popen[bytes] | None = None
         self.startup_s = float("nan")
@@ -120,7 +122,16 @@ class Server:
 
 def ours_server(storage_url: str, *extra: str, log: Path | None = None) -> Server:
     port = free_port()
-    argv = [sys.executable, "-m", "hypersearch", "dashboard", storage_url, "--port", str(port), *extra]
+    argv = [
+        sys.executable,
+        "-m",
+        "hypersearch",
+        "dashboard",
+        storage_url,
+        "--port",
+        str(port),
+        *extra,
+    ]
     return Server(argv, port, "/", log)
 
 

@@ -125,7 +125,9 @@ def write_optuna(url: str, n: int, chunk: int = 10_000) -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     storage = optuna.storages.RDBStorage(url)
     study_id = optuna.create_study(storage=storage, study_name=STUDY)._study_id
-    dists = {k: optuna.distributions.distribution_to_json(d) for k, d in _distributions(optuna).items()}
+    dists = {
+        k: optuna.distributions.distribution_to_json(d) for k, d in _distributions(optuna).items()
+    }
     finite = m.TrialValueModel.TrialValueType.FINITE
     inter_finite = m.TrialIntermediateValueModel.TrialIntermediateValueType.FINITE
     rows = trial_rows(n)
@@ -142,7 +144,9 @@ def write_optuna(url: str, n: int, chunk: int = 10_000) -> None:
                     params.append(dict(trial_id=tid, param_name=name, param_value=internal,
                                        distribution_json=dists[name]))  # fmt: skip
                 if row.value is not None:
-                    values.append(dict(trial_id=tid, objective=0, value=row.value, value_type=finite))
+                    values.append(
+                        dict(trial_id=tid, objective=0, value=row.value, value_type=finite)
+                    )
                 for step, v in row.reports.items():
                     reports.append(dict(trial_id=tid, step=step, intermediate_value=v,
                                         intermediate_value_type=inter_finite))  # fmt: skip

@@ -42,7 +42,11 @@ def _demo_trials() -> list[hs.trial.FrozenTrial]:
              "opt": CategoricalDistribution(("sgd", "adam"))}  # fmt: skip
     out = []
     for i in range(DEMO.total):
-        x, lr, opt = -5 + 10 * ((i * 7) % DEMO.total) / DEMO.total, 10 ** (-4 + (i % 5)), ("sgd", "adam")[i % 2]
+        x, lr, opt = (
+            -5 + 10 * ((i * 7) % DEMO.total) / DEMO.total,
+            10 ** (-4 + (i % 5)),
+            ("sgd", "adam")[i % 2],
+        )
         value = (x - 1) ** 2 + (0.5 if opt == "sgd" else 0.0)
         params = {"x": x, "lr": lr, "opt": opt}
         if i < DEMO.complete:
@@ -61,7 +65,9 @@ def _pbt(storage: str) -> None:
     from hypersearch.schedulers import PBTScheduler, optimize_pbt
 
     scheduler = PBTScheduler(population_size=2, perturbation_interval=2, max_steps=6, seed=0)
-    study = hs.create_study(storage=storage, study_name="pbt", direction="maximize", pruner=scheduler)
+    study = hs.create_study(
+        storage=storage, study_name="pbt", direction="maximize", pruner=scheduler
+    )
 
     def objective(trial: hs.Trial) -> float:
         h = trial.suggest_float("h", 0.0, 1.0)
@@ -84,8 +90,12 @@ def write_studies(storage: str) -> None:
     mo = hs.create_study(storage=storage, study_name="mo", directions=["minimize", "minimize"])
     dists = {"a": FloatDistribution(0, 1)}
     mo.add_trials(
-        _timed(hs.create_trial(values=[a, (1 - a) ** 2 + 0.1 * (i % 3)], params={"a": a},
-                               distributions=dists), i)  # fmt: skip
+        _timed(
+            hs.create_trial(
+                values=[a, (1 - a) ** 2 + 0.1 * (i % 3)], params={"a": a}, distributions=dists
+            ),
+            i,
+        )  # fmt: skip
         for i, a in ((i, i / MO_TRIALS) for i in range(MO_TRIALS))
     )
     xss = hs.create_study(storage=storage, study_name=XSS_NAME)
@@ -98,7 +108,13 @@ def write_studies(storage: str) -> None:
     _pbt(storage)
     live = hs.create_study(storage=storage, study_name="live")
     live.add_trials(
-        _timed(hs.create_trial(value=float(i), params={"x": float(i)},
-                               distributions={"x": FloatDistribution(0, 100)}), i)  # fmt: skip
+        _timed(
+            hs.create_trial(
+                value=float(i),
+                params={"x": float(i)},
+                distributions={"x": FloatDistribution(0, 100)},
+            ),
+            i,
+        )  # fmt: skip
         for i in range(LIVE_TRIALS)
     )

@@ -1,8 +1,10 @@
-"""Fixtures of the browser tests: one chromium session, one read-only server, one database.
+"""Fixtures of the dashboard's tests.
 
-Chromium and its driver come from Debian (``apt-get install -y chromium chromium-driver``;
-scripts/test.sh installs them).  Without them the browser tests skip locally and fail
-under CI=true.  Screenshots of the views land in ``tests/dashboard/artifacts/`` (git-ignored).
+API tests: a storage with three studies and a client on it.  Browser tests (below): one
+headless chromium session, one read-only server, one SQLite database.  Chromium and its
+driver come from Debian (``apt-get install -y chromium chromium-driver``; scripts/test.sh
+installs them); without them the browser tests skip locally and fail under CI=true.
+Screenshots of the views land in ``tests/dashboard/artifacts/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -16,6 +18,25 @@ from typing import Any
 
 import pytest
 
+import hypersearch
+from tests.dashboard._helpers import XSS, client_of, fill, fill_multi
+
+
+@pytest.fixture
+def storage():
+    s = hypersearch.storages.InMemoryStorage()
+    fill(s, XSS, n=30)
+    fill(s, "second", n=20, seed=1)
+    fill_multi(s)
+    return s
+
+
+@pytest.fixture
+def client(storage):
+    return client_of(storage)
+
+
+# -- browser tests ------------------------------------------------------------------------
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 

@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.dashboard._page import DRAWN_POINTS_JS, api, js, not_blank, open_view, by_testid, wait_for
+from tests.dashboard._page import (
+    DRAWN_POINTS_JS,
+    api,
+    by_testid,
+    js,
+    not_blank,
+    open_view,
+    wait_for,
+)
 from tests.dashboard._studies import DEMO, MO_TRIALS, XSS_ATTR, XSS_NAME, XSS_PARAM
 
 NAMES = ["demo", "mo", XSS_NAME, "pbt", "live"]
@@ -176,16 +184,22 @@ def test_xss_study_name_is_inert_text(browser: Any, server: Any, studies: dict[s
 
     open_view(browser, f"{server.url}/#/study/{studies[XSS_NAME]}")
     assert by_testid(browser, "study-name")[0].text == XSS_NAME
-    heads = [th.text for th in by_testid(browser, "trial-table")[0].find_elements("css selector", "th")]
+    heads = [
+        th.text for th in by_testid(browser, "trial-table")[0].find_elements("css selector", "th")
+    ]
     assert any(XSS_PARAM in h for h in heads), heads
     by_testid(browser, "trial-row")[0].click()
-    detail = wait_for(lambda: by_testid(browser, "detail-title") and by_testid(browser, "trial-detail")[0])
+    detail = wait_for(
+        lambda: by_testid(browser, "detail-title") and by_testid(browser, "trial-detail")[0]
+    )
     wait_for(lambda: XSS_ATTR in detail.text, what="the attribute shown as text")
     wait_for(lambda: js(browser, "return window.hsDashboard.plotsLoaded"), 60, "the plots")
     _no_markup_ran(browser)
 
 
-def test_read_only_server_refuses_writes(browser: Any, server: Any, studies: dict[str, int]) -> None:
+def test_read_only_server_refuses_writes(
+    browser: Any, server: Any, studies: dict[str, int]
+) -> None:
     sid = studies["demo"]
     open_view(browser, f"{server.url}/#/study/{sid}")
     assert by_testid(browser, "study-note-input") == []  # no write controls in read-only mode

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from tests.dashboard._page import js, open_view, by_testid, wait_for
+from tests.dashboard._page import by_testid, js, open_view, wait_for
 from tests.dashboard._studies import LIVE_TRIALS
 
 WRITER = """

@@ -73,7 +73,7 @@ function studiesView(root) {
         ["COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING"].map((k) => h("td", { class: `state-${k}`, text: s.states[k] })),
         h("td", { text: bestText(s.best) }), h("td", { class: "muted", text: s.budget_text }),
         h("td", { text: fmtTime(s.last_activity) })));
-      clear(table).append(h("thead", {}, head), h("tbody", {}, rows));
+      clear(table, h("thead", {}, head), h("tbody", {}, rows));
       if (!data.studies.length) table.append(h("caption", { text: "This storage has no study." }));
       window.hsDashboard.ready = true;
       window.hsDashboard.lastUpdate = Date.now();
@@ -98,7 +98,7 @@ function compareView(root, ids) {
         window.hsDashboard.ready = true;
         window.hsDashboard.lastUpdate = Date.now();
       } catch (err) {
-        if (err.status >= 400 && err.status < 500) clear(box).append(h("p", { class: "message", text: err.message }));
+        if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
       }
       if (!stopped) timer = setTimeout(load, 3000);
     }

@@ -1,4 +1,4 @@
-// Building the page without innerHTML: every piece of data goes in as text.
+// Building the page from elements, never from HTML strings: every piece of data goes in as text.
 
 export function h(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -22,8 +22,9 @@ function append(node, children) {
   }
 }
 
-export function clear(node) {
+export function clear(node, ...children) {
   while (node.firstChild) node.removeChild(node.firstChild);
+  append(node, children);
   return node;
 }
 

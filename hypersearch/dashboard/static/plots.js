@@ -35,7 +35,7 @@ export function draw(box, fig) {
   const state = window.hsDashboard;
   if (fig.message) {
     if (box.dataset.drawn) window.Plotly.purge(box.querySelector(".chart"));
-    clear(box).append(h("div", { class: "message", testid: "plot-message", text: fig.message }));
+    clear(box, h("div", { class: "message", testid: "plot-message", text: fig.message }));
     delete box.dataset.drawn;
     state.plotPoints[name] = 0;
     box.dataset.points = "0";

@@ -15,13 +15,13 @@ export function studyView(root, studyId, writable) {
   const plots = h("div", { class: "plots", testid: "plots" });
   const diagnostics = h("section", { testid: "diagnostics" }, h("h2", { text: "Diagnostics" }));
   const table = new TrialTable(studyId, writable);
-  root.append(title, summary, note, table.node, h("h2", { text: "Plots" }), plots, diagnostics);
+  root.append(title, summary, note, h("h2", { text: "Plots" }), plots, table.node, diagnostics);
 
   function showSummary(s) {
     title.textContent = s.study_name;
     const best = s.best ? (s.best.pareto ? `${s.best.n_complete} complete (Pareto front in the plot)`
       : `${fmt(s.best.values[0])} (trial ${s.best.number})`) : "none yet";
-    clear(summary).append(
+    clear(summary, 
       h("div", { testid: "summary-directions", text: `directions: ${s.directions.join(", ")}` }),
       h("div", { testid: "summary-trials", text: `trials: ${s.n_trials}` }),
       Object.entries(s.states).filter(([, n]) => n).map(([k, n]) =>
@@ -30,7 +30,7 @@ export function studyView(root, studyId, writable) {
       h("div", { testid: "summary-budget", class: "muted", text: s.budget_text }),
       h("div", { testid: "summary-last", text: `last activity: ${fmtTime(s.last_activity)}` }));
     table.paramKinds = s.param_kinds || table.paramKinds;
-    clear(note).append(h("h2", { text: "Note" }), h("pre", { testid: "study-note", text: s.note || "" }));
+    clear(note, h("h2", { text: "Note" }), h("pre", { testid: "study-note", text: s.note || "" }));
     if (writable) {
       const input = h("textarea", { testid: "study-note-input" });
       input.value = s.note || "";
@@ -57,7 +57,7 @@ export function studyView(root, studyId, writable) {
         box.dataset.loadedAt = String(Date.now());
         await loadPlot(box, `/api/studies/${studyId}/plots/${box.dataset.plot}`);
       } catch (err) {
-        if (err.status >= 400 && err.status < 500) clear(box).append(h("p", { class: "message", text: err.message }));
+        if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
         else view.stale.add(box);
       }
     }
@@ -66,7 +66,7 @@ export function studyView(root, studyId, writable) {
 
   async function loadDiagnostics() {
     const d = await get(`/api/studies/${studyId}/diagnostics`);
-    clear(diagnostics).append(h("h2", { text: "Diagnostics" }));
+    clear(diagnostics, h("h2", { text: "Diagnostics" }));
     if (!d.available) diagnostics.append(h("p", { testid: "diagnostics-unavailable", class: "muted",
       text: "Diagnostics are not available in this version of hypersearch (study.diagnose())." }));
     else diagnostics.append(h("pre", { testid: "diagnostics-report", text: JSON.stringify(d.diagnostics, null, 2) }));
@@ -96,7 +96,7 @@ export function studyView(root, studyId, writable) {
       if (view.version === null) await first();
       else await applyDelta(await get(`/api/studies/${studyId}/delta?since=${view.version}`));
     } catch (err) {
-      if (err.status === 404) { clear(root).append(h("p", { testid: "not-found", class: "state-FAIL", text: err.message })); return; }
+      if (err.status === 404) { clear(root, h("p", { testid: "not-found", class: "state-FAIL", text: err.message })); return; }
     }
     if (!view.stopped) view.timer = setTimeout(poll, POLL_MS);
   }

@@ -8,7 +8,7 @@ export class TrialTable {
   constructor(studyId, writable) {
     this.studyId = studyId;
     this.writable = writable;
-    this.query = { page: 0, per_page: 50, sort: "number", order: "desc" };
+    this.query = { page: 0, per_page: 25, sort: "number", order: "desc" };
     this.filters = {};
     this.selected = null;
     this.node = h("section", { id: "trials", testid: "trials" });
@@ -85,7 +85,7 @@ export class TrialTable {
   }
 
   showError(message) {
-    clear(this.pager).append(h("span", { class: "state-FAIL", testid: "table-error", text: message }));
+    clear(this.pager, h("span", { class: "state-FAIL", testid: "table-error", text: message }));
   }
 
   setParams(params, kinds) {
@@ -93,7 +93,7 @@ export class TrialTable {
     if (params.join("\u0000") === this.params.join("\u0000")) return;
     this.params = params;
     const keep = this.paramSelect.value;
-    clear(this.paramSelect).append(h("option", { value: "", text: "parameter\u2026" }),
+    clear(this.paramSelect, h("option", { value: "", text: "parameter\u2026" }),
       params.map((p) => h("option", { value: p, text: p })));
     this.paramSelect.value = params.includes(keep) ? keep : "";
   }
@@ -128,10 +128,10 @@ export class TrialTable {
         attrKeys.map((k) => h("td", { text: r.user_attrs[k] === undefined ? "" : r.user_attrs[k] })),
         h("td", { text: r.note || "" }));
     });
-    clear(this.table).append(h("thead", {}, head), h("tbody", {}, body));
+    clear(this.table, h("thead", {}, head), h("tbody", {}, body));
     const last = Math.max(0, Math.ceil(page.total / page.per_page) - 1);
     const go = (p) => () => { this.query.page = p; this.refresh().catch(() => {}); };
-    clear(this.pager).append(
+    clear(this.pager, 
       h("button", { testid: "page-prev", text: "\u2039 prev", disabled: page.page <= 0, onclick: go(page.page - 1) }),
       h("span", { testid: "table-total", dataset: { total: page.total },
         text: `page ${page.page + 1} of ${last + 1} \u2014 ${page.total} of ${page.n_trials} trials` }),
@@ -147,7 +147,7 @@ export class TrialTable {
     try {
       t = await get(`/api/studies/${this.studyId}/trials/${Number(number)}`);
     } catch (err) {
-      if (!quiet) clear(this.detail).append(h("p", { class: "state-FAIL", text: err.message }));
+      if (!quiet) clear(this.detail, h("p", { class: "state-FAIL", text: err.message }));
       this.detail.hidden = false;
       throw err;
     }
