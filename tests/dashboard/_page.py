@@ -11,18 +11,21 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-#: Markers and bars plotly drew as SVG elements, per trace type; parcoords and contours
-#: draw on a canvas, so their count is read from the data plotly holds on the element.
+#: What plotly drew: markers and bars (SVG elements), line traces with a drawn path, and
+#: the items of parcoords and contours, which draw on a canvas (read from the data plotly
+#: holds on the element).
 DRAWN_POINTS_JS = """
 const chart = arguments[0].querySelector('.js-plotly-plot');
 if (!chart || !chart.data) return null;
 const svg = chart.querySelectorAll('.scatterlayer .point, .barlayer .point').length;
+const lines = [...chart.querySelectorAll('.scatterlayer .trace')].filter(
+  (t) => [...t.querySelectorAll('.js-line')].some((p) => (p.getAttribute('d') || '').length > 2)).length;
 let canvas = 0;
 for (const t of chart.data) {
   if (t.type === 'parcoords') canvas += t.dimensions.length ? t.dimensions[0].values.length : 0;
   else if (t.type === 'contour') canvas += t.z.reduce((a, row) => a + row.length, 0);
 }
-return {svg: svg, canvas: canvas, traces: chart.data.length};
+return {svg: svg, lines: lines, canvas: canvas};
 """
 
 
@@ -43,9 +46,17 @@ def js(driver: Any, script: str, *args: Any) -> Any:
 
 
 def open_view(driver: Any, url: str) -> None:
-    """Navigate (a full load) and wait until the page says its view is ready."""
-    driver.get("about:blank")
-    driver.get(url)
+    """Show ``url``'s view and wait until the page says it is ready.
+
+    Within the open dashboard only the hash changes (the page routes it; plotly.js is not
+    loaded again); anything else, the same view included, is a full load.
+    """
+    page, _, view = url.partition("#")
+    here, _, shown = driver.current_url.partition("#")
+    if here == page and shown != view and js(driver, "return !!window.hsDashboard"):
+        js(driver, "window.hsDashboard.ready = false; location.hash = arguments[0];", view or "/")
+    else:
+        driver.get(url)
     wait_for(lambda: js(driver, "return window.hsDashboard && window.hsDashboard.ready"),
              what=f"window.hsDashboard.ready on {url}")  # fmt: skip
 

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from tests.dashboard._page import by_testid, js, open_view, wait_for
+from tests.dashboard._page import js, open_view, wait_for
 from tests.dashboard._studies import LIVE_TRIALS
 
 WRITER = """
@@ -21,9 +21,16 @@ print(time.time())
 
 
 def _shown(browser: Any) -> tuple[str, list[int]]:
-    summary = by_testid(browser, "summary-trials")
-    numbers = [int(r.get_attribute("data-number")) for r in by_testid(browser, "trial-row")]
-    return (summary[0].text if summary else ""), numbers
+    """The summary's trial count and the table's trial numbers, read in one step."""
+    text, numbers = js(
+        browser,
+        """
+        const summary = document.querySelector('[data-testid=summary-trials]');
+        return [summary ? summary.textContent : '',
+                [...document.querySelectorAll('[data-testid=trial-row]')].map((r) => Number(r.dataset.number))];
+    """,
+    )
+    return text, numbers
 
 
 def test_a_trial_finished_elsewhere_appears_without_reload(
