@@ -8,6 +8,7 @@ read from ``/proc`` and nothing they do shares the measuring process.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -145,38 +146,51 @@ def optuna_dashboard_server(storage_url: str, log: Path | None = None) -> Server
 _WATCH = """
 (() => {
   if (window.top !== window) return;
-  const done = () => { try { return !!(%s); } catch (e) { return false; } };
-  const tick = () => { if (done()) window.__hsRendered = performance.now(); else setTimeout(tick, %d); };
+  const marks = %s;
+  window.__hsMarks = {};
+  const tick = () => {
+    for (const [name, check] of Object.entries(marks)) {
+      if (window.__hsMarks[name] !== undefined) continue;
+      let ok = false;
+      try { ok = !!check(); } catch (e) { ok = false; }
+      if (ok) window.__hsMarks[name] = performance.now();
+    }
+    if (Object.keys(window.__hsMarks).length < Object.keys(marks).length) setTimeout(tick, %d);
+  };
   tick();
 })();
 """
 
 
-def time_to_render(driver: Any, url: str, condition_js: str, timeout: float = 120.0,
-                   poll_ms: int = 25) -> float | None:  # fmt: skip
-    """Seconds from the navigation's start to ``condition_js`` first holding in the page.
+def time_to_render(driver: Any, url: str, marks: dict[str, str], timeout: float = 120.0,
+                   poll_ms: int = 25) -> dict[str, float | None]:  # fmt: skip
+    """Seconds from the navigation's start until each mark's JavaScript condition first held.
 
-    The check runs inside the page from its first script on (installed before navigation
-    through the DevTools protocol), so the time does not depend on Selenium's polling; the
-    browser cache is off, so every page loads its scripts.  None after ``timeout``.
+    The checks run inside the page from its first script on (installed before navigation
+    through the DevTools protocol), so the times do not depend on Selenium's polling; the
+    browser cache is off, so every page loads its scripts.  None: not within ``timeout``.
     """
+    from selenium.common.exceptions import WebDriverException
+
+    checks = "{" + ", ".join(f"{json.dumps(k)}: () => ({v})" for k, v in marks.items()) + "}"
     driver.get("about:blank")
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     added = driver.execute_cdp_cmd(
-        "Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH % (condition_js, poll_ms)}
+        "Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH % (checks, poll_ms)}
     )
+    seen: dict[str, float] = {}
     try:
         driver.set_page_load_timeout(timeout)
-        driver.get(url)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            ms = driver.execute_script("return window.__hsRendered || null")
-            if ms is not None:
-                return float(ms) / 1000.0
+        driver.get(url)
+        while time.monotonic() < deadline and len(seen) < len(marks):
+            seen = driver.execute_script("return window.__hsMarks || {}")
             time.sleep(0.05)
-        return None
+    except WebDriverException:  # a page that took longer than the timeout to load or hung
+        pass
     finally:
         driver.execute_cdp_cmd(
             "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
         )
+    return {k: (seen[k] / 1000.0 if k in seen else None) for k in marks}
