@@ -14,6 +14,7 @@ from hypersearch.dashboard import open_storage
 from hypersearch.exceptions import ForeignDatabaseError, StorageError
 from hypersearch.storages import InMemoryStorage
 from tests.dashboard._helpers import client_of, fill, study_id
+from tests.storages.conftest import postgresql_url  # noqa: F401 - the fixture
 
 
 @pytest.fixture
@@ -150,3 +151,30 @@ def test_load_study_is_untouched_by_reading(sqlite_url):
     client = client_of(open_storage(sqlite_url))
     client.get("/api/studies")
     assert len(hypersearch.load_study(study_name="live", storage=sqlite_url).trials) == 5
+
+
+def test_postgresql_read_only_and_live(postgresql_url):  # noqa: F811
+    fill(postgresql_url, "pg", n=3)
+    storage = open_storage(postgresql_url)
+    assert storage.read_only
+    client = client_of(storage)
+    sid = study_id(client, "pg")
+    version = client.get(f"/api/studies/{sid}").json()["version"]
+    hypersearch.load_study(study_name="pg", storage=postgresql_url).optimize(
+        lambda t: t.suggest_float("x", 0, 1), n_trials=1
+    )
+    import time
+
+    time.sleep(0.3)
+    delta = client.get(f"/api/studies/{sid}/delta", params={"since": version}).json()
+    assert [r["number"] for r in delta["changed"]] == [3]
+    storage.close()
+
+
+def test_a_journal_file_is_served(tmp_path):
+    from hypersearch.storages.journal import JournalFileBackend, JournalStorage
+
+    path = str(tmp_path / "journal.log")
+    fill(JournalStorage(JournalFileBackend(path)), "j", n=4)
+    client = client_of(open_storage(path))
+    assert client.get(f"/api/studies/{study_id(client, 'j')}/trials").json()["total"] == 4
