@@ -175,7 +175,7 @@ def diagnostics(request: Request) -> JSONResponse:
     diagnose = getattr(entry.study, "diagnose", None)
     found: Any = None
     if callable(diagnose):
-        found, _ = entry.view("diagnose", lambda h: _records.safe(diagnose()), max_age=10.0)
+        found, _ = entry.view("diagnose", lambda h: _findings(diagnose()), max_age=10.0)
     choices = entry.study.storage.get_study_system_attrs(entry.study_id).get(_keys.AUTO_CHOICES)
     return JSONResponse(
         {
@@ -184,6 +184,14 @@ def diagnostics(request: Request) -> JSONResponse:
             "auto_choices": _records.safe(choices),
         }
     )
+
+
+def _findings(findings: Any) -> list[Any]:
+    """``study.diagnose()``'s findings as JSON records (``Finding.to_dict`` where they have it)."""
+    return [
+        _records.safe(f.to_dict() if callable(getattr(f, "to_dict", None)) else f)
+        for f in findings or []
+    ]
 
 
 def compare(request: Request) -> JSONResponse:

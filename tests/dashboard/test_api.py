@@ -204,6 +204,32 @@ def test_diagnostics_answer_whether_the_study_can_diagnose(client, storage):
     assert d["available"] == hasattr(hypersearch.Study, "diagnose")
 
 
+def test_diagnose_findings_are_served_as_records(client, monkeypatch):
+    import dataclasses
+
+    import hypersearch
+
+    @dataclasses.dataclass(frozen=True)
+    class Finding:
+        kind: str
+
+        def to_dict(self):
+            return {
+                "kind": self.kind,
+                "message": f"<b>{self.kind}</b>",
+                "evidence": {"p": math.nan},
+            }
+
+    monkeypatch.setattr(
+        hypersearch.Study, "diagnose", lambda self: [Finding("range_edge")], raising=False
+    )
+    d = client.get(f"/api/studies/{study_id(client, XSS)}/diagnostics").json()
+    assert d["available"] is True
+    assert d["diagnostics"] == [
+        {"kind": "range_edge", "message": "<b>range_edge</b>", "evidence": {"p": "nan"}}
+    ]
+
+
 def test_downsampled_plots_keep_the_shape_of_a_large_study():
     """5,000 trials: each scatter ships a bounded number of points and keeps the extremes."""
     import hypersearch

@@ -69,10 +69,9 @@ export function studyView(root, studyId, writable) {
     clear(diagnostics, h("h2", { text: "Diagnostics" }));
     if (!d.available) diagnostics.append(h("p", { testid: "diagnostics-unavailable", class: "muted",
       text: "Diagnostics are not available in this version of hypersearch (study.diagnose())." }));
-    else diagnostics.append(h("pre", { testid: "diagnostics-report", text: JSON.stringify(d.diagnostics, null, 2) }));
+    else diagnostics.append(findingsTable(d.diagnostics));
     diagnostics.append(h("h3", { text: "Automatic strategy" }));
-    diagnostics.append(d.auto_choices ? h("pre", { testid: "auto-choices", text: JSON.stringify(d.auto_choices, null, 2) })
-      : h("p", { testid: "auto-choices", class: "muted", text: "No automatic strategy choices recorded." }));
+    diagnostics.append(choicesTable(d.auto_choices));
   }
 
   async function first() {
@@ -87,7 +86,7 @@ export function studyView(root, studyId, writable) {
     await table.refresh();
     state.ready = true;
     state.lastUpdate = Date.now();
-    loadPlots().then(() => loadDiagnostics()).catch(() => {});
+    loadPlots().then(() => { view.diagnosedAt = Date.now(); return loadDiagnostics(); }).catch(() => {});
   }
 
   async function poll() {
@@ -111,6 +110,10 @@ export function studyView(root, studyId, writable) {
       await table.refresh();
       for (const box of view.boxes) view.stale.add(box);
     }
+    if (changed && Date.now() - (view.diagnosedAt || 0) > 10000 && state.plotsLoaded) {
+      view.diagnosedAt = Date.now();
+      loadDiagnostics().catch(() => {});
+    }
     for (const box of [...view.stale]) {
       try {
         if (await refreshPlot(box)) view.stale.delete(box);
@@ -122,4 +125,27 @@ export function studyView(root, studyId, writable) {
   window.addEventListener("hs-recovered", () => { for (const box of view.boxes) view.stale.add(box); });
   poll();
   return { stop() { view.stopped = true; clearTimeout(view.timer); } };
+}
+
+function findingsTable(findings) {
+  if (!findings.length) return h("p", { testid: "diagnostics-report", text: "No finding." });
+  return h("table", { testid: "diagnostics-report" },
+    h("tr", {}, ["severity", "kind", "parameters", "finding", "suggestion", "evidence"].map((t) => h("th", { text: t }))),
+    findings.map((f) => h("tr", { testid: "finding", dataset: { kind: String(f.kind || "") } },
+      h("td", { class: f.severity === "warning" ? "state-FAIL" : "muted", text: f.severity || "" }),
+      h("td", { text: f.kind || "" }), h("td", { text: (f.params || []).join(", ") }),
+      h("td", { style: "white-space: normal", text: f.message || JSON.stringify(f) }),
+      h("td", { style: "white-space: normal", text: f.action || "" }),
+      h("td", {}, h("pre", { text: f.evidence ? JSON.stringify(f.evidence, null, 1) : "" })))));
+}
+
+function choicesTable(choices) {
+  if (!Array.isArray(choices) || !choices.length) {
+    return h("p", { testid: "auto-choices", class: "muted", text: "No automatic strategy choices recorded." });
+  }
+  return h("table", { testid: "auto-choices" },
+    h("tr", {}, ["when", "finished trials", "sampler", "pruner", "reason"].map((t) => h("th", { text: t }))),
+    choices.map((c) => h("tr", {}, h("td", { text: fmtTime(c.datetime) }), h("td", { text: fmt(c.n_trials) }),
+      h("td", { text: c.sampler || "" }), h("td", { text: c.pruner || "" }),
+      h("td", { style: "white-space: normal", text: c.reason || "" }))));
 }
