@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: A delta with more changed trials than this tells the page to reload its views instead.
 MAX_DELTA_ROWS = 1000
+#: Seconds the budget and last activity (a pass over every trial) are reused while trials change.
+SPENDING_MAX_AGE = 2.0
 
 
 class ApiError(Exception):
@@ -44,6 +46,13 @@ def _record(request: Request, study_id: int) -> Any:
     raise ApiError(404, f"No study with id {study_id}.")
 
 
+def _summary(entry: StudyEntry, record: Any) -> tuple[dict[str, Any], Any]:
+    """The study's summary; its budget part is recomputed at most every 2 s while trials change."""
+    spent, _ = entry.view("spending", _records.spending, max_age=SPENDING_MAX_AGE)
+    history = entry.history(fresh=False)
+    return _records.study_summary(record, history, spent), history
+
+
 def info(request: Request) -> JSONResponse:
     state = request.app.state
     return JSONResponse(
@@ -60,15 +69,14 @@ def studies(request: Request) -> JSONResponse:
     cache = cache_of(request)
     out = []
     for record in cache.records():
-        history = cache.entry(record.study_id).history()
-        out.append(_records.study_summary(record, history))
+        out.append(_summary(cache.entry(record.study_id), record)[0])
     return JSONResponse({"studies": out, "epoch": request.app.state.epoch})
 
 
 def study(request: Request) -> JSONResponse:
     entry = _entry(request)
     record = _record(request, entry.study_id)
-    summary, history = entry.view("summary", lambda h: _records.study_summary(record, h))
+    summary, history = _summary(entry, record)
     return JSONResponse(
         {
             **summary,
@@ -91,7 +99,7 @@ def delta(request: Request) -> JSONResponse:
     entry = _entry(request)
     since = _since(request)
     record = _record(request, entry.study_id)
-    summary, history = entry.view("summary", lambda h: _records.study_summary(record, h))
+    summary, history = _summary(entry, record)
     out: dict[str, Any] = {"version": history.version, "epoch": request.app.state.epoch}
     if since > history.version or since < 0:
         out.update(reset=True, changed=[], summary=summary)
