@@ -64,7 +64,8 @@ ARTIFACTS_PREFIX = "artifacts:"
 LIGHTNING_PRUNED_AT = "lightning_pruned_at"
 """The epoch at which the Lightning callback pruned the trial."""
 DASHBOARD_NOTE = "dashboard:note"
-"""A study or trial system attribute: the note written from the dashboard (``--allow-writes``)."""
+"""Study system attribute: the study's note written from the dashboard (``--allow-writes``);
+``dashboard:note:<number>`` holds trial ``number``'s (a finished trial's attributes are final)."""
 
 # -- samplers' own bookkeeping -----------------------------------------------------------
 GRID_ID = "grid_id"

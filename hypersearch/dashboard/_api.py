@@ -96,10 +96,13 @@ def delta(request: Request) -> JSONResponse:
     if since > history.version or since < 0:
         out.update(reset=True, changed=[], summary=summary)
         return JSONResponse(out)
-    rows = np.flatnonzero(history.row_version > since) if since < history.version else []
+    rows = np.flatnonzero(history.row_version > since)  # one vectorised pass, no storage read
     reset = len(rows) > MAX_DELTA_ROWS
     out["reset"] = bool(reset)
-    out["changed"] = [] if reset else [_records.trial_row(history.trial(int(r))) for r in rows]
+    notes = _notes(entry) if len(rows) and not reset else {}
+    out["changed"] = (
+        [] if reset else [_records.trial_row(history.trial(int(r)), notes) for r in rows]
+    )
     out["summary"] = summary
     return JSONResponse(out)
 
@@ -112,6 +115,7 @@ def trials(request: Request) -> JSONResponse:
         rows, total = _table.select_rows(history, query)
     except _table.QueryError as err:
         raise ApiError(400, str(err)) from None
+    notes = _notes(entry) if len(rows) else {}
     return JSONResponse(
         {
             "total": int(total),
@@ -121,9 +125,14 @@ def trials(request: Request) -> JSONResponse:
             "params": sorted(history.param_names),
             "n_objectives": len(history.directions),
             "version": history.version,
-            "rows": [_records.trial_row(history.trial(int(r))) for r in rows],
+            "rows": [_records.trial_row(history.trial(int(r)), notes) for r in rows],
         }
     )
+
+
+def _notes(entry: StudyEntry) -> dict[str, Any]:
+    """The study's system attributes, where the trials' notes are."""
+    return entry.study.storage.get_study_system_attrs(entry.study_id)
 
 
 def _number(request: Request) -> int:
@@ -140,7 +149,7 @@ def trial(request: Request) -> JSONResponse:
         found = None
     if found is None:
         raise ApiError(404, f"Study {entry.study_id} has no trial number {number}.")
-    return JSONResponse(_records.trial_detail(found))
+    return JSONResponse(_records.trial_detail(found, _notes(entry)))
 
 
 def plot(request: Request) -> JSONResponse:

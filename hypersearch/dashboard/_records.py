@@ -59,8 +59,17 @@ def _duration(trial: FrozenTrial) -> float | None:
     return (trial.datetime_complete - trial.datetime_start).total_seconds()
 
 
-def trial_row(trial: FrozenTrial) -> dict[str, Any]:
-    """A trial as one row of the table: long attribute values cut."""
+def trial_note_key(number: int) -> str:
+    """The study system attribute holding trial ``number``'s note."""
+    return f"{NOTE_KEY}:{number}"
+
+
+def trial_row(trial: FrozenTrial, notes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A trial as one row of the table: long attribute values cut.
+
+    ``notes``: the study's system attributes, where the trials' notes are.
+    """
+    note = (notes or {}).get(trial_note_key(trial.number))
     return {
         "number": trial.number,
         "state": trial.state.name,
@@ -73,7 +82,7 @@ def trial_row(trial: FrozenTrial) -> dict[str, Any]:
         "duration": _duration(trial),
         "last_step": max(trial.intermediate_values) if trial.intermediate_values else None,
         "user_attrs": {k: short_text(v) for k, v in trial.user_attrs.items()},
-        "note": short_text(trial.system_attrs.get(NOTE_KEY, "")) or None,
+        "note": None if note is None else short_text(note),
     }
 
 
@@ -89,12 +98,12 @@ def _lineage(trial: FrozenTrial) -> dict[str, Any]:
     return {k: safe(attrs[k]) for k in keys if k in attrs}
 
 
-def trial_detail(trial: FrozenTrial) -> dict[str, Any]:
+def trial_detail(trial: FrozenTrial, notes: Mapping[str, Any]) -> dict[str, Any]:
     """Everything about one trial, attribute values in full."""
     system = trial.system_attrs
     steps = sorted(trial.intermediate_values)
     return {
-        **trial_row(trial),
+        **trial_row(trial, notes),
         "trial_id": trial.trial_id,
         "params": safe(trial.params),
         "distributions": {k: repr(d) for k, d in trial.distributions.items()},
@@ -110,7 +119,7 @@ def trial_detail(trial: FrozenTrial) -> dict[str, Any]:
             for k, v in system.items()
             if k.startswith(_keys.ARTIFACTS_PREFIX)
         ],
-        "note": safe(system.get(NOTE_KEY)),
+        "note": safe(notes.get(trial_note_key(trial.number))),
     }
 
 

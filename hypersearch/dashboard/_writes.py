@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 
 from hypersearch import _keys
 from hypersearch.dashboard._api import ApiError, _entry, _number
+from hypersearch.dashboard._records import trial_note_key
 from hypersearch.trial._state import TrialState
 
 TOKEN_HEADER = "x-hypersearch-token"
@@ -72,8 +73,9 @@ def _trial_id(request: Request) -> tuple[Any, int, Any]:
 
 async def trial_note(request: Request) -> JSONResponse:
     body = await _body(request)
-    entry, trial_id, _ = _trial_id(request)
-    entry.study.storage.set_trial_system_attr(trial_id, _keys.DASHBOARD_NOTE, _note(body))
+    entry, _, trial = _trial_id(request)
+    key = trial_note_key(trial.number)  # on the study: a finished trial's attributes are final
+    entry.study.storage.set_study_system_attr(entry.study_id, key, _note(body))
     return JSONResponse({"ok": True})
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hypersearch
-
 from starlette.testclient import TestClient
 
+import hypersearch
 from hypersearch.dashboard import create_app
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -46,8 +45,6 @@ def fill_multi(storage, name="multi", n=30):
 def client_of(storage, **kwargs) -> TestClient:
     app = create_app(storage, warm_up=False, **kwargs)
     return TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
-
-
 
 
 def study_id(client, name):

@@ -37,7 +37,10 @@ def test_the_page_has_no_inline_script_and_a_strict_policy(client):
     assert "<script>" not in body and "onerror" not in body and "{{TOKEN}}" not in body
     assert 'name="hs-token"' in body
     policy = page.headers["content-security-policy"]
-    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy
+        and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    )
     assert client.get("/static/app.js").status_code == 200
     plotly_js = client.get("/plotly.min.js")
     assert plotly_js.status_code == 200 and len(plotly_js.content) > 1_000_000
@@ -46,25 +49,39 @@ def test_the_page_has_no_inline_script_and_a_strict_policy(client):
 def test_the_javascript_never_writes_html(client):
     for name in ("app.js", "study.js", "table.js", "plots.js", "dom.js", "api.js"):
         source = client.get(f"/static/{name}").text
-        assert "innerHTML" not in source and "outerHTML" not in source and "insertAdjacentHTML" not in source
+        assert (
+            "innerHTML" not in source
+            and "outerHTML" not in source
+            and "insertAdjacentHTML" not in source
+        )
 
 
 def test_table_pages_sorts_and_filters(client, storage):
     sid = study_id(client, XSS)
     page = client.get(f"/api/studies/{sid}/trials", params={"per_page": 7, "page": 1}).json()
     assert page["total"] == 30 and [r["number"] for r in page["rows"]] == list(range(7, 14))
-    by_value = client.get(f"/api/studies/{sid}/trials", params={"sort": "value", "per_page": 30}).json()
+    by_value = client.get(
+        f"/api/studies/{sid}/trials", params={"sort": "value", "per_page": 30}
+    ).json()
     values = [r["values"][0] for r in by_value["rows"]]
     assert values == sorted(values)
-    desc = client.get(f"/api/studies/{sid}/trials", params={"sort": "param:x", "order": "desc"}).json()
+    desc = client.get(
+        f"/api/studies/{sid}/trials", params={"sort": "param:x", "order": "desc"}
+    ).json()
     xs = [r["params"]["x"] for r in desc["rows"]]
     assert xs == sorted(xs, reverse=True)
-    ranged = client.get(f"/api/studies/{sid}/trials", params={"pmin.x": 0, "pmax.x": 5, "pin.c": "b"}).json()
+    ranged = client.get(
+        f"/api/studies/{sid}/trials", params={"pmin.x": 0, "pmax.x": 5, "pin.c": "b"}
+    ).json()
     trials = storage.get_all_trials(sid)
     expected = [t.number for t in trials if t.params["x"] >= 0 and t.params["c"] == "b"]
-    assert sorted(r["number"] for r in ranged["rows"]) == expected[:25] and ranged["total"] == len(expected)
+    assert sorted(r["number"] for r in ranged["rows"]) == expected[:25] and ranged["total"] == len(
+        expected
+    )
     cut = sorted(t.values[0] for t in trials)[10]
-    low = client.get(f"/api/studies/{sid}/trials", params={"value_max": cut, "per_page": 100}).json()
+    low = client.get(
+        f"/api/studies/{sid}/trials", params={"value_max": cut, "per_page": 100}
+    ).json()
     assert low["total"] == 11 and all(r["values"][0] <= cut for r in low["rows"])
     assert client.get(f"/api/studies/{sid}/trials", params={"state": "FAIL"}).json()["total"] == 0
 
@@ -125,7 +142,17 @@ def test_bad_ids_and_parameters_get_json_errors(client, path, status):
     assert response.json()["error"] and "Traceback" not in response.text
 
 
-SINGLE_PLOTS = ["history", "slice", "contour", "parallel", "importances", "intermediate", "edf", "timeline", "budget"]
+SINGLE_PLOTS = [
+    "history",
+    "slice",
+    "contour",
+    "parallel",
+    "importances",
+    "intermediate",
+    "edf",
+    "timeline",
+    "budget",
+]
 
 
 @pytest.mark.parametrize("name", SINGLE_PLOTS)
@@ -137,7 +164,10 @@ def test_each_plot_of_a_single_objective_study_draws_its_trials(client, name):
 
 def test_plots_that_do_not_apply_say_why(client):
     sid = study_id(client, XSS)
-    assert client.get(f"/api/studies/{sid}/plots/lineage").json()["message"] == "No PBT member in this study."
+    assert (
+        client.get(f"/api/studies/{sid}/plots/lineage").json()["message"]
+        == "No PBT member in this study."
+    )
     assert "2 or 3 objectives" in client.get(f"/api/studies/{sid}/plots/pareto").json()["message"]
 
 
@@ -186,7 +216,11 @@ def test_downsampled_plots_keep_the_shape_of_a_large_study():
     study = hypersearch.create_study(storage=storage, study_name="big")
     xs = rng.uniform(-1, 1, 5000)
     study.add_trials(
-        create_trial(params={"x": float(x)}, distributions={"x": FloatDistribution(-1, 1)}, value=float(x * x))
+        create_trial(
+            params={"x": float(x)},
+            distributions={"x": FloatDistribution(-1, 1)},
+            value=float(x * x),
+        )
         for x in xs
     )
     client = client_of(storage)
@@ -194,10 +228,14 @@ def test_downsampled_plots_keep_the_shape_of_a_large_study():
     fig = client.get(f"/api/studies/{sid}/plots/history").json()
     assert fig["total"] == 5000 and fig["points"] <= 2200 and "downsampled" in fig["note"]
     scatter, best = fig["data"][0]["y"], fig["data"][1]["y"]
-    assert min(scatter) == pytest.approx(float(np.min(xs**2))) and max(scatter) == pytest.approx(float(np.max(xs**2)))
+    assert min(scatter) == pytest.approx(float(np.min(xs**2))) and max(scatter) == pytest.approx(
+        float(np.max(xs**2))
+    )
     assert best[-1] == pytest.approx(float(np.min(xs**2)))
     slice_fig = client.get(f"/api/studies/{sid}/plots/slice").json()
-    assert slice_fig["points"] == 2000 and min(slice_fig["data"][0]["y"]) == pytest.approx(float(np.min(xs**2)))
+    assert slice_fig["points"] == 2000 and min(slice_fig["data"][0]["y"]) == pytest.approx(
+        float(np.min(xs**2))
+    )
     edf = client.get(f"/api/studies/{sid}/plots/edf").json()
     assert len(edf["data"][0]["x"]) <= 500 and edf["data"][0]["y"][-1] == 1.0
     assert not any(isinstance(v, float) and math.isnan(v) for v in scatter)
