@@ -265,3 +265,12 @@ def test_downsampled_plots_keep_the_shape_of_a_large_study():
     edf = client.get(f"/api/studies/{sid}/plots/edf").json()
     assert len(edf["data"][0]["x"]) <= 500 and edf["data"][0]["y"][-1] == 1.0
     assert not any(isinstance(v, float) and math.isnan(v) for v in scatter)
+
+
+def test_plot_text_carries_markup_as_entities(client):
+    """plotly.js reads some HTML in names and titles: a study's name must stay text."""
+    ids = f"{study_id(client, XSS)},{study_id(client, 'second')}"
+    fig = client.get(f"/api/compare?ids={ids}").json()
+    names = [t["name"] for t in fig["data"]]
+    assert "&lt;img src=x onerror=alert(1)&gt;: best" in names
+    assert not any("<" in n for n in names)
