@@ -274,3 +274,32 @@ def test_plot_text_carries_markup_as_entities(client):
     names = [t["name"] for t in fig["data"]]
     assert "&lt;img src=x onerror=alert(1)&gt;: best" in names
     assert not any("<" in n for n in names)
+
+
+def test_learning_curves_carry_the_rungs_of_successive_halving():
+    import hypersearch
+    from tests.dashboard._helpers import client_of
+
+    storage = hypersearch.storages.InMemoryStorage()
+    study = hypersearch.create_study(
+        storage=storage,
+        study_name="sha",
+        sampler=hypersearch.samplers.RandomSampler(seed=0),
+        pruner=hypersearch.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2),
+    )
+
+    def curve(trial):
+        x = trial.suggest_float("x", 0, 1)
+        for step in range(8):
+            trial.report(x + 1.0 / (step + 1), step)
+            if trial.should_prune():
+                raise hypersearch.TrialPruned()
+        return x
+
+    study.optimize(curve, n_trials=16)
+    client = client_of(storage)
+    fig = client.get(f"/api/studies/{study_id(client, 'sha')}/plots/intermediate").json()
+    names = {t["name"] for t in fig["data"]}
+    assert {"COMPLETE", "PRUNED"} <= names and any(n.startswith("rung: ") for n in names)
+    rung_points = sum(len(t["x"]) for t in fig["data"] if t["name"].startswith("rung: "))
+    assert rung_points >= 16  # every trial reached rung 0
