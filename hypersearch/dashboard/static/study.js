@@ -50,17 +50,20 @@ export function studyView(root, studyId, writable) {
     return true;
   }
 
-  async function loadPlots() {
-    for (const box of view.boxes) {
-      if (view.stopped) return;
-      try {
-        box.dataset.loadedAt = String(Date.now());
-        await loadPlot(box, `/api/studies/${studyId}/plots/${box.dataset.plot}`);
-      } catch (err) {
-        if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
-        else view.stale.add(box);
-      }
+  async function loadOne(box) {
+    try {
+      box.dataset.loadedAt = String(Date.now());
+      await loadPlot(box, `/api/studies/${studyId}/plots/${box.dataset.plot}`);
+    } catch (err) {
+      if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
+      else view.stale.add(box);
     }
+  }
+
+  async function loadPlots(boxes) {
+    const queue = [...boxes];
+    const worker = async () => { while (queue.length && !view.stopped) await loadOne(queue.shift()); };
+    await Promise.all([worker(), worker()]); // two at a time: the server computes, the browser draws
     state.plotsLoaded = true;
   }
 
@@ -83,10 +86,11 @@ export function studyView(root, studyId, writable) {
     showSummary(s);
     view.boxes = s.plots.map((p) => plotBox(p.name, p.title));
     plots.append(...view.boxes);
-    await table.refresh();
+    const [head, ...rest] = view.boxes; // the history plot comes with the table
+    await Promise.all([table.refresh(), head ? loadOne(head) : null]);
     state.ready = true;
     state.lastUpdate = Date.now();
-    loadPlots().then(() => { view.diagnosedAt = Date.now(); return loadDiagnostics(); }).catch(() => {});
+    loadPlots(rest).then(() => { view.diagnosedAt = Date.now(); return loadDiagnostics(); }).catch(() => {});
   }
 
   async function poll() {
