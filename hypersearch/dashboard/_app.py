@@ -89,6 +89,15 @@ class HostCheck:
         await self.app(scope, receive, with_headers)
 
 
+def _lost_database(err: Exception) -> bool:
+    """A database driver's connection error (psycopg, PyMySQL), raised once retries ran out."""
+    module = type(err).__module__.split(".")[0]
+    names = {c.__name__ for c in type(err).__mro__}
+    return module in ("psycopg", "psycopg2", "pymysql") and bool(
+        names & {"OperationalError", "InterfaceError"}
+    )
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status)
 
@@ -116,6 +125,8 @@ def _handlers() -> dict[Any, Any]:
         return _error(503, f"The storage is not available: {err}")
 
     async def internal(request: Request, err: Exception) -> Response:
+        if _lost_database(err):
+            return await unavailable(request, err)
         _log.exception("dashboard error on %s", request.url.path)
         return _error(500, f"Internal error ({type(err).__name__}); see the server's log.")
 

@@ -106,6 +106,13 @@ class FlakyStorage(InMemoryStorage):
             raise sqlite3.OperationalError("unable to open database file")
         return super().get_all_studies()
 
+    def get_study_system_attrs(self, study_id):
+        if self.down:
+            import psycopg
+
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        return super().get_study_system_attrs(study_id)
+
 
 def test_a_storage_that_goes_away_answers_503_and_recovers():
     storage = FlakyStorage()
@@ -116,7 +123,8 @@ def test_a_storage_that_goes_away_answers_503_and_recovers():
     import time
 
     time.sleep(0.3)
-    for path in ("/api/studies", f"/api/studies/{sid}/delta?since=0", f"/api/studies/{sid}/trials"):
+    paths = ("/api/studies", f"/api/studies/{sid}/delta?since=0", f"/api/studies/{sid}/trials")
+    for path in (*paths, f"/api/studies/{sid}/diagnostics"):
         response = client.get(path)
         assert response.status_code == 503, path
         assert "not available" in response.json()["error"] and "Traceback" not in response.text
