@@ -157,6 +157,7 @@ def _routes(token: str) -> list[Any]:
     return [
         Route("/", index),
         Route("/plotly.min.js", plotly_js),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/api/info", _api.info),
         Route("/api/studies", _api.studies),
         Route("/api/compare", _api.compare),

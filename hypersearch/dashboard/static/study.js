@@ -8,14 +8,15 @@ const POLL_MS = 1000;
 
 export function studyView(root, studyId, writable) {
   const state = window.hsDashboard;
-  const view = { stopped: false, version: null, epoch: null, timer: null, boxes: [], stale: new Set() };
+  const view = { objective: 0, chooser: null, stopped: false, version: null, epoch: null, timer: null, boxes: [], stale: new Set() };
   const title = h("h2", { testid: "study-name" });
   const summary = h("div", { class: "summary", testid: "study-summary" });
   const note = h("section", { testid: "study-note-section" });
   const plots = h("div", { class: "plots", testid: "plots" });
   const diagnostics = h("section", { testid: "diagnostics" }, h("h2", { text: "Diagnostics" }));
   const table = new TrialTable(studyId, writable);
-  root.append(title, summary, note, h("h2", { text: "Plots" }), plots, table.node, diagnostics);
+  const plotsHead = h("h2", { text: "Plots" });
+  root.append(title, summary, note, plotsHead, plots, table.node, diagnostics);
 
   function showSummary(s) {
     title.textContent = s.study_name;
@@ -46,14 +47,28 @@ export function studyView(root, studyId, writable) {
     const cost = Number(box.dataset.fetchMs || 0);
     if (Date.now() - last < Math.max(1000, 5 * cost)) return false; // costly plots refresh less often
     box.dataset.loadedAt = String(Date.now());
-    await loadPlot(box, `/api/studies/${studyId}/plots/${box.dataset.plot}`);
+    await loadPlot(box, plotPath(box));
     return true;
+  }
+
+  function plotPath(box) {
+    return `/api/studies/${studyId}/plots/${box.dataset.plot}?objective=${view.objective}`;
+  }
+
+  function objectiveChooser(s) {
+    if (s.directions.length < 2 || view.chooser) return;
+    const names = s.metric_names || s.directions.map((d, k) => `objective ${k} (${d.toLowerCase()})`);
+    view.chooser = h("select", { testid: "objective-select", onchange: () => {
+      view.objective = Number(view.chooser.value);
+      loadPlots(view.boxes).catch(() => {});
+    } }, names.map((n, k) => h("option", { value: k, text: n })));
+    plotsHead.append(" of ", view.chooser);
   }
 
   async function loadOne(box) {
     try {
       box.dataset.loadedAt = String(Date.now());
-      await loadPlot(box, `/api/studies/${studyId}/plots/${box.dataset.plot}`);
+      await loadPlot(box, plotPath(box));
     } catch (err) {
       if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
       else view.stale.add(box);
@@ -84,6 +99,7 @@ export function studyView(root, studyId, writable) {
     view.epoch = s.epoch;
     state.version = s.version;
     showSummary(s);
+    objectiveChooser(s);
     view.boxes = s.plots.map((p) => plotBox(p.name, p.title));
     plots.append(...view.boxes);
     const [head, ...rest] = view.boxes; // the history plot comes with the table
