@@ -45,7 +45,7 @@ export function studyView(root, studyId, writable) {
   async function refreshPlot(box) {
     const last = Number(box.dataset.loadedAt || 0);
     const cost = Number(box.dataset.fetchMs || 0);
-    if (Date.now() - last < Math.max(1000, 5 * cost)) return false; // costly plots refresh less often
+    if (Date.now() - last < Math.max(1500, 10 * cost)) return false; // a costly plot refreshes less often
     box.dataset.loadedAt = String(Date.now());
     await loadPlot(box, plotPath(box));
     return true;
