@@ -90,6 +90,11 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status)
 
 
+def _connection_error(err: Exception) -> bool:
+    """A DB-API driver's error of the connection (psycopg, PyMySQL: any server going away)."""
+    return any(k.__name__ in ("OperationalError", "InterfaceError") for k in type(err).__mro__)
+
+
 def _handlers() -> dict[Any, Any]:
     async def api_error(request: Request, err: Exception) -> Response:
         assert isinstance(err, _api.ApiError)
@@ -113,6 +118,8 @@ def _handlers() -> dict[Any, Any]:
         return _error(503, f"The storage is not available: {err}")
 
     async def internal(request: Request, err: Exception) -> Response:
+        if _connection_error(err):  # a PostgreSQL / MySQL server that went away: 503, not 500
+            return await unavailable(request, err)
         _log.exception("dashboard error on %s", request.url.path)
         return _error(500, f"Internal error ({type(err).__name__}); see the server's log.")
 
