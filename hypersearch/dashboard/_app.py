@@ -125,7 +125,7 @@ def _handlers() -> dict[Any, Any]:
         return _error(503, f"The storage is not available: {err}")
 
     async def internal(request: Request, err: Exception) -> Response:
-        if _lost_database(err):
+        if _lost_database(err):  # a PostgreSQL / MySQL server that went away: 503, not 500
             return await unavailable(request, err)
         _log.exception("dashboard error on %s", request.url.path)
         return _error(500, f"Internal error ({type(err).__name__}); see the server's log.")

@@ -142,7 +142,7 @@ def test_dashboard_quick(tmp_path: Path) -> None:
     run_suite("dashboard", tmp_path)
     tables = tables_of(tmp_path / "dashboard-quick.md")
     render = find(tables, "Time to first render")
-    assert render.headers[:6] == ["storage", "trials", "runs", "ours: history plot",
+    assert render.headers[:6] == ["storage", "trials", "runs (ours/peer)", "ours: history plot",
                                   "optuna-dashboard", "ratio"]  # fmt: skip
     assert [r[:2] for r in render.rows] == [["sqlite", "200"]]
     assert all(cell.endswith("x") for cell in (render.rows[0][5], render.rows[0][8]))
