@@ -63,14 +63,20 @@ def _server(lib: str, url: str) -> Server:
     return ours_server(url) if lib == "hypersearch" else optuna_dashboard_server(url)
 
 
-def measure_once(lib: str, url: str, timeout: float) -> dict[str, float | None]:
+FULL_VISITS = [("cold", "study"), ("study", "study"), ("table", "table")]
+QUICK_VISITS = [("study", "study"), ("table", "table")]
+
+
+def measure_once(
+    lib: str, url: str, timeout: float, visits: list[tuple[str, str]]
+) -> dict[str, float | None]:
     """One fresh server and browser: the study page cold (right after the server answers:
-    it still reads the study), then warm (a second load), then the table; then memory."""
+    it still reads the study), then warm (a second load), then the table; then memory.
+    ``visits``: (label, page) in order (the quick run skips the cold visit)."""
     out: dict[str, float | None] = {}
     with _server(lib, url) as srv:
         driver = start_browser()
         try:
-            visits = [("cold", "study"), ("study", "study"), ("table", "table")]
             for label, page in visits:
                 path, marks = PAGES[lib][page]
                 times = time_to_render(driver, srv.url + path, marks, timeout=timeout)
@@ -105,7 +111,7 @@ def _timed_out(run: dict[str, float | None]) -> bool:
 
 
 def render_rows(kinds: list[str], sizes: list[int], libs: list[str], reps: dict[int, int],
-                timeout: float) -> tuple[list[list[Any]], list[list[Any]]]:  # fmt: skip
+                timeout: float, visits: list[tuple[str, str]]) -> tuple[list[list[Any]], list[list[Any]]]:  # fmt: skip
     """(time rows, memory rows) of every storage kind and size.
 
     A library whose run timed out is not run again at that size (its first run is the
@@ -123,7 +129,7 @@ def render_rows(kinds: list[str], sizes: list[int], libs: list[str], reps: dict[
                 url = cached_study("hypersearch" if lib == "hypersearch" else "optuna", kind, n)
                 runs = []
                 for rep in range(reps.get(n, 1)):
-                    runs.append(measure_once(lib, url, timeout))
+                    runs.append(measure_once(lib, url, timeout, visits))
                     log(f"{kind} n={n} {lib} run {rep}: {runs[-1]}")
                     if _timed_out(runs[-1]):
                         gave_up[lib] = n
@@ -141,6 +147,9 @@ def _time_row(kind: str, n: int, med: dict[str, dict[str, float | None]],
     runs = "/".join(str(runs_of[lib]) for lib in LIBS if lib in runs_of)
     row: list[Any] = [kind, f"{n:,}", runs]
     for key in ("study:history", "table:table", "cold:history"):
+        if key not in ours:
+            row += ["not run", "not run", "-"]
+            continue
         row += [_s(ours[key], timeout)]
         if peer is not None:
             row += [_s(peer[key], timeout), _ratio(peer[key], ours[key], timeout)]
@@ -205,8 +214,9 @@ def run(opts: SuiteOptions) -> Path:
     reps = {n: (1 if quick or n >= 100_000 else 3) for n in sizes}
     timeout = 60.0 if quick else 90.0
     load_before = _uptime()
-    times, memory = render_rows(kinds, sizes, libs, reps, timeout)
-    live = live_rows(kinds, seconds=3.0 if quick else 30.0, prefill=200 if quick else 10_000)
+    visits = QUICK_VISITS if quick else FULL_VISITS
+    times, memory = render_rows(kinds, sizes, libs, reps, timeout, visits)
+    live = live_rows(kinds, seconds=2.0 if quick else 30.0, prefill=100 if quick else 10_000)
     rep = Report(f"Dashboard suite{' (quick)' if quick else ''}: hypersearch vs optuna-dashboard")
     rep.text(
         "One headless chromium (Debian's, driven by Selenium) and one server process per "

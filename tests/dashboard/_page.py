@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 #: What plotly drew: markers and bars (SVG elements), line traces with a drawn path, and
-#: the items of parcoords and contours, which draw on a canvas (read from the data plotly
-#: holds on the element).
+#: the items of parcoords (WebGL) and contours (filled bands: no element per point), read
+#: from the data plotly holds on the chart's element.
 DRAWN_POINTS_JS = """
 const chart = arguments[0].querySelector('.js-plotly-plot');
 if (!chart || !chart.data) return null;
