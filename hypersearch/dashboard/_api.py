@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 MAX_DELTA_ROWS = 1000
 #: Seconds the budget and last activity (a pass over every trial) are reused while trials change.
 SPENDING_MAX_AGE = 2.0
+#: Seconds the study list waits for studies read for the first time; the rest show as loading.
+LIST_WAIT = 1.0
 
 
 class ApiError(Exception):
@@ -66,10 +69,16 @@ def info(request: Request) -> JSONResponse:
 
 
 def studies(request: Request) -> JSONResponse:
+    """Every study's summary; one still being read shows its trial count and ``loading``."""
     cache = cache_of(request)
+    deadline = time.monotonic() + LIST_WAIT
     out = []
     for record in cache.records():
-        out.append(_summary(cache.entry(record.study_id), record)[0])
+        entry = cache.entry(record.study_id)
+        if entry.load_soon(max(deadline - time.monotonic(), 0.0)):
+            out.append(_summary(entry, record)[0])
+        else:
+            out.append(_records.loading_summary(record, cache.storage))
     return JSONResponse({"studies": out, "epoch": request.app.state.epoch})
 
 

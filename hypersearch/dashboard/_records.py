@@ -151,6 +151,21 @@ def _best(history: History) -> Any:
     return {"pareto": True, "n_complete": complete}
 
 
+def loading_summary(record: StudyRecord, storage: Any) -> dict[str, Any]:
+    """A study's line while its trials are read for the first time: the count only."""
+    return {
+        "study_id": record.study_id,
+        "study_name": record.study_name,
+        "directions": [d.name for d in record.directions],
+        "n_trials": int(storage.get_n_trials(record.study_id)),
+        "states": {},
+        "best": None,
+        "budget_text": "reading the trials\u2026",
+        "last_activity": None,
+        "loading": True,
+    }
+
+
 def spending(history: History) -> dict[str, Any]:
     """The budget and the last activity: a pass over every trial (cached by the caller)."""
     from hypersearch.study._budget import compute_budget

@@ -186,3 +186,34 @@ def test_a_journal_file_is_served(tmp_path):
     fill(JournalStorage(JournalFileBackend(path)), "j", n=4)
     client = client_of(open_storage(path))
     assert client.get(f"/api/studies/{study_id(client, 'j')}/trials").json()["total"] == 4
+
+
+class SlowStorage(InMemoryStorage):
+    """Reads of trials wait until ``release`` is set (a large study read for the first time)."""
+
+    def __init__(self):
+        super().__init__()
+        import threading
+
+        self.release = threading.Event()
+        self.release.set()
+
+    def get_trials_since(self, study_id, cursor):
+        self.release.wait(30)
+        return super().get_trials_since(study_id, cursor)
+
+
+def test_the_study_list_does_not_wait_for_a_study_still_read():
+    storage = SlowStorage()
+    fill(storage, "slow", n=4)
+    client = client_of(storage)
+    storage.release.clear()
+    listed = client.get("/api/studies").json()["studies"]
+    assert listed[0]["loading"] is True and listed[0]["n_trials"] == 4
+    storage.release.set()
+    import time
+
+    deadline = time.monotonic() + 10
+    while listed[0].get("loading") and time.monotonic() < deadline:
+        listed = client.get("/api/studies").json()["studies"]
+    assert "loading" not in listed[0] and listed[0]["states"]["COMPLETE"] == 4
