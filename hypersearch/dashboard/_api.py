@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
 #: A delta with more changed trials than this tells the page to reload its views instead.
 MAX_DELTA_ROWS = 1000
+#: Seconds the budget and last activity (a pass over every trial) are reused while trials change.
+SPENDING_MAX_AGE = 2.0
+#: Seconds the study list waits for studies read for the first time; the rest show as loading.
+LIST_WAIT = 1.0
 
 
 class ApiError(Exception):
@@ -44,6 +49,13 @@ def _record(request: Request, study_id: int) -> Any:
     raise ApiError(404, f"No study with id {study_id}.")
 
 
+def _summary(entry: StudyEntry, record: Any) -> tuple[dict[str, Any], Any]:
+    """The study's summary; its budget part is recomputed at most every 2 s while trials change."""
+    spent, _ = entry.view("spending", _records.spending, max_age=SPENDING_MAX_AGE)
+    history = entry.history(fresh=False)
+    return _records.study_summary(record, history, spent), history
+
+
 def info(request: Request) -> JSONResponse:
     state = request.app.state
     return JSONResponse(
@@ -57,18 +69,23 @@ def info(request: Request) -> JSONResponse:
 
 
 def studies(request: Request) -> JSONResponse:
+    """Every study's summary; one still being read shows its trial count and ``loading``."""
     cache = cache_of(request)
+    deadline = time.monotonic() + LIST_WAIT
     out = []
     for record in cache.records():
-        history = cache.entry(record.study_id).history()
-        out.append(_records.study_summary(record, history))
+        entry = cache.entry(record.study_id)
+        if entry.load_soon(max(deadline - time.monotonic(), 0.0)):
+            out.append(_summary(entry, record)[0])
+        else:
+            out.append(_records.loading_summary(record, cache.storage))
     return JSONResponse({"studies": out, "epoch": request.app.state.epoch})
 
 
 def study(request: Request) -> JSONResponse:
     entry = _entry(request)
     record = _record(request, entry.study_id)
-    summary, history = entry.view("summary", lambda h: _records.study_summary(record, h))
+    summary, history = _summary(entry, record)
     return JSONResponse(
         {
             **summary,
@@ -91,7 +108,7 @@ def delta(request: Request) -> JSONResponse:
     entry = _entry(request)
     since = _since(request)
     record = _record(request, entry.study_id)
-    summary, history = entry.view("summary", lambda h: _records.study_summary(record, h))
+    summary, history = _summary(entry, record)
     out: dict[str, Any] = {"version": history.version, "epoch": request.app.state.epoch}
     if since > history.version or since < 0:
         out.update(reset=True, changed=[], summary=summary)
@@ -175,7 +192,7 @@ def diagnostics(request: Request) -> JSONResponse:
     diagnose = getattr(entry.study, "diagnose", None)
     found: Any = None
     if callable(diagnose):
-        found, _ = entry.view("diagnose", lambda h: _records.safe(diagnose()), max_age=10.0)
+        found, _ = entry.view("diagnose", lambda h: _findings(diagnose()), max_age=10.0)
     choices = entry.study.storage.get_study_system_attrs(entry.study_id).get(_keys.AUTO_CHOICES)
     return JSONResponse(
         {
@@ -184,6 +201,14 @@ def diagnostics(request: Request) -> JSONResponse:
             "auto_choices": _records.safe(choices),
         }
     )
+
+
+def _findings(findings: Any) -> list[Any]:
+    """``study.diagnose()``'s findings as JSON records (``Finding.to_dict`` where they have it)."""
+    return [
+        _records.safe(f.to_dict() if callable(getattr(f, "to_dict", None)) else f)
+        for f in findings or []
+    ]
 
 
 def compare(request: Request) -> JSONResponse:

@@ -9,6 +9,7 @@ so many open pages cost one computation per change.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +36,26 @@ class StudyEntry:
         self._snapshot: History | None = None
         self._read_at = 0.0
         self._views: dict[Any, tuple[int, float, Any]] = {}
+        #: Set once the history was read (the first read of a large study takes seconds).
+        self.loaded = threading.Event()
+        self._loader: threading.Thread | None = None
+
+    def load_soon(self, wait: float) -> bool:
+        """Read the history in a background thread if not read yet; wait up to ``wait`` s for it.
+
+        True when it is read. A failed read is left for the next caller of :meth:`history`.
+        """
+        if self.loaded.is_set():
+            return True
+        with self._lock:
+            if self._loader is None or not self._loader.is_alive():
+                self._loader = threading.Thread(target=self._load, daemon=True)
+                self._loader.start()
+        return self.loaded.wait(wait)
+
+    def _load(self) -> None:
+        with contextlib.suppress(Exception):  # the page's own request gets the error
+            self.history()
 
     def history(self, *, fresh: bool = True) -> History:
         """The history, re-read from the storage unless read within the last 0.25 s."""
@@ -43,6 +64,7 @@ class StudyEntry:
             if self._snapshot is None or (fresh and now - self._read_at >= MIN_REFRESH_INTERVAL):
                 self._snapshot = self.study.history
                 self._read_at = now
+                self.loaded.set()
             return self._snapshot
 
     def view(

@@ -18,6 +18,25 @@ def arr(values: Any) -> list[Any]:
     return out
 
 
+def escape_text(value: Any) -> Any:
+    """Every string in ``value`` with ``&``, ``<`` and ``>`` as entities (recursively).
+
+    plotly.js reads a subset of HTML in titles, names, labels and tick text (``<b>``,
+    ``<a href>``...); user strings (study and parameter names, categorical choices)
+    must show as typed, so their markup characters go as entities, which plotly
+    draws as the characters. Plotly's own keywords never contain them.
+    """
+    if isinstance(value, str):
+        if "&" in value or "<" in value or ">" in value:
+            return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return value
+    if isinstance(value, dict):
+        return {k: escape_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [escape_text(v) for v in value]
+    return value
+
+
 @dataclass
 class Figure:
     """What the API returns for one plot: plotly traces and layout, and how much was drawn."""
@@ -39,8 +58,8 @@ class Figure:
             note = f"Drawing {self.points:,} points for {self.total:,} trials (downsampled)."
         return {
             "name": self.name,
-            "data": self.data,
-            "layout": self.layout,
+            "data": escape_text(self.data),
+            "layout": escape_text(self.layout),
             "points": self.points,
             "total": self.total,
             "message": self.message,

@@ -205,5 +205,5 @@ def lineage_figure(study: Any, history: Any) -> Figure:
                  "name": "exploit", "marker": {"symbol": "star", "size": 9, "color": "black"},
                  "showlegend": i == 0, **refs})  # fmt: skip
         fig.layout[f"yaxis{suffix}"]["title"] = {"text": name}
-    fig.layout["height"] = 260 * len(params)
+    fig.layout["height"] = max(380, 260 * len(params))
     return fig

@@ -26,6 +26,8 @@ from hypersearch.visualization._common import ParamAxis
 MAX_SLICE_PARAMS = 12
 MAX_CONTOUR_PARAMS = 4
 COLORSCALE = "Blues"
+#: Points of all slice panels together (each keeps at least 500, at most 2,000).
+SLICE_POINTS = 8000
 
 
 def _signed(y: np.ndarray, history: Any, objective: int) -> np.ndarray:
@@ -100,7 +102,8 @@ def slice_figure(study: Any, history: Any, objective: int = 0, params: Any = Non
     d = data.slice_data(study, chosen, target=target, target_name=name)
     if d.message:
         return empty("slice", d.message)
-    keep = ds.subset(_signed(d.y, history, objective))
+    per_panel = min(ds.MAX_POINTS, max(500, SLICE_POINTS // max(len(d.axes), 1)))
+    keep = ds.subset(_signed(d.y, history, objective), limit=per_panel)
     fig = Figure("slice", total=len(d.y))
     n_cols = min(len(d.axes), 3)
     fig.layout = layout("Slice Plot", "", name, showlegend=False, **grid_axes(len(d.axes), n_cols))

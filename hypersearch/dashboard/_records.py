@@ -151,13 +151,40 @@ def _best(history: History) -> Any:
     return {"pareto": True, "n_complete": complete}
 
 
-def study_summary(record: StudyRecord, history: History) -> dict[str, Any]:
-    """A study's line in the list: directions, trials by state, best, budget, last activity."""
+def loading_summary(record: StudyRecord, storage: Any) -> dict[str, Any]:
+    """A study's line while its trials are read for the first time: the count only."""
+    return {
+        "study_id": record.study_id,
+        "study_name": record.study_name,
+        "directions": [d.name for d in record.directions],
+        "n_trials": int(storage.get_n_trials(record.study_id)),
+        "states": {},
+        "best": None,
+        "budget_text": "reading the trials\u2026",
+        "last_activity": None,
+        "loading": True,
+    }
+
+
+def spending(history: History) -> dict[str, Any]:
+    """The budget and the last activity: a pass over every trial (cached by the caller)."""
     from hypersearch.study._budget import compute_budget
 
+    budget = compute_budget(history.trials())
+    return {
+        "budget": safe(budget),
+        "budget_text": str(budget),
+        "last_activity": _last_activity(history),
+    }
+
+
+def study_summary(record: StudyRecord, history: History, spent: dict[str, Any]) -> dict[str, Any]:
+    """A study's line in the list: directions, trials by state, best, budget, last activity.
+
+    ``spent``: :func:`spending` of this history or a slightly older one.
+    """
     states = history.states
     counts = {s.name: int(np.count_nonzero(states == int(s))) for s in TrialState}
-    budget = compute_budget(history.trials())
     return {
         "study_id": record.study_id,
         "study_name": record.study_name,
@@ -165,9 +192,7 @@ def study_summary(record: StudyRecord, history: History) -> dict[str, Any]:
         "n_trials": int(history.n),
         "states": counts,
         "best": _best(history),
-        "budget": safe(budget),
-        "budget_text": str(budget),
-        "last_activity": _last_activity(history),
+        **spent,
         "user_attrs": {k: short_text(v) for k, v in record.user_attrs.items()},
         "note": safe(record.system_attrs.get(NOTE_KEY)),
         "metric_names": safe(record.system_attrs.get(_keys.METRIC_NAMES)),

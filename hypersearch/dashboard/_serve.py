@@ -80,6 +80,12 @@ def run(
     app = create_app(opened, allow_writes=allow_writes, hosts=hosts, storage_name=name)
     uvicorn_options.setdefault("log_level", "warning")
     print(f"hypersearch dashboard of {name}: http://{_shown(host)}:{port}/", flush=True)
+    if host not in LOCAL_HOSTS:
+        mode = "change" if allow_writes else "read"
+        print(
+            f"Warning: bound to {host}: whoever reaches this port can {mode} the studies.",
+            flush=True,
+        )
     uvicorn.run(app, host=host, port=port, **uvicorn_options)
 
 

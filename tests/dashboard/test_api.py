@@ -204,6 +204,32 @@ def test_diagnostics_answer_whether_the_study_can_diagnose(client, storage):
     assert d["available"] == hasattr(hypersearch.Study, "diagnose")
 
 
+def test_diagnose_findings_are_served_as_records(client, monkeypatch):
+    import dataclasses
+
+    import hypersearch
+
+    @dataclasses.dataclass(frozen=True)
+    class Finding:
+        kind: str
+
+        def to_dict(self):
+            return {
+                "kind": self.kind,
+                "message": f"<b>{self.kind}</b>",
+                "evidence": {"p": math.nan},
+            }
+
+    monkeypatch.setattr(
+        hypersearch.Study, "diagnose", lambda self: [Finding("range_edge")], raising=False
+    )
+    d = client.get(f"/api/studies/{study_id(client, XSS)}/diagnostics").json()
+    assert d["available"] is True
+    assert d["diagnostics"] == [
+        {"kind": "range_edge", "message": "<b>range_edge</b>", "evidence": {"p": "nan"}}
+    ]
+
+
 def test_downsampled_plots_keep_the_shape_of_a_large_study():
     """5,000 trials: each scatter ships a bounded number of points and keeps the extremes."""
     import hypersearch
@@ -239,3 +265,41 @@ def test_downsampled_plots_keep_the_shape_of_a_large_study():
     edf = client.get(f"/api/studies/{sid}/plots/edf").json()
     assert len(edf["data"][0]["x"]) <= 500 and edf["data"][0]["y"][-1] == 1.0
     assert not any(isinstance(v, float) and math.isnan(v) for v in scatter)
+
+
+def test_plot_text_carries_markup_as_entities(client):
+    """plotly.js reads some HTML in names and titles: a study's name must stay text."""
+    ids = f"{study_id(client, XSS)},{study_id(client, 'second')}"
+    fig = client.get(f"/api/compare?ids={ids}").json()
+    names = [t["name"] for t in fig["data"]]
+    assert "&lt;img src=x onerror=alert(1)&gt;: best" in names
+    assert not any("<" in n for n in names)
+
+
+def test_learning_curves_carry_the_rungs_of_successive_halving():
+    import hypersearch
+    from tests.dashboard._helpers import client_of
+
+    storage = hypersearch.storages.InMemoryStorage()
+    study = hypersearch.create_study(
+        storage=storage,
+        study_name="sha",
+        sampler=hypersearch.samplers.RandomSampler(seed=0),
+        pruner=hypersearch.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2),
+    )
+
+    def curve(trial):
+        x = trial.suggest_float("x", 0, 1)
+        for step in range(8):
+            trial.report(x + 1.0 / (step + 1), step)
+            if trial.should_prune():
+                raise hypersearch.TrialPruned()
+        return x
+
+    study.optimize(curve, n_trials=16)
+    client = client_of(storage)
+    fig = client.get(f"/api/studies/{study_id(client, 'sha')}/plots/intermediate").json()
+    names = {t["name"] for t in fig["data"]}
+    assert {"COMPLETE", "PRUNED"} <= names and any(n.startswith("rung: ") for n in names)
+    rung_points = sum(len(t["x"]) for t in fig["data"] if t["name"].startswith("rung: "))
+    assert rung_points >= 16  # every trial reached rung 0

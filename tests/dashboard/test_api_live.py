@@ -14,6 +14,7 @@ from hypersearch.dashboard import open_storage
 from hypersearch.exceptions import ForeignDatabaseError, StorageError
 from hypersearch.storages import InMemoryStorage
 from tests.dashboard._helpers import client_of, fill, study_id
+from tests.storages.conftest import postgresql_url  # noqa: F401 - the fixture
 
 
 @pytest.fixture
@@ -105,6 +106,13 @@ class FlakyStorage(InMemoryStorage):
             raise sqlite3.OperationalError("unable to open database file")
         return super().get_all_studies()
 
+    def get_study_system_attrs(self, study_id):
+        if self.down:
+            import psycopg
+
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        return super().get_study_system_attrs(study_id)
+
 
 def test_a_storage_that_goes_away_answers_503_and_recovers():
     storage = FlakyStorage()
@@ -115,7 +123,8 @@ def test_a_storage_that_goes_away_answers_503_and_recovers():
     import time
 
     time.sleep(0.3)
-    for path in ("/api/studies", f"/api/studies/{sid}/delta?since=0", f"/api/studies/{sid}/trials"):
+    paths = ("/api/studies", f"/api/studies/{sid}/delta?since=0", f"/api/studies/{sid}/trials")
+    for path in (*paths, f"/api/studies/{sid}/diagnostics"):
         response = client.get(path)
         assert response.status_code == 503, path
         assert "not available" in response.json()["error"] and "Traceback" not in response.text
@@ -150,3 +159,61 @@ def test_load_study_is_untouched_by_reading(sqlite_url):
     client = client_of(open_storage(sqlite_url))
     client.get("/api/studies")
     assert len(hypersearch.load_study(study_name="live", storage=sqlite_url).trials) == 5
+
+
+def test_postgresql_read_only_and_live(postgresql_url):  # noqa: F811
+    fill(postgresql_url, "pg", n=3)
+    storage = open_storage(postgresql_url)
+    assert storage.read_only
+    client = client_of(storage)
+    sid = study_id(client, "pg")
+    version = client.get(f"/api/studies/{sid}").json()["version"]
+    hypersearch.load_study(study_name="pg", storage=postgresql_url).optimize(
+        lambda t: t.suggest_float("x", 0, 1), n_trials=1
+    )
+    import time
+
+    time.sleep(0.3)
+    delta = client.get(f"/api/studies/{sid}/delta", params={"since": version}).json()
+    assert [r["number"] for r in delta["changed"]] == [3]
+    storage.close()
+
+
+def test_a_journal_file_is_served(tmp_path):
+    from hypersearch.storages.journal import JournalFileBackend, JournalStorage
+
+    path = str(tmp_path / "journal.log")
+    fill(JournalStorage(JournalFileBackend(path)), "j", n=4)
+    client = client_of(open_storage(path))
+    assert client.get(f"/api/studies/{study_id(client, 'j')}/trials").json()["total"] == 4
+
+
+class SlowStorage(InMemoryStorage):
+    """Reads of trials wait until ``release`` is set (a large study read for the first time)."""
+
+    def __init__(self):
+        super().__init__()
+        import threading
+
+        self.release = threading.Event()
+        self.release.set()
+
+    def get_trials_since(self, study_id, cursor):
+        self.release.wait(30)
+        return super().get_trials_since(study_id, cursor)
+
+
+def test_the_study_list_does_not_wait_for_a_study_still_read():
+    storage = SlowStorage()
+    fill(storage, "slow", n=4)
+    client = client_of(storage)
+    storage.release.clear()
+    listed = client.get("/api/studies").json()["studies"]
+    assert listed[0]["loading"] is True and listed[0]["n_trials"] == 4
+    storage.release.set()
+    import time
+
+    deadline = time.monotonic() + 10
+    while listed[0].get("loading") and time.monotonic() < deadline:
+        listed = client.get("/api/studies").json()["studies"]
+    assert "loading" not in listed[0] and listed[0]["states"]["COMPLETE"] == 4

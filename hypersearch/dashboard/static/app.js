@@ -65,12 +65,12 @@ function studiesView(root) {
       const checked = new Set([...table.querySelectorAll("input:checked")].map((c) => c.value));
       const head = h("tr", {}, ["", "name", "directions", "trials", "complete", "pruned", "fail", "running",
         "waiting", "best", "budget", "last activity"].map((t) => h("th", { text: t })));
-      const rows = data.studies.map((s) => h("tr", { testid: "study-row", dataset: { studyId: s.study_id } },
+      const rows = data.studies.map((s) => h("tr", { testid: "study-row", dataset: { studyId: s.study_id, loading: s.loading ? "true" : "false" } },
         h("td", {}, h("input", { type: "checkbox", testid: "compare-select", value: s.study_id,
           checked: checked.has(String(s.study_id)) })),
         h("td", {}, h("a", { href: `#/study/${s.study_id}`, testid: "study-link", text: s.study_name })),
         h("td", { text: s.directions.join(", ") }), h("td", { text: s.n_trials }),
-        ["COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING"].map((k) => h("td", { class: `state-${k}`, text: s.states[k] })),
+        ["COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING"].map((k) => h("td", { class: `state-${k}`, text: s.states[k] === undefined ? "\u2026" : s.states[k] })),
         h("td", { text: bestText(s.best) }), h("td", { class: "muted", text: s.budget_text }),
         h("td", { text: fmtTime(s.last_activity) })));
       clear(table, h("thead", {}, head), h("tbody", {}, rows));
