@@ -79,10 +79,15 @@ def measure_once(
     with _server(lib, url) as srv:
         driver = start_browser()
         try:
+            hung = False
             for label, page in visits:
                 path, marks = PAGES[lib][page]
+                if hung:  # the browser or server is still busy with the page that timed out
+                    out.update({f"{label}:{k}": None for k in marks})
+                    continue
                 times = time_to_render(driver, srv.url + path, marks, timeout=timeout)
                 out.update({f"{label}:{k}": v for k, v in times.items()})
+                hung = any(v is None for v in times.values())
             out["rss"], out["peak"] = srv.memory_mb()
         finally:
             driver.quit()
@@ -215,8 +220,8 @@ def run(opts: SuiteOptions) -> Path:
     kinds = ["sqlite"] if quick else ["sqlite", "postgresql"]
     if opts.problems:
         kinds = [k for k in kinds if any(p in k for p in opts.problems)]
-    reps = {n: (1 if quick or n >= 100_000 else 2) for n in sizes}
-    timeout = 60.0 if quick else 90.0
+    reps = {n: (1 if quick or n >= 100_000 else opts.seeds or 1) for n in sizes}
+    timeout = 60.0
     load_before = _uptime()
     visits = QUICK_VISITS if quick else FULL_VISITS
     times, memory = render_rows(kinds, sizes, libs, reps, timeout, visits)

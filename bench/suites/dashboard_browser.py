@@ -162,6 +162,13 @@ _WATCH = """
 """
 
 
+def urllib3_errors() -> type[Exception]:
+    """The error Selenium's HTTP client raises when the browser does not answer in time."""
+    from urllib3.exceptions import HTTPError
+
+    return HTTPError
+
+
 def time_to_render(driver: Any, url: str, marks: dict[str, str], timeout: float = 120.0,
                    poll_ms: int = 25) -> dict[str, float | None]:  # fmt: skip
     """Seconds from the navigation's start until each mark's JavaScript condition first held.
@@ -187,10 +194,9 @@ def time_to_render(driver: Any, url: str, marks: dict[str, str], timeout: float 
         while time.monotonic() < deadline and len(seen) < len(marks):
             seen = driver.execute_script("return window.__hsMarks || {}")
             time.sleep(0.05)
-    except WebDriverException:  # a page that took longer than the timeout to load or hung
-        pass
-    finally:
-        driver.execute_cdp_cmd(
-            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
-        )
+    except (WebDriverException, OSError, urllib3_errors()):  # a page that hung the browser
+        return {k: (seen[k] / 1000.0 if k in seen else None) for k in marks}
+    driver.execute_cdp_cmd(
+        "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
+    )
     return {k: (seen[k] / 1000.0 if k in seen else None) for k in marks}
