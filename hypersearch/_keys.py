@@ -71,6 +71,9 @@ ARTIFACTS_PREFIX = "artifacts:"
 """``artifacts:<id>``: an artifact uploaded for a trial or study (its metadata)."""
 LIGHTNING_PRUNED_AT = "lightning_pruned_at"
 """The epoch at which the Lightning callback pruned the trial."""
+DASHBOARD_NOTE = "dashboard:note"
+"""Study system attribute: the study's note written from the dashboard (``--allow-writes``);
+``dashboard:note:<number>`` holds trial ``number``'s (a finished trial's attributes are final)."""
 
 # -- samplers' own bookkeeping -----------------------------------------------------------
 GRID_ID = "grid_id"

@@ -306,3 +306,14 @@ def test_trial_all_is_pinned():
     for obj in (live, trial.FixedTrial({}), trial.create_trial(value=1.0)):
         assert isinstance(obj, trial.BaseTrial)
     assert not isinstance(study, trial.BaseTrial)
+
+
+def test_dashboard_all_is_pinned():
+    import sys
+
+    from hypersearch import dashboard
+
+    assert sorted(dashboard.__all__) == ["create_app", "open_storage", "run"]
+    assert "starlette" not in sys.modules or callable(dashboard.create_app)
+    for name in dashboard.__all__:
+        assert callable(getattr(dashboard, name)), name
