@@ -310,6 +310,8 @@ class Study(TellMixin, FreshLocksOnPickle):
         scheduler: BaseScheduler | BasePruner | None = None,
         checkpoints: CheckpointStore | None = None,
         trial_timeout: float | None = None,
+        budget_cost: float | None = None,
+        budget_seconds: float | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -339,6 +341,11 @@ class Study(TellMixin, FreshLocksOnPickle):
                 reason in system attribute ``"fail_reason"``); its worker goes on.
                 Worker processes interrupt it at once; a thread at its next
                 ``report`` / ``suggest_*`` / ``should_prune``.
+            budget_cost: No new trial starts once the study's finished trials cost this
+                much in all (each trial's ``cost`` user attribute, else its duration in
+                seconds; earlier calls count). Recorded in the study for cost-aware
+                samplers. See :mod:`hypersearch.samplers._cost._budget`.
+            budget_seconds: The same for the summed durations of the study's trials.
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -356,6 +363,8 @@ class Study(TellMixin, FreshLocksOnPickle):
             scheduler=scheduler,
             checkpoints=checkpoints,
             trial_timeout=trial_timeout,
+            budget_cost=budget_cost,
+            budget_seconds=budget_seconds,
         )
 
     def stop(self) -> None:

@@ -32,7 +32,10 @@ def _trial(seconds=None, state=hs.TrialState.COMPLETE, **user_attrs):
 def test_public_names_are_pinned():
     assert sorted(_cost.__all__) == sorted(
         [
+            "BudgetWarning",
             "CostWarning",
+            "DeclaredBudget",
+            "declared_budget",
             "cost_spread",
             "observed_costs",
             "spent_cost",
