@@ -103,16 +103,20 @@ def observed_costs(
     Trials without a cost (no timestamps) are left out. When some trials set the
     ``cost`` attribute and others do not, the others count their duration (warned once).
     """
-    chosen = [t for t in trials if t.state in states]
-    with_attr = sum(COST_ATTR in t.user_attrs for t in chosen)
-    if 0 < with_attr < len(chosen):
+    costs = costs_of([t for t in trials if t.state in states])
+    return [c for c in costs if c is not None]
+
+
+def costs_of(trials: Sequence[FrozenTrial]) -> list[float | None]:
+    """:func:`trial_cost` of each trial, warning once when only some set ``cost``."""
+    with_attr = sum(COST_ATTR in t.user_attrs for t in trials)
+    if 0 < with_attr < len(trials):
         _warn_once(
             "missing",
-            f"{len(chosen) - with_attr} of {len(chosen)} finished trials did not set user "
+            f"{len(trials) - with_attr} of {len(trials)} finished trials did not set user "
             f"attribute {COST_ATTR!r}; their measured duration (seconds) is used as their cost.",
         )
-    costs = (trial_cost(t) for t in chosen)
-    return [c for c in costs if c is not None]
+    return [trial_cost(t) for t in trials]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
