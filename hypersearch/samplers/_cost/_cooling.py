@@ -16,6 +16,10 @@ be, however costly). The budget, first found in:
 4. the study's declared ``optimize(n_trials=...)``: counted in trials instead of
    cost (``alpha = (N - n) / (N - n_init)``, ``n`` finished trials);
 5. none of these: ``alpha = 1`` throughout (improvement per unit cost, no cooling).
+
+The declared budgets are those of the last ``optimize`` call that gave them; ``n_trials``
+is this call's target, so a loop of ``optimize(n_trials=1)`` calls would cool to ~0 at
+once: give the whole run's ``n_trials`` to one call, or a ``cost_budget``.
 """
 
 from __future__ import annotations
