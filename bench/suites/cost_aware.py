@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from bench.optimizers.optuna_like import suggest_all
-from bench.problems.costed import COSTED, CostedProblem, needs_yahpo
+from bench.problems.costed import COSTED, needs_yahpo
 from bench.rawstore import RawStore
 from bench.report import Report
 from bench.stats import fmt, wilcoxon_paired
