@@ -29,7 +29,7 @@ from bench.optimizers.optuna_like import suggest_all
 from bench.problems.costed import COSTED, needs_yahpo
 from bench.rawstore import RawStore
 from bench.report import Report
-from bench.stats import fmt, wilcoxon_paired
+from bench.stats import PairedTest, fmt, wilcoxon_paired
 from bench.suites.common import SuiteOptions, log, quiet_warnings, rotate, run_tasks
 from bench.suites.mf_target import survival_median
 
@@ -40,6 +40,8 @@ MAX_TRIALS = 250
 PAIRS = (("gp-cost", "gp"), ("tpe-cost", "tpe"))
 METHODS = ("gp", "gp-cost", "tpe", "tpe-cost")
 QUICK_PROBLEMS = ("branin-cost30",)
+SPREAD_BAR = 10.0  # "when costs vary 10x or more across the space" (p90/p10)
+RATIO_BAR = 0.7  # "... reaches the target in at most 0.7x the total cost of plain EI"
 
 
 def make_sampler(method: str, seed: int, budget: float) -> Any:
@@ -178,6 +180,8 @@ def _pair_rows(
         med_a, med_b = survival_median(cost_a), survival_median(cost_b)
         ratio = med_a / med_b if math.isfinite(med_b) and med_b > 0 else math.nan
         big = 10.0 * HORIZON * budget  # "never" ranks above every finite cost
+        cost_test = wilcoxon_paired(np.minimum(cost_a, big), np.minimum(cost_b, big))
+        best_test = wilcoxon_paired(best_a, best_b)
         rows.append(
             [
                 p,
@@ -186,14 +190,23 @@ def _pair_rows(
                 _cost_cell(med_b, budget),
                 _cost_cell(med_a, budget),
                 "n/a" if math.isnan(ratio) else f"{ratio:.2f}x",
-                str(wilcoxon_paired(np.minimum(cost_a, big), np.minimum(cost_b, big))),
+                str(cost_test),
                 f"{fmt(float(np.median(best_b)), 4)} / {fmt(float(np.median(best_a)), 4)}",
-                str(wilcoxon_paired(best_a, best_b)),
+                str(best_test),
                 f"{_mean_trials(b, paired):.0f} / {_mean_trials(a, paired):.0f}",
-                f"{_mean_cpu(b, paired):.1f} / {_mean_cpu(a, paired):.1f}",
+                f"{_mean_cpu(b, paired):.2f} / {_mean_cpu(a, paired):.2f}",
+                _bar(spread, ratio, cost_test, best_test),
             ]
         )
     return rows
+
+
+def _bar(spread: float, ratio: float, cost_test: PairedTest, best_test: PairedTest) -> str:
+    """Issue #17's bar: <= 0.7x the cost where costs vary >= 10x, else no significant loss."""
+    if spread >= SPREAD_BAR:
+        return "met" if ratio <= RATIO_BAR else "missed"
+    worse = [t for t in (cost_test, best_test) if t.p_value < 0.05 and t.losses > t.wins]
+    return "no worse: missed" if worse else "no worse: met"
 
 
 def _cost_cell(cost: float, budget: float) -> str:
@@ -220,6 +233,7 @@ HEADERS = [
     "best W/T/L p",
     "trials (plain / aware)",
     "CPU s (plain / aware)",
+    "bar",
 ]
 
 
@@ -232,11 +246,14 @@ def write_report(
         f"Command: `python -m bench cost-aware{' --quick' if opts.quick else ''}"
         f"{f' --seeds {seeds}' if opts.seeds else ''}"
         f"{f' --jobs {opts.jobs}' if opts.jobs > 1 else ''}`. "
-        f"Load when the report was written: `{load}`.\n\n"
+        f"Load when the report was written: `{load}` (costs are simulated, so the load "
+        "changes only the CPU column).\n\n"
         f"{__doc__.split(chr(10), 2)[2].strip()}\n\n"
         f"B = {TRIAL_EQUIV} x the median random cost; runs go on to {HORIZON:g} B "
         f"(at most {MAX_TRIALS} trials). Costs to target are in units of B. "
-        "W/T/L count seeds where the cost-aware sampler is better / equal / worse."
+        "W/T/L count seeds where the cost-aware sampler is better / equal / worse. Bar "
+        f"(issue #17): cost p90/p10 >= {SPREAD_BAR:g}x: ratio <= {RATIO_BAR}x; otherwise "
+        "no worse: no significant loss (p < 0.05) on cost to target or best within B."
     )
     for ours, plain in PAIRS:
         if ours in methods and plain in methods:
