@@ -19,6 +19,7 @@ from hypersearch.samplers._cost._measure import costs_of
 from hypersearch.samplers._cost._model import CostModel
 
 if TYPE_CHECKING:  # the GP package imports this one: no import cycle at run time
+    from hypersearch.distributions import BaseDistribution
     from hypersearch.samplers._gp._optimize import GradFn, ValueFn
     from hypersearch.samplers._gp._space import SearchSpaceEncoding
     from hypersearch.study._study import Study
@@ -83,6 +84,23 @@ class CostAwareness:
             return None
         model = self.model(study, rows, enc, x)
         return None if model is None else (model, alpha)
+
+    def internal_penalty(
+        self, study: Study, space: dict[str, BaseDistribution], x: np.ndarray
+    ) -> Callable[[np.ndarray], np.ndarray] | None:
+        """TPE's ``internal values -> alpha log c``, the cost model on ``space``'s columns
+        ``x`` (every trial's internal values, NaN where absent); None while the cost
+        should not weigh (see :meth:`prepare`)."""
+        from hypersearch.samplers._gp._space import SearchSpaceEncoding
+        from hypersearch.trial._state import TrialState
+
+        rows = np.flatnonzero(study.history.mask(TrialState.COMPLETE) & ~np.isnan(x).any(axis=1))
+        enc = SearchSpaceEncoding(space)
+        prepared = self.prepare(study, rows, enc, enc.encode(x[rows]))
+        if prepared is None:
+            return None
+        penalty = cost_penalty(*prepared)
+        return lambda internal: penalty(enc.encode(internal))
 
 
 def per_unit_cost(

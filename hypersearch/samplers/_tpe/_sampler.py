@@ -19,7 +19,7 @@ from hypersearch.distributions import (
 )
 from hypersearch.multi_objective._constraints import record_constraints, violations
 from hypersearch.samplers._base import BaseSampler, sample_uniform
-from hypersearch.samplers._cost._aware import CostAwareness, check_cost_budget, cost_penalty
+from hypersearch.samplers._cost._aware import CostAwareness, check_cost_budget
 from hypersearch.samplers._search_space import IntersectionSearchSpace
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
@@ -411,17 +411,8 @@ class TPESampler(BaseSampler):
     ) -> Callable[[np.ndarray], np.ndarray] | None:
         """``x -> alpha log c(x)`` on internal values (``cost_aware``), or None for now."""
         assert self._cost is not None
-        from hypersearch.samplers._gp._space import SearchSpaceEncoding
-
-        history = study.history
-        rows = np.flatnonzero(history.mask(TrialState.COMPLETE) & ~np.isnan(x).any(axis=1))
-        enc = SearchSpaceEncoding(dict(zip(names, dists)))
         with self._lock:
-            prepared = self._cost.prepare(study, rows, enc, enc.encode(x[rows]))
-        if prepared is None:
-            return None
-        penalty = cost_penalty(*prepared)
-        return lambda internal: penalty(enc.encode(internal))
+            return self._cost.internal_penalty(study, dict(zip(names, dists)), x)
 
     # -- one parameter ------------------------------------------------------------------
     def sample_independent(
