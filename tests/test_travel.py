@@ -122,6 +122,7 @@ ABSTRACT = {
     "BaseSampler",
     "BasePruner",
     "BaseCrossover",
+    "BaseGASampler",
     "BaseScheduler",
     "BaseImportanceEvaluator",
 }
