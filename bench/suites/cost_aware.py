@@ -245,7 +245,10 @@ def write_report(
     report.text(
         f"Command: `python -m bench cost-aware{' --quick' if opts.quick else ''}"
         f"{f' --seeds {seeds}' if opts.seeds else ''}"
-        f"{f' --jobs {opts.jobs}' if opts.jobs > 1 else ''}`. "
+        f"{f' --jobs {opts.jobs}' if opts.jobs > 1 else ''}"
+        f"{''.join(f' --problems {p!r}' for p in opts.problems)}"
+        f"{''.join(f' --methods {m!r}' for m in opts.methods)}"
+        f"{f' --tag {opts.tag}' if opts.tag else ''}`. "
         f"Load when the report was written: `{load}` (costs are simulated, so the load "
         "changes only the CPU column).\n\n"
         f"{__doc__.split(chr(10), 2)[2].strip()}\n\n"
