@@ -51,6 +51,7 @@ def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
     if name in (
         "artifacts",
+        "diagnostics",
         "importance",
         "multi_objective",
         "multifidelity",
@@ -67,6 +68,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "artifacts",
     "Budget",
+    "diagnostics",
     "DuplicatedStudyError",
     "FixedTrial",
     "FrozenTrial",

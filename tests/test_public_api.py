@@ -6,6 +6,7 @@ def test_public_all_is_pinned():
         [
             "artifacts",
             "Budget",
+            "diagnostics",
             "DuplicatedStudyError",
             "FixedTrial",
             "FrozenTrial",
@@ -203,6 +204,14 @@ def test_schedulers_all_is_pinned():
     ]
     for name in schedulers.__all__:
         assert hasattr(schedulers, name), name
+
+
+def test_diagnostics_public_api_is_pinned():
+    from hypersearch import diagnostics
+
+    assert sorted(diagnostics.__all__) == ["Finding", "diagnose"]
+    for name in diagnostics.__all__:
+        assert hasattr(diagnostics, name), name
 
 
 def test_importance_public_api_is_pinned():
