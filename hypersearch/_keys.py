@@ -44,6 +44,12 @@ CONSTRAINTS = "constraints"
 """The values of ``constraints_func`` (feasible when every one is <= 0)."""
 COST = "cost"
 """A *user* attribute: what the trial cost (``study.budget()`` sums it)."""
+BUDGET_COST = "study:budget_cost"
+"""Study system attribute: the cost budget ``optimize(budget_cost=...)`` declared (summed cost)."""
+BUDGET_SECONDS = "study:budget_seconds"
+"""Study system attribute: the ``optimize(budget_seconds=...)`` budget (summed trial seconds)."""
+BUDGET_TRIALS = "study:budget_trials"
+"""Study system attribute: the finished trials ``optimize(n_trials=...)`` aims at (earlier included)."""
 
 # -- pitfalls: seeds, re-evaluation, held-out scores, diagnostics, automatic strategy --------
 SEED = "seed"

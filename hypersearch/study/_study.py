@@ -313,6 +313,8 @@ class Study(TellMixin, FreshLocksOnPickle):
         trial_timeout: float | None = None,
         stop: Any = None,
         diagnose: bool = True,
+        budget_cost: float | None = None,
+        budget_seconds: float | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -347,6 +349,11 @@ class Study(TellMixin, FreshLocksOnPickle):
                 or pass one, or a ``Terminator``). Its decision is in the budget report.
             diagnose: Check the study at 20, 40, 80, ... trials and log each new
                 :meth:`diagnose` finding once, as a warning (False: no checks).
+            budget_cost: No new trial starts once the study's finished trials cost this
+                much in all (each trial's ``cost`` user attribute, else its duration in
+                seconds; earlier calls count). Recorded in the study for cost-aware
+                samplers. See :mod:`hypersearch.samplers._cost._budget`.
+            budget_seconds: The same for the summed durations of the study's trials.
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -366,6 +373,8 @@ class Study(TellMixin, FreshLocksOnPickle):
             trial_timeout=trial_timeout,
             stop=stop,
             diagnose=diagnose,
+            budget_cost=budget_cost,
+            budget_seconds=budget_seconds,
         )
 
     def stop(self) -> None:
