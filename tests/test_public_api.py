@@ -40,6 +40,7 @@ def test_public_all_is_pinned():
             "search_space",
             "storages",
             "study",
+            "terminator",
             "trial",
             "visualization",
         ]
@@ -264,6 +265,7 @@ def test_visualization_public_api_is_pinned():
         "plot_contour",
         "plot_edf",
         "plot_hypervolume_history",
+        "plot_improvement",
         "plot_intermediate_values",
         "plot_optimization_history",
         "plot_parallel_coordinate",
@@ -273,6 +275,7 @@ def test_visualization_public_api_is_pinned():
         "plot_rank",
         "plot_rungs",
         "plot_slice",
+        "plot_terminator_improvement",
         "plot_timeline",
     ]
     assert sorted(vis.__all__) == plots
@@ -327,3 +330,14 @@ def test_trial_all_is_pinned():
     for obj in (live, trial.FixedTrial({}), trial.create_trial(value=1.0)):
         assert isinstance(obj, trial.BaseTrial)
     assert not isinstance(study, trial.BaseTrial)
+
+
+def test_dashboard_all_is_pinned():
+    import sys
+
+    from hypersearch import dashboard
+
+    assert sorted(dashboard.__all__) == ["create_app", "open_storage", "run"]
+    assert "starlette" not in sys.modules or callable(dashboard.create_app)
+    for name in dashboard.__all__:
+        assert callable(getattr(dashboard, name)), name

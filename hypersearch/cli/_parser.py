@@ -9,6 +9,7 @@ from typing import Any
 import hypersearch
 from hypersearch.cli import _run_commands as run
 from hypersearch.cli import _study_commands as studies
+from hypersearch.cli._dashboard_command import add_dashboard
 from hypersearch.cli._diagnose_command import add_diagnose
 from hypersearch.cli._format import FORMATS
 
@@ -193,6 +194,7 @@ def _add_run_commands(sub: Any) -> None:
         False,
     )
     run.add_migrate(sub)
+    add_dashboard(sub)
     add_diagnose(sub, _add, _add_format)
 
 
