@@ -90,7 +90,10 @@ def measure_once(
                 hung = any(v is None for v in times.values())
             out["rss"], out["peak"] = srv.memory_mb()
         finally:
-            driver.quit()
+            try:
+                driver.quit()
+            except Exception:  # noqa: BLE001 - a browser the watchdog ended
+                pass
     return out
 
 
