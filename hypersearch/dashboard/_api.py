@@ -12,7 +12,6 @@ from starlette.responses import JSONResponse
 from hypersearch import _keys
 from hypersearch.dashboard import _records, _table
 from hypersearch.dashboard._plots import PLOTS, plot_options, plots_for
-from hypersearch.exceptions import TrialNotFoundError
 
 if TYPE_CHECKING:
     from hypersearch.dashboard._cache import StudyCache, StudyEntry
@@ -232,7 +231,3 @@ def compare(request: Request) -> JSONResponse:
     except ValueError as err:
         raise ApiError(400, str(err)) from None
     return JSONResponse(fig.to_json())
-
-
-def missing_trial(err: TrialNotFoundError) -> ApiError:
-    return ApiError(404, str(err).strip("'\""))

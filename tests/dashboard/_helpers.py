@@ -42,8 +42,11 @@ def fill_multi(storage, name="multi", n=30):
     return study
 
 
-def client_of(storage, **kwargs) -> TestClient:
+def client_of(storage, *, read_first: bool = True, **kwargs) -> TestClient:
+    """A client of the app; ``read_first``: every study read before (no study shows as loading)."""
     app = create_app(storage, warm_up=False, **kwargs)
+    if read_first:
+        app.state.cache.warm_up()
     return TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
 
 

@@ -206,7 +206,7 @@ class SlowStorage(InMemoryStorage):
 def test_the_study_list_does_not_wait_for_a_study_still_read():
     storage = SlowStorage()
     fill(storage, "slow", n=4)
-    client = client_of(storage)
+    client = client_of(storage, read_first=False)
     storage.release.clear()
     listed = client.get("/api/studies").json()["studies"]
     assert listed[0]["loading"] is True and listed[0]["n_trials"] == 4

@@ -52,6 +52,13 @@ export function draw(box, fig) {
   note.textContent = fig.note || "";
   const layout = Object.assign({ autosize: true }, fig.layout, { uirevision: name });
   window.Plotly.react(chart, fig.data, layout, CONFIG);
+  if (!box.dataset.drawn && chart.on) {
+    // a point that stands for a trial (its number in customdata) opens that trial's detail
+    chart.on("plotly_click", (event) => {
+      const number = event.points && event.points.length ? event.points[0].customdata : null;
+      if (Number.isInteger(number)) box.dispatchEvent(new CustomEvent("hs-trial", { detail: number, bubbles: true }));
+    });
+  }
   box.dataset.drawn = "1";
   const points = countPoints(fig.data);
   state.plotPoints[name] = points;

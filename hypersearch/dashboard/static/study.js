@@ -142,6 +142,9 @@ export function studyView(root, studyId, writable) {
     state.lastUpdate = Date.now();
   }
 
+  plots.addEventListener("hs-trial", (event) => {
+    table.showDetail(event.detail).then(() => table.detail.scrollIntoView({ behavior: "smooth" })).catch(() => {});
+  });
   window.addEventListener("hs-recovered", () => { for (const box of view.boxes) view.stale.add(box); });
   poll();
   return { stop() { view.stopped = true; clearTimeout(view.timer); } };
