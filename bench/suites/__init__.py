@@ -27,6 +27,7 @@ SUITES.add("pbt", _lazy("pbt"))
 SUITES.add("analysis", _lazy("analysis"))
 SUITES.add("dashboard", _lazy("dashboard"))
 SUITES.add("pitfalls", _lazy("pitfalls"))  # parts: bench/suites/pitfalls_*.py
+SUITES.add("cost-aware", _lazy("cost_aware"))
 SUITES.add("strategy", lambda: not_yet("strategy", "search-strategy comparisons"))
 
 __all__ = ["SUITES", "SuiteOptions"]
