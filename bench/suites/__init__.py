@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bench._registry import Registry
 from bench.suites.common import SuiteOptions
-from bench.suites.placeholders import not_yet
 
 SuiteRun = Callable[[SuiteOptions], "Path | None"]
 SUITES: Registry[SuiteRun] = Registry("suite")
@@ -25,6 +24,6 @@ SUITES.add("multifidelity", _lazy("multifidelity"))
 SUITES.add("multiobjective", _lazy("multiobjective"))
 SUITES.add("pbt", _lazy("pbt"))
 SUITES.add("analysis", _lazy("analysis"))
-SUITES.add("strategy", lambda: not_yet("strategy", "search-strategy comparisons"))
+SUITES.add("strategy", _lazy("strategy"))
 
 __all__ = ["SUITES", "SuiteOptions"]
