@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import median
 
 import numpy as np
 
@@ -50,6 +51,9 @@ MIN_MEASURED = 5
 HYSTERESIS = 2.0
 
 
+Timing = tuple[float, float]  # (objective seconds, sampling seconds) of one finished trial
+
+
 @dataclass(frozen=True)
 class CostFacts:
     """Measured per-trial times (seconds, medians over the window)."""
@@ -59,24 +63,34 @@ class CostFacts:
     n_measured: int
 
 
-def measure(history: History, finished: np.ndarray) -> CostFacts | None:
-    """Median objective and sampling time over the last ``WINDOW`` finished trials."""
-    numbers = np.flatnonzero(finished)[-WINDOW:]
-    objective: list[float] = []
-    overhead: list[float] = []
-    for number in numbers:
-        trial = history.trial(int(number))
-        if trial.datetime_start is None or trial.datetime_complete is None:
-            continue
-        took = (trial.datetime_complete - trial.datetime_start).total_seconds()
-        spent = float(trial.system_attrs.get(OVERHEAD_KEY, 0.0))
-        objective.append(max(0.0, took - spent))
-        overhead.append(spent)
-    if len(objective) < MIN_MEASURED:
+def measure(history: History, finished: np.ndarray, cache: dict[int, Timing]) -> CostFacts | None:
+    """Median objective and sampling time over the last ``WINDOW`` finished trials.
+
+    ``cache`` keeps each finished trial's timing (finished trials do not change).
+    """
+    numbers = np.flatnonzero(finished)[-WINDOW:].tolist()
+    timings = [t for t in (_timing(history, n, cache) for n in numbers) if t is not None]
+    if len(cache) > 4 * WINDOW:  # keep the window's trials only
+        kept = {n: cache[n] for n in numbers if n in cache}
+        cache.clear()
+        cache.update(kept)
+    if len(timings) < MIN_MEASURED:
         return None
     # the overhead over the last few only: it jumps when a model takes over from its startup
-    recent = overhead[-MIN_MEASURED:]
-    return CostFacts(float(np.median(objective)), float(np.median(recent)), len(objective))
+    recent = [spent for _, spent in timings[-MIN_MEASURED:]]
+    return CostFacts(median(t for t, _ in timings), median(recent), len(timings))
+
+
+def _timing(history: History, number: int, cache: dict[int, Timing]) -> Timing | None:
+    if number in cache:
+        return cache[number]
+    trial = history.trial(number)
+    if trial.datetime_start is None or trial.datetime_complete is None:
+        return None
+    took = (trial.datetime_complete - trial.datetime_start).total_seconds()
+    spent = float(trial.system_attrs.get(OVERHEAD_KEY, 0.0))
+    cache[number] = timing = (max(0.0, took - spent), spent)
+    return timing
 
 
 def overheads(measured: CostFacts, level_now: int) -> dict[int, float]:

@@ -22,6 +22,11 @@ from hypersearch.study._history import History
 from hypersearch.trial._state import TrialState
 
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+_COMPLETE, _PRUNED, _RUNNING = (
+    int(TrialState.COMPLETE),
+    int(TrialState.PRUNED),
+    int(TrialState.RUNNING),
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def distribution_size(dist: BaseDistribution) -> float:
     return math.inf
 
 
-def space_facts(history: History) -> SpaceFacts | None:
+def space_facts(history: History, conditional: bool) -> SpaceFacts | None:
     """The space as the history shows it; None before any parameter was suggested."""
     dists = history.distributions
     if not dists:
@@ -101,16 +106,52 @@ def space_facts(history: History) -> SpaceFacts | None:
         n_continuous=sum(math.isinf(s) for s in sizes),
         n_categorical=n_cat,
         size=float(np.prod(sizes)),
-        conditional=_is_conditional(history),
+        conditional=conditional,
     )
 
 
-def _is_conditional(history: History) -> bool:
-    finished = history.mask(*_FINISHED)
-    if not finished.any():
-        return False
-    present = ~np.isnan(history.param_matrix(history.param_names)[finished])
-    return bool((present != present[0]).any() or not present.all())
+class FactsReader:
+    """Reads the facts, looking only at the rows changed since its last read.
+
+    "Some trial reported" and "some finished trial lacks a parameter" only ever turn
+    true as trials are added, so they are kept and updated from the changed rows; a
+    new parameter makes every row be looked at again. A reader that starts fresh
+    (a worker that joins) reads every row once and reaches the same flags.
+    """
+
+    def __init__(self) -> None:
+        self._identity: object = None  # the history read last (a copy in another process differs)
+        self._version = 0
+        self._params: tuple[str, ...] = ()
+        self.reports = False
+        self.conditional = False
+        self._space_key: tuple[object, ...] = ()
+        self._space: SpaceFacts | None = None
+
+    def space(self, history: History) -> SpaceFacts | None:
+        """:func:`space_facts`, computed again only when the parameters or the flag changed."""
+        key = (self._params, self.conditional, len(history.conflicting))
+        if self._space_key != key:
+            self._space_key, self._space = key, space_facts(history, self.conditional)
+        return self._space
+
+    def update(self, history: History) -> None:
+        params = tuple(history.param_names)
+        if params != self._params or history.identity is not self._identity:
+            # a new parameter (older rows lack it) or another history: look at every row
+            self._params, self._version, self.conditional = params, 0, False
+            self._identity, self.reports = history.identity, False
+        changed = history.row_version > self._version
+        self._version = history.version
+        if not changed.any():
+            return
+        finished = changed & history.mask(*_FINISHED)
+        if not self.reports:
+            self.reports = bool((history.last_step[changed] >= 0).any())
+        if not self.conditional and finished.any():
+            present = np.column_stack([~np.isnan(history.param(p)[finished]) for p in params])
+            present = present[present.any(axis=1)]  # a trial told without parameters: no sign
+            self.conditional = bool(len(present) and not present.all())
 
 
 def planned_total(n_finished: int, n_running: int, plan: Plan, spent: int) -> int | None:
@@ -122,30 +163,34 @@ def planned_total(n_finished: int, n_running: int, plan: Plan, spent: int) -> in
 
 def gather(
     history: History,
+    reader: FactsReader,
     plan: Plan,
     spent: int,
     budget_levels: bool,
     constraints: bool,
 ) -> Facts:
     """The facts of ``history`` under ``plan`` (``spent``: trials this ``optimize`` started)."""
-    n_finished = history.count(*_FINISHED)
-    n_running = history.count(TrialState.RUNNING)
-    constraints = constraints or _has_constraints(history)
+    reader.update(history)
+    states = history.states
+    n_finished = int(np.count_nonzero(states == _COMPLETE)) + int(
+        np.count_nonzero(states == _PRUNED)
+    )
+    n_running = int(np.count_nonzero(states == _RUNNING))
     return Facts(
         n_objectives=len(history.directions),
         n_finished=n_finished,
         n_running=n_running,
-        space=space_facts(history),
-        reports=bool((history.last_step >= 0).any()),
+        space=reader.space(history),
+        reports=reader.reports,
         budget_levels=budget_levels,
-        constraints=constraints,
+        constraints=constraints or _has_constraints(history),
         planned_total=planned_total(n_finished, n_running, plan, spent),
         n_jobs=plan.n_jobs,
     )
 
 
 def _has_constraints(history: History) -> bool:
-    numbers = np.flatnonzero(history.mask(*_FINISHED))
-    if len(numbers) == 0:
+    best = history.best_number  # any finished trial would do; the best one is at hand
+    if best is None:
         return False
-    return _keys.CONSTRAINTS in history.trial(int(numbers[-1])).system_attrs
+    return _keys.CONSTRAINTS in history.trial(best).system_attrs

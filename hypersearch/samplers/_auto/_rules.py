@@ -9,8 +9,9 @@ Every threshold says where its number comes from. The table, in order (first mat
    user's SHA / Hyperband / ASHA) -> BOHB.
 4. an all-discrete space that the planned trials can enumerate (<= ``n_trials`` when declared,
    else <= ``GRID_MAX``) -> brute force (exact: no model beats the whole grid).
-5. several objectives: GP (logEHVI) while few trials and affordable, else NSGA-II (2
-   objectives) / NSGA-III (3 or more).
+5. several objectives: GP (logEHVI) while few trials and affordable; multi-objective TPE up
+   to 500 trials; NSGA-II (2 objectives) / NSGA-III (3 or more) beyond, or for cheap trials
+   or many workers.
 6. cost level 0 (sampling would cost more than it buys) -> QMC (numeric, unconditional) or random.
 7. conditional or mostly categorical -> TPE.
 8. numeric, GP affordable, history small, few parameters -> GP.
@@ -38,6 +39,11 @@ GP_MAX_PARAMS = 20
 # Several objectives: the GP's hypervolume lead is measured at 100 trials (multiobjective-gpmo.md:
 # HV ratio 0.79 vs NSGA-II 0.315, 40/0/0); NSGA needs generations of 50: past 200, NSGA.
 MO_GP_MAX_TRIALS = 200
+# Several objectives between the GP and NSGA: multi-objective TPE, which at 100 trials beats
+# NSGA-II (multiobjective-gpmo.md: HV ratio 0.512 vs 0.315) and still gains from 200 to 500
+# (multiobjective-motpe500.md: 0.674 -> 0.828); NSGA-II / III from 500 trials on, or with many
+# workers or cheap trials (its generations need no model).
+MO_TPE_MAX_TRIALS = 500
 # CMA-ES from the start when this many trials are planned or this many workers run: at 200
 # trials it matches TPE on BBOB (quality-bbob.md rank@200 3.99 vs 4.11), and its generations
 # of ~4 + 3 ln d trials are a natural batch for parallel workers.
@@ -103,14 +109,17 @@ def _tpe_reason(facts: Facts, level: int) -> str:
 def _multi_objective(facts: Facts, level: int) -> Choice:
     space = facts.space
     assert space is not None
-    few = facts.n_finished < MO_GP_MAX_TRIALS and (
-        facts.planned_total is None or facts.planned_total <= MO_GP_MAX_TRIALS
-    )
+    n, planned = facts.n_finished, facts.planned_total
+    few = n < MO_GP_MAX_TRIALS and (planned is None or planned <= MO_GP_MAX_TRIALS)
     if level >= GP_LEVEL and few and space.n_params <= GP_MAX_PARAMS and not space.conditional:
         return Choice("gp", f"{facts.n_objectives} objectives, few trials: GP logEHVI")
-    name = "nsga2" if facts.n_objectives == 2 else "nsga3"
-    why = "many trials" if not few else "a GP costs more than the trial"
-    return Choice(name, f"{facts.n_objectives} objectives, {why}: {name.upper()}")
+    many = n >= MO_TPE_MAX_TRIALS or (planned is not None and planned >= MO_TPE_MAX_TRIALS)
+    if many or level <= RANDOM_LEVEL or facts.workers >= CMA_MIN_WORKERS:
+        name = "nsga2" if facts.n_objectives == 2 else "nsga3"
+        why = "many trials" if many else "cheap trials or many workers"
+        return Choice(name, f"{facts.n_objectives} objectives, {why}: {name.upper()}")
+    why = "a GP costs more than the trial" if few else "past the GP's range"
+    return Choice("tpe", f"{facts.n_objectives} objectives, {why}: multi-objective TPE")
 
 
 def level_of(sampler: str) -> int:

@@ -11,7 +11,7 @@ from hypersearch._validation import check_int
 from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._auto import _cost
 from hypersearch.samplers._auto._build import ConstraintsFunc, build
-from hypersearch.samplers._auto._facts import Plan, gather
+from hypersearch.samplers._auto._facts import FactsReader, Plan, gather
 from hypersearch.samplers._auto._record import append_choice, same, stored_choices
 from hypersearch.samplers._auto._rules import Choice, decide, level_of
 from hypersearch.samplers._base import BaseSampler
@@ -42,6 +42,7 @@ class AutoSampler(BaseSampler):
     the objective reports, budget-ladder scheduler          BOHB (+ Hyperband)
     all-discrete space <= planned trials (else <= 100)      brute force
     several objectives, < 200 trials, GP affordable         GP (logEHVI)
+    several objectives, < 500 trials                        TPE (multi-objective)
     several objectives otherwise                            NSGA-II (2) / NSGA-III (3+)
     sampling costs more than it buys (cheap trials)         QMC / random
     conditional or mostly categorical                       TPE
@@ -115,6 +116,9 @@ class AutoSampler(BaseSampler):
         self._by_trial: dict[int, str] = {}
         self._spent: dict[int, float] = {}  # trial number -> seconds spent sampling it
         self._measured: tuple[int, _cost.CostFacts | None] = (-1, None)
+        self._timings: dict[int, _cost.Timing] = {}  # finished trial -> (objective, sampling) s
+        self._reader = FactsReader()
+        self._timed_identity: object = None
         self._own_pruner: BasePruner | BaseScheduler | None = None
         self._lock = threading.Lock()
 
@@ -237,6 +241,7 @@ class AutoSampler(BaseSampler):
             self._loaded = True
         facts = gather(
             history,
+            self._reader,
             self._plan,
             self._started,
             budget_levels=bool(getattr(study.scheduler, "has_budget_levels", False)),
@@ -260,10 +265,12 @@ class AutoSampler(BaseSampler):
 
     def _level(self, history: Any, workers: int) -> int:
         previous = self._level_now
-        finished = history.mask(*_FINISHED)
-        n_finished = int(finished.sum())
-        if self._measured[0] != n_finished:  # re-measure when a trial finished
-            self._measured = (n_finished, _cost.measure(history, finished))
+        if self._timed_identity is not history.identity:  # another study, or another process
+            self._timings, self._timed_identity = {}, history.identity
+            self._measured = (-1, None)
+        if self._measured[0] != history.version:  # re-measure when the history changed
+            finished = history.mask(*_FINISHED)
+            self._measured = (history.version, _cost.measure(history, finished, self._timings))
         return _cost.affordable_level(
             self._measured[1],
             level_of(self._current),
