@@ -65,6 +65,8 @@ LIGHTNING_PRUNED_AT = "lightning_pruned_at"
 """The epoch at which the Lightning callback pruned the trial."""
 
 # -- samplers' own bookkeeping -----------------------------------------------------------
+AUTO_OVERHEAD = "auto:overhead"
+"""A trial system attribute: seconds the AutoSampler spent sampling the trial (its cost rule)."""
 GRID_ID = "grid_id"
 GRID_KEY = "grid_key"
 CMA_GENERATION = "cma:generation"

@@ -255,3 +255,33 @@ def test_trial_all_is_pinned():
     for obj in (live, trial.FixedTrial({}), trial.create_trial(value=1.0)):
         assert isinstance(obj, trial.BaseTrial)
     assert not isinstance(study, trial.BaseTrial)
+
+
+def test_samplers_all_is_pinned():
+    from hypersearch import samplers
+
+    assert sorted(samplers.__all__) == [
+        "AutoSampler",
+        "BLXAlphaCrossover",
+        "BOHBSampler",
+        "BaseCrossover",
+        "BaseSampler",
+        "BruteForceSampler",
+        "CmaEsSampler",
+        "GPSampler",
+        "GridSampler",
+        "NSGAIIISampler",
+        "NSGAIISampler",
+        "PartialFixedSampler",
+        "QMCSampler",
+        "RandomForestSampler",
+        "RandomSampler",
+        "SBXCrossover",
+        "TPESampler",
+        "UniformCrossover",
+        "default_sampler",
+        "intersection_search_space",
+        "resolve_sampler",
+    ]
+    for name in samplers.__all__:
+        assert hasattr(samplers, name), name

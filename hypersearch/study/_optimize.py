@@ -81,6 +81,9 @@ def run_optimize(
     callbacks = list(callbacks or [])
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
+    plan = getattr(study.sampler, "plan_optimize", None)  # the AutoSampler plans by the budget
+    if plan is not None:
+        plan(n_trials=n_trials, timeout=timeout, n_jobs=n_jobs)
     if executor is not None and executor != "thread":
         from hypersearch.study._executors import run_on_executor
 
