@@ -54,11 +54,18 @@ def simulate(task: Task, method: MFMethod, regime: Regime, budget: float, max_tr
     clock = 0.0
     cpu = time.process_time
 
+    sim_clock = getattr(method, "clock", None)  # a study's storage stamps this time
+
     def charge(t0: float) -> None:
         nonlocal clock
         spent = cpu() - t0
         clock += spent
         trace.method_seconds += spent
+        sync()
+
+    def sync() -> None:
+        if sim_clock is not None:
+            sim_clock.seconds = clock
 
     while trace.trials < max_trials:
         t0 = cpu()
@@ -71,6 +78,7 @@ def simulate(task: Task, method: MFMethod, regime: Regime, budget: float, max_tr
             clock += float(cost[-1])
             if clock > budget:
                 break
+            sync()
             trace.offer(clock, float(values[-1]))
             t0 = cpu()
             method.tell(trial, float(values[-1]), pruned=False)
@@ -83,6 +91,7 @@ def simulate(task: Task, method: MFMethod, regime: Regime, budget: float, max_tr
             spent_before = float(cost[step - 1])
             if clock > budget:
                 break
+            sync()
             value = float(values[step - 1])
             if task.any_step_counts or step == task.steps:
                 trace.offer(clock, value)
