@@ -68,8 +68,7 @@ def regime_table(
         rows,
         f"Best on average in the {regime} regime (mean rank over (problem, seed), methods "
         f"that ran on every problem count where they ran): **{best}**.  Empty cells: the "
-        "method does not apply (fidelity methods need reports, i.e. the expensive regime and a "
-        "problem with a fidelity).",
+        "method does not apply (fidelity methods need reports: the expensive regime).",
     )
 
 
@@ -200,7 +199,7 @@ def analyse(plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) 
         "clock advances by each trial's cost and by the method's real CPU time (ask, "
         "suggestions, report, should_prune, tell).  Regimes: cheap = 10 ms per median trial, "
         "moderate = 1 s, expensive = 100 s with a report per fidelity step (pruning and "
-        "multi-fidelity methods act only there).  Costs vary across the space where the problem "
+        "multi-fidelity methods act only there; it runs on the problems with a fidelity).  Costs vary across the space where the problem "
         "measures them (YAHPO `timetrain`, LCBench `time`, scikit-learn CPU seconds).  "
         "Normalised regret = (best - optimum) / (random median - optimum); optimum = the known one "
         "or the best value any run found.  `optunahub-auto-rebuilt` = the documented OptunaHub "
