@@ -232,3 +232,25 @@ def test_a_pickled_copy_chooses_as_the_original():
         study.sampler = sampler
         study.optimize(numeric, n_trials=1)
     assert original.current == copy.current == "gp"
+
+
+def test_constraints_are_recorded_on_every_trial_and_keep_cma_es_out():
+    def constraints(trial):
+        return [trial.params["x"] - 1.0]
+
+    study = hs.create_study(sampler=AutoSampler(seed=0, constraints_func=constraints))
+    study.optimize(numeric, n_trials=12)
+    assert all(_keys.CONSTRAINTS in t.system_attrs for t in study.trials)
+    assert study.best_trial.params["x"] <= 1.0
+
+
+def test_a_continuous_branch_that_brute_force_had_not_seen_does_not_break_it():
+    def branchy(trial):
+        if trial.suggest_categorical("kind", ["a", "b"]) == "a":
+            return float(trial.suggest_int("i", 0, 2))
+        return trial.suggest_float("f", 0.0, 1.0)
+
+    for seed in range(3):
+        study = hs.create_study(sampler=AutoSampler(seed=seed))
+        study.optimize(branchy, n_trials=12)
+        assert len(study.trials) == 12 and samplers_chosen(study)[-1] == "tpe"

@@ -4,7 +4,7 @@ Every threshold says where its number comes from. The table, in order (first mat
 
 1. continuous training declared (``continuous_steps``) -> random (PBT explores; its first
    population is random).
-2. no parameter seen yet -> random (the space is unknown).
+2. no trial finished yet -> random (the space is unknown).
 3. intermediate reports and a budget-ladder scheduler (the AutoSampler's Hyperband, or the
    user's SHA / Hyperband / ASHA) -> BOHB.
 4. an all-discrete space that the planned trials can enumerate (<= ``n_trials`` when declared,
@@ -64,8 +64,8 @@ def decide(facts: Facts, level: int, continuous: bool, has_constraints_func: boo
     if continuous:
         return Choice("random", "continuous training declared: PBT exploits and explores")
     space = facts.space
-    if space is None:
-        return Choice("random", "no parameter seen yet: the space is unknown")
+    if space is None or facts.n_finished == 0:
+        return Choice("random", "no trial finished yet: the space is unknown")
     if facts.reports and facts.budget_levels:
         return Choice("bohb", "the objective reports intermediate values: multi-fidelity")
     grid_cap = facts.planned_total if facts.planned_total is not None else GRID_MAX
