@@ -254,3 +254,22 @@ def test_a_continuous_branch_that_brute_force_had_not_seen_does_not_break_it():
         study = hs.create_study(sampler=AutoSampler(seed=seed))
         study.optimize(branchy, n_trials=12)
         assert len(study.trials) == 12 and samplers_chosen(study)[-1] == "tpe"
+
+
+def test_a_seconds_budget_plans_by_progress_per_second(monkeypatch):
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    timed_trials(study, 15, objective_s=0.0001, overhead_s=0.005)
+    study.sampler._current = "tpe"
+    study.sampler.plan_optimize(n_trials=100, budget_seconds=30.0)  # optimize passes it on
+    assert next_choice(study) == "qmc"
+
+
+def test_a_budget_recorded_in_the_study_is_read(monkeypatch):
+    # optimize(budget_seconds=...) records it under _keys.BUDGET_SECONDS (the cost-budget work)
+    monkeypatch.setattr(_keys, "BUDGET_SECONDS", "study:budget_seconds", raising=False)
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    timed_trials(study, 15, objective_s=0.0001, overhead_s=0.005)
+    study.set_system_attr("study:budget_seconds", 30.0)
+    study.sampler._current = "tpe"
+    study.sampler.plan_optimize(n_trials=100)
+    assert next_choice(study) == "qmc"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Sequence
@@ -12,7 +13,12 @@ from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._auto import _cost
 from hypersearch.samplers._auto._build import ConstraintsFunc, build
 from hypersearch.samplers._auto._facts import FactsReader, Plan, distribution_size, gather
-from hypersearch.samplers._auto._record import append_choice, same, stored_choices
+from hypersearch.samplers._auto._record import (
+    append_choice,
+    budget_seconds,
+    same,
+    stored_choices,
+)
 from hypersearch.samplers._auto._rules import Choice, decide, level_of
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._brute_force import BruteForceSampler
@@ -172,6 +178,7 @@ class AutoSampler(BaseSampler):
         with self._lock:
             self._plan = Plan(n_trials, timeout, budget_seconds, max(1, n_jobs))
             self._started = 0
+            self._loaded = False  # read the study again: budgets it recorded, others' choices
 
     def reseed_rng(self) -> None:
         with self._lock:
@@ -245,11 +252,8 @@ class AutoSampler(BaseSampler):
     # -- choosing ---------------------------------------------------------------------------
     def _choose(self, study: Study) -> str:
         history = study.history
-        if not self._loaded:  # a worker that joins: take up the stored choices
-            records = stored_choices(study)
-            self._last = records[-1] if records else None
-            self._level_now = int(self._last.get("level", self._level_now)) if self._last else 2
-            self._loaded = True
+        if not self._loaded:  # a worker that joins, or a new optimize: read the study's settings
+            self._load(study)
         facts = gather(
             history,
             self._reader,
@@ -269,6 +273,17 @@ class AutoSampler(BaseSampler):
         if choice.sampler in _STARTS_AT_RANDOM and facts.n_finished < STARTUP_TRIALS:
             return "random"  # what the model would do anyway, without loading it
         return self._current
+
+    def _load(self, study: Study) -> None:
+        """Take up the stored choices and the budgets ``optimize`` recorded in the study."""
+        attrs = study.system_attrs
+        records = stored_choices(attrs)
+        self._last = records[-1] if records else None
+        self._level_now = int(self._last.get("level", self._level_now)) if self._last else 2
+        seconds = budget_seconds(attrs)
+        if seconds is not None and self._plan.budget_seconds is None:
+            self._plan = dataclasses.replace(self._plan, budget_seconds=seconds)
+        self._loaded = True
 
     def _level(self, history: Any, workers: int) -> int:
         previous = self._level_now
