@@ -273,3 +273,13 @@ def test_a_budget_recorded_in_the_study_is_read(monkeypatch):
     study.sampler._current = "tpe"
     study.sampler.plan_optimize(n_trials=100)
     assert next_choice(study) == "qmc"
+
+
+def test_continuous_training_runs_under_pbt():
+    from hypersearch.testing.travel import objective  # resumable: saves its step
+
+    study = hs.create_study(sampler=AutoSampler(seed=0, continuous_steps=4, population_size=2))
+    study.optimize(objective, n_trials=6)
+    [record] = choices(study)
+    assert record["pruner"] == "PBTScheduler (set by AutoSampler)"
+    assert any(_keys.PBT in t.system_attrs for t in study.trials)

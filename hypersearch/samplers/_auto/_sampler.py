@@ -54,7 +54,7 @@ class AutoSampler(BaseSampler):
     sampling costs more than it buys (cheap trials)         QMC / random
     conditional or mostly categorical                       TPE
     numeric, < 200 trials, <= 20 params, GP affordable      GP
-    numeric, >= 500 trials planned or >= 8 workers          CMA-ES
+    numeric, >= 500 more trials planned, or >= 8 workers    CMA-ES
     otherwise                                               TPE
     ======================================================  ==========================
 
