@@ -232,3 +232,54 @@ def test_a_pickled_copy_chooses_as_the_original():
         study.sampler = sampler
         study.optimize(numeric, n_trials=1)
     assert original.current == copy.current == "gp"
+
+
+def test_constraints_are_recorded_on_every_trial_and_keep_cma_es_out():
+    def constraints(trial):
+        return [trial.params["x"] - 1.0]
+
+    study = hs.create_study(sampler=AutoSampler(seed=0, constraints_func=constraints))
+    study.optimize(numeric, n_trials=12)
+    assert all(_keys.CONSTRAINTS in t.system_attrs for t in study.trials)
+    assert study.best_trial.params["x"] <= 1.0
+
+
+def test_a_continuous_branch_that_brute_force_had_not_seen_does_not_break_it():
+    def branchy(trial):
+        if trial.suggest_categorical("kind", ["a", "b"]) == "a":
+            return float(trial.suggest_int("i", 0, 2))
+        return trial.suggest_float("f", 0.0, 1.0)
+
+    for seed in range(3):
+        study = hs.create_study(sampler=AutoSampler(seed=seed))
+        study.optimize(branchy, n_trials=12)
+        assert len(study.trials) == 12 and samplers_chosen(study)[-1] == "tpe"
+
+
+def test_a_seconds_budget_plans_by_progress_per_second(monkeypatch):
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    timed_trials(study, 15, objective_s=0.0001, overhead_s=0.005)
+    study.sampler._current = "tpe"
+    study.sampler.plan_optimize(n_trials=100, budget_seconds=30.0)  # optimize passes it on
+    assert next_choice(study) == "qmc"
+
+
+def test_a_budget_recorded_in_the_study_is_read(monkeypatch):
+    # optimize(budget_seconds=...) records it under _keys.BUDGET_SECONDS (the cost-budget work)
+    monkeypatch.setattr(_keys, "BUDGET_SECONDS", "study:budget_seconds", raising=False)
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    timed_trials(study, 15, objective_s=0.0001, overhead_s=0.005)
+    study.set_system_attr("study:budget_seconds", 30.0)
+    study.sampler._current = "tpe"
+    study.sampler.plan_optimize(n_trials=100)
+    assert next_choice(study) == "qmc"
+
+
+def test_continuous_training_runs_under_pbt():
+    from hypersearch.testing.travel import objective  # resumable: saves its step
+
+    study = hs.create_study(sampler=AutoSampler(seed=0, continuous_steps=4, population_size=2))
+    study.optimize(objective, n_trials=6)
+    [record] = choices(study)
+    assert record["pruner"] == "PBTScheduler (set by AutoSampler)"
+    assert any(_keys.PBT in t.system_attrs for t in study.trials)

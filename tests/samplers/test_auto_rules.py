@@ -92,6 +92,8 @@ def test_cost_levels_move_to_cheaper_samplers():
 
 def test_many_trials_or_workers_pick_cma_es_when_the_gp_is_too_dear():
     assert pick(facts(planned_total=2000)) == "cmaes"
+    # a long history and few trials to come: TPE builds on it, CMA-ES would start afresh
+    assert pick(facts(n_finished=1000, planned_total=1050)) == "tpe"
     assert pick(facts(n_running=8), level=MODEL_LEVEL) == "cmaes"
     assert pick(facts(n_running=2), level=MODEL_LEVEL) == "tpe"
     # CMA-ES takes no constraints

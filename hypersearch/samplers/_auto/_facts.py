@@ -148,7 +148,7 @@ class FactsReader:
         finished = changed & history.mask(*_FINISHED)
         if not self.reports:
             self.reports = bool((history.last_step[changed] >= 0).any())
-        if not self.conditional and finished.any():
+        if not self.conditional and params and finished.any():
             present = np.column_stack([~np.isnan(history.param(p)[finished]) for p in params])
             present = present[present.any(axis=1)]  # a trial told without parameters: no sign
             self.conditional = bool(len(present) and not present.all())

@@ -9,6 +9,7 @@ Appended once per change of sampler, oldest first.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from hypersearch import _keys
@@ -20,10 +21,24 @@ if TYPE_CHECKING:
 _logger = hs_logging.get_logger("hypersearch.samplers.auto")
 
 
-def stored_choices(study: Study) -> list[dict[str, Any]]:
-    """The choices recorded so far (oldest first); empty when none."""
-    value = study.system_attrs.get(_keys.AUTO_CHOICES)
+def stored_choices(attrs: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The choices recorded in a study's system attributes (oldest first); empty when none."""
+    value = attrs.get(_keys.AUTO_CHOICES)
     return [dict(r) for r in value] if isinstance(value, list) else []
+
+
+def budget_seconds(attrs: Mapping[str, Any]) -> float | None:
+    """The ``optimize(budget_seconds=...)`` budget the study recorded, if any (and if known here).
+
+    Summed trial seconds, or a cost budget (``budget_cost``): either makes wall-clock
+    progress what counts, so the AutoSampler plans as under a ``timeout``.
+    """
+    for name in ("BUDGET_SECONDS", "BUDGET_COST"):  # keys the cost-budget work declares
+        key = getattr(_keys, name, None)
+        value = None if key is None else attrs.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return float(value)
+    return None
 
 
 def same(record: dict[str, Any] | None, sampler: str) -> bool:
@@ -34,7 +49,7 @@ def append_choice(
     study: Study, sampler: str, reason: str, n_trials: int, level: int, pruner: str | None
 ) -> dict[str, Any]:
     """Store a new choice unless another worker stored the same one first; the last record."""
-    records = stored_choices(study)
+    records = stored_choices(study.system_attrs)
     last = records[-1] if records else None
     if same(last, sampler):
         assert last is not None
@@ -56,7 +71,7 @@ def append_choice(
 
 def summary_lines(study: Study) -> list[str]:
     """The choices as lines for ``study.summary()`` (none when the AutoSampler never chose)."""
-    records = stored_choices(study)
+    records = stored_choices(study.system_attrs)
     if not records:
         return []
     lines = ["Strategy (AutoSampler):"]

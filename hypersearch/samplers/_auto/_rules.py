@@ -4,7 +4,7 @@ Every threshold says where its number comes from. The table, in order (first mat
 
 1. continuous training declared (``continuous_steps``) -> random (PBT explores; its first
    population is random).
-2. no parameter seen yet -> random (the space is unknown).
+2. no trial finished yet -> random (the space is unknown).
 3. intermediate reports and a budget-ladder scheduler (the AutoSampler's Hyperband, or the
    user's SHA / Hyperband / ASHA) -> BOHB.
 4. an all-discrete space that the planned trials can enumerate (<= ``n_trials`` when declared,
@@ -15,7 +15,7 @@ Every threshold says where its number comes from. The table, in order (first mat
 6. cost level 0 (sampling would cost more than it buys) -> QMC (numeric, unconditional) or random.
 7. conditional or mostly categorical -> TPE.
 8. numeric, GP affordable, history small, few parameters -> GP.
-9. numeric, many trials planned or many workers, GP not affordable -> CMA-ES.
+9. numeric, >= 500 more trials planned, or many workers and the GP not affordable -> CMA-ES.
 10. otherwise -> TPE.
 """
 
@@ -44,7 +44,7 @@ MO_GP_MAX_TRIALS = 200
 # (multiobjective-motpe500.md: 0.674 -> 0.828); NSGA-II / III from 500 trials on, or with many
 # workers or cheap trials (its generations need no model).
 MO_TPE_MAX_TRIALS = 500
-# CMA-ES from the start when this many trials are planned or this many workers run: at 200
+# CMA-ES when this many more trials are planned or this many workers run: at 200
 # trials it matches TPE on BBOB (quality-bbob.md rank@200 3.99 vs 4.11), and its generations
 # of ~4 + 3 ln d trials are a natural batch for parallel workers.
 CMA_MIN_TRIALS = 500
@@ -64,8 +64,8 @@ def decide(facts: Facts, level: int, continuous: bool, has_constraints_func: boo
     if continuous:
         return Choice("random", "continuous training declared: PBT exploits and explores")
     space = facts.space
-    if space is None:
-        return Choice("random", "no parameter seen yet: the space is unknown")
+    if space is None or facts.n_finished == 0:
+        return Choice("random", "no trial finished yet: the space is unknown")
     if facts.reports and facts.budget_levels:
         return Choice("bohb", "the objective reports intermediate values: multi-fidelity")
     grid_cap = facts.planned_total if facts.planned_total is not None else GRID_MAX
@@ -97,7 +97,9 @@ def decide(facts: Facts, level: int, continuous: bool, has_constraints_func: boo
 
 
 def _many_planned(facts: Facts) -> bool:
-    return facts.planned_total is not None and facts.planned_total >= CMA_MIN_TRIALS
+    """Many trials still to come (CMA-ES starts afresh: the past ones it would not use)."""
+    planned = facts.planned_total
+    return planned is not None and planned - facts.n_finished >= CMA_MIN_TRIALS
 
 
 def _tpe_reason(facts: Facts, level: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Sequence
@@ -11,10 +12,16 @@ from hypersearch._validation import check_int
 from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._auto import _cost
 from hypersearch.samplers._auto._build import ConstraintsFunc, build
-from hypersearch.samplers._auto._facts import FactsReader, Plan, gather
-from hypersearch.samplers._auto._record import append_choice, same, stored_choices
+from hypersearch.samplers._auto._facts import FactsReader, Plan, distribution_size, gather
+from hypersearch.samplers._auto._record import (
+    append_choice,
+    budget_seconds,
+    same,
+    stored_choices,
+)
 from hypersearch.samplers._auto._rules import Choice, decide, level_of
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._brute_force import BruteForceSampler
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -38,7 +45,7 @@ class AutoSampler(BaseSampler):
     situation                                               sampler
     ======================================================  ==========================
     ``continuous_steps`` declared                           random + ``PBTScheduler``
-    first trial (no parameter seen)                         random
+    no trial finished yet (the space unknown)               random
     the objective reports, budget-ladder scheduler          BOHB (+ Hyperband)
     all-discrete space <= planned trials (else <= 100)      brute force
     several objectives, < 200 trials, GP affordable         GP (logEHVI)
@@ -47,7 +54,7 @@ class AutoSampler(BaseSampler):
     sampling costs more than it buys (cheap trials)         QMC / random
     conditional or mostly categorical                       TPE
     numeric, < 200 trials, <= 20 params, GP affordable      GP
-    numeric, >= 500 trials planned or >= 8 workers          CMA-ES
+    numeric, >= 500 more trials planned, or >= 8 workers    CMA-ES
     otherwise                                               TPE
     ======================================================  ==========================
 
@@ -171,6 +178,7 @@ class AutoSampler(BaseSampler):
         with self._lock:
             self._plan = Plan(n_trials, timeout, budget_seconds, max(1, n_jobs))
             self._started = 0
+            self._loaded = False  # read the study again: budgets it recorded, others' choices
 
     def reseed_rng(self) -> None:
         with self._lock:
@@ -212,7 +220,10 @@ class AutoSampler(BaseSampler):
         param_distribution: BaseDistribution,
     ) -> Any:
         start = time.perf_counter()
-        value = self._for(trial).sample_independent(study, trial, param_name, param_distribution)
+        sampler = self._for(trial)
+        if isinstance(sampler, BruteForceSampler) and distribution_size(param_distribution) > 1e18:
+            sampler = self._delegate("random")  # a continuous branch the space had not shown yet
+        value = sampler.sample_independent(study, trial, param_name, param_distribution)
         self._add_time(trial.number, start)
         return value
 
@@ -223,22 +234,26 @@ class AutoSampler(BaseSampler):
         state: TrialState,
         values: Sequence[float] | None,
     ) -> None:
-        sampler = self._for(trial)
         with self._lock:
-            self._by_trial.pop(trial.number, None)
+            name = self._by_trial.pop(trial.number, self._current)
             spent = self._spent.pop(trial.number, None)
         if spent is not None:
             study.set_trial_system_attr(trial, _cost.OVERHEAD_KEY, spent)
+        if self._constraints_func is not None and name not in _RECORDS_CONSTRAINTS:
+            from hypersearch.multi_objective._constraints import record_constraints
+
+            # every trial carries its constraints, whichever sampler chose it
+            record_constraints(study, trial, state, values, self._constraints_func)
+        sampler = self._delegate(name)
+        if isinstance(sampler, BruteForceSampler) and _continuous(trial):
+            return  # left the grid: the next choice sees the continuous space
         sampler.after_trial(study, trial, state, values)
 
     # -- choosing ---------------------------------------------------------------------------
     def _choose(self, study: Study) -> str:
         history = study.history
-        if not self._loaded:  # a worker that joins: take up the stored choices
-            records = stored_choices(study)
-            self._last = records[-1] if records else None
-            self._level_now = int(self._last.get("level", self._level_now)) if self._last else 2
-            self._loaded = True
+        if not self._loaded:  # a worker that joins, or a new optimize: read the study's settings
+            self._load(study)
         facts = gather(
             history,
             self._reader,
@@ -255,13 +270,20 @@ class AutoSampler(BaseSampler):
         if not same(self._last, choice.sampler):
             self._last = self._store(study, choice, facts.n_finished, facts.workers, level)
         self._current = choice.sampler
-        if (
-            choice.sampler in _STARTS_AT_RANDOM
-            and facts.n_finished < STARTUP_TRIALS
-            and self._constraints_func is None  # the model records constraints from the start
-        ):
+        if choice.sampler in _STARTS_AT_RANDOM and facts.n_finished < STARTUP_TRIALS:
             return "random"  # what the model would do anyway, without loading it
         return self._current
+
+    def _load(self, study: Study) -> None:
+        """Take up the stored choices and the budgets ``optimize`` recorded in the study."""
+        attrs = study.system_attrs
+        records = stored_choices(attrs)
+        self._last = records[-1] if records else None
+        self._level_now = int(self._last.get("level", self._level_now)) if self._last else 2
+        seconds = budget_seconds(attrs)
+        if seconds is not None and self._plan.budget_seconds is None:
+            self._plan = dataclasses.replace(self._plan, budget_seconds=seconds)
+        self._loaded = True
 
     def _level(self, history: Any, workers: int) -> int:
         previous = self._level_now
@@ -311,9 +333,14 @@ class AutoSampler(BaseSampler):
         return f"AutoSampler(current={self._current!r})"
 
 
+def _continuous(trial: FrozenTrial) -> bool:
+    return any(distribution_size(d) > 1e18 for d in trial.distributions.values())
+
+
 # The model samplers' start-up: their first 10 trials are random (n_startup_trials=10).
 STARTUP_TRIALS = 10
 _STARTS_AT_RANDOM = frozenset(("gp", "tpe", "bohb"))
+_RECORDS_CONSTRAINTS = frozenset(("gp", "tpe", "nsga2", "nsga3"))
 _BATCH = {
     "tpe": "constant liar",
     "bohb": "constant liar",
