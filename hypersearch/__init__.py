@@ -44,14 +44,14 @@ from hypersearch.study import (
     load_study,
 )
 from hypersearch.trial import FixedTrial, FrozenTrial, Trial, TrialState, create_trial
-
-__version__ = "0.1.0"
+from hypersearch.version import __version__
 
 
 def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
     if name in (
         "artifacts",
+        "diagnostics",
         "importance",
         "multi_objective",
         "multifidelity",
@@ -68,6 +68,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "artifacts",
     "Budget",
+    "diagnostics",
     "DuplicatedStudyError",
     "FixedTrial",
     "FrozenTrial",

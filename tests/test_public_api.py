@@ -6,6 +6,7 @@ def test_public_all_is_pinned():
         [
             "artifacts",
             "Budget",
+            "diagnostics",
             "DuplicatedStudyError",
             "FixedTrial",
             "FrozenTrial",
@@ -57,6 +58,7 @@ def test_storages_api_is_pinned():
     assert sorted(hypersearch.storages.__all__) == sorted(
         [
             "BaseStorage",
+            "GrpcStorageProxy",
             "Heartbeat",
             "InMemoryStorage",
             "BaseJournalLogStorage",
@@ -65,7 +67,9 @@ def test_storages_api_is_pinned():
             "JournalFileSymlinkLock",
             "JournalStorage",
             "RDBStorage",
+            "JournalRedisStorage",
             "RetryFailedTrialCallback",
+            "RetryHeartbeatStaleTrialCallback",
             "SQLStorage",
             "StudyRecord",
             "export_json",
@@ -73,6 +77,7 @@ def test_storages_api_is_pinned():
             "get_storage",
             "import_json",
             "migrate_from_optuna",
+            "run_grpc_proxy_server",
             "upgrade_storage",
         ]
     )
@@ -88,6 +93,7 @@ def test_optuna_subpackage_apis_are_pinned():
         "JournalFileBackend",
         "JournalFileOpenLock",
         "JournalFileSymlinkLock",
+        "JournalRedisBackend",
         "JournalStorage",
     ]
     assert sorted(search_space.__all__) == ["IntersectionSearchSpace", "intersection_search_space"]
@@ -95,13 +101,47 @@ def test_optuna_subpackage_apis_are_pinned():
         "ArtifactMeta",
         "ArtifactNotFound",
         "ArtifactStore",
+        "Backoff",
+        "Boto3ArtifactStore",
         "FileSystemArtifactStore",
+        "GCSArtifactStore",
         "download_artifact",
         "exceptions",
         "get_all_artifact_meta",
         "upload_artifact",
     ]
-    for module in (journal, search_space, artifacts):
+    from hypersearch.samplers import nsgaii
+
+    assert sorted(nsgaii.__all__) == [
+        "BLXAlphaCrossover",
+        "BaseCrossover",
+        "BaseMutation",
+        "PolynomialMutation",
+        "SBXCrossover",
+        "SPXCrossover",
+        "UNDXCrossover",
+        "UniformCrossover",
+        "VSBXCrossover",
+    ]
+    assert sorted(hypersearch.distributions.__all__) == [
+        "BaseDistribution",
+        "CategoricalChoiceType",
+        "CategoricalDistribution",
+        "DISTRIBUTION_CLASSES",
+        "DiscreteUniformDistribution",
+        "Distribution",
+        "FloatDistribution",
+        "IntDistribution",
+        "IntLogUniformDistribution",
+        "IntUniformDistribution",
+        "LogUniformDistribution",
+        "UniformDistribution",
+        "check_compatible",
+        "check_distribution_compatibility",
+        "distribution_to_json",
+        "json_to_distribution",
+    ]
+    for module in (journal, search_space, artifacts, nsgaii, hypersearch.distributions):
         for name in module.__all__:
             assert hasattr(module, name), name
 
@@ -164,6 +204,14 @@ def test_schedulers_all_is_pinned():
     ]
     for name in schedulers.__all__:
         assert hasattr(schedulers, name), name
+
+
+def test_diagnostics_public_api_is_pinned():
+    from hypersearch import diagnostics
+
+    assert sorted(diagnostics.__all__) == ["Finding", "diagnose"]
+    for name in diagnostics.__all__:
+        assert hasattr(diagnostics, name), name
 
 
 def test_importance_public_api_is_pinned():
@@ -285,3 +333,14 @@ def test_samplers_all_is_pinned():
     ]
     for name in samplers.__all__:
         assert hasattr(samplers, name), name
+
+
+def test_dashboard_all_is_pinned():
+    import sys
+
+    from hypersearch import dashboard
+
+    assert sorted(dashboard.__all__) == ["create_app", "open_storage", "run"]
+    assert "starlette" not in sys.modules or callable(dashboard.create_app)
+    for name in dashboard.__all__:
+        assert callable(getattr(dashboard, name)), name

@@ -16,6 +16,7 @@ import warnings
 import pytest
 
 import hypersearch as hs
+from hypersearch import diagnostics as D
 from hypersearch import importance as I
 from hypersearch import pruners as P
 from hypersearch import samplers as S
@@ -122,11 +123,13 @@ OTHERS = {
     "Suggestion": lambda: Sch.Suggestion.resume(3),
     "SuggestionKind": lambda: Sch.SuggestionKind.WAIT,
     "PrunerScheduler": lambda: Sch.PrunerScheduler(P.MedianPruner()),
+    "Finding": lambda: D.Finding("range_edge", ("lr",), {"p_value": 0.01}, "m", "a", detail="high"),
 }
 ABSTRACT = {
     "BaseSampler",
     "BasePruner",
     "BaseCrossover",
+    "BaseGASampler",
     "BaseScheduler",
     "BaseImportanceEvaluator",
 }
@@ -145,7 +148,7 @@ def _quiet():
 def test_the_catalogue_names_every_exported_class():
     exported = {
         name
-        for module in (S, P, Sch, I)
+        for module in (S, P, Sch, I, D)
         for name in module.__all__
         if inspect.isclass(getattr(module, name))
     }

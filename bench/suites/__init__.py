@@ -24,6 +24,8 @@ SUITES.add("multifidelity", _lazy("multifidelity"))
 SUITES.add("multiobjective", _lazy("multiobjective"))
 SUITES.add("pbt", _lazy("pbt"))
 SUITES.add("analysis", _lazy("analysis"))
+SUITES.add("dashboard", _lazy("dashboard"))
+SUITES.add("pitfalls", _lazy("pitfalls"))  # parts: bench/suites/pitfalls_*.py
 SUITES.add("strategy", _lazy("strategy"))
 
 __all__ = ["SUITES", "SuiteOptions"]

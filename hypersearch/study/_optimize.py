@@ -66,6 +66,7 @@ def run_optimize(
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
     end_hook: bool = True,
+    diagnose: bool = True,
 ) -> None:
     """``study.optimize``: check the arguments, then run the workers (threads or an executor)."""
     catch = _check_args(n_trials, timeout, n_jobs, catch)
@@ -101,6 +102,7 @@ def run_optimize(
             scheduler=sched,
             checkpoints=checkpoints,  # None: each worker keeps its own in memory
             trial_timeout=trial_timeout,
+            diagnose=diagnose,
         )
         if end_hook:
             _with_scheduler(study, sched, lambda: sched.on_optimize_end(study))
@@ -126,6 +128,7 @@ def run_optimize(
         progress,
         gc_after_trial,
         chainable=type(sched) is PrunerScheduler,
+        observers=_observers(study, diagnose),
     )
     study._stop_flag = False
     study._optimizing = True
@@ -153,6 +156,15 @@ def _run_workers(workers: Workers, n_jobs: int) -> None:
         futures = [pool.submit(workers.run) for _ in range(n_jobs)]
         for future in futures:
             future.result()
+
+
+def _observers(study: Study, diagnose: bool) -> list[Callable[[Study, FrozenTrial], None]]:
+    """Called after each trial like callbacks, but they keep the one-write trial chain."""
+    if not diagnose:
+        return []
+    from hypersearch.diagnostics._hook import DiagnosticsHook
+
+    return [DiagnosticsHook(study)]
 
 
 def _with_scheduler(study: Study, sched: BaseScheduler, action: Callable[[], None]) -> None:

@@ -23,6 +23,7 @@ from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hypersearch.diagnostics import Finding
     from hypersearch.pruners._base import BasePruner
     from hypersearch.samplers._base import BaseSampler
     from hypersearch.schedulers._base import BaseScheduler
@@ -313,6 +314,7 @@ class Study(TellMixin, FreshLocksOnPickle):
         scheduler: BaseScheduler | BasePruner | None = None,
         checkpoints: CheckpointStore | None = None,
         trial_timeout: float | None = None,
+        diagnose: bool = True,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -342,6 +344,8 @@ class Study(TellMixin, FreshLocksOnPickle):
                 reason in system attribute ``"fail_reason"``); its worker goes on.
                 Worker processes interrupt it at once; a thread at its next
                 ``report`` / ``suggest_*`` / ``should_prune``.
+            diagnose: Check the study at 20, 40, 80, ... trials and log each new
+                :meth:`diagnose` finding once, as a warning (False: no checks).
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -359,6 +363,7 @@ class Study(TellMixin, FreshLocksOnPickle):
             scheduler=scheduler,
             checkpoints=checkpoints,
             trial_timeout=trial_timeout,
+            diagnose=diagnose,
         )
 
     def stop(self) -> None:
@@ -388,7 +393,16 @@ class Study(TellMixin, FreshLocksOnPickle):
         from hypersearch.samplers._auto._record import summary_lines
 
         lines.extend(summary_lines(self))
+        from hypersearch.diagnostics._summary import diagnostics_section
+
+        lines += diagnostics_section(self)
         return "\n".join(lines)
+
+    def diagnose(self) -> list[Finding]:
+        """Findings about this study's set-up (see :func:`hypersearch.diagnostics.diagnose`)."""
+        from hypersearch.diagnostics import diagnose
+
+        return diagnose(self)
 
     def trials_dataframe(
         self,

@@ -135,6 +135,23 @@ def test_analysis_quick(tmp_path: Path) -> None:
     assert_no_errors(plots)
 
 
+def test_dashboard_quick(tmp_path: Path) -> None:
+    """Both dashboards in chromium on a 200-trial SQLite study, and the live-update run."""
+    run_suite("dashboard", tmp_path)
+    tables = tables_of(tmp_path / "dashboard-quick.md")
+    render = find(tables, "Time to first render")
+    assert render.headers[:6] == ["storage", "trials", "runs (ours/peer)", "ours: history plot",
+                                  "optuna-dashboard", "ratio"]  # fmt: skip
+    assert [r[:2] for r in render.rows] == [["sqlite", "200"]]
+    assert all(cell.endswith("x") for cell in (render.rows[0][5], render.rows[0][8]))
+    memory = find(tables, "Server memory")
+    assert memory.rows[0][3] != "not run"
+    live = find(tables, "Live updates")
+    assert live.rows[0][0] == "sqlite" and live.rows[0][3] != "-"
+    for table in (render, memory, live):
+        assert_no_errors(table)
+
+
 def test_quality_quick(tmp_path: Path) -> None:
     run_suite("quality", tmp_path)
     tables = tables_of(tmp_path / "quality-quick.md")
