@@ -57,6 +57,7 @@ def __getattr__(name: str) -> object:
         "multifidelity",
         "schedulers",
         "search_space",
+        "terminator",
         "visualization",
     ):
         import importlib
@@ -102,6 +103,7 @@ __all__ = [
     "search_space",
     "storages",
     "study",
+    "terminator",
     "trial",
     "visualization",
 ]

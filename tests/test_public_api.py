@@ -40,6 +40,7 @@ def test_public_all_is_pinned():
             "search_space",
             "storages",
             "study",
+            "terminator",
             "trial",
             "visualization",
         ]
@@ -240,6 +241,7 @@ def test_visualization_public_api_is_pinned():
         "plot_contour",
         "plot_edf",
         "plot_hypervolume_history",
+        "plot_improvement",
         "plot_intermediate_values",
         "plot_optimization_history",
         "plot_parallel_coordinate",
@@ -249,6 +251,7 @@ def test_visualization_public_api_is_pinned():
         "plot_rank",
         "plot_rungs",
         "plot_slice",
+        "plot_terminator_improvement",
         "plot_timeline",
     ]
     assert sorted(vis.__all__) == plots

@@ -26,6 +26,7 @@ SUITES.add("pbt", _lazy("pbt"))
 SUITES.add("analysis", _lazy("analysis"))
 SUITES.add("dashboard", _lazy("dashboard"))
 SUITES.add("pitfalls", _lazy("pitfalls"))  # parts: bench/suites/pitfalls_*.py
+SUITES.add("cost-aware", _lazy("cost_aware"))
 SUITES.add("strategy", _lazy("strategy"))
 
 __all__ = ["SUITES", "SuiteOptions"]

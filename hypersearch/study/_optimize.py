@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from hypersearch.samplers._cost._budget import start_budget
 from hypersearch.schedulers._base import BaseScheduler, PrunerScheduler, as_scheduler
 from hypersearch.study._run_trial import RunContext
 from hypersearch.study._worker import Budget, Workers
@@ -66,7 +67,10 @@ def run_optimize(
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
     end_hook: bool = True,
+    stop: Any = None,
     diagnose: bool = True,
+    budget_cost: float | None = None,
+    budget_seconds: float | None = None,
 ) -> None:
     """``study.optimize``: check the arguments, then run the workers (threads or an executor)."""
     catch = _check_args(n_trials, timeout, n_jobs, catch)
@@ -80,6 +84,17 @@ def run_optimize(
     sched = study.scheduler if scheduler is None else as_scheduler(scheduler)
     store = _check_checkpoints(study, checkpoints)
     callbacks = list(callbacks or [])
+    if stop is not None:  # optimize(stop="auto"): the regret-bound rule, as one more callback
+        from hypersearch.terminator._converged import stop_callback
+
+        callbacks.append(stop_callback(study, stop))
+    # The budgets' logic is in samplers/_cost/_budget.py; one worker of an executor run
+    # (end_hook False) gets the stopping callback in ``callbacks`` and declares nothing.
+    budget_stop = start_budget(study, budget_cost, budget_seconds, n_trials, declare=end_hook)
+    if budget_stop is not None:
+        if budget_stop.spent_already:
+            return
+        callbacks.append(budget_stop)
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
     plan = getattr(study.sampler, "plan_optimize", None)  # the AutoSampler plans by the budget

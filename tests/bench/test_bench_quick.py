@@ -253,6 +253,17 @@ def test_pbt_quick(tmp_path: Path) -> None:
     assert (tmp_path / "pbt-quick.png").exists()
 
 
+def test_pitfalls_stop_quick(tmp_path: Path) -> None:
+    run_suite("pitfalls", tmp_path, "--part", "stop")
+    tables = tables_of(tmp_path / "pitfalls-stop-quick.md")
+    for patience in (1, 3):
+        table = find(tables, f"Patience {patience}:")
+        assert table.headers[:4] == ["problem", "seeds", "stopped", "saved"]
+        assert [r[0] for r in table.rows] == ["branin", "all"]
+    cost = find(tables, "Cost of the rule")
+    assert cost.rows[0][1] != "0" and cost.rows[-1][0] == "whole run, per trial"
+
+
 def test_strategy_quick(tmp_path: Path) -> None:
     run_suite("strategy", tmp_path)
     tables = tables_of(tmp_path / "strategy-quick.md")
