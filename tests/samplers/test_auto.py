@@ -283,3 +283,12 @@ def test_continuous_training_runs_under_pbt():
     [record] = choices(study)
     assert record["pruner"] == "PBTScheduler (set by AutoSampler)"
     assert any(_keys.PBT in t.system_attrs for t in study.trials)
+
+
+def test_each_choice_is_logged_once(caplog):
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    with caplog.at_level("INFO", logger="hypersearch"):
+        study.optimize(conditional, n_trials=14)
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("AutoSampler:")]
+    assert len(logged) == len(choices(study)) >= 2
+    assert "tpe at" in logged[-1]

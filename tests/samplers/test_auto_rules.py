@@ -57,6 +57,7 @@ def test_reports_pick_bohb_only_with_a_budget_ladder():
     assert pick(facts(reports=True, budget_levels=True)) == "bohb"
     # the user's MedianPruner: no ladder to sample for; the usual rules
     assert pick(facts(reports=True, budget_levels=False)) == "gp"
+    assert pick(facts(reports=True, budget_levels=True, n_objectives=2)) == "gp"
 
 
 def test_a_small_discrete_space_is_enumerated_within_the_plan():
