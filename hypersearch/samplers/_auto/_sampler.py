@@ -120,12 +120,14 @@ class AutoSampler(BaseSampler):
         self._level_now = _cost.GP_LEVEL  # what the cost allowed at the last choice
         self._loaded = False
         self._current = "random"
+        self._route = "random"  # the sampler that actually sampled the latest trial
         self._by_trial: dict[int, str] = {}
         self._spent: dict[int, float] = {}  # trial number -> seconds spent sampling it
         self._measured: tuple[int, _cost.CostFacts | None] = (-1, None)
         self._timings: dict[int, _cost.Timing] = {}  # finished trial -> (objective, sampling) s
         self._reader = FactsReader()
         self._timed_identity: object = None
+        self._last_recorded_sampler = ""  # the sampler of the last trial that stored its time
         self._own_pruner: BasePruner | BaseScheduler | None = None
         self._lock = threading.Lock()
 
@@ -237,8 +239,10 @@ class AutoSampler(BaseSampler):
         with self._lock:
             name = self._by_trial.pop(trial.number, self._current)
             spent = self._spent.pop(trial.number, None)
-        if spent is not None:
+            first = name != self._last_recorded_sampler
+        if spent is not None and _cost.should_record(trial.number, spent, first):
             study.set_trial_system_attr(trial, _cost.OVERHEAD_KEY, spent)
+            self._last_recorded_sampler = name
         if self._constraints_func is not None and name not in _RECORDS_CONSTRAINTS:
             from hypersearch.multi_objective._constraints import record_constraints
 
@@ -262,7 +266,7 @@ class AutoSampler(BaseSampler):
             budget_levels=bool(getattr(study.scheduler, "has_budget_levels", False)),
             constraints=self._constraints_func is not None,
         )
-        level = self._level(history, facts.workers)
+        level = self._level(history, facts.workers, facts.n_finished)
         choice = decide(
             facts, level, self._continuous_steps is not None, self._constraints_func is not None
         )
@@ -270,9 +274,10 @@ class AutoSampler(BaseSampler):
         if not same(self._last, choice.sampler):
             self._last = self._store(study, choice, facts.n_finished, facts.workers, level)
         self._current = choice.sampler
+        self._route = self._current
         if choice.sampler in _STARTS_AT_RANDOM and facts.n_finished < STARTUP_TRIALS:
-            return "random"  # what the model would do anyway, without loading it
-        return self._current
+            self._route = "random"  # what the model would do anyway, without loading it
+        return self._route
 
     def _load(self, study: Study) -> None:
         """Take up the stored choices and the budgets ``optimize`` recorded in the study."""
@@ -285,7 +290,7 @@ class AutoSampler(BaseSampler):
             self._plan = dataclasses.replace(self._plan, budget_seconds=seconds)
         self._loaded = True
 
-    def _level(self, history: Any, workers: int) -> int:
+    def _level(self, history: Any, workers: int, n_finished: int) -> int:
         previous = self._level_now
         if self._timed_identity is not history.identity:  # another study, or another process
             self._timings, self._timed_identity = {}, history.identity
@@ -295,10 +300,11 @@ class AutoSampler(BaseSampler):
             self._measured = (history.version, _cost.measure(history, finished, self._timings))
         return _cost.affordable_level(
             self._measured[1],
-            level_of(self._current),
+            level_of(self._route),  # the recent trials' overhead is this sampler's
             previous,
             workers,
             self._plan.time_bound,
+            n_finished,
         )
 
     def _store(
