@@ -100,9 +100,10 @@ def test_choices_are_stored_logged_once_and_shown_in_the_summary():
     assert all(a != b for a, b in zip(names, names[1:]))  # one record per change
     summary = study.summary()
     assert "Strategy (AutoSampler)" in summary and "tpe - conditional space" in summary
-    # every 4th trial (and the first of each sampler) stores the sampling time the cost rule reads
+    # model-sampled trials (TPE from trial 10 on) store their sampling time: every 4th, and
+    # the first; random ones store nothing (an Optuna-like trials_dataframe in short runs)
     recorded = [t.number for t in study.trials if _keys.AUTO_OVERHEAD in t.system_attrs]
-    assert set(range(0, 14, 4)) <= set(recorded) and len(recorded) < 14
+    assert recorded == [10, 12]
 
 
 def test_a_small_discrete_space_is_enumerated_and_the_study_stops():
@@ -305,7 +306,7 @@ def test_continuous_training_runs_under_pbt():
 
 def test_each_choice_is_logged_once(caplog):
     study = hs.create_study(sampler=AutoSampler(seed=0))
-    with caplog.at_level("INFO", logger="hypersearch"):
+    with caplog.at_level("DEBUG", logger="hypersearch"):
         study.optimize(conditional, n_trials=14)
     logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("AutoSampler:")]
     assert len(logged) == len(choices(study)) >= 2

@@ -65,7 +65,8 @@ def append_choice(
         record["pruner"] = pruner
     records.append(record)
     study.set_system_attr(_keys.AUTO_CHOICES, records)
-    _logger.info(f"AutoSampler: {sampler} at {n_trials} finished trials ({reason}).")
+    # DEBUG, not INFO: Optuna's INFO output stays line for line the same (tests/compat p49)
+    _logger.debug(f"AutoSampler: {sampler} at {n_trials} finished trials ({reason}).")
     return record
 
 

@@ -74,7 +74,7 @@ class AutoSampler(BaseSampler):
     :class:`~hypersearch.schedulers.PBTScheduler` when ``continuous_steps`` is set.
     A pruner the user gave is kept as it is.
 
-    Every change of choice is logged once and stored in the study (system
+    Every change of choice is logged once (DEBUG level) and stored in the study (system
     attribute ``_keys.AUTO_CHOICES``: records with ``sampler``, ``reason``,
     ``n_trials``, ``datetime``, ``level``), and ``study.summary()`` lists them. The
     choice is a function of the stored history, the settings and the stored
@@ -240,7 +240,11 @@ class AutoSampler(BaseSampler):
             name = self._by_trial.pop(trial.number, self._current)
             spent = self._spent.pop(trial.number, None)
             first = name != self._last_recorded_sampler
-        if spent is not None and _cost.should_record(trial.number, spent, first):
+        if (
+            name in _MODELS
+            and spent is not None
+            and _cost.should_record(trial.number, spent, first)
+        ):
             study.set_trial_system_attr(trial, _cost.OVERHEAD_KEY, spent)
             self._last_recorded_sampler = name
         if self._constraints_func is not None and name not in _RECORDS_CONSTRAINTS:
@@ -346,6 +350,8 @@ def _continuous(trial: FrozenTrial) -> bool:
 # The model samplers' start-up: their first 10 trials are random (n_startup_trials=10).
 STARTUP_TRIALS = 10
 _STARTS_AT_RANDOM = frozenset(("gp", "tpe", "bohb"))
+# Samplers whose time is worth storing (random, QMC and brute force take well under 1 ms).
+_MODELS = frozenset(("tpe", "gp", "cmaes", "bohb", "nsga2", "nsga3"))
 _RECORDS_CONSTRAINTS = frozenset(("gp", "tpe", "nsga2", "nsga3"))
 _BATCH = {
     "tpe": "constant liar",
