@@ -44,8 +44,7 @@ from hypersearch.study import (
     load_study,
 )
 from hypersearch.trial import FixedTrial, FrozenTrial, Trial, TrialState, create_trial
-
-__version__ = "0.1.0"
+from hypersearch.version import __version__
 
 
 def __getattr__(name: str) -> object:

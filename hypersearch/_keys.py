@@ -19,6 +19,9 @@ RETRY_HISTORY = "retry_history"
 """On a retried trial: the numbers of every earlier attempt, oldest first."""
 TRIAL_TIMEOUT = "trial_timeout"
 """On a trial stopped by ``optimize(trial_timeout=...)``: the limit it ran past (seconds)."""
+EXECUTOR_PROGRESS = "executor:progress"
+"""Study attribute ``executor:progress:<run>:<task>``: trials a worker task finished (its retry
+resumes from there)."""
 LATE_RESULT_OF = "late_result_of"
 """A result told after its trial had finished elsewhere: the number of that trial."""
 

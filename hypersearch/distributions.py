@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any, Union
 
@@ -305,6 +306,10 @@ _CLASSES = {c.__name__: c for c in (FloatDistribution, IntDistribution, Categori
 
 
 def _rebuild(name: str, attributes: dict[str, Any]) -> BaseDistribution:
+    if name in _LEGACY:
+        with warnings.catch_warnings():  # warned once, when the program made it
+            warnings.simplefilter("ignore", FutureWarning)
+            return getattr(_legacy, name)(**attributes)  # type: ignore[no-any-return]
     return _CLASSES[name](**attributes)
 
 
@@ -390,13 +395,40 @@ def check_compatible(name: str, old: BaseDistribution, new: BaseDistribution) ->
         )
 
 
+from hypersearch import _legacy_distributions as _legacy  # noqa: E402  (they subclass the above)
+from hypersearch._legacy_distributions import (  # noqa: E402
+    DiscreteUniformDistribution,
+    IntLogUniformDistribution,
+    IntUniformDistribution,
+    LogUniformDistribution,
+    UniformDistribution,
+)
+
+DISTRIBUTION_CLASSES = (
+    IntDistribution,
+    IntLogUniformDistribution,
+    IntUniformDistribution,
+    FloatDistribution,
+    UniformDistribution,
+    LogUniformDistribution,
+    DiscreteUniformDistribution,
+    CategoricalDistribution,
+)
+"""Optuna's tuple of every distribution class, the deprecated ones included."""
+
 __all__ = [
+    "DISTRIBUTION_CLASSES",
     "BaseDistribution",
     "CategoricalChoiceType",
     "CategoricalDistribution",
+    "DiscreteUniformDistribution",
     "Distribution",
     "FloatDistribution",
     "IntDistribution",
+    "IntLogUniformDistribution",
+    "IntUniformDistribution",
+    "LogUniformDistribution",
+    "UniformDistribution",
     "check_compatible",
     "check_distribution_compatibility",
     "distribution_to_json",

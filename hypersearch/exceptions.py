@@ -80,6 +80,13 @@ class SchemaVersionError(StorageError):
     """The database's schema version is not this code's: upgrade the database or hypersearch."""
 
 
+class WorkerLostError(HypersearchError, RuntimeError):
+    """An executor's worker (or the whole cluster) went away before its share of trials was done.
+
+    Finished trials stay in the study; ``optimize`` again continues it.
+    """
+
+
 class CLIUsageError(HypersearchError):
     """The command line was used wrongly."""
 

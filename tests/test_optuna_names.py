@@ -13,6 +13,7 @@ from hypersearch.distributions import (
     IntDistribution,
     check_distribution_compatibility,
 )
+from hypersearch.exceptions import UpdateFinishedTrialError
 from hypersearch.search_space import IntersectionSearchSpace, intersection_search_space
 from hypersearch.storages import RDBStorage, RetryFailedTrialCallback, SQLStorage
 from hypersearch.trial import TrialState
@@ -212,3 +213,87 @@ def test_optuna_logger_name_and_trial_line(capsys):
         "Trial 0 finished with value: 2.0 and parameters: {'x': 1.0}. "
         "Best is trial 0 with value: 2.0.",
     ]
+
+
+def test_frozen_trial_values_are_an_unchangeable_list():
+    study = hs.create_study(directions=["minimize", "maximize"])
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 2.0), n_trials=2)
+    values = study.trials[0].values
+    assert isinstance(values, list) and repr(values).startswith("[")
+    assert values == [values[0], 2.0] and values == (values[0], 2.0)
+    assert hash(values) == hash((values[0], 2.0))
+    assert pickle.loads(pickle.dumps(study.trials[0])).values == values
+    with pytest.raises(TypeError, match="cannot be changed"):
+        values.append(3.0)
+    with pytest.raises(TypeError, match="cannot be changed"):
+        values[0] = 1.0
+    assert study.trials[0].values == values  # the storage's copy is untouched
+
+
+def test_tell_without_values_or_state_fails_the_trial_as_optuna_does():
+    study = hs.create_study()
+    trial = study.ask()
+    with pytest.warns(UserWarning, match="None"):
+        told = study.tell(trial)
+    assert told.state == TrialState.FAIL and told.values is None
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)  # still usable
+
+
+def test_deprecated_distribution_classes():
+    from hypersearch import distributions as d
+
+    with pytest.warns(FutureWarning, match="FloatDistribution"):
+        discrete = d.DiscreteUniformDistribution(0.0, 1.0, 0.25)
+    assert isinstance(discrete, FloatDistribution) and discrete.step == 0.25 and discrete.q == 0.25
+    assert repr(discrete) == "DiscreteUniformDistribution(high=1.0, low=0.0, q=0.25)"
+    text = d.distribution_to_json(discrete)
+    assert d.json_to_distribution(text) == FloatDistribution(0.0, 1.0, step=0.25)
+    assert pickle.loads(pickle.dumps(discrete)) == discrete
+    with pytest.warns(FutureWarning):
+        log_int = d.IntLogUniformDistribution(1, 64)
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0))
+    trial = study.ask({"n": log_int})
+    assert 1 <= trial.params["n"] <= 64
+    assert d.DISTRIBUTION_CLASSES[0] is IntDistribution and len(d.DISTRIBUTION_CLASSES) == 8
+    with pytest.raises(ValueError, match="step=1"), pytest.warns(FutureWarning):
+        d.IntLogUniformDistribution(1, 64, step=2)
+
+
+def test_version_module_and_heartbeat_retry_name():
+    from hypersearch.storages import RetryHeartbeatStaleTrialCallback
+
+    assert hs.version.__version__ == hs.__version__
+    assert issubclass(RetryHeartbeatStaleTrialCallback, RetryFailedTrialCallback)
+    callback = RetryHeartbeatStaleTrialCallback(max_retry=1, inherit_intermediate_values=True)
+    assert RetryHeartbeatStaleTrialCallback.retried_trial_number(hs.create_trial(value=1.0)) is None
+    assert callback is not None
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_optunas_storage_methods(kind, tmp_path):
+    storage = (
+        hs.storages.InMemoryStorage()
+        if kind == "memory"
+        else RDBStorage(f"sqlite:///{tmp_path / 'o.db'}")
+    )
+    study = hs.create_study(storage=storage, direction="maximize")
+    study.enqueue_trial({"x": 8.0})
+    study.optimize(lambda t: t.suggest_float("x", 1, 10, log=True), n_trials=3)
+    first = study.trials[0]
+    assert storage.get_trial_number_from_id(first.trial_id) == 0
+    assert storage.get_trial_param(first.trial_id, "x") == 8.0  # internal: the float itself
+    assert storage.get_trial_params(first.trial_id) == {"x": 8.0}
+    assert storage.get_trial_user_attrs(first.trial_id) == {}
+    assert storage.get_best_trial(study._study_id).number == study.best_trial.number
+    with pytest.raises(UpdateFinishedTrialError):
+        storage.check_trial_is_updatable(first.trial_id, first.state)
+    storage.check_trial_is_updatable(first.trial_id, TrialState.RUNNING)
+    storage.remove_session()
+
+
+def test_rdb_schema_version_calls(tmp_path):
+    storage = RDBStorage(f"sqlite:///{tmp_path / 'v.db'}")
+    assert storage.get_current_version() == storage.get_head_version()
+    assert storage.get_all_versions()[0] == storage.get_head_version()
+    storage.upgrade()  # already current: nothing to do
+    assert storage.get_current_version() == storage.get_head_version()

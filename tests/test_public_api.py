@@ -57,6 +57,7 @@ def test_storages_api_is_pinned():
     assert sorted(hypersearch.storages.__all__) == sorted(
         [
             "BaseStorage",
+            "GrpcStorageProxy",
             "Heartbeat",
             "InMemoryStorage",
             "BaseJournalLogStorage",
@@ -65,7 +66,9 @@ def test_storages_api_is_pinned():
             "JournalFileSymlinkLock",
             "JournalStorage",
             "RDBStorage",
+            "JournalRedisStorage",
             "RetryFailedTrialCallback",
+            "RetryHeartbeatStaleTrialCallback",
             "SQLStorage",
             "StudyRecord",
             "export_json",
@@ -73,6 +76,7 @@ def test_storages_api_is_pinned():
             "get_storage",
             "import_json",
             "migrate_from_optuna",
+            "run_grpc_proxy_server",
             "upgrade_storage",
         ]
     )
@@ -88,6 +92,7 @@ def test_optuna_subpackage_apis_are_pinned():
         "JournalFileBackend",
         "JournalFileOpenLock",
         "JournalFileSymlinkLock",
+        "JournalRedisBackend",
         "JournalStorage",
     ]
     assert sorted(search_space.__all__) == ["IntersectionSearchSpace", "intersection_search_space"]
@@ -95,13 +100,47 @@ def test_optuna_subpackage_apis_are_pinned():
         "ArtifactMeta",
         "ArtifactNotFound",
         "ArtifactStore",
+        "Backoff",
+        "Boto3ArtifactStore",
         "FileSystemArtifactStore",
+        "GCSArtifactStore",
         "download_artifact",
         "exceptions",
         "get_all_artifact_meta",
         "upload_artifact",
     ]
-    for module in (journal, search_space, artifacts):
+    from hypersearch.samplers import nsgaii
+
+    assert sorted(nsgaii.__all__) == [
+        "BLXAlphaCrossover",
+        "BaseCrossover",
+        "BaseMutation",
+        "PolynomialMutation",
+        "SBXCrossover",
+        "SPXCrossover",
+        "UNDXCrossover",
+        "UniformCrossover",
+        "VSBXCrossover",
+    ]
+    assert sorted(hypersearch.distributions.__all__) == [
+        "BaseDistribution",
+        "CategoricalChoiceType",
+        "CategoricalDistribution",
+        "DISTRIBUTION_CLASSES",
+        "DiscreteUniformDistribution",
+        "Distribution",
+        "FloatDistribution",
+        "IntDistribution",
+        "IntLogUniformDistribution",
+        "IntUniformDistribution",
+        "LogUniformDistribution",
+        "UniformDistribution",
+        "check_compatible",
+        "check_distribution_compatibility",
+        "distribution_to_json",
+        "json_to_distribution",
+    ]
+    for module in (journal, search_space, artifacts, nsgaii, hypersearch.distributions):
         for name in module.__all__:
             assert hasattr(module, name), name
 

@@ -127,6 +127,7 @@ ABSTRACT = {
     "BaseSampler",
     "BasePruner",
     "BaseCrossover",
+    "BaseGASampler",
     "BaseScheduler",
     "BaseImportanceEvaluator",
 }

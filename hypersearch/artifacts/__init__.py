@@ -23,6 +23,8 @@ Example::
 from __future__ import annotations
 
 from hypersearch.artifacts import exceptions
+from hypersearch.artifacts._backoff import Backoff
+from hypersearch.artifacts._cloud import Boto3ArtifactStore, GCSArtifactStore
 from hypersearch.artifacts._store import ArtifactNotFound, ArtifactStore, FileSystemArtifactStore
 from hypersearch.artifacts._upload import (
     ArtifactMeta,
@@ -35,7 +37,10 @@ __all__ = [
     "ArtifactMeta",
     "ArtifactNotFound",
     "ArtifactStore",
+    "Backoff",
+    "Boto3ArtifactStore",
     "FileSystemArtifactStore",
+    "GCSArtifactStore",
     "download_artifact",
     "exceptions",
     "get_all_artifact_meta",

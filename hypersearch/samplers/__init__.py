@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from hypersearch.samplers._bohb import BOHBSampler
     from hypersearch.samplers._brute_force import BruteForceSampler
     from hypersearch.samplers._cmaes import CmaEsSampler
+    from hypersearch.samplers._ga_base import BaseGASampler
     from hypersearch.samplers._gp import GPSampler
     from hypersearch.samplers._grid import GridSampler
     from hypersearch.samplers._nsga import (
@@ -59,6 +60,7 @@ _LAZY = {
     "RandomSampler": "_random",
     "intersection_search_space": "_search_space",
     "BOHBSampler": "_bohb",
+    "BaseGASampler": "_ga_base",
     "BruteForceSampler": "_brute_force",
     "CmaEsSampler": "_cmaes",
     "GPSampler": "_gp",
@@ -77,6 +79,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "nsgaii":  # Optuna's module of NSGA-II operators
+        import importlib
+
+        return importlib.import_module(f"{__name__}.nsgaii")
     return load_export(__name__, _LAZY, name)
 
 
@@ -114,6 +120,7 @@ __all__ = [
     "BLXAlphaCrossover",
     "BOHBSampler",
     "BaseCrossover",
+    "BaseGASampler",
     "BaseSampler",
     "BruteForceSampler",
     "CmaEsSampler",

@@ -6,10 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch._lazy import load_export
 from hypersearch.storages._base import BaseStorage, StudyRecord
-from hypersearch.storages._heartbeat import Heartbeat, RetryFailedTrialCallback, fail_stale_trials
+from hypersearch.storages._heartbeat import (
+    Heartbeat,
+    RetryFailedTrialCallback,
+    RetryHeartbeatStaleTrialCallback,
+    fail_stale_trials,
+)
 from hypersearch.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
+    from hypersearch.storages._grpc import GrpcStorageProxy, run_grpc_proxy_server
     from hypersearch.storages._json_io import export_json, import_json
     from hypersearch.storages._optuna import migrate_from_optuna
     from hypersearch.storages._rdb import RDBStorage
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
         JournalFileStorage,
         JournalFileSymlinkLock,
     )
+    from hypersearch.storages.journal._redis import JournalRedisStorage
 
 # The SQL and journal backends and the JSON tools load on first use: `import hypersearch`
 # stays fast.
@@ -29,6 +36,9 @@ _LAZY = {
     "JournalFileOpenLock": "journal._deprecated",
     "JournalFileStorage": "journal._deprecated",
     "JournalFileSymlinkLock": "journal._deprecated",
+    "GrpcStorageProxy": "_grpc",
+    "run_grpc_proxy_server": "_grpc",
+    "JournalRedisStorage": "journal._redis",
     "JournalStorage": "journal",
     "RDBStorage": "_rdb",
     "SQLStorage": "_sql",
@@ -71,13 +81,16 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
 
 __all__ = [
     "RetryFailedTrialCallback",
+    "RetryHeartbeatStaleTrialCallback",
     "BaseStorage",
+    "GrpcStorageProxy",
     "Heartbeat",
     "InMemoryStorage",
     "BaseJournalLogStorage",
     "JournalFileOpenLock",
     "JournalFileStorage",
     "JournalFileSymlinkLock",
+    "JournalRedisStorage",
     "JournalStorage",
     "RDBStorage",
     "SQLStorage",
@@ -87,5 +100,6 @@ __all__ = [
     "get_storage",
     "import_json",
     "migrate_from_optuna",
+    "run_grpc_proxy_server",
     "upgrade_storage",
 ]

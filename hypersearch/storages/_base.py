@@ -28,6 +28,7 @@ from typing import Any
 
 from hypersearch._enums import StudyDirection
 from hypersearch.distributions import BaseDistribution
+from hypersearch.storages._optuna_methods import OptunaStorageMethods
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState
@@ -54,7 +55,7 @@ def check_json_value(key: str, value: Any) -> None:
         raise TypeError(f"Attribute {key!r}: value {value!r} is not JSON-serialisable.") from err
 
 
-class BaseStorage(abc.ABC):
+class BaseStorage(OptunaStorageMethods, abc.ABC):
     """Where studies and trials live. See the module docstring for the rules."""
 
     # -- studies -----------------------------------------------------------

@@ -191,3 +191,10 @@ class RetryFailedTrialCallback:
         ):
             return
         study.add_trial(retry)
+
+
+class RetryHeartbeatStaleTrialCallback(RetryFailedTrialCallback):
+    """Optuna 5's name of :class:`RetryFailedTrialCallback` (the same behaviour).
+
+    Pass it as ``heartbeat_stale_trial_callback`` (or ``failed_trial_callback``).
+    """

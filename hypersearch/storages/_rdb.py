@@ -86,3 +86,27 @@ class RDBStorage(SQLStorage):
 
     def __repr__(self) -> str:
         return f"RDBStorage({self.url!r})"
+
+    # -- Optuna's schema-version calls, over hypersearch's own schema versions -----------
+    def get_current_version(self) -> str:
+        """The database's schema version, as a string (Optuna returns an Alembic revision)."""
+        from hypersearch.storages._sql._schema import read_version
+
+        found = self._db.run(lambda cur: read_version(cur, self._db.dialect), write=False)
+        return str(found if found is not None else -1)
+
+    def get_head_version(self) -> str:
+        """The schema version this code writes."""
+        from hypersearch.storages._sql import SCHEMA_VERSION
+
+        return str(SCHEMA_VERSION)
+
+    def get_all_versions(self) -> list[str]:
+        """Every schema version, newest first."""
+        from hypersearch.storages._sql import SCHEMA_VERSION
+
+        return [str(v) for v in range(SCHEMA_VERSION, 0, -1)]
+
+    def upgrade(self) -> None:
+        """Migrate the database to this code's schema (``hypersearch storage upgrade``)."""
+        self._db.upgrade_schema()

@@ -29,12 +29,16 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import uuid
 import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from hypersearch import _keys
+from hypersearch.exceptions import WorkerLostError
 from hypersearch.schedulers._base import PrunerScheduler
 from hypersearch.storages._in_memory import InMemoryStorage
+from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
     from hypersearch.schedulers._base import BaseScheduler
@@ -49,6 +53,29 @@ def shares(n_trials: int | None, n_workers: int) -> list[int | None]:
         return [None] * n_workers
     base, extra = divmod(n_trials, n_workers)
     return [base + (i < extra) for i in range(n_workers)]
+
+
+def _progress_key(run: dict[str, Any] | None, worker_index: int) -> str | None:
+    run_id = (run or {}).get("run_id")
+    return None if run_id is None else f"{_keys.EXECUTOR_PROGRESS}:{run_id}:{worker_index}"
+
+
+def _remaining_share(study: Study, key: str | None, n_trials: int | None) -> int | None:
+    """This share's trials left: a task the executor runs again (a lost worker) skips what it did."""
+    if key is None or n_trials is None:
+        return n_trials
+    return max(n_trials - int(study.system_attrs.get(key, 0)), 0)
+
+
+class _CountShare:
+    """A callback that records how many trials of its share a worker finished."""
+
+    def __init__(self, key: str, done: int) -> None:
+        self._key, self._done = key, done
+
+    def __call__(self, study: Study, trial: FrozenTrial) -> None:
+        self._done += 1
+        study.set_system_attr(self._key, self._done)
 
 
 def _run_worker(
@@ -89,11 +116,17 @@ def _run_worker(
         sampler.reseed_rng()
     study = load_study(study_name=study_name, storage=storage, sampler=sampler, pruner=pruner)
     before = study.history.n
+    key = _progress_key(run, worker_index)
+    share = _remaining_share(study, key, n_trials)
+    if share == 0:
+        return 0
+    if key is not None and n_trials is not None:
+        callbacks = [*callbacks, _CountShare(key, n_trials - (share or 0))]
     run = run or {}
     run_optimize(
         study,
         func,
-        n_trials=n_trials,
+        n_trials=share,
         timeout=timeout,
         n_jobs=1,
         catch=catch,
@@ -144,7 +177,14 @@ def run_on_executor(
         isinstance(scheduler, PrunerScheduler) and scheduler.pruner is study.pruner
     )
     given = None if own else scheduler
-    run = {"scheduler": given, "checkpoints": checkpoints, "trial_timeout": trial_timeout}
+    run: dict[str, Any] = {
+        "scheduler": given,
+        "checkpoints": checkpoints,
+        "trial_timeout": trial_timeout,
+    }
+    # A task that a cluster runs again after losing its worker resumes its share (Dask, Ray).
+    if reseed and own_pool is None and n_trials is not None:
+        run["run_id"] = uuid.uuid4().hex
     try:
         futures = [
             executor.submit(
@@ -172,10 +212,26 @@ def run_on_executor(
             except BaseException as err:  # every worker finishes before the first error is raised
                 errors.append(err)
         if errors:
-            raise errors[0]
+            raise _explained(errors[0], study, len(futures)) from errors[0]
     finally:
         if own_pool is not None:
             own_pool.shutdown(wait=True)
+
+
+def _explained(err: BaseException, study: Study, n_tasks: int) -> BaseException:
+    """A lost worker or cluster as a :class:`WorkerLostError` that says what happened."""
+    lost = isinstance(err, (concurrent.futures.CancelledError, ConnectionError, EOFError)) or (
+        type(err).__name__
+        in ("CancelledError", "CommClosedError", "KilledWorker", "WorkerCrashedError")
+    )
+    if not lost:
+        return err
+    done = study._storage.get_n_trials(study._study_id, (TrialState.COMPLETE,))
+    return WorkerLostError(
+        f"The executor lost a worker task ({type(err).__name__}: {err}) before its share of "
+        f"trials was done; the cluster may have shut down or the worker process died. "
+        f"The study keeps its finished trials ({done} COMPLETE); run optimize again to continue."
+    )
 
 
 def _check_shared_storage(study: Study) -> None:

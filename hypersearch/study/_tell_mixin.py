@@ -84,9 +84,7 @@ class TellMixin:
                 return current, None
             return self._told_already(number, current, skip_if_finished), None
         checked: tuple[float, ...] | None = None
-        if state is None:
-            if values is None:
-                raise ValueError("tell() needs values or a state.")
+        if state is None:  # no values either: FAIL with a warning, as Optuna does
             state = TrialState.COMPLETE
         if state == TrialState.COMPLETE:
             checked, problem = check_values(values, len(self._directions))

@@ -13,6 +13,7 @@ from hypersearch.distributions import BaseDistribution
 from hypersearch.trial._optuna_methods import FrozenTrialMethods
 from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
 from hypersearch.trial._state import TrialState
+from hypersearch.trial._values import TrialValues
 
 
 @dataclass(frozen=True, eq=True)
@@ -28,7 +29,7 @@ class FrozenTrial(FrozenTrialMethods):
 
     number: int
     state: TrialState
-    values: tuple[float, ...] | None = None
+    values: Sequence[float] | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     distributions: Mapping[str, BaseDistribution] = field(default_factory=dict)
     user_attrs: Mapping[str, Any] = field(default_factory=dict)
@@ -37,6 +38,10 @@ class FrozenTrial(FrozenTrialMethods):
     datetime_start: datetime.datetime | None = None
     datetime_complete: datetime.datetime | None = None
     trial_id: int = -1
+
+    def __post_init__(self) -> None:
+        if self.values is not None and type(self.values) is not TrialValues:
+            object.__setattr__(self, "values", TrialValues(self.values))
 
     @property
     def value(self) -> float | None:
@@ -73,7 +78,7 @@ class FrozenTrial(FrozenTrialMethods):
         fields = {
             "number": self.number,
             "state": self.state,
-            "values": None if self.values is None else list(self.values),
+            "values": self.values,
             "datetime_start": self.datetime_start,
             "datetime_complete": self.datetime_complete,
             "params": dict(self.params),

@@ -9,18 +9,44 @@ resampled (mutation).
 from __future__ import annotations
 
 import abc
+from typing import Any
 
 import numpy as np
 
 from hypersearch._validation import check_probability, check_real
 
 
-class BaseCrossover(abc.ABC):
-    """Makes one child from two parents' numeric genes (arrays in [0, 1])."""
+class BaseCrossover(abc.ABC):  # noqa: B024  (either crossover() or __call__ is overridden)
+    """Makes one child from ``n_parents`` parents' numeric genes (arrays in [0, 1]).
 
-    @abc.abstractmethod
+    Optuna's interface: override :attr:`n_parents` and :meth:`crossover`. The
+    two-parent operators here override ``__call__(p1, p2, rng)`` instead.
+    """
+
+    @property
+    def n_parents(self) -> int:
+        """How many parents a child has."""
+        return 2
+
+    def crossover(
+        self,
+        parents_params: np.ndarray,
+        rng: Any,
+        study: Any,
+        search_space_bounds: np.ndarray,
+    ) -> np.ndarray:
+        """The child's genes from ``parents_params`` (shape ``(n_parents, n_genes)``).
+
+        Genes are scaled to [0, 1] (log-scaled where ``log=True``), so
+        ``search_space_bounds`` is ``[[0, 1], ...]``; the result is clipped to it.
+        """
+        return self(parents_params[0], parents_params[1], rng)
+
     def __call__(self, p1: np.ndarray, p2: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """The child's genes, in [0, 1]."""
+        """The child's genes, in [0, 1], from two parents."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must override crossover() (and n_parents) or __call__()."
+        )
 
 
 class UniformCrossover(BaseCrossover):
@@ -44,17 +70,32 @@ class SBXCrossover(BaseCrossover):
     density follows ``(eta + 1) beta^eta`` (``beta <= 1``); larger ``eta`` keeps
     children closer to their parents. Each gene crosses with probability 0.5,
     as in Deb's NSGA-II; converges tightly on long runs.
+
+    Args:
+        eta: Distribution index; None means 15.
+        uniform_crossover_prob: For a gene that does not cross, the chance it
+            comes from the second parent.
+        use_child_gene_prob: The chance that a gene crosses.
     """
 
-    def __init__(self, eta: float = 15.0) -> None:
-        self.eta = check_real("eta", eta, 0.0)
+    def __init__(
+        self,
+        eta: float | None = None,
+        uniform_crossover_prob: float = 0.5,
+        use_child_gene_prob: float = 0.5,
+    ) -> None:
+        self.eta = 15.0 if eta is None else check_real("eta", eta, 0.0)
+        self.uniform_crossover_prob = check_probability(
+            "uniform_crossover_prob", uniform_crossover_prob
+        )
+        self.use_child_gene_prob = check_probability("use_child_gene_prob", use_child_gene_prob)
 
     def __call__(self, p1: np.ndarray, p2: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         n = len(p1)
         lo = np.minimum(p1, p2)
         hi = np.maximum(p1, p2)
         diff = hi - lo
-        active = (rng.random(n) < 0.5) & (diff > 1e-14)
+        active = (rng.random(n) < self.use_child_gene_prob) & (diff > 1e-14)
         safe = np.where(diff > 1e-14, diff, 1.0)
         u = rng.random(n)
         eta1 = self.eta + 1.0
@@ -73,7 +114,8 @@ class SBXCrossover(BaseCrossover):
         c1 = 0.5 * (lo + hi - spread(lo) * diff)
         c2 = 0.5 * (lo + hi + spread(1.0 - hi) * diff)
         pick = np.where(rng.random(n) < 0.5, c1, c2)
-        child = np.where(active, pick, np.where(rng.random(n) < 0.5, p1, p2))
+        keep = rng.random(n) < 1.0 - self.uniform_crossover_prob
+        child = np.where(active, pick, np.where(keep, p1, p2))
         return np.clip(child, 0.0, 1.0)
 
 

@@ -21,6 +21,7 @@ from hypersearch.multi_objective._constraints import CONSTRAINTS_KEY, record_con
 from hypersearch.samplers._base import BaseSampler, sample_uniform
 from hypersearch.samplers._nsga._encoding import Encoding, snap
 from hypersearch.samplers._nsga._operators import BaseCrossover, make_crossover, polynomial_mutation
+from hypersearch.samplers._nsga._operators_more import BaseMutation, PolynomialMutation
 from hypersearch.samplers._nsga._selection import das_dennis, select_elites
 from hypersearch.samplers._search_space import intersection_search_space
 from hypersearch.trial._frozen import FrozenTrial
@@ -83,6 +84,8 @@ class NSGAIISampler(BaseSampler):
 
     Args:
         population_size: Trials per generation (>= 2).
+        mutation: A :class:`~hypersearch.samplers.nsgaii.BaseMutation` for numeric
+            genes; None means polynomial mutation with eta 20.
         mutation_prob: Per-gene mutation probability; None means 1 / n_params.
         crossover: "blxalpha" (default, blend crossover), "sbx" (simulated
             binary), "uniform" or a :class:`BaseCrossover`; numeric genes are
@@ -101,6 +104,7 @@ class NSGAIISampler(BaseSampler):
         self,
         *,
         population_size: int = 50,
+        mutation: BaseMutation | None = None,
         mutation_prob: float | None = None,
         crossover: str | BaseCrossover | None = None,
         crossover_prob: float = 0.9,
@@ -121,6 +125,9 @@ class NSGAIISampler(BaseSampler):
         if constraints_func is not None and not callable(constraints_func):
             raise TypeError(f"constraints_func must be callable, got {constraints_func!r}.")
         self._population_size = population_size
+        if mutation is not None and not isinstance(mutation, BaseMutation):
+            raise TypeError(f"mutation must be a BaseMutation, got {mutation!r}.")
+        self._mutation = mutation
         self._mutation_prob = mutation_prob
         self._crossover = make_crossover(crossover, swapping_prob)
         self._crossover_prob = crossover_prob
@@ -219,9 +226,10 @@ class NSGAIISampler(BaseSampler):
             history = study.history
             enc = Encoding(search_space)
             parents = enc.encode(np.column_stack([history.param(name)[rows] for name in enc.names]))
-            a = self._tournament(ranks, crowd)
-            b = self._tournament(ranks, crowd, avoid=a)
-            child = self._variation(parents[a], parents[b], enc)
+            chosen = [self._tournament(ranks, crowd)]
+            while len(chosen) < self._crossover.n_parents:
+                chosen.append(self._tournament(ranks, crowd, avoid=chosen[-1]))
+            child = self._variation(study, parents[chosen], enc)
         return enc.decode(child)
 
     def _tournament(self, ranks: np.ndarray, crowd: np.ndarray, avoid: int | None = None) -> int:
@@ -235,24 +243,48 @@ class NSGAIISampler(BaseSampler):
             return i if ranks[i] < ranks[j] else j
         return i if crowd[i] >= crowd[j] else j
 
-    def _variation(self, p1: np.ndarray, p2: np.ndarray, enc: Encoding) -> np.ndarray:
+    def _variation(self, study: Study, parents: np.ndarray, enc: Encoding) -> np.ndarray:
         rng = self._rng
         cat = enc.categorical
         num = ~cat
+        p1, p2 = parents[0], parents[1]
         child = p1.copy()
         if rng.random() < self._crossover_prob:
             if num.any():
-                child[num] = self._crossover(p1[num], p2[num], rng)
+                genes = parents[:, num]
+                bounds = np.tile([0.0, 1.0], (genes.shape[1], 1))
+                child[num] = np.clip(
+                    self._crossover.crossover(genes, self._rng_for(self._crossover), study, bounds),
+                    0.0,
+                    1.0,
+                )
             if cat.any():
                 swap = rng.random(int(cat.sum())) < self._swapping_prob
                 child[cat] = np.where(swap, p2[cat], p1[cat])
         d = len(child)
         prob = self._mutation_prob if self._mutation_prob is not None else 1.0 / max(d, 1)
         mutate = rng.random(d) < prob
-        child = np.where(num, polynomial_mutation(child, mutate & num, 20.0, rng), child)
+        child = np.where(num, self._mutate(study, child, mutate & num), child)
         for j in np.flatnonzero(mutate & cat).tolist():
             child[j] = float(rng.integers(len(enc.dists[j].choices)))  # type: ignore[attr-defined]
         return child
+
+    def _mutate(self, study: Study, genes: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        if self._mutation is None or isinstance(self._mutation, PolynomialMutation):
+            eta = 20.0 if self._mutation is None else self._mutation.eta
+            return polynomial_mutation(genes, mask, eta, self._rng)
+        out = genes.copy()
+        rng = self._rng_for(self._mutation)
+        for j in np.flatnonzero(mask).tolist():
+            gene = self._mutation.mutation(float(genes[j]), rng, study, np.array([0.0, 1.0]))
+            out[j] = min(max(float(gene), 0.0), 1.0)
+        return out
+
+    def _rng_for(self, operator: object) -> Any:
+        """Our generator for our operators; a seeded RandomState (Optuna's type) for others'."""
+        if type(operator).__module__.startswith("hypersearch."):
+            return self._rng
+        return np.random.RandomState(int(self._rng.integers(2**32)))
 
     def sample_independent(
         self,

@@ -16,6 +16,7 @@ from hypersearch.storages.journal._locks import (
     JournalFileOpenLock,
     JournalFileSymlinkLock,
 )
+from hypersearch.storages.journal._redis import JournalRedisBackend
 from hypersearch.storages.journal._storage import JournalStorage
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "JournalFileBackend",
     "JournalFileOpenLock",
     "JournalFileSymlinkLock",
+    "JournalRedisBackend",
     "JournalStorage",
 ]

@@ -18,6 +18,4 @@ print([d.name for d in study.directions])
 print(sorted(t.number for t in study.best_trials))
 df = study.trials_dataframe(attrs=("number", "values", "params"))
 print(list(df.columns), df.shape)
-print(
-    [list(t.values) for t in study.trials]
-)  # list(): Optuna gives a list, we a tuple (a known gap)
+print([t.values for t in study.trials])

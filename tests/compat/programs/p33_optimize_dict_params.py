@@ -17,9 +17,7 @@ for v in (1.0, 3.0, 5.0):
 study.optimize(objective, n_trials=3)
 print(study.best_params, study.best_value, study.best_trial.number)
 t = study.best_trial
-print(
-    t.state, t.value, list(t.values), t.params, t.number
-)  # list(): Optuna gives a list, we a tuple (a known gap)
+print(t.state, t.value, t.values, t.params, t.number)
 print(t.datetime_start is not None, t.datetime_complete is not None, t.duration is not None)
 print(type(t).__name__, type(study.trials[0].distributions["x"]).__name__)
 print(study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))[0].number)
