@@ -304,6 +304,7 @@ def test_samplers_all_is_pinned():
         "BLXAlphaCrossover",
         "BOHBSampler",
         "BaseCrossover",
+        "BaseGASampler",
         "BaseSampler",
         "BruteForceSampler",
         "CmaEsSampler",
