@@ -124,7 +124,7 @@ class AutoSampler(BaseSampler):
         self._by_trial: dict[int, str] = {}
         self._spent: dict[int, float] = {}  # trial number -> seconds spent sampling it
         self._measured: tuple[int, _cost.CostFacts | None] = (-1, None)
-        self._timings: dict[int, _cost.Timing] = {}  # finished trial -> (objective, sampling) s
+        self._timings: dict[int, _cost.Timing] = {}  # finished trial -> (duration, sampling) s
         self._reader = FactsReader()
         self._timed_identity: object = None
         self._last_recorded_sampler = ""  # the sampler of the last trial that stored its time
@@ -288,7 +288,8 @@ class AutoSampler(BaseSampler):
         attrs = study.system_attrs
         records = stored_choices(attrs)
         self._last = records[-1] if records else None
-        self._level_now = int(self._last.get("level", self._level_now)) if self._last else 2
+        level = self._last.get("level", self._level_now) if self._last else _cost.GP_LEVEL
+        self._level_now = int(level)
         seconds = budget_seconds(attrs)
         if seconds is not None and self._plan.budget_seconds is None:
             self._plan = dataclasses.replace(self._plan, budget_seconds=seconds)
