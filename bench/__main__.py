@@ -46,6 +46,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[str, SuiteOptions]:
         default="",
         help="name of a reduced configuration: writes <suite>-<tag>.md instead of <suite>.md",
     )
+    ap.add_argument(
+        "--part",
+        action="append",
+        default=[],
+        help="a part of a suite made of parts (pitfalls: range-edge, ...); repeatable",
+    )
     a = ap.parse_args(argv)
     budgets = [int(b) for b in a.budgets.split(",")] if a.budgets else None
     return a.suite, SuiteOptions(
@@ -59,6 +65,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[str, SuiteOptions]:
         workers=a.workers,
         out_dir=a.out_dir,
         tag=a.tag,
+        parts=a.part,
     )
 
 

@@ -51,11 +51,13 @@ def __getattr__(name: str) -> object:
     # Heavier subpackages load on first use, keeping `import hypersearch` fast.
     if name in (
         "artifacts",
+        "diagnostics",
         "importance",
         "multi_objective",
         "multifidelity",
         "schedulers",
         "search_space",
+        "terminator",
         "visualization",
     ):
         import importlib
@@ -67,6 +69,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "artifacts",
     "Budget",
+    "diagnostics",
     "DuplicatedStudyError",
     "FixedTrial",
     "FrozenTrial",
@@ -100,6 +103,7 @@ __all__ = [
     "search_space",
     "storages",
     "study",
+    "terminator",
     "trial",
     "visualization",
 ]

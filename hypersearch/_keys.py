@@ -44,6 +44,12 @@ CONSTRAINTS = "constraints"
 """The values of ``constraints_func`` (feasible when every one is <= 0)."""
 COST = "cost"
 """A *user* attribute: what the trial cost (``study.budget()`` sums it)."""
+BUDGET_COST = "study:budget_cost"
+"""Study system attribute: the cost budget ``optimize(budget_cost=...)`` declared (summed cost)."""
+BUDGET_SECONDS = "study:budget_seconds"
+"""Study system attribute: the ``optimize(budget_seconds=...)`` budget (summed trial seconds)."""
+BUDGET_TRIALS = "study:budget_trials"
+"""Study system attribute: the finished trials ``optimize(n_trials=...)`` aims at (earlier included)."""
 
 # -- pitfalls: seeds, re-evaluation, held-out scores, diagnostics, automatic strategy --------
 SEED = "seed"
@@ -58,6 +64,11 @@ AUTO_CHOICES = "study:auto_choices"
 """Study system attribute: the automatic strategy's choices and reasons, oldest first."""
 DEVICES = "devices"
 """A trial system attribute: devices (GPUs) the trial held, for device-hours in the budget."""
+CV_SCORES = "terminator:cv_scores"
+"""A trial's cross-validation scores (``report_cross_validation_scores``; Optuna's key, so
+scores in a migrated Optuna study count)."""
+STOP = "study:stop"
+"""Study system attribute: the stopping rule's last decision and its trace of bounds by trial."""
 
 # -- study attributes, artifacts, integrations ------------------------------------------
 METRIC_NAMES = "study:metric_names"
@@ -66,6 +77,9 @@ ARTIFACTS_PREFIX = "artifacts:"
 """``artifacts:<id>``: an artifact uploaded for a trial or study (its metadata)."""
 LIGHTNING_PRUNED_AT = "lightning_pruned_at"
 """The epoch at which the Lightning callback pruned the trial."""
+DASHBOARD_NOTE = "dashboard:note"
+"""Study system attribute: the study's note written from the dashboard (``--allow-writes``);
+``dashboard:note:<number>`` holds trial ``number``'s (a finished trial's attributes are final)."""
 
 # -- samplers' own bookkeeping -----------------------------------------------------------
 AUTO_OVERHEAD = "auto:overhead"

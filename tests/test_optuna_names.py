@@ -215,6 +215,39 @@ def test_optuna_logger_name_and_trial_line(capsys):
     ]
 
 
+def test_terminator_names_and_signatures_match_optuna():
+    import inspect
+
+    import optuna.terminator
+    import optuna.visualization
+    import optuna.visualization.matplotlib
+
+    from hypersearch import terminator, visualization
+
+    for name in optuna.terminator.__all__:
+        ours, theirs = getattr(terminator, name), getattr(optuna.terminator, name)
+        if inspect.isclass(theirs):
+            assert inspect.isclass(ours), name
+            methods = ["__init__"] + [m for m in ("evaluate", "should_terminate", "__call__")
+                                      if m in vars(theirs)]  # fmt: skip
+            pairs = [(getattr(ours, m), getattr(theirs, m)) for m in methods]
+        else:
+            pairs = [(ours, theirs)]
+        for mine, real in pairs:
+            mine_params = list(inspect.signature(mine).parameters)[: len(
+                inspect.signature(real).parameters)]  # fmt: skip
+            assert mine_params == list(inspect.signature(real).parameters), (name, mine)
+    for module, real in (
+        (visualization, optuna.visualization),
+        (visualization.matplotlib, optuna.visualization.matplotlib),
+    ):
+        ours = inspect.signature(module.plot_terminator_improvement).parameters
+        theirs = inspect.signature(real.plot_terminator_improvement).parameters
+        assert [(p.name, p.default) for p in ours.values()] == [
+            (p.name, p.default) for p in theirs.values()
+        ]
+
+
 def test_frozen_trial_values_are_an_unchangeable_list():
     study = hs.create_study(directions=["minimize", "maximize"])
     study.optimize(lambda t: (t.suggest_float("x", 0, 1), 2.0), n_trials=2)

@@ -6,6 +6,7 @@ def test_public_all_is_pinned():
         [
             "artifacts",
             "Budget",
+            "diagnostics",
             "DuplicatedStudyError",
             "FixedTrial",
             "FrozenTrial",
@@ -39,6 +40,7 @@ def test_public_all_is_pinned():
             "search_space",
             "storages",
             "study",
+            "terminator",
             "trial",
             "visualization",
         ]
@@ -205,6 +207,14 @@ def test_schedulers_all_is_pinned():
         assert hasattr(schedulers, name), name
 
 
+def test_diagnostics_public_api_is_pinned():
+    from hypersearch import diagnostics
+
+    assert sorted(diagnostics.__all__) == ["Finding", "diagnose"]
+    for name in diagnostics.__all__:
+        assert hasattr(diagnostics, name), name
+
+
 def test_importance_public_api_is_pinned():
     import hypersearch.importance as imp
 
@@ -231,6 +241,7 @@ def test_visualization_public_api_is_pinned():
         "plot_contour",
         "plot_edf",
         "plot_hypervolume_history",
+        "plot_improvement",
         "plot_intermediate_values",
         "plot_optimization_history",
         "plot_parallel_coordinate",
@@ -240,6 +251,7 @@ def test_visualization_public_api_is_pinned():
         "plot_rank",
         "plot_rungs",
         "plot_slice",
+        "plot_terminator_improvement",
         "plot_timeline",
     ]
     assert sorted(vis.__all__) == plots
@@ -325,3 +337,14 @@ def test_samplers_all_is_pinned():
     ]
     for name in samplers.__all__:
         assert hasattr(samplers, name), name
+
+
+def test_dashboard_all_is_pinned():
+    import sys
+
+    from hypersearch import dashboard
+
+    assert sorted(dashboard.__all__) == ["create_app", "open_storage", "run"]
+    assert "starlette" not in sys.modules or callable(dashboard.create_app)
+    for name in dashboard.__all__:
+        assert callable(getattr(dashboard, name)), name

@@ -16,10 +16,12 @@ import warnings
 import pytest
 
 import hypersearch as hs
+from hypersearch import diagnostics as D
 from hypersearch import importance as I
 from hypersearch import pruners as P
 from hypersearch import samplers as S
 from hypersearch import schedulers as Sch
+from hypersearch import terminator as T
 from hypersearch.testing.travel import (
     GRID_SPACE,
     Component,
@@ -122,6 +124,20 @@ OTHERS = {
     "Suggestion": lambda: Sch.Suggestion.resume(3),
     "SuggestionKind": lambda: Sch.SuggestionKind.WAIT,
     "PrunerScheduler": lambda: Sch.PrunerScheduler(P.MedianPruner()),
+    # optimize() callbacks travel to worker processes with the study
+    "StopWhenConverged": lambda: T.StopWhenConverged(seed=0),
+    "TerminatorCallback": T.TerminatorCallback,
+    "Terminator": lambda: T.Terminator(T.EMMREvaluator(seed=0)),
+    "RegretBoundEvaluator": lambda: T.RegretBoundEvaluator(seed=0),
+    "EMMREvaluator": lambda: T.EMMREvaluator(seed=0),
+    "BestValueStagnationEvaluator": T.BestValueStagnationEvaluator,
+    "CrossValidationErrorEvaluator": T.CrossValidationErrorEvaluator,
+    "StaticErrorEvaluator": lambda: T.StaticErrorEvaluator(0.1),
+    "MedianErrorEvaluator": lambda: T.MedianErrorEvaluator(T.EMMREvaluator(seed=0)),
+    "StopRecord": lambda: T.StopRecord(
+        True, 3, 4, 0.1, 0.2, "cv", "regret-bound", ((3, 0.1, 0.2),)
+    ),
+    "Finding": lambda: D.Finding("range_edge", ("lr",), {"p_value": 0.01}, "m", "a", detail="high"),
 }
 ABSTRACT = {
     "BaseSampler",
@@ -130,6 +146,9 @@ ABSTRACT = {
     "BaseGASampler",
     "BaseScheduler",
     "BaseImportanceEvaluator",
+    "BaseTerminator",
+    "BaseImprovementEvaluator",
+    "BaseErrorEvaluator",
 }
 COMPONENTS = {**SAMPLERS, **PRUNERS}
 
@@ -146,7 +165,7 @@ def _quiet():
 def test_the_catalogue_names_every_exported_class():
     exported = {
         name
-        for module in (S, P, Sch, I)
+        for module in (S, P, Sch, I, D, T)
         for name in module.__all__
         if inspect.isclass(getattr(module, name))
     }

@@ -25,6 +25,9 @@ SUITES.add("multifidelity", _lazy("multifidelity"))
 SUITES.add("multiobjective", _lazy("multiobjective"))
 SUITES.add("pbt", _lazy("pbt"))
 SUITES.add("analysis", _lazy("analysis"))
+SUITES.add("dashboard", _lazy("dashboard"))
+SUITES.add("pitfalls", _lazy("pitfalls"))  # parts: bench/suites/pitfalls_*.py
+SUITES.add("cost-aware", _lazy("cost_aware"))
 SUITES.add("strategy", lambda: not_yet("strategy", "search-strategy comparisons"))
 
 __all__ = ["SUITES", "SuiteOptions"]

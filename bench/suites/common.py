@@ -34,6 +34,7 @@ class SuiteOptions:
     workers: int = 4
     out_dir: Path | None = None
     tag: str = ""
+    parts: list[str] = field(default_factory=list)  # suites made of parts (pitfalls)
 
     @property
     def suffix(self) -> str:

@@ -8,6 +8,7 @@ Examples::
     hypersearch tell --storage sqlite:///hs.db --study-name demo --trial-number 0 --values 1.5
     hypersearch worker --storage sqlite:///hs.db --study-name demo --objective train.py:objective
     hypersearch trials --storage sqlite:///hs.db --study-name demo --format yaml
+    hypersearch dashboard sqlite:///hs.db   # a live web page at http://127.0.0.1:8080/
 """
 
 from __future__ import annotations

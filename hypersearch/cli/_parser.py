@@ -9,6 +9,8 @@ from typing import Any
 import hypersearch
 from hypersearch.cli import _run_commands as run
 from hypersearch.cli import _study_commands as studies
+from hypersearch.cli._dashboard_command import add_dashboard
+from hypersearch.cli._diagnose_command import add_diagnose
 from hypersearch.cli._format import FORMATS
 
 Command = Callable[[argparse.Namespace], None]
@@ -189,6 +191,8 @@ def _add_run_commands(sub: Any) -> None:
         False,
     )
     run.add_migrate(sub)
+    add_dashboard(sub)
+    add_diagnose(sub, _add, _add_format)
 
 
 def build_parser() -> argparse.ArgumentParser:

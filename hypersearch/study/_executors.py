@@ -136,6 +136,7 @@ def _run_worker(
         scheduler=run.get("scheduler"),
         checkpoints=run.get("checkpoints"),
         trial_timeout=run.get("trial_timeout"),
+        diagnose=run.get("diagnose", True),
         end_hook=False,  # the caller runs the scheduler's end hook once, after every worker
     )
     return study.history.n - before
@@ -154,6 +155,7 @@ def run_on_executor(
     scheduler: BaseScheduler | None = None,
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
+    diagnose: bool = True,
 ) -> None:
     """Run the study's trials through ``executor`` ("process" or an executor object)."""
     own_pool = None
@@ -181,6 +183,7 @@ def run_on_executor(
         "scheduler": given,
         "checkpoints": checkpoints,
         "trial_timeout": trial_timeout,
+        "diagnose": diagnose,
     }
     # A task that a cluster runs again after losing its worker resumes its share (Dask, Ray).
     if reseed and own_pool is None and n_trials is not None:

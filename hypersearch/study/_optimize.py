@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from hypersearch.samplers._cost._budget import start_budget
 from hypersearch.schedulers._base import BaseScheduler, PrunerScheduler, as_scheduler
 from hypersearch.study._run_trial import RunContext
 from hypersearch.study._worker import Budget, Workers
@@ -66,6 +67,10 @@ def run_optimize(
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
     end_hook: bool = True,
+    stop: Any = None,
+    diagnose: bool = True,
+    budget_cost: float | None = None,
+    budget_seconds: float | None = None,
 ) -> None:
     """``study.optimize``: check the arguments, then run the workers (threads or an executor)."""
     catch = _check_args(n_trials, timeout, n_jobs, catch)
@@ -79,11 +84,23 @@ def run_optimize(
     sched = study.scheduler if scheduler is None else as_scheduler(scheduler)
     store = _check_checkpoints(study, checkpoints)
     callbacks = list(callbacks or [])
+    if stop is not None:  # optimize(stop="auto"): the regret-bound rule, as one more callback
+        from hypersearch.terminator._converged import stop_callback
+
+        callbacks.append(stop_callback(study, stop))
+    # The budgets' logic is in samplers/_cost/_budget.py; one worker of an executor run
+    # (end_hook False) gets the stopping callback in ``callbacks`` and declares nothing.
+    budget_stop = start_budget(study, budget_cost, budget_seconds, n_trials, declare=end_hook)
+    if budget_stop is not None:
+        if budget_stop.spent_already:
+            return
+        callbacks.append(budget_stop)
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
     plan = getattr(study.sampler, "plan_optimize", None)  # the AutoSampler plans by the budget
     if plan is not None:
-        plan(n_trials=n_trials, timeout=timeout, n_jobs=n_jobs)
+        plan(n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, budget_seconds=budget_seconds,
+             budget_cost=budget_cost)  # fmt: skip
     if executor is not None and executor != "thread":
         from hypersearch.study._executors import run_on_executor
 
@@ -101,6 +118,7 @@ def run_optimize(
             scheduler=sched,
             checkpoints=checkpoints,  # None: each worker keeps its own in memory
             trial_timeout=trial_timeout,
+            diagnose=diagnose,
         )
         if end_hook:
             _with_scheduler(study, sched, lambda: sched.on_optimize_end(study))
@@ -126,6 +144,7 @@ def run_optimize(
         progress,
         gc_after_trial,
         chainable=type(sched) is PrunerScheduler,
+        observers=_observers(study, diagnose),
     )
     study._stop_flag = False
     study._optimizing = True
@@ -153,6 +172,15 @@ def _run_workers(workers: Workers, n_jobs: int) -> None:
         futures = [pool.submit(workers.run) for _ in range(n_jobs)]
         for future in futures:
             future.result()
+
+
+def _observers(study: Study, diagnose: bool) -> list[Callable[[Study, FrozenTrial], None]]:
+    """Called after each trial like callbacks, but they keep the one-write trial chain."""
+    if not diagnose:
+        return []
+    from hypersearch.diagnostics._hook import DiagnosticsHook
+
+    return [DiagnosticsHook(study)]
 
 
 def _with_scheduler(study: Study, sched: BaseScheduler, action: Callable[[], None]) -> None:

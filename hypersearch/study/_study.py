@@ -23,6 +23,7 @@ from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hypersearch.diagnostics import Finding
     from hypersearch.pruners._base import BasePruner
     from hypersearch.samplers._base import BaseSampler
     from hypersearch.schedulers._base import BaseScheduler
@@ -313,6 +314,10 @@ class Study(TellMixin, FreshLocksOnPickle):
         scheduler: BaseScheduler | BasePruner | None = None,
         checkpoints: CheckpointStore | None = None,
         trial_timeout: float | None = None,
+        stop: Any = None,
+        diagnose: bool = True,
+        budget_cost: float | None = None,
+        budget_seconds: float | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -342,6 +347,16 @@ class Study(TellMixin, FreshLocksOnPickle):
                 reason in system attribute ``"fail_reason"``); its worker goes on.
                 Worker processes interrupt it at once; a thread at its next
                 ``report`` / ``suggest_*`` / ``should_prune``.
+            stop: ``"auto"``: also stop once the regret bound says more trials are unlikely
+                to beat the objective's noise (:class:`hypersearch.terminator.StopWhenConverged`;
+                or pass one, or a ``Terminator``). Its decision is in the budget report.
+            diagnose: Check the study at 20, 40, 80, ... trials and log each new
+                :meth:`diagnose` finding once, as a warning (False: no checks).
+            budget_cost: No new trial starts once the study's finished trials cost this
+                much in all (each trial's ``cost`` user attribute, else its duration in
+                seconds; earlier calls count). Recorded in the study for cost-aware
+                samplers. See :mod:`hypersearch.samplers._cost._budget`.
+            budget_seconds: The same for the summed durations of the study's trials.
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -359,6 +374,10 @@ class Study(TellMixin, FreshLocksOnPickle):
             scheduler=scheduler,
             checkpoints=checkpoints,
             trial_timeout=trial_timeout,
+            stop=stop,
+            diagnose=diagnose,
+            budget_cost=budget_cost,
+            budget_seconds=budget_seconds,
         )
 
     def stop(self) -> None:
@@ -385,10 +404,20 @@ class Study(TellMixin, FreshLocksOnPickle):
             front = self.best_trials
             lines.append(f"Pareto front: {len(front)} trials")
         lines.append(f"Budget: {self.budget()}")
-        from hypersearch.samplers._auto._record import summary_lines
+        from hypersearch.terminator._record import stop_record
 
-        lines.extend(summary_lines(self))
+        if (record := stop_record(self)) is not None:  # optimize(stop=...) / a Terminator
+            lines.append(f"Stopping rule: {record}")
+        from hypersearch.diagnostics._summary import diagnostics_section
+
+        lines += diagnostics_section(self)
         return "\n".join(lines)
+
+    def diagnose(self) -> list[Finding]:
+        """Findings about this study's set-up (see :func:`hypersearch.diagnostics.diagnose`)."""
+        from hypersearch.diagnostics import diagnose
+
+        return diagnose(self)
 
     def trials_dataframe(
         self,

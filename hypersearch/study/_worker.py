@@ -70,12 +70,14 @@ class Workers:
         progress: Any,
         gc_after_trial: bool,
         chainable: bool,
+        observers: list[Callable[[Study, FrozenTrial], None]] | None = None,
     ) -> None:
         self.ctx = ctx
         self.budget = budget
         self.callbacks = callbacks
         self.progress = progress
         self.gc_after_trial = gc_after_trial
+        self.observers = observers or []  # like callbacks, but they keep the chain below
         # With a plain pruner and nothing to run between two trials, the step from one
         # trial to the next is one storage write (finish this, start that) instead of two.
         self.chain = budget.claim if chainable and not callbacks else None
@@ -104,6 +106,8 @@ class Workers:
                     self._ended()
             for callback in self.callbacks:
                 callback(self.ctx.study, frozen)
+            for observer in self.observers:
+                observer(self.ctx.study, frozen)
             if self.progress is not None:
                 self.progress.update(self.ctx.study, frozen)
             if self.gc_after_trial:

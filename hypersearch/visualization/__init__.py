@@ -16,6 +16,10 @@ and :func:`plot_budget` (what the study spent over time).
 
 from __future__ import annotations
 
+from hypersearch.visualization._plotly_improvement import (
+    plot_improvement,
+    plot_terminator_improvement,
+)
 from hypersearch.visualization._plotly_runs import (
     plot_budget,
     plot_hypervolume_history,
@@ -58,6 +62,7 @@ __all__ = [
     "plot_contour",
     "plot_edf",
     "plot_hypervolume_history",
+    "plot_improvement",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",
@@ -67,5 +72,6 @@ __all__ = [
     "plot_rank",
     "plot_rungs",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]

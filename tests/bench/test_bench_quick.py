@@ -137,6 +137,23 @@ def test_analysis_quick(tmp_path: Path) -> None:
     assert_no_errors(plots)
 
 
+def test_dashboard_quick(tmp_path: Path) -> None:
+    """Both dashboards in chromium on a 200-trial SQLite study, and the live-update run."""
+    run_suite("dashboard", tmp_path)
+    tables = tables_of(tmp_path / "dashboard-quick.md")
+    render = find(tables, "Time to first render")
+    assert render.headers[:6] == ["storage", "trials", "runs (ours/peer)", "ours: history plot",
+                                  "optuna-dashboard", "ratio"]  # fmt: skip
+    assert [r[:2] for r in render.rows] == [["sqlite", "200"]]
+    assert all(cell.endswith("x") for cell in (render.rows[0][5], render.rows[0][8]))
+    memory = find(tables, "Server memory")
+    assert memory.rows[0][3] != "not run"
+    live = find(tables, "Live updates")
+    assert live.rows[0][0] == "sqlite" and live.rows[0][3] != "-"
+    for table in (render, memory, live):
+        assert_no_errors(table)
+
+
 def test_quality_quick(tmp_path: Path) -> None:
     run_suite("quality", tmp_path)
     tables = tables_of(tmp_path / "quality-quick.md")
@@ -236,6 +253,17 @@ def test_pbt_quick(tmp_path: Path) -> None:
         (m, p) for m in ("pbt", "pb2") for p in ("lr", "weight_decay")
     }
     assert (tmp_path / "pbt-quick.png").exists()
+
+
+def test_pitfalls_stop_quick(tmp_path: Path) -> None:
+    run_suite("pitfalls", tmp_path, "--part", "stop")
+    tables = tables_of(tmp_path / "pitfalls-stop-quick.md")
+    for patience in (1, 3):
+        table = find(tables, f"Patience {patience}:")
+        assert table.headers[:4] == ["problem", "seeds", "stopped", "saved"]
+        assert [r[0] for r in table.rows] == ["branin", "all"]
+    cost = find(tables, "Cost of the rule")
+    assert cost.rows[0][1] != "0" and cost.rows[-1][0] == "whole run, per trial"
 
 
 @pytest.mark.parametrize("suite", ["strategy"])

@@ -174,9 +174,15 @@ class AutoSampler(BaseSampler):
         timeout: float | None = None,
         n_jobs: int = 1,
         budget_seconds: float | None = None,
+        budget_cost: float | None = None,
         **_: Any,
     ) -> None:
-        """What ``optimize`` declared (called by it): the budget and the workers change the plan."""
+        """What ``optimize`` declared (called by it): the budget and the workers change the plan.
+
+        A seconds or cost budget makes progress per second what counts (as a ``timeout``).
+        """
+        if budget_seconds is None and budget_cost is not None:
+            budget_seconds = budget_cost
         with self._lock:
             self._plan = Plan(n_trials, timeout, budget_seconds, max(1, n_jobs))
             self._started = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from hypersearch.distributions import BaseDistribution
 from hypersearch.multi_objective._constraints import record_constraints
 from hypersearch.multi_objective._pareto import non_dominated_ranks
 from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._cost._aware import CostAwareness, check_cost_budget, per_unit_cost
 from hypersearch.samplers._gp._acqf import ACQUISITIONS, build_acquisition
 from hypersearch.samplers._gp._compose import (
     front_for_boxes,
@@ -166,6 +168,15 @@ class GPSampler(BaseSampler):
             when satisfied; called when a trial finishes (COMPLETE or PRUNED)
             and stored as the system attribute ``"constraints"`` (as the NSGA
             samplers do), so ``best_trial`` / ``best_trials`` are feasible first.
+        cost_aware: Maximise the acquisition per unit cost with cost cooling (CArBO,
+            Lee et al. 2020): ``log EI(x) - alpha log c(x)`` (``EI / c ** alpha`` for
+            ``"EI"``), ``c`` a GP on the log cost of the complete trials (their ``cost``
+            user attribute, else their duration), ``alpha`` falling from 1 after the
+            random start to 0 as the budget is spent. The budget: ``cost_budget``, else
+            ``optimize(budget_cost=...)``, ``budget_seconds=...`` or ``n_trials=...``
+            (see :mod:`hypersearch.samplers._cost._cooling`); none: ``alpha = 1``. One
+            objective and ``acquisition`` in ``"logEI"``, ``"EI"``, ``"PI"`` only.
+        cost_budget: The cooling's budget in cost units (with ``cost_aware``).
     """
 
     def __init__(
@@ -182,8 +193,16 @@ class GPSampler(BaseSampler):
         refit_every: int = 5,
         n_candidates: int = 1024,
         constraints_func: ConstraintsFunc | None = None,
+        cost_aware: bool = False,
+        cost_budget: float | None = None,
     ) -> None:
-        check_flags(deterministic_objective=deterministic_objective)
+        check_flags(deterministic_objective=deterministic_objective, cost_aware=cost_aware)
+        cost_budget = check_cost_budget(cost_budget)
+        if cost_aware and acquisition not in _CONSTRAINABLE:
+            raise ValueError(
+                f"cost_aware=True needs an acquisition in {_CONSTRAINABLE} (one a cost can "
+                f"divide), got acquisition={acquisition!r}."
+            )
         if acquisition not in ACQUISITIONS:
             raise ValueError(f"acquisition must be one of {ACQUISITIONS}, got {acquisition!r}.")
         if output_transform not in OUTPUT_TRANSFORMS:
@@ -228,10 +247,23 @@ class GPSampler(BaseSampler):
         )
         self._constraints = ConstraintColumns()
         self._lock = threading.Lock()
+        self._cost = (
+            CostAwareness(self._rng, n_init=n_startup_trials, cost_budget=cost_budget)
+            if cost_aware
+            else None
+        )
+        self._warned_cost_mo = False
+
+    @property
+    def cost_aware(self) -> bool:
+        """Whether the acquisition is taken per unit cost (``cost_aware=True``)."""
+        return self._cost is not None
 
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
         self._fitter.rng = self._rng
+        if self._cost is not None:
+            self._cost.rng = self._rng
         self._independent.reseed_rng()
 
     # -- sampler interface ---------------------------------------------------------
@@ -321,6 +353,10 @@ class GPSampler(BaseSampler):
         value, value_grad, incumbents = self._acquisition(
             models, ys, feasible, con_models, thresholds, pend_values, pend_feasible, x, cons_rows
         )
+        if self._cost is not None:
+            value, value_grad = self._per_unit_cost(
+                study, rows, enc, x, ys.shape[1], value, value_grad
+            )
         local = ys.shape[1] > 1 and bool(feasible.any())  # several objectives: around the front
         u = maximize_acquisition(
             enc,
@@ -379,6 +415,33 @@ class GPSampler(BaseSampler):
             base, pof, log_space=self._acq != "EI" or ys.shape[1] > 1
         )
         return value, value_grad, top
+
+    def _per_unit_cost(
+        self,
+        study: Study,
+        rows: np.ndarray,
+        enc: SearchSpaceEncoding,
+        x: np.ndarray,
+        n_objectives: int,
+        value: ValueFn,
+        value_grad: GradFn | None,
+    ) -> tuple[ValueFn, GradFn | None]:
+        """The acquisition per unit cost, cooled (``cost_aware``; see the class docstring)."""
+        assert self._cost is not None
+        if n_objectives > 1:
+            if not self._warned_cost_mo:
+                self._warned_cost_mo = True
+                warnings.warn(
+                    "GPSampler(cost_aware=True) weighs one objective's acquisition by cost; "
+                    "with several objectives it samples without the cost.",
+                    stacklevel=4,
+                )
+            return value, value_grad
+        prepared = self._cost.prepare(study, rows, enc, x)
+        if prepared is None:
+            return value, value_grad
+        model, alpha = prepared
+        return per_unit_cost(value, value_grad, model, alpha, log_space=self._acq != "EI")
 
     def _fit_constraints(
         self, x: np.ndarray, cons_rows: np.ndarray, enc: SearchSpaceEncoding

@@ -19,6 +19,7 @@ from hypersearch.distributions import (
 )
 from hypersearch.multi_objective._constraints import record_constraints, violations
 from hypersearch.samplers._base import BaseSampler, sample_uniform
+from hypersearch.samplers._cost._aware import CostAwareness, check_cost_budget
 from hypersearch.samplers._search_space import IntersectionSearchSpace
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
@@ -149,6 +150,15 @@ class TPESampler(BaseSampler):
             system attribute ``"constraints"``. The split is then feasible first:
             infeasible trials join the good set only after every feasible one, least
             violation first.
+        cost_aware: Pick among the candidates by ``log l(x) - log g(x) - alpha log c(x)``:
+            TPE's improvement per unit cost with cost cooling (CArBO, Lee et al. 2020),
+            ``c`` a GP on the log cost of the complete trials (their ``cost`` user
+            attribute, else their duration), ``alpha`` falling from 1 after the random
+            start to 0 as the budget (``cost_budget``, else ``optimize(budget_cost=...)``,
+            ``budget_seconds=...`` or ``n_trials=...``; see
+            :mod:`hypersearch.samplers._cost._cooling`) is spent. Needs ``multivariate``;
+            with ``group=True`` each group's cost model sees that group's parameters.
+        cost_budget: The cooling's budget in cost units (with ``cost_aware``).
     """
 
     def __init__(
@@ -174,6 +184,8 @@ class TPESampler(BaseSampler):
         magic_clip_by_study: bool = True,
         max_above_kernels: int | None = 1024,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        cost_aware: bool = False,
+        cost_budget: float | None = None,
     ) -> None:
         asked_multivariate = multivariate is True
         multivariate = True if multivariate is None else multivariate
@@ -185,7 +197,11 @@ class TPESampler(BaseSampler):
             warn_independent_sampling=warn_independent_sampling,
             consider_endpoints=consider_endpoints,
             magic_clip_by_study=magic_clip_by_study,
+            cost_aware=cost_aware,
         )
+        cost_budget = check_cost_budget(cost_budget)
+        if cost_aware and not multivariate:
+            raise ValueError("cost_aware=True needs multivariate=True (a joint cost model).")
         _check_int("n_startup_trials", n_startup_trials, 0)
         if max_above_kernels is not None:
             _check_int("max_above_kernels", max_above_kernels, 1)
@@ -252,9 +268,21 @@ class TPESampler(BaseSampler):
         self._constraints_func = constraints_func
         self._known_violation: tuple[Any, np.ndarray] = (None, np.zeros(0))
         self._lock = threading.Lock()
+        self._cost = (
+            CostAwareness(self._rng, n_init=n_startup_trials, cost_budget=cost_budget)
+            if cost_aware
+            else None
+        )
+
+    @property
+    def cost_aware(self) -> bool:
+        """Whether candidates are picked per unit cost (``cost_aware=True``)."""
+        return self._cost is not None
 
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
+        if self._cost is not None:
+            self._cost.rng = self._rng
 
     # -- the split --------------------------------------------------------------------
     def _n_finished(self, history: History) -> int:
@@ -370,8 +398,21 @@ class TPESampler(BaseSampler):
         for group in groups:
             dists = [search_space[name] for name in group]
             x = history.param_matrix(group)
-            out.update(self._sample(group, dists, x, below, above, w_below, multivariate=True))
+            penalty = None if self._cost is None else self._cost_penalty(study, group, dists, x)
+            out.update(
+                self._sample(
+                    group, dists, x, below, above, w_below, multivariate=True, penalty=penalty
+                )
+            )
         return out
+
+    def _cost_penalty(
+        self, study: Study, names: list[str], dists: list[BaseDistribution], x: np.ndarray
+    ) -> Callable[[np.ndarray], np.ndarray] | None:
+        """``x -> alpha log c(x)`` on internal values (``cost_aware``), or None for now."""
+        assert self._cost is not None
+        with self._lock:
+            return self._cost.internal_penalty(study, dict(zip(names, dists)), x)
 
     # -- one parameter ------------------------------------------------------------------
     def sample_independent(
@@ -426,6 +467,7 @@ class TPESampler(BaseSampler):
         w_below: np.ndarray | None,
         *,
         multivariate: bool,
+        penalty: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> dict[str, Any]:
         present = ~np.isnan(x).any(axis=1)
         rows_b = np.flatnonzero(below & present)
@@ -445,6 +487,8 @@ class TPESampler(BaseSampler):
             dims, x[rows_a], w_a, clip_n=clip_a, multivariate=multivariate, **self._pe_opts
         )
         score = lo.log_pdf(cand) - hi.log_pdf(cand)
+        if penalty is not None:  # cost_aware: per unit cost
+            score = score - penalty(cand)
         best = cand[int(np.argmax(score))]
         return {
             name: dist.to_external(float(best[j]))

@@ -6,6 +6,10 @@ numpy array of them). matplotlib is the optional extra ``plot``.
 
 from __future__ import annotations
 
+from hypersearch.visualization.matplotlib._draw_improvement import (
+    plot_improvement,
+    plot_terminator_improvement,
+)
 from hypersearch.visualization.matplotlib._draw_runs import (
     plot_budget,
     plot_hypervolume_history,
@@ -39,6 +43,7 @@ __all__ = [
     "plot_contour",
     "plot_edf",
     "plot_hypervolume_history",
+    "plot_improvement",
     "plot_intermediate_values",
     "plot_optimization_history",
     "plot_parallel_coordinate",
@@ -48,5 +53,6 @@ __all__ = [
     "plot_rank",
     "plot_rungs",
     "plot_slice",
+    "plot_terminator_improvement",
     "plot_timeline",
 ]

@@ -1,0 +1,129 @@
+"""What the server knows of each study: its history, read incrementally, and computed views.
+
+One :class:`StudyEntry` per study holds a read-only :class:`Study` whose
+history refreshes by the storage's change cursor (``get_trials_since``): a
+poll costs one indexed query for the rows changed since the last read. Views
+computed from a history (the summary, plots) are cached per history version,
+so many open pages cost one computation per change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from hypersearch.exceptions import StudyNotFoundError
+
+if TYPE_CHECKING:
+    from hypersearch.storages._base import BaseStorage, StudyRecord
+    from hypersearch.study._history import History
+    from hypersearch.study._study import Study
+
+#: Seconds between two reads of the storage for one study, however many pages poll it.
+MIN_REFRESH_INTERVAL = 0.25
+
+
+class StudyEntry:
+    """One study's history and the views computed from it."""
+
+    def __init__(self, study: Study, study_id: int) -> None:
+        self.study = study
+        self.study_id = study_id
+        self._lock = threading.Lock()
+        self._snapshot: History | None = None
+        self._read_at = 0.0
+        self._views: dict[Any, tuple[int, float, Any]] = {}
+        #: Set once the history was read (the first read of a large study takes seconds).
+        self.loaded = threading.Event()
+        self._loader: threading.Thread | None = None
+
+    def load_soon(self, wait: float) -> bool:
+        """Read the history in a background thread if not read yet; wait up to ``wait`` s for it.
+
+        True when it is read. A failed read is left for the next caller of :meth:`history`.
+        """
+        if self.loaded.is_set():
+            return True
+        with self._lock:
+            if self._loader is None or not self._loader.is_alive():
+                self._loader = threading.Thread(target=self._load, daemon=True)
+                self._loader.start()
+        return self.loaded.wait(wait)
+
+    def _load(self) -> None:
+        with contextlib.suppress(Exception):  # the page's own request gets the error
+            self.history()
+
+    def history(self, *, fresh: bool = True) -> History:
+        """The history, re-read from the storage unless read within the last 0.25 s."""
+        with self._lock:
+            now = time.monotonic()
+            if self._snapshot is None or (fresh and now - self._read_at >= MIN_REFRESH_INTERVAL):
+                self._snapshot = self.study.history
+                self._read_at = now
+                self.loaded.set()
+            return self._snapshot
+
+    def view(
+        self, key: Any, compute: Callable[[History], Any], *, max_age: float = 0.0
+    ) -> tuple[Any, History]:
+        """``compute(history)``, cached until the history changes.
+
+        ``max_age``: a costly view (importances, contours) computed less than this
+        many seconds ago is served as it is, even if the history moved on since.
+        """
+        history = self.history()
+        cached = self._views.get(key)
+        if cached is not None:
+            version, at, value = cached
+            if version == history.version or time.monotonic() - at < max_age:
+                return value, history
+        value = compute(history)
+        self._views[key] = (history.version, time.monotonic(), value)
+        return value, history
+
+
+class StudyCache:
+    """Every study of a storage, each loaded on first use (or by :meth:`warm_up`)."""
+
+    def __init__(self, storage: BaseStorage) -> None:
+        self.storage = storage
+        self._entries: dict[int, StudyEntry] = {}
+        self._lock = threading.Lock()
+
+    def records(self) -> list[StudyRecord]:
+        return list(self.storage.get_all_studies())
+
+    def entry(self, study_id: int) -> StudyEntry:
+        """The study with this id; StudyNotFoundError when there is none."""
+        with self._lock:
+            found = self._entries.get(study_id)
+        if found is not None:
+            return found
+        name = self._name_of(study_id)
+        from hypersearch.study._study import Study
+
+        made = StudyEntry(Study(name, self.storage), study_id)
+        with self._lock:
+            return self._entries.setdefault(study_id, made)
+
+    def loaded(self, study_id: int) -> StudyEntry | None:
+        with self._lock:
+            return self._entries.get(study_id)
+
+    def _name_of(self, study_id: int) -> str:
+        for record in self.records():
+            if record.study_id == study_id:
+                return record.study_name
+        raise StudyNotFoundError(f"No study with id {study_id}.")
+
+    def warm_up(self) -> None:
+        """Read every study's history once (a background thread at start-up runs this)."""
+        for record in self.records():
+            try:
+                self.entry(record.study_id).history()
+            except Exception:  # noqa: BLE001 - a page asking later gets the error itself
+                continue

@@ -1,0 +1,174 @@
+// One study: its summary, plots, trial table and diagnostics, kept live by polling the delta endpoint.
+import { get, post } from "./api.js";
+import { h, clear, fmt, fmtTime } from "./dom.js";
+import { plotBox, loadPlot } from "./plots.js";
+import { TrialTable } from "./table.js";
+
+const POLL_MS = 1000;
+
+export function studyView(root, studyId, writable) {
+  const state = window.hsDashboard;
+  const view = { objective: 0, chooser: null, stopped: false, version: null, epoch: null, timer: null, boxes: [], stale: new Set() };
+  const title = h("h2", { testid: "study-name" });
+  const summary = h("div", { class: "summary", testid: "study-summary" });
+  const note = h("section", { testid: "study-note-section" });
+  const plots = h("div", { class: "plots", testid: "plots" });
+  const diagnostics = h("section", { testid: "diagnostics" }, h("h2", { text: "Diagnostics" }));
+  const table = new TrialTable(studyId, writable);
+  const plotsHead = h("h2", { text: "Plots" });
+  root.append(title, summary, note, plotsHead, plots, table.node, diagnostics);
+
+  function showSummary(s) {
+    title.textContent = s.study_name;
+    const best = s.best ? (s.best.pareto ? `${s.best.n_complete} complete (Pareto front in the plot)`
+      : `${fmt(s.best.values[0])} (trial ${s.best.number})`) : "none yet";
+    clear(summary, 
+      h("div", { testid: "summary-directions", text: `directions: ${s.directions.join(", ")}` }),
+      h("div", { testid: "summary-trials", text: `trials: ${s.n_trials}` }),
+      Object.entries(s.states).filter(([, n]) => n).map(([k, n]) =>
+        h("div", { class: `state-${k}`, testid: `summary-${k}`, text: `${k}: ${n}` })),
+      h("div", { testid: "summary-best", text: `best: ${best}` }),
+      h("div", { testid: "summary-budget", class: "muted", text: s.budget_text }),
+      h("div", { testid: "summary-last", text: `last activity: ${fmtTime(s.last_activity)}` }));
+    table.paramKinds = s.param_kinds || table.paramKinds;
+    clear(note, h("h2", { text: "Note" }), h("pre", { testid: "study-note", text: s.note || "" }));
+    if (writable) {
+      const input = h("textarea", { testid: "study-note-input" });
+      input.value = s.note || "";
+      const status = h("span", { testid: "study-note-status" });
+      note.append(input, h("button", { testid: "study-note-save", text: "Save note", onclick: () =>
+        post(`/api/studies/${studyId}/note`, { note: input.value }).then(() => { status.textContent = "saved"; })
+          .catch((err) => { status.textContent = err.message; }) }), status);
+    }
+  }
+
+  async function refreshPlot(box) {
+    const last = Number(box.dataset.loadedAt || 0);
+    const cost = Number(box.dataset.fetchMs || 0);
+    if (Date.now() - last < Math.max(1500, 10 * cost)) return false; // a costly plot refreshes less often
+    box.dataset.loadedAt = String(Date.now());
+    await loadPlot(box, plotPath(box));
+    return true;
+  }
+
+  function plotPath(box) {
+    return `/api/studies/${studyId}/plots/${box.dataset.plot}?objective=${view.objective}`;
+  }
+
+  function objectiveChooser(s) {
+    if (s.directions.length < 2 || view.chooser) return;
+    const names = s.metric_names || s.directions.map((d, k) => `objective ${k} (${d.toLowerCase()})`);
+    view.chooser = h("select", { testid: "objective-select", onchange: () => {
+      view.objective = Number(view.chooser.value);
+      loadPlots(view.boxes).catch(() => {});
+    } }, names.map((n, k) => h("option", { value: k, text: n })));
+    plotsHead.append(" of ", view.chooser);
+  }
+
+  async function loadOne(box) {
+    try {
+      box.dataset.loadedAt = String(Date.now());
+      await loadPlot(box, plotPath(box));
+    } catch (err) {
+      if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
+      else view.stale.add(box);
+    }
+  }
+
+  async function loadPlots(boxes) {
+    const queue = [...boxes];
+    const worker = async () => { while (queue.length && !view.stopped) await loadOne(queue.shift()); };
+    await Promise.all([worker(), worker()]); // two at a time: the server computes, the browser draws
+    state.plotsLoaded = true;
+  }
+
+  async function loadDiagnostics() {
+    const d = await get(`/api/studies/${studyId}/diagnostics`);
+    clear(diagnostics, h("h2", { text: "Diagnostics" }));
+    if (!d.available) diagnostics.append(h("p", { testid: "diagnostics-unavailable", class: "muted",
+      text: "Diagnostics are not available in this version of hypersearch (study.diagnose())." }));
+    else diagnostics.append(findingsTable(d.diagnostics));
+    diagnostics.append(h("h3", { text: "Automatic strategy" }));
+    diagnostics.append(choicesTable(d.auto_choices));
+  }
+
+  async function first() {
+    const s = await get(`/api/studies/${studyId}`);
+    if (view.stopped) return;
+    view.version = s.version;
+    view.epoch = s.epoch;
+    state.version = s.version;
+    showSummary(s);
+    objectiveChooser(s);
+    view.boxes = s.plots.map((p) => plotBox(p.name, p.title));
+    plots.append(...view.boxes);
+    const [head, ...rest] = view.boxes; // the history plot comes with the table
+    await Promise.all([table.refresh(), head ? loadOne(head) : null]);
+    state.ready = true;
+    state.lastUpdate = Date.now();
+    loadPlots(rest).then(() => { view.diagnosedAt = Date.now(); return loadDiagnostics(); }).catch(() => {});
+  }
+
+  async function poll() {
+    if (view.stopped) return;
+    try {
+      if (view.version === null) await first();
+      else await applyDelta(await get(`/api/studies/${studyId}/delta?since=${view.version}`));
+    } catch (err) {
+      if (err.status === 404) { clear(root, h("p", { testid: "not-found", class: "state-FAIL", text: err.message })); return; }
+    }
+    if (!view.stopped) view.timer = setTimeout(poll, POLL_MS);
+  }
+
+  async function applyDelta(d) {
+    if (d.epoch !== view.epoch) { view.epoch = d.epoch; d.reset = true; } // the server restarted
+    const changed = d.reset || d.changed.length > 0 || d.version !== view.version;
+    view.version = d.version;
+    state.version = d.version;
+    showSummary(d.summary);
+    if (changed) {
+      await table.refresh();
+      for (const box of view.boxes) view.stale.add(box);
+    }
+    if (changed && Date.now() - (view.diagnosedAt || 0) > 10000 && state.plotsLoaded) {
+      view.diagnosedAt = Date.now();
+      loadDiagnostics().catch(() => {});
+    }
+    for (const box of [...view.stale]) {
+      try {
+        if (await refreshPlot(box)) view.stale.delete(box);
+      } catch (err) { /* kept stale: retried at the next poll */ }
+    }
+    state.lastUpdate = Date.now();
+  }
+
+  plots.addEventListener("hs-trial", (event) => {
+    table.showDetail(event.detail).then(() => table.detail.scrollIntoView({ behavior: "smooth" })).catch(() => {});
+  });
+  window.addEventListener("hs-recovered", () => { for (const box of view.boxes) view.stale.add(box); });
+  poll();
+  return { stop() { view.stopped = true; clearTimeout(view.timer); } };
+}
+
+function findingsTable(findings) {
+  if (!findings.length) return h("p", { testid: "diagnostics-report", text: "No finding." });
+  return h("table", { testid: "diagnostics-report" },
+    h("tr", {}, ["severity", "kind", "parameters", "finding", "suggestion", "evidence"].map((t) => h("th", { text: t }))),
+    findings.map((f) => h("tr", { testid: "finding", dataset: { kind: String(f.kind || "") } },
+      h("td", { class: f.severity === "warning" ? "state-FAIL" : "muted", text: f.severity || "" }),
+      h("td", { text: f.kind || "" }), h("td", { text: (f.params || []).join(", ") }),
+      h("td", { style: "white-space: normal", text: f.message || JSON.stringify(f) }),
+      h("td", { style: "white-space: normal", text: f.action || "" }),
+      h("td", {}, h("pre", { text: f.evidence ? JSON.stringify(f.evidence, null, 1) : "" })))));
+}
+
+function choicesTable(choices) {
+  if (!Array.isArray(choices) || !choices.length) {
+    return h("p", { testid: "auto-choices", class: "muted", text: "No automatic strategy choices recorded." });
+  }
+  return h("table", { testid: "auto-choices" },
+    h("tr", {}, ["when", "finished trials", "sampler", "pruner", "reason"].map((t) => h("th", { text: t }))),
+    choices.map((c) => h("tr", {}, h("td", { text: fmtTime(c.datetime) }), h("td", { text: fmt(c.n_trials) }),
+      h("td", { text: c.sampler || "" }), h("td", { text: c.pruner || "" }),
+      h("td", { style: "white-space: normal", text: c.reason || "" }))));
+}

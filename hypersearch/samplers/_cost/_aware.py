@@ -1,0 +1,158 @@
+"""What ``cost_aware=True`` adds to a sampler: a cost model, cost cooling, a weighted acquisition.
+
+The acquisition per unit cost with cooling (CArBO, Lee et al. 2020) is
+``EI(x) / c(x) ** alpha``: in log space (logEI, log PI) ``log EI(x) - alpha log c(x)``,
+for TPE's ``log l(x) - log g(x)`` the same subtraction. ``c`` is the cost model's
+prediction (:class:`~hypersearch.samplers._cost._model.CostModel`), ``alpha`` the
+cooling (:func:`~hypersearch.samplers._cost._cooling.cooling_alpha`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hypersearch.samplers._cost._cooling import cooling_alpha
+from hypersearch.samplers._cost._measure import costs_of
+from hypersearch.samplers._cost._model import CostModel
+
+if TYPE_CHECKING:  # the GP package imports this one: no import cycle at run time
+    from hypersearch.distributions import BaseDistribution
+    from hypersearch.samplers._gp._optimize import GradFn, ValueFn
+    from hypersearch.samplers._gp._space import SearchSpaceEncoding
+    from hypersearch.study._study import Study
+
+
+class CostAwareness:
+    """A sampler's cost model and cooling (one per sampler; not thread-safe: hold its lock).
+
+    Args:
+        rng: The sampler's random generator (the cost GP's restarts).
+        n_init: The sampler's random start (``n_startup_trials``): the cooling's ``n_init``.
+        cost_budget: The cooling's budget in cost units (None: the study's declared one).
+    """
+
+    def __init__(
+        self, rng: np.random.Generator, *, n_init: int, cost_budget: float | None = None
+    ) -> None:
+        from hypersearch.samplers._gp._fitter import GPFitter
+
+        self.fitter = GPFitter(rng, deterministic=False, refit_every=5)
+        self.n_init = n_init
+        self.cost_budget = cost_budget
+        self.last_alpha: float | None = None
+        """The ``alpha`` of the last sample (None before any): for diagnostics and tests."""
+
+    @property
+    def rng(self) -> np.random.Generator:
+        return self.fitter.rng
+
+    @rng.setter
+    def rng(self, rng: np.random.Generator) -> None:
+        self.fitter.rng = rng
+
+    def alpha(self, study: Study) -> float:
+        """The cooling's ``alpha`` now (recorded in :attr:`last_alpha`)."""
+        trials = study.history.trials()
+        self.last_alpha = cooling_alpha(
+            trials, study.system_attrs, n_init=self.n_init, cost_budget=self.cost_budget
+        )
+        return self.last_alpha
+
+    def model(
+        self, study: Study, rows: np.ndarray, enc: SearchSpaceEncoding, x: np.ndarray
+    ) -> CostModel | None:
+        """The cost model on trials ``rows`` (numbers) at their encoded points ``x``."""
+        history = study.history
+        costs = costs_of([history.trial(int(r)) for r in rows])
+        column = np.array([np.nan if c is None else c for c in costs], dtype=float)
+        return CostModel.fit(self.fitter, enc, x, column)
+
+    def prepare(
+        self,
+        study: Study,
+        rows: np.ndarray,
+        enc: SearchSpaceEncoding,
+        x: np.ndarray,
+    ) -> tuple[CostModel, float] | None:
+        """The cost model and ``alpha``, or None when the cost should not weigh now
+        (``alpha`` is 0, or no model: too few costs, or a constant cost)."""
+        alpha = self.alpha(study)
+        if alpha <= 0.0:
+            return None
+        model = self.model(study, rows, enc, x)
+        return None if model is None else (model, alpha)
+
+    def internal_penalty(
+        self, study: Study, space: dict[str, BaseDistribution], x: np.ndarray
+    ) -> Callable[[np.ndarray], np.ndarray] | None:
+        """TPE's ``internal values -> alpha log c``, the cost model on ``space``'s columns
+        ``x`` (every trial's internal values, NaN where absent); None while the cost
+        should not weigh (see :meth:`prepare`)."""
+        from hypersearch.samplers._gp._space import SearchSpaceEncoding
+        from hypersearch.trial._state import TrialState
+
+        rows = np.flatnonzero(study.history.mask(TrialState.COMPLETE) & ~np.isnan(x).any(axis=1))
+        enc = SearchSpaceEncoding(space)
+        prepared = self.prepare(study, rows, enc, enc.encode(x[rows]))
+        if prepared is None:
+            return None
+        penalty = cost_penalty(*prepared)
+        return lambda internal: penalty(enc.encode(internal))
+
+
+def per_unit_cost(
+    value: ValueFn,
+    value_grad: GradFn | None,
+    model: CostModel,
+    alpha: float,
+    *,
+    log_space: bool,
+) -> tuple[ValueFn, GradFn | None]:
+    """The acquisition divided by ``cost ** alpha`` (subtracted in log space)."""
+    if log_space:
+
+        def log_value(u: np.ndarray) -> np.ndarray:
+            return value(u) - alpha * model.log_cost(u)
+
+        if value_grad is None:
+            return log_value, None
+
+        def log_value_grad(u: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            v, g = value_grad(u, active)
+            lc, dlc = model.log_cost_grad(u, active)
+            return v - alpha * lc, g - alpha * dlc
+
+        return log_value, log_value_grad
+
+    def scaled(u: np.ndarray) -> np.ndarray:
+        return value(u) * np.exp(-alpha * (model.log_cost(u) - model.mean))
+
+    if value_grad is None:
+        return scaled, None
+
+    def scaled_grad(u: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        v, g = value_grad(u, active)
+        lc, dlc = model.log_cost_grad(u, active)
+        w = np.exp(-alpha * (lc - model.mean))
+        return v * w, (g - alpha * v[:, None] * dlc) * w[:, None]
+
+    return scaled, scaled_grad
+
+
+def cost_penalty(model: CostModel, alpha: float) -> Callable[[np.ndarray], np.ndarray]:
+    """``u -> alpha * log c(u)``: what TPE subtracts from ``log l(u) - log g(u)``."""
+
+    def penalty(u: np.ndarray) -> np.ndarray:
+        return alpha * model.log_cost(u)
+
+    return penalty
+
+
+def check_cost_budget(cost_budget: object) -> float | None:
+    """A sampler's ``cost_budget``: None or a finite number > 0."""
+    from hypersearch.samplers._cost._budget import check_budget
+
+    return check_budget("cost_budget", cost_budget)
