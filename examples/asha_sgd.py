@@ -120,6 +120,7 @@ def main() -> None:
         f"best validation accuracy with pruning: {best_accuracy(study):.4f} "
         f"(trial {study.best_trial.number}, {study.best_params})"
     )
+    print(f"budget: {study.budget()}")
     if args.no_baseline:
         return
     base, base_epochs, base_seconds = run(args, prune=False)

@@ -58,6 +58,7 @@ if __name__ == "__main__":
     study.optimize(objective, scheduler=scheduler, catch=Exception)
     print("best Q:", study.best_value)
     print("budget:", pbt_budget(study))
+    print("study budget:", study.budget())
     print("lineage:", {m: len(e) for m, e in pbt_lineage(study).items()}, "exploits")
     schedule = pbt_schedule(study)
     print("replayed Q:", replay(schedule, objective, direction="maximize").trials[-1].value)

@@ -91,6 +91,18 @@ class CLIUsageError(HypersearchError):
     """The command line was used wrongly."""
 
 
+class HoldoutError(HypersearchError):
+    """The held-out evaluation (``study.evaluate_holdout``) failed; nothing was recorded."""
+
+
+class PeekingWarning(UserWarning):
+    """The held-out score was looked at again after the search went on (or for another pick).
+
+    Each extra look lets the test set steer the search: its score stops being an
+    unbiased estimate of the chosen configuration's performance.
+    """
+
+
 # Optuna's names, so `except optuna.exceptions.X` keeps working after the import changes.
 OptunaError = HypersearchError
 StorageInternalError = StorageError

@@ -147,6 +147,30 @@ def test_optuna_subpackage_apis_are_pinned():
             assert hasattr(module, name), name
 
 
+def test_study_all_is_pinned():
+    from hypersearch import study
+
+    assert sorted(study.__all__) == [
+        "Budget",
+        "History",
+        "HoldoutResult",
+        "MaxTrialsCallback",
+        "SeedSummary",
+        "Session",
+        "Study",
+        "StudyDirection",
+        "StudySummary",
+        "copy_study",
+        "create_study",
+        "delete_study",
+        "get_all_study_names",
+        "get_all_study_summaries",
+        "load_study",
+    ]
+    for name in study.__all__:
+        assert hasattr(study, name), name
+
+
 def test_multifidelity_all_is_pinned():
     from hypersearch import multifidelity
 

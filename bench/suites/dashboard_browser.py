@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -162,6 +163,18 @@ _WATCH = """
 """
 
 
+def kill_browser(driver: Any) -> None:
+    """End a browser whose page keeps it from answering (its driver, then the driver's children)."""
+    import psutil
+
+    try:
+        root = psutil.Process(driver.service.process.pid)
+        for proc in [*root.children(recursive=True), root]:
+            proc.kill()
+    except (psutil.Error, AttributeError):
+        pass
+
+
 def urllib3_errors() -> type[Exception]:
     """The error Selenium's HTTP client raises when the browser does not answer in time."""
     from urllib3.exceptions import HTTPError
@@ -187,6 +200,8 @@ def time_to_render(driver: Any, url: str, marks: dict[str, str], timeout: float 
         "Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH % (checks, poll_ms)}
     )
     seen: dict[str, float] = {}
+    watchdog = threading.Timer(timeout + 20.0, kill_browser, (driver,))
+    watchdog.start()
     try:
         driver.set_page_load_timeout(timeout)
         deadline = time.monotonic() + timeout
@@ -196,6 +211,8 @@ def time_to_render(driver: Any, url: str, marks: dict[str, str], timeout: float 
             time.sleep(0.05)
     except (WebDriverException, OSError, urllib3_errors()):  # a page that hung the browser
         return {k: (seen[k] / 1000.0 if k in seen else None) for k in marks}
+    finally:
+        watchdog.cancel()
     driver.execute_cdp_cmd(
         "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
     )

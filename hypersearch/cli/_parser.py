@@ -150,6 +150,9 @@ def _add_ask_tell(sub: Any) -> None:
 
 def _add_run_commands(sub: Any) -> None:
     _add(sub, "summary", run.cmd_summary, "print the best result and the budget")
+    _add(sub, "budget", run.cmd_budget, "print what the study spent (trials, time, device-hours)")
+    p = _add(sub, "report", run.cmd_report, "write a short Markdown report of the study")
+    p.add_argument("--path", default=None, help="the .md file to write (default: print it)")
     p = _add(sub, "worker", run.cmd_worker, "join a study and run trials of an objective")
     p.add_argument("--objective", required=True, help="module:function or file.py:function")
     p.add_argument("--n-trials", type=int, default=None, help="trials this worker runs")

@@ -61,6 +61,24 @@ def cmd_summary(args: argparse.Namespace) -> None:
     print(hypersearch.load_study(study_name=args.study_name, storage=args.storage).summary())
 
 
+def cmd_budget(args: argparse.Namespace) -> None:
+    """What the study spent: trials, wall time per session, trial time, device-hours."""
+    from hypersearch.cli._study_commands import read_only_url
+
+    study = hypersearch.load_study(study_name=args.study_name, storage=read_only_url(args.storage))
+    print(f"Budget: {study.budget()}")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    """The Markdown report: printed, or written to --path (plots beside it)."""
+    from hypersearch.cli._study_commands import read_only_url
+
+    study = hypersearch.load_study(study_name=args.study_name, storage=read_only_url(args.storage))
+    text = study.report(args.path)
+    if args.path is None:
+        print(text, end="")
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     objective = load_objective(args.objective)
     storage: Any = args.storage

@@ -26,6 +26,7 @@ class RandomSampler(BaseSampler):
     """
 
     def __init__(self, seed: int | None = None) -> None:
+        self._seed = seed  # trials' seeds derive from it (``trial.seed``)
         self._rng = np.random.default_rng(seed)
         self._buffer: list[float] = []
 

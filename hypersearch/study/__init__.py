@@ -17,6 +17,9 @@ from hypersearch.study._api import (
 from hypersearch.study._budget import Budget
 from hypersearch.study._callbacks import MaxTrialsCallback
 from hypersearch.study._direction import StudyDirection
+from hypersearch.study._holdout import HoldoutResult
+from hypersearch.study._seeds import SeedSummary
+from hypersearch.study._sessions import Session
 from hypersearch.study._study import Study
 
 if TYPE_CHECKING:
@@ -31,7 +34,10 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Budget",
     "History",
+    "HoldoutResult",
     "MaxTrialsCallback",
+    "SeedSummary",
+    "Session",
     "Study",
     "StudyDirection",
     "StudySummary",

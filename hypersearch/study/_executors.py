@@ -94,7 +94,7 @@ def _run_worker(
 ) -> int:
     """One worker's share. ``worker_index`` keeps submissions distinct (Dask dedupes equal ones).
 
-    ``run`` holds the scheduler, the checkpoint store and the trial timeout.
+    ``run`` holds the scheduler, the checkpoint store, the trial timeout and the devices.
     """
     from hypersearch.study._api import load_study
     from hypersearch.study._optimize import run_optimize
@@ -136,6 +136,7 @@ def _run_worker(
         scheduler=run.get("scheduler"),
         checkpoints=run.get("checkpoints"),
         trial_timeout=run.get("trial_timeout"),
+        devices=run.get("devices"),
         diagnose=run.get("diagnose", True),
         end_hook=False,  # the caller runs the scheduler's end hook once, after every worker
     )
@@ -155,6 +156,7 @@ def run_on_executor(
     scheduler: BaseScheduler | None = None,
     checkpoints: CheckpointStore | None = None,
     trial_timeout: float | None = None,
+    devices: float | None = None,
     diagnose: bool = True,
 ) -> None:
     """Run the study's trials through ``executor`` ("process" or an executor object)."""
@@ -183,6 +185,7 @@ def run_on_executor(
         "scheduler": given,
         "checkpoints": checkpoints,
         "trial_timeout": trial_timeout,
+        "devices": devices,
         "diagnose": diagnose,
     }
     # A task that a cluster runs again after losing its worker resumes its share (Dask, Ray).

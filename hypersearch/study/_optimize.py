@@ -10,6 +10,7 @@ pause). Stopping pruners run wrapped in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from hypersearch.samplers._cost._budget import start_budget
 from hypersearch.schedulers._base import BaseScheduler, PrunerScheduler, as_scheduler
 from hypersearch.study._run_trial import RunContext
+from hypersearch.study._sessions import recorded_session
 from hypersearch.study._worker import Budget, Workers
 
 if TYPE_CHECKING:
@@ -71,10 +73,16 @@ def run_optimize(
     diagnose: bool = True,
     budget_cost: float | None = None,
     budget_seconds: float | None = None,
+    devices: float | None = None,
+    session: str = "optimize",
 ) -> None:
-    """``study.optimize``: check the arguments, then run the workers (threads or an executor)."""
+    """``study.optimize``: check the arguments, then run the workers (threads or an executor).
+
+    The call is recorded as a session of the study (:mod:`hypersearch.study._sessions`).
+    """
     catch = _check_args(n_trials, timeout, n_jobs, catch)
     trial_timeout = _check_trial_timeout(trial_timeout)
+    devices = check_devices(devices)
     if not callable(func):
         raise TypeError(f"func must be callable, got {func!r}.")
     if study._optimizing:
@@ -101,6 +109,56 @@ def run_optimize(
     if plan is not None:
         plan(n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, budget_seconds=budget_seconds,
              budget_cost=budget_cost)  # fmt: skip
+    # An executor's inner run (end_hook=False) belongs to its caller's session.
+    recording = (
+        recorded_session(study, n_jobs=n_jobs, devices=devices, kind=session)
+        if end_hook
+        else contextlib.nullcontext()
+    )
+    with recording:
+        _run_optimize(
+            study,
+            func,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            catch=catch,
+            callbacks=callbacks,
+            gc_after_trial=gc_after_trial,
+            show_progress_bar=show_progress_bar,
+            executor=executor,
+            scheduler=scheduler,
+            sched=sched,
+            store=store,
+            checkpoints=checkpoints,
+            trial_timeout=trial_timeout,
+            end_hook=end_hook,
+            devices=devices,
+            diagnose=diagnose,
+        )
+
+
+def _run_optimize(
+    study: Study,
+    func: ObjectiveFuncType,
+    *,
+    n_trials: int | None,
+    timeout: float | None,
+    n_jobs: int,
+    catch: Any,
+    callbacks: list[Callable[[Study, FrozenTrial], None]],
+    gc_after_trial: bool,
+    show_progress_bar: bool,
+    executor: Any,
+    scheduler: Any,
+    sched: BaseScheduler,
+    store: CheckpointStore,
+    checkpoints: CheckpointStore | None,
+    trial_timeout: float | None,
+    end_hook: bool,
+    devices: float | None,
+    diagnose: bool,
+) -> None:
     if executor is not None and executor != "thread":
         from hypersearch.study._executors import run_on_executor
 
@@ -118,6 +176,7 @@ def run_optimize(
             scheduler=sched,
             checkpoints=checkpoints,  # None: each worker keeps its own in memory
             trial_timeout=trial_timeout,
+            devices=devices,
             diagnose=diagnose,
         )
         if end_hook:
@@ -131,6 +190,7 @@ def run_optimize(
         store,
         trial_timeout=trial_timeout,
         start_hook=type(sched).on_trial_start is not BaseScheduler.on_trial_start,
+        devices=devices,
     )
     progress = None
     if show_progress_bar:
@@ -203,6 +263,17 @@ def _check_trial_timeout(trial_timeout: Any) -> float | None:
             f"trial_timeout must be None or a number > 0 (seconds), got {trial_timeout!r}."
         )
     return float(trial_timeout)
+
+
+def check_devices(devices: Any) -> float | None:
+    """``optimize(devices=...)``: None or a number > 0 (devices each trial holds)."""
+    if devices is None:
+        return None
+    if isinstance(devices, bool) or not isinstance(devices, (int, float)) or not devices > 0:
+        raise ValueError(
+            f"devices must be None or a number > 0 (devices each trial holds), got {devices!r}."
+        )
+    return devices
 
 
 def _check_checkpoints(study: Study, checkpoints: Any) -> CheckpointStore:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 class ProgressBar:
-    """Trials done, best value, elapsed and remaining time."""
+    """Trials done, best value, elapsed and remaining time; the budget when it closes."""
 
     def __init__(self, n_trials: int | None, timeout: float | None) -> None:
         tqdm = require("tqdm", extra="progress").tqdm
@@ -21,8 +21,10 @@ class ProgressBar:
         self._start = time.monotonic()
         total: Any = n_trials if n_trials is not None else None
         self._bar = tqdm(total=total, unit="trial", dynamic_ncols=True)
+        self._study: Study | None = None  # known from the first update
 
     def update(self, study: Study, frozen: FrozenTrial) -> None:
+        self._study = study
         history = study.history
         best = history.best_number
         if best is not None:
@@ -32,4 +34,7 @@ class ProgressBar:
         self._bar.update(1)
 
     def close(self) -> None:
+        """Close the bar; its end line is the study's budget."""
         self._bar.close()
+        if self._study is not None:
+            self._bar.write(f"Budget: {self._study.budget()}", file=self._bar.fp)

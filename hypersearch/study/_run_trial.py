@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 FAIL_REASON_KEY = _keys.FAIL_REASON
 TIMEOUT_KEY = _keys.TRIAL_TIMEOUT
+DEVICES_KEY = _keys.DEVICES
 
 _logger = hs_logging.get_logger(__name__)
 
@@ -41,6 +42,8 @@ class RunContext:
     trial_timeout: float | None = None
     # Whether the scheduler overrides on_trial_start (else no re-read of a new trial).
     start_hook: bool = field(default=False)
+    # optimize(devices=N): recorded on each trial, for device-hours in the budget.
+    devices: float | None = None
 
 
 def call_objective(ctx: RunContext, trial: Trial) -> Any:
@@ -66,6 +69,8 @@ def run_trial(
     is started in the same storage step as the tell and returned.
     """
     study, scheduler = ctx.study, ctx.scheduler
+    if ctx.devices is not None and DEVICES_KEY not in trial._system_attrs:
+        trial.set_system_attr(DEVICES_KEY, ctx.devices)
     if scheduler.uses_checkpoints:  # trials that are never resumed need none
         trial.checkpoint = scheduler.checkpoint_for(study, trial.frozen, ctx.checkpoints)
     error: BaseException | None = None

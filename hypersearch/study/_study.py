@@ -14,6 +14,9 @@ from hypersearch.storages._base import BaseStorage
 from hypersearch.study._budget import Budget, compute_budget
 from hypersearch.study._dataframe import DEFAULT_DATAFRAME_ATTRS, METRIC_NAMES_KEY
 from hypersearch.study._direction import StudyDirection
+from hypersearch.study._seeds import best_by_mean, stored_selection
+from hypersearch.study._seeds_mixin import SeedsMixin
+from hypersearch.study._sessions import sessions_of
 from hypersearch.study._tell import check_values
 from hypersearch.study._tell_mixin import TellMixin
 from hypersearch.trial._frozen import FrozenTrial
@@ -35,7 +38,7 @@ ObjectiveFuncType = Callable[[Trial], "float | Sequence[float]"]
 _logger = hs_logging.get_logger(__name__)
 
 
-class Study(TellMixin, FreshLocksOnPickle):
+class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
     """A search: its trials live in a storage; a sampler and a pruner drive it.
 
     A study pickles (its locks are made anew), as Optuna's does; an in-memory
@@ -168,11 +171,20 @@ class Study(TellMixin, FreshLocksOnPickle):
 
     @property
     def best_trial(self) -> FrozenTrial:
-        """The best COMPLETE trial of a single-objective study."""
+        """The best COMPLETE trial of a single-objective study.
+
+        After ``set_best_trial_selection("mean")``: the configuration with the best mean
+        over its seeds (see :meth:`best_trial_by`).
+        """
         if len(self._directions) > 1:
             raise RuntimeError(
                 "best_trial is for single-objective studies; use `best_trials` for the Pareto front."
             )
+        if stored_selection(self) == "mean":
+            return best_by_mean(self)[0]
+        return self._best_single()
+
+    def _best_single(self) -> FrozenTrial:
         from hypersearch.multi_objective._constraints import feasible_best
 
         history = self.history
@@ -318,6 +330,7 @@ class Study(TellMixin, FreshLocksOnPickle):
         diagnose: bool = True,
         budget_cost: float | None = None,
         budget_seconds: float | None = None,
+        devices: float | None = None,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` ran or ``timeout`` seconds passed.
 
@@ -357,6 +370,8 @@ class Study(TellMixin, FreshLocksOnPickle):
                 seconds; earlier calls count). Recorded in the study for cost-aware
                 samplers. See :mod:`hypersearch.samplers._cost._budget`.
             budget_seconds: The same for the summed durations of the study's trials.
+            devices: Devices (GPUs) each trial holds, recorded on the trial (system
+                attribute ``"devices"``) for the device-hours of :meth:`budget`.
         """
         from hypersearch.study._optimize import run_optimize
 
@@ -378,6 +393,7 @@ class Study(TellMixin, FreshLocksOnPickle):
             diagnose=diagnose,
             budget_cost=budget_cost,
             budget_seconds=budget_seconds,
+            devices=devices,
         )
 
     def stop(self) -> None:
@@ -386,8 +402,8 @@ class Study(TellMixin, FreshLocksOnPickle):
 
     # -- reporting ---------------------------------------------------------------------
     def budget(self) -> Budget:
-        """What the study spent so far: trials by state, wall and trial time, steps."""
-        return compute_budget(self.history.trials())
+        """What the study spent so far: trials by state, wall time (per session), trial time, device-hours, steps."""
+        return compute_budget(self.history.trials(), sessions_of(self.system_attrs))
 
     def summary(self) -> str:
         """A short printable account: the best result and the budget behind it."""
@@ -397,12 +413,15 @@ class Study(TellMixin, FreshLocksOnPickle):
             if number is None:
                 lines.append("No trial completed yet.")
             else:
-                best = self.history.trial(number)
+                best = self.best_trial  # honours set_best_trial_selection
                 lines.append(f"Best trial #{best.number}: value {best.values[0]:.6g}")  # type: ignore[index]
                 lines.append(f"  params {dict(best.params)}")
         else:
             front = self.best_trials
             lines.append(f"Pareto front: {len(front)} trials")
+        from hypersearch.study._report import pitfall_lines
+
+        lines.extend(pitfall_lines(self))
         lines.append(f"Budget: {self.budget()}")
         from hypersearch.terminator._record import stop_record
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypersearch import _keys
 from hypersearch.exceptions import UpdateFinishedTrialError
+from hypersearch.study._active import record_pause, record_resume
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -46,6 +47,7 @@ def claim_waiting(study: Study, number: int) -> FrozenTrial | None:
     frozen = storage.get_trial(trial_id)
     if frozen.system_attrs.get(PAUSED_KEY):
         storage.set_trial_system_attr(trial_id, PAUSED_KEY, False)
+        record_resume(storage, frozen)
         frozen = storage.get_trial(trial_id)
     return frozen
 
@@ -53,6 +55,7 @@ def claim_waiting(study: Study, number: int) -> FrozenTrial | None:
 def pause_trial(study: Study, trial_id: int) -> FrozenTrial:
     """Put a RUNNING trial back to WAITING, flagged as paused; its reports stay."""
     storage = study._storage
+    record_pause(storage, storage.get_trial(trial_id))  # its wait will not count as work
     storage.set_trial_system_attr(trial_id, PAUSED_KEY, True)
     storage.set_trial_state_values(trial_id, TrialState.WAITING)
     return storage.get_trial(trial_id)

@@ -31,18 +31,25 @@ class FixedTrial(TrialAccessors):
 
         objective(FixedTrial(study.best_params))
 
-    Asking a parameter that ``params`` lacks raises ``ValueError``.
+    Asking a parameter that ``params`` lacks raises ``ValueError``. ``seed`` is
+    what ``trial.seed`` returns (default: ``number``), to replay a seeded run.
     """
 
-    def __init__(self, params: dict[str, Any], number: int = 0) -> None:
+    def __init__(self, params: dict[str, Any], number: int = 0, seed: int | None = None) -> None:
         self._fixed = dict(params)
         self._number = number
+        self._seed = number if seed is None else int(seed)
         self._params: dict[str, Any] = {}
         self._distributions: dict[str, BaseDistribution] = {}
         self._user_attrs: dict[str, Any] = {}
         self._system_attrs: dict[str, Any] = {}
         self._intermediate: dict[int, IntermediateValue] = {}
         self._datetime_start = datetime.datetime.now()
+
+    @property
+    def seed(self) -> int:
+        """The seed given (default: the trial number)."""
+        return self._seed
 
     def suggest_float(
         self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False

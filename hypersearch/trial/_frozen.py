@@ -12,6 +12,7 @@ from typing import Any
 from hypersearch.distributions import BaseDistribution
 from hypersearch.trial._optuna_methods import FrozenTrialMethods
 from hypersearch.trial._report_value import IntermediateValue, normalize_intermediate
+from hypersearch.trial._seed import recorded_seed
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._values import TrialValues
 
@@ -53,6 +54,11 @@ class FrozenTrial(FrozenTrialMethods):
                 f"Trial {self.number} has {len(self.values)} objective values; use `values`."
             )
         return self.values[0]
+
+    @property
+    def seed(self) -> int | None:
+        """The seed the run used (``trial.seed``), or None if it never asked for one."""
+        return recorded_seed(self.system_attrs)
 
     @property
     def duration(self) -> datetime.timedelta | None:

@@ -25,6 +25,7 @@ from hypersearch.trial._report_value import (
     check_report_value,
     check_report_vector,
 )
+from hypersearch.trial._seed import new_trial_seed, recorded_seed
 from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from hypersearch.study._trial_timeout import Deadline
 
 FIXED_PARAMS_KEY = _keys.FIXED_PARAMS
+SEED_KEY = _keys.SEED
+REEVAL_KEY = _keys.REEVAL_OF
 _CONTINUE = Decision.CONTINUE
 _DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
 
@@ -111,12 +114,13 @@ class Trial(TrialAccessors):
             trial_id=self._trial_id,
         )
         self._sampler.before_trial(study, self._view)
-        space = self._sampler.infer_relative_search_space(study, self._view) or {}
-        self._relative_space: dict[str, BaseDistribution] = space
-        # Called even for an empty space, as Optuna does: user samplers count on it.
-        self._relative_params: dict[str, Any] = (
-            self._sampler.sample_relative(study, self._view, space) or {}
-        )
+        self._relative_space: dict[str, BaseDistribution] = {}
+        self._relative_params: dict[str, Any] = {}
+        if REEVAL_KEY not in self._system_attrs:  # a re-evaluation replays fixed parameters
+            space = self._sampler.infer_relative_search_space(study, self._view) or {}
+            self._relative_space = space
+            # Called even for an empty space, as Optuna does: user samplers count on it.
+            self._relative_params = self._sampler.sample_relative(study, self._view, space) or {}
 
     # -- suggest -------------------------------------------------------------
     def suggest_float(
@@ -237,6 +241,21 @@ class Trial(TrialAccessors):
         """Attach a value for hypersearch's own components."""
         self._storage.set_trial_system_attr(self._trial_id, key, value)
         self._system_attrs[key] = value
+
+    @property
+    def seed(self) -> int:
+        """The seed this run should use (data split, initial weights, shuffling).
+
+        Derived from the sampler's seed and the trial number when the sampler has
+        one (the same study re-run gives the same seeds), else drawn at random; a
+        re-evaluation (``study.reevaluate``) gets its own. Recorded in the
+        system attribute ``"seed"`` on first use.
+        """
+        seed = recorded_seed(self._system_attrs)
+        if seed is None:
+            seed = new_trial_seed(self._sampler, self._number)
+            self.set_system_attr(SEED_KEY, seed)
+        return seed
 
     @property
     def relative_params(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ the snapshots the study's history already holds (no copies).
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from hypersearch.study._active import active_duration
 from hypersearch.study._budget import COST_ATTR
 from hypersearch.study._trial_ops import PAUSED_KEY
 from hypersearch.trial._state import TrialState
@@ -131,7 +133,8 @@ def budget_data(study: Any) -> BudgetData:
     trials.sort(key=lambda t: t.datetime_complete)  # type: ignore[arg-type,return-value]
     origin = min(t.datetime_start for t in trials)  # type: ignore[type-var]
     time = np.array([(t.datetime_complete - origin).total_seconds() for t in trials]) / 3600  # type: ignore[operator]
-    spent = np.array([(t.datetime_complete - t.datetime_start).total_seconds() for t in trials])  # type: ignore[operator]
+    # The time each trial actually ran, as study.budget() counts it (a paused trial's wait is not).
+    spent = np.array([(active_duration(t) or datetime.timedelta()).total_seconds() for t in trials])
     states = np.array([t.state.name for t in trials])
     counts = {s: np.cumsum(states == s) for s in sorted(set(states.tolist()))}
     costs = [t.user_attrs.get(COST_ATTR) for t in trials]

@@ -255,6 +255,22 @@ def test_pbt_quick(tmp_path: Path) -> None:
     assert (tmp_path / "pbt-quick.png").exists()
 
 
+def test_pitfalls_seeds_quick(tmp_path: Path) -> None:
+    run_suite("pitfalls", tmp_path, "--part", "seeds")
+    tables = tables_of(tmp_path / "pitfalls-seeds-quick.md")
+    picks = find(tables, "True score of the pick")
+    assert [r[1] for r in picks.rows] == ["single@N", "mean5@N+20", "single@N+20"]
+    assert picks.row("branin-noise1", "mean5@N+20")[3].startswith(("0/1/0", "1/0/0", "0/0/1"))
+    cost = find(tables, "Extra cost of the re-evaluation")
+    assert cost.headers[1] == "extra trials" and cost.rows[0][1] == "20"
+    budget = find(tables, "Budget under promotion ASHA")
+    assert [r[0] for r in budget.rows][:3] == [
+        "objective's own time (timed inside it)",
+        "budget().trial_time (active intervals)",
+        "start-to-finish sum (before: waits counted)",
+    ]
+
+
 def test_pitfalls_stop_quick(tmp_path: Path) -> None:
     run_suite("pitfalls", tmp_path, "--part", "stop")
     tables = tables_of(tmp_path / "pitfalls-stop-quick.md")

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from hypersearch._validation import check_probability, check_real
-from hypersearch.samplers._nsga._operators import BaseCrossover, polynomial_mutation
+from hypersearch._validation import check_real
+from hypersearch.samplers._nsga._operators import BaseCrossover, SBXCrossover, polynomial_mutation
 
 
 def _normal(rng: Any, scale: float, size: int | None = None) -> Any:
@@ -86,26 +86,15 @@ class UNDXCrossover(BaseCrossover):
         return np.clip(child, 0.0, 1.0)
 
 
-class VSBXCrossover(BaseCrossover):
+class VSBXCrossover(SBXCrossover):
     """Simulated binary crossover with one spread factor per child (a vector-wise SBX).
 
     The child lies on the line through the parents, at a distance from their
     midpoint drawn from SBX's spread distribution once for the whole vector, so
     correlated genes keep their correlation. Genes that do not cross
-    (probability ``1 - use_child_gene_prob``) come from either parent.
+    (probability ``1 - use_child_gene_prob``) come from either parent. The
+    arguments are :class:`SBXCrossover`'s.
     """
-
-    def __init__(
-        self,
-        eta: float | None = None,
-        uniform_crossover_prob: float = 0.5,
-        use_child_gene_prob: float = 0.5,
-    ) -> None:
-        self.eta = 15.0 if eta is None else check_real("eta", eta, 0.0)
-        self.uniform_crossover_prob = check_probability(
-            "uniform_crossover_prob", uniform_crossover_prob
-        )
-        self.use_child_gene_prob = check_probability("use_child_gene_prob", use_child_gene_prob)
 
     def __call__(self, p1: np.ndarray, p2: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         n = len(p1)

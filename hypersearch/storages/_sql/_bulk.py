@@ -102,13 +102,19 @@ def _write_chunk(storage: SQLStorage, study_id: int, rows: list[_Row]) -> None:
         )
         if not any(steps for _, steps in rows):
             return
-        ids = dict(
-            storage._db.q(
-                cur,
-                "SELECT number, trial_id FROM hs_trials WHERE study_id = ? AND number >= ?",
-                (study_id, first_number),
-            ).fetchall()
-        )
+        # A fresh cursor: psycopg's pipelined executemany now and then left this cursor on an
+        # INSERT's status, and fetchall() raised "the last operation didn't produce records".
+        reader = cur.connection.cursor()
+        try:
+            ids = dict(
+                storage._db.q(
+                    reader,
+                    "SELECT number, trial_id FROM hs_trials WHERE study_id = ? AND number >= ?",
+                    (study_id, first_number),
+                ).fetchall()
+            )
+        finally:
+            reader.close()
         cur.executemany(
             d.sql("INSERT INTO hs_steps (trial_id, step, val) VALUES (?, ?, ?)"),
             [
