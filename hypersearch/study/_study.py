@@ -423,9 +423,6 @@ class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
 
         lines.extend(pitfall_lines(self))
         lines.append(f"Budget: {self.budget()}")
-        from hypersearch.samplers._auto._record import summary_lines
-
-        lines.extend(summary_lines(self))
         from hypersearch.terminator._record import stop_record
 
         if (record := stop_record(self)) is not None:  # optimize(stop=...) / a Terminator

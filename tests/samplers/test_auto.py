@@ -98,10 +98,12 @@ def test_choices_are_stored_logged_once_and_shown_in_the_summary():
         assert {"sampler", "reason", "n_trials", "datetime", "level"} <= set(r)
     names = [r["sampler"] for r in records]
     assert all(a != b for a, b in zip(names, names[1:]))  # one record per change
-    summary = study.summary()
-    assert "Strategy (AutoSampler)" in summary and "tpe - conditional space" in summary
-    # every trial carries the sampling time the cost rule reads
-    assert all(_keys.AUTO_OVERHEAD in t.system_attrs for t in study.trials)
+    summary = study.summary()  # the choices are among its diagnostics notes
+    assert "the automatic strategy chose tpe at" in summary and "conditional space" in summary
+    # model-sampled trials (TPE from trial 10 on) store their sampling time: every 4th, and
+    # the first; random ones store nothing (an Optuna-like trials_dataframe in short runs)
+    recorded = [t.number for t in study.trials if _keys.AUTO_OVERHEAD in t.system_attrs]
+    assert recorded == [10, 12]
 
 
 def test_a_small_discrete_space_is_enumerated_and_the_study_stops():
@@ -164,7 +166,7 @@ def test_a_seed_reproduces_the_trials():
 
 
 # -- the cost rule on a recorded history --------------------------------------------------------
-def timed_trials(study, n, objective_s, overhead_s):
+def timed_trials(study, n, objective_s, overhead_s, record_every=1):
     """Add ``n`` finished trials that took ``objective_s + overhead_s``, ``overhead_s`` sampling."""
     dist = {"x": FloatDistribution(0, 1), "y": FloatDistribution(0, 1)}
     start = datetime.datetime(2026, 1, 1)
@@ -173,10 +175,15 @@ def timed_trials(study, n, objective_s, overhead_s):
             value=float(i),
             params={"x": i / n, "y": 1 - i / n},
             distributions=dist,
-            system_attrs={_keys.AUTO_OVERHEAD: overhead_s},
+            system_attrs={_keys.AUTO_OVERHEAD: overhead_s} if i % record_every == 0 else {},
         )
         took = datetime.timedelta(seconds=objective_s + overhead_s)
         study.add_trial(trial.replace(datetime_start=start, datetime_complete=start + took))
+
+
+def sampled_by(study, name):
+    """As if the recent trials had been sampled by ``name`` (their overhead is its)."""
+    study.sampler._current = study.sampler._route = name
 
 
 def next_choice(study):
@@ -188,16 +195,28 @@ def next_choice(study):
 def test_a_gp_dearer_than_the_objective_gives_way_to_tpe():
     study = hs.create_study(sampler=AutoSampler(seed=0))
     timed_trials(study, 15, objective_s=0.001, overhead_s=0.5)  # as if the GP took 0.5 s
-    study.sampler._current = "gp"  # what those trials were sampled with
+    sampled_by(study, "gp")  # what those trials were sampled with
     study.sampler.plan_optimize(n_trials=100)
     assert next_choice(study) == "tpe"
     assert "GP costs more" in choices(study)[-1]["reason"]
 
 
+@pytest.mark.parametrize("record_every", [1, 4])
+def test_trials_without_a_recorded_sampling_time_count_the_median(record_every):
+    from hypersearch.samplers._auto._cost import measure
+
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    timed_trials(study, 20, objective_s=2.0, overhead_s=0.5, record_every=record_every)
+    history = study.history
+    measured = measure(history, history.mask(hs.TrialState.COMPLETE), {})
+    assert measured.objective_s == pytest.approx(2.0)
+    assert measured.overhead_s == pytest.approx(0.5)
+
+
 def test_an_expensive_objective_keeps_the_gp():
     study = hs.create_study(sampler=AutoSampler(seed=0))
     timed_trials(study, 15, objective_s=30.0, overhead_s=0.5)
-    study.sampler._current = "gp"
+    sampled_by(study, "gp")
     study.sampler.plan_optimize(n_trials=100)
     assert next_choice(study) == "gp"
 
@@ -205,7 +224,7 @@ def test_an_expensive_objective_keeps_the_gp():
 def test_cheap_trials_under_a_timeout_go_to_quasi_random():
     study = hs.create_study(sampler=AutoSampler(seed=0))
     timed_trials(study, 15, objective_s=0.0001, overhead_s=0.005)
-    study.sampler._current = "tpe"
+    sampled_by(study, "tpe")
     study.sampler.plan_optimize(timeout=60.0)
     assert next_choice(study) == "qmc"
 
@@ -224,14 +243,14 @@ def test_a_worker_that_joins_makes_the_same_choice(tmp_path):
 
 def test_a_pickled_copy_chooses_as_the_original():
     study = hs.create_study(sampler=AutoSampler(seed=0))
-    study.optimize(numeric, n_trials=5)
+    study.optimize(conditional, n_trials=5)
     original = study.sampler
     copy = pickle.loads(pickle.dumps(original))
-    assert copy.current == original.current == "gp"
+    assert copy.current == original.current == "tpe"
     for sampler in (original, copy):
         study.sampler = sampler
-        study.optimize(numeric, n_trials=1)
-    assert original.current == copy.current == "gp"
+        study.optimize(conditional, n_trials=1)
+    assert original.current == copy.current == "tpe"
 
 
 def test_constraints_are_recorded_on_every_trial_and_keep_cma_es_out():
@@ -259,18 +278,17 @@ def test_a_continuous_branch_that_brute_force_had_not_seen_does_not_break_it():
 def test_a_seconds_budget_plans_by_progress_per_second(monkeypatch):
     study = hs.create_study(sampler=AutoSampler(seed=0))
     timed_trials(study, 15, objective_s=0.0001, overhead_s=0.005)
-    study.sampler._current = "tpe"
+    sampled_by(study, "tpe")
     study.sampler.plan_optimize(n_trials=100, budget_seconds=30.0)  # optimize passes it on
     assert next_choice(study) == "qmc"
 
 
-def test_a_budget_recorded_in_the_study_is_read(monkeypatch):
+def test_a_budget_recorded_in_the_study_is_read():
     # optimize(budget_seconds=...) records it under _keys.BUDGET_SECONDS (the cost-budget work)
-    monkeypatch.setattr(_keys, "BUDGET_SECONDS", "study:budget_seconds", raising=False)
     study = hs.create_study(sampler=AutoSampler(seed=0))
     timed_trials(study, 15, objective_s=0.0001, overhead_s=0.005)
-    study.set_system_attr("study:budget_seconds", 30.0)
-    study.sampler._current = "tpe"
+    study.set_system_attr(_keys.BUDGET_SECONDS, 30.0)
+    sampled_by(study, "tpe")
     study.sampler.plan_optimize(n_trials=100)
     assert next_choice(study) == "qmc"
 
@@ -283,3 +301,12 @@ def test_continuous_training_runs_under_pbt():
     [record] = choices(study)
     assert record["pruner"] == "PBTScheduler (set by AutoSampler)"
     assert any(_keys.PBT in t.system_attrs for t in study.trials)
+
+
+def test_each_choice_is_logged_once(caplog):
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    with caplog.at_level("DEBUG", logger="hypersearch"):
+        study.optimize(conditional, n_trials=14)
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("AutoSampler:")]
+    assert len(logged) == len(choices(study)) >= 2
+    assert "tpe at" in logged[-1]

@@ -57,6 +57,7 @@ def test_reports_pick_bohb_only_with_a_budget_ladder():
     assert pick(facts(reports=True, budget_levels=True)) == "bohb"
     # the user's MedianPruner: no ladder to sample for; the usual rules
     assert pick(facts(reports=True, budget_levels=False)) == "gp"
+    assert pick(facts(reports=True, budget_levels=True, n_objectives=2)) == "gp"
 
 
 def test_a_small_discrete_space_is_enumerated_within_the_plan():
@@ -162,3 +163,18 @@ def test_going_back_up_needs_room_to_spare():
 
 def test_no_measurement_keeps_the_level():
     assert affordable_level(None, GP_LEVEL, MODEL_LEVEL, 1, time_bound=True) == MODEL_LEVEL
+
+
+def test_the_gp_reference_grows_with_the_history():
+    from hypersearch.samplers._auto._cost import gp_reference
+
+    assert gp_reference(100) == pytest.approx(0.367)
+    assert gp_reference(200) == pytest.approx(0.593, rel=0.02)  # script-gp-overhead.md
+    assert gp_reference(3) == gp_reference(10) < gp_reference(50)
+
+
+def test_in_the_start_up_the_gp_is_judged_by_its_reference():
+    # trials sampled at random so far (their overhead is random's): the GP's cost is the reference
+    cheap = affordable_level(cost(1e-4, 1e-4), RANDOM_LEVEL, GP_LEVEL, 1, False, n_trials=5)
+    dear = affordable_level(cost(1.0, 1e-4), RANDOM_LEVEL, GP_LEVEL, 1, False, n_trials=5)
+    assert (cheap, dear) == (MODEL_LEVEL, GP_LEVEL)

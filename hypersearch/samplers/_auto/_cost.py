@@ -47,11 +47,13 @@ OVERHEAD_FLOOR_S = 0.01
 # Trials looked at (the most recent finished ones) and the fewest that make a measurement.
 WINDOW = 20
 MIN_MEASURED = 5
+# Trials store their sampling time every this many (and when it matters: see should_record).
+RECORD_EVERY = 4
 # A level goes back up only when the rule holds with this much to spare (no flip-flopping).
 HYSTERESIS = 2.0
 
 
-Timing = tuple[float, float]  # (objective seconds, sampling seconds) of one finished trial
+Timing = tuple[float, "float | None"]  # one finished trial: (duration, sampling time if recorded)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ class CostFacts:
 def measure(history: History, finished: np.ndarray, cache: dict[int, Timing]) -> CostFacts | None:
     """Median objective and sampling time over the last ``WINDOW`` finished trials.
 
-    ``cache`` keeps each finished trial's timing (finished trials do not change).
+    A trial's duration includes its sampling; trials that did not record theirs (see
+    :func:`should_record`) count the median of those that did. ``cache`` keeps each
+    finished trial's (duration, recorded sampling time or None): they do not change.
     """
     numbers = np.flatnonzero(finished)[-WINDOW:].tolist()
     timings = [t for t in (_timing(history, n, cache) for n in numbers) if t is not None]
@@ -76,9 +80,20 @@ def measure(history: History, finished: np.ndarray, cache: dict[int, Timing]) ->
         cache.update(kept)
     if len(timings) < MIN_MEASURED:
         return None
-    # the overhead over the last few only: it jumps when a model takes over from its startup
-    recent = [spent for _, spent in timings[-MIN_MEASURED:]]
-    return CostFacts(median(t for t, _ in timings), median(recent), len(timings))
+    # the overhead over the last few records only: it jumps when a model ends its start-up
+    recorded = [spent for _, spent in timings if spent is not None][-MIN_MEASURED:]
+    overhead = median(recorded) if recorded else 0.0
+    objective = median(max(0.0, took - (overhead if s is None else s)) for took, s in timings)
+    return CostFacts(objective, overhead, len(timings))
+
+
+def should_record(number: int, spent: float, first_of_its_sampler: bool) -> bool:
+    """Whether a trial stores its sampling time: each write costs (~1.5 ms on SQLite, loaded).
+
+    Every ``RECORD_EVERY``-th trial, the first trial a newly chosen sampler samples, and any
+    trial whose sampling took ``OVERHEAD_FLOOR_S`` or more (where the write is cheap beside it).
+    """
+    return number % RECORD_EVERY == 0 or first_of_its_sampler or spent >= OVERHEAD_FLOOR_S
 
 
 def _timing(history: History, number: int, cache: dict[int, Timing]) -> Timing | None:
@@ -88,14 +103,24 @@ def _timing(history: History, number: int, cache: dict[int, Timing]) -> Timing |
     if trial.datetime_start is None or trial.datetime_complete is None:
         return None
     took = (trial.datetime_complete - trial.datetime_start).total_seconds()
-    spent = float(trial.system_attrs.get(OVERHEAD_KEY, 0.0))
-    cache[number] = timing = (max(0.0, took - spent), spent)
+    spent = trial.system_attrs.get(OVERHEAD_KEY)
+    cache[number] = timing = (took, None if spent is None else float(spent))
     return timing
 
 
-def overheads(measured: CostFacts, level_now: int) -> dict[int, float]:
-    """Per-level sampler overhead: the measured one for the level running, else the reference."""
+def gp_reference(n_trials: int) -> float:
+    """The GP's reference overhead at ``n_trials``: 367 ms at 100, growing as ``n ** 0.7``.
+
+    The exponent fits the two measurements: 367 ms at n=100 (overhead.md) and 593 ms at
+    n=200 (script-gp-overhead.md): 593 / 367 = 1.62 = 2 ** 0.69. Below 10 trials it is flat.
+    """
+    return REFERENCE_OVERHEAD_S[GP_LEVEL] * (max(n_trials, 10) / 100.0) ** 0.7
+
+
+def overheads(measured: CostFacts, level_now: int, n_trials: int) -> dict[int, float]:
+    """Per-level sampler overhead: the measured one for the level sampling now, else the reference."""
     table = dict(REFERENCE_OVERHEAD_S)
+    table[GP_LEVEL] = gp_reference(n_trials)
     if measured.overhead_s > 0.0:
         table[level_now] = measured.overhead_s
     return table
@@ -107,11 +132,16 @@ def affordable_level(
     previous: int,
     workers: int,
     time_bound: bool,
+    n_trials: int = 100,
 ) -> int:
-    """The most expensive level the measured cost affords (``previous``: the stored level)."""
+    """The most expensive level the measured cost affords.
+
+    ``level_now``: the level of the sampler that sampled the recent trials (whose overhead
+    was measured); ``previous``: the level at the last choice; ``n_trials``: finished trials.
+    """
     if measured is None:
         return previous
-    cost = overheads(measured, level_now)
+    cost = overheads(measured, level_now, n_trials)
     objective = measured.objective_s / max(1, workers)
     best = _best_level(cost, objective, time_bound, slack=1.0)
     if best <= previous:

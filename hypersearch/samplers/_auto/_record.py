@@ -65,19 +65,6 @@ def append_choice(
         record["pruner"] = pruner
     records.append(record)
     study.set_system_attr(_keys.AUTO_CHOICES, records)
-    _logger.info(f"AutoSampler: {sampler} at {n_trials} finished trials ({reason}).")
+    # DEBUG, not INFO: Optuna's INFO output stays line for line the same (tests/compat p49)
+    _logger.debug(f"AutoSampler: {sampler} at {n_trials} finished trials ({reason}).")
     return record
-
-
-def summary_lines(study: Study) -> list[str]:
-    """The choices as lines for ``study.summary()`` (none when the AutoSampler never chose)."""
-    records = stored_choices(study.system_attrs)
-    if not records:
-        return []
-    lines = ["Strategy (AutoSampler):"]
-    for r in records:
-        pruner = f" + {r['pruner']}" if r.get("pruner") else ""
-        lines.append(
-            f"  from trial {r.get('n_trials')}: {r.get('sampler')}{pruner} - {r.get('reason')}"
-        )
-    return lines

@@ -5,8 +5,8 @@ Every threshold says where its number comes from. The table, in order (first mat
 1. continuous training declared (``continuous_steps``) -> random (PBT explores; its first
    population is random).
 2. no trial finished yet -> random (the space is unknown).
-3. intermediate reports and a budget-ladder scheduler (the AutoSampler's Hyperband, or the
-   user's SHA / Hyperband / ASHA) -> BOHB.
+3. one objective, intermediate reports and a budget-ladder scheduler (the AutoSampler's
+   Hyperband, or the user's SHA / Hyperband / ASHA) -> BOHB.
 4. an all-discrete space that the planned trials can enumerate (<= ``n_trials`` when declared,
    else <= ``GRID_MAX``) -> brute force (exact: no model beats the whole grid).
 5. several objectives: GP (logEHVI) while few trials and affordable; multi-objective TPE up
@@ -66,7 +66,7 @@ def decide(facts: Facts, level: int, continuous: bool, has_constraints_func: boo
     space = facts.space
     if space is None or facts.n_finished == 0:
         return Choice("random", "no trial finished yet: the space is unknown")
-    if facts.reports and facts.budget_levels:
+    if facts.reports and facts.budget_levels and facts.n_objectives == 1:
         return Choice("bohb", "the objective reports intermediate values: multi-fidelity")
     grid_cap = facts.planned_total if facts.planned_total is not None else GRID_MAX
     if space.size <= grid_cap:

@@ -74,7 +74,7 @@ class AutoSampler(BaseSampler):
     :class:`~hypersearch.schedulers.PBTScheduler` when ``continuous_steps`` is set.
     A pruner the user gave is kept as it is.
 
-    Every change of choice is logged once and stored in the study (system
+    Every change of choice is logged once (DEBUG level) and stored in the study (system
     attribute ``_keys.AUTO_CHOICES``: records with ``sampler``, ``reason``,
     ``n_trials``, ``datetime``, ``level``), and ``study.summary()`` lists them. The
     choice is a function of the stored history, the settings and the stored
@@ -120,12 +120,14 @@ class AutoSampler(BaseSampler):
         self._level_now = _cost.GP_LEVEL  # what the cost allowed at the last choice
         self._loaded = False
         self._current = "random"
+        self._route = "random"  # the sampler that actually sampled the latest trial
         self._by_trial: dict[int, str] = {}
         self._spent: dict[int, float] = {}  # trial number -> seconds spent sampling it
         self._measured: tuple[int, _cost.CostFacts | None] = (-1, None)
-        self._timings: dict[int, _cost.Timing] = {}  # finished trial -> (objective, sampling) s
+        self._timings: dict[int, _cost.Timing] = {}  # finished trial -> (duration, sampling) s
         self._reader = FactsReader()
         self._timed_identity: object = None
+        self._last_recorded_sampler = ""  # the sampler of the last trial that stored its time
         self._own_pruner: BasePruner | BaseScheduler | None = None
         self._lock = threading.Lock()
 
@@ -172,9 +174,15 @@ class AutoSampler(BaseSampler):
         timeout: float | None = None,
         n_jobs: int = 1,
         budget_seconds: float | None = None,
+        budget_cost: float | None = None,
         **_: Any,
     ) -> None:
-        """What ``optimize`` declared (called by it): the budget and the workers change the plan."""
+        """What ``optimize`` declared (called by it): the budget and the workers change the plan.
+
+        A seconds or cost budget makes progress per second what counts (as a ``timeout``).
+        """
+        if budget_seconds is None and budget_cost is not None:
+            budget_seconds = budget_cost
         with self._lock:
             self._plan = Plan(n_trials, timeout, budget_seconds, max(1, n_jobs))
             self._started = 0
@@ -237,8 +245,14 @@ class AutoSampler(BaseSampler):
         with self._lock:
             name = self._by_trial.pop(trial.number, self._current)
             spent = self._spent.pop(trial.number, None)
-        if spent is not None:
+            first = name != self._last_recorded_sampler
+        if (
+            name in _MODELS
+            and spent is not None
+            and _cost.should_record(trial.number, spent, first)
+        ):
             study.set_trial_system_attr(trial, _cost.OVERHEAD_KEY, spent)
+            self._last_recorded_sampler = name
         if self._constraints_func is not None and name not in _RECORDS_CONSTRAINTS:
             from hypersearch.multi_objective._constraints import record_constraints
 
@@ -262,7 +276,7 @@ class AutoSampler(BaseSampler):
             budget_levels=bool(getattr(study.scheduler, "has_budget_levels", False)),
             constraints=self._constraints_func is not None,
         )
-        level = self._level(history, facts.workers)
+        level = self._level(history, facts.workers, facts.n_finished)
         choice = decide(
             facts, level, self._continuous_steps is not None, self._constraints_func is not None
         )
@@ -270,22 +284,24 @@ class AutoSampler(BaseSampler):
         if not same(self._last, choice.sampler):
             self._last = self._store(study, choice, facts.n_finished, facts.workers, level)
         self._current = choice.sampler
+        self._route = self._current
         if choice.sampler in _STARTS_AT_RANDOM and facts.n_finished < STARTUP_TRIALS:
-            return "random"  # what the model would do anyway, without loading it
-        return self._current
+            self._route = "random"  # what the model would do anyway, without loading it
+        return self._route
 
     def _load(self, study: Study) -> None:
         """Take up the stored choices and the budgets ``optimize`` recorded in the study."""
         attrs = study.system_attrs
         records = stored_choices(attrs)
         self._last = records[-1] if records else None
-        self._level_now = int(self._last.get("level", self._level_now)) if self._last else 2
+        level = self._last.get("level", self._level_now) if self._last else _cost.GP_LEVEL
+        self._level_now = int(level)
         seconds = budget_seconds(attrs)
         if seconds is not None and self._plan.budget_seconds is None:
             self._plan = dataclasses.replace(self._plan, budget_seconds=seconds)
         self._loaded = True
 
-    def _level(self, history: Any, workers: int) -> int:
+    def _level(self, history: Any, workers: int, n_finished: int) -> int:
         previous = self._level_now
         if self._timed_identity is not history.identity:  # another study, or another process
             self._timings, self._timed_identity = {}, history.identity
@@ -295,10 +311,11 @@ class AutoSampler(BaseSampler):
             self._measured = (history.version, _cost.measure(history, finished, self._timings))
         return _cost.affordable_level(
             self._measured[1],
-            level_of(self._current),
+            level_of(self._route),  # the recent trials' overhead is this sampler's
             previous,
             workers,
             self._plan.time_bound,
+            n_finished,
         )
 
     def _store(
@@ -340,6 +357,8 @@ def _continuous(trial: FrozenTrial) -> bool:
 # The model samplers' start-up: their first 10 trials are random (n_startup_trials=10).
 STARTUP_TRIALS = 10
 _STARTS_AT_RANDOM = frozenset(("gp", "tpe", "bohb"))
+# Samplers whose time is worth storing (random, QMC and brute force take well under 1 ms).
+_MODELS = frozenset(("tpe", "gp", "cmaes", "bohb", "nsga2", "nsga3"))
 _RECORDS_CONSTRAINTS = frozenset(("gp", "tpe", "nsga2", "nsga3"))
 _BATCH = {
     "tpe": "constant liar",
