@@ -52,7 +52,7 @@ def _gp(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSampler:
     from hypersearch.samplers._gp import GPSampler
 
     # RUNNING trials enter as kriging-believer fantasies (GPSampler's default)
-    return GPSampler(seed=seed, constraints_func=constraints)
+    return GPSampler(seed=seed, constraints_func=constraints, warn_independent_sampling=False)
 
 
 def _cmaes(seed: int | None, _: Any) -> BaseSampler:

@@ -21,6 +21,7 @@ from hypersearch.multi_objective._constraints import record_constraints, violati
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._cost._aware import CostAwareness, check_cost_budget
 from hypersearch.samplers._search_space import IntersectionSearchSpace
+from hypersearch.samplers._tpe._optuna_args import check_consider_prior, hyperopt_parameters
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
 from hypersearch.samplers._tpe._split import Split, mo_below_weights, split_multi, split_single
@@ -163,7 +164,11 @@ class TPESampler(BaseSampler):
             :mod:`hypersearch.samplers._cost._cooling`) is spent. Needs ``multivariate``;
             with ``group=True`` each group's cost model sees that group's parameters.
         cost_budget: The cooling's budget in cost units (with ``cost_aware``).
+        consider_prior: Optuna's deprecated switch; the prior is always used (a
+            FutureWarning when given).
     """
+
+    hyperopt_parameters = staticmethod(hyperopt_parameters)
 
     def __init__(
         self,
@@ -191,7 +196,9 @@ class TPESampler(BaseSampler):
         startup: str = "random",
         cost_aware: bool = False,
         cost_budget: float | None = None,
+        consider_prior: bool | None = None,
     ) -> None:
+        check_consider_prior(consider_prior)
         asked_multivariate = multivariate is True
         multivariate = True if multivariate is None else multivariate
         check_flags(
