@@ -288,17 +288,8 @@ class GPSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
-        if (
-            self._warn_independent
-            and trial.number >= self._n_startup
-            and param_name not in self._warned
-        ):
-            self._warned.add(param_name)  # once per parameter: a conditional one recurs
-            warnings.warn(
-                f"GPSampler samples {param_name!r} independently (it is outside the space every "
-                f"trial shares); pass warn_independent_sampling=False to silence this.",
-                stacklevel=2,
-            )
+        if self._warn_independent and param_name not in self._warned:
+            self._warn_outside(study, param_name)
         return self._independent.sample_independent(study, trial, param_name, param_distribution)
 
     def sample_relative(
@@ -322,6 +313,20 @@ class GPSampler(BaseSampler):
             self._constraints.read(study.history)
             expected = self._constraints.width
         record_constraints(study, trial, state, values, self._constraints_func, expected)
+
+    def _warn_outside(self, study: Study, param_name: str) -> None:
+        """Warn once when a parameter outside the joint space is sampled after the startup."""
+        history = study.history
+        if history.mask(TrialState.COMPLETE).sum() < max(self._n_startup, 2):
+            return  # the startup: every parameter is sampled this way, quietly
+        if param_name in intersection_search_space(history):
+            return
+        self._warned.add(param_name)
+        warnings.warn(
+            f"GPSampler samples {param_name!r} independently (it is outside the space every "
+            f"trial shares); pass warn_independent_sampling=False to silence this.",
+            stacklevel=4,
+        )
 
     def _sample_relative(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
