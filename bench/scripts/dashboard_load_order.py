@@ -75,7 +75,9 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     url = cached_study("hypersearch", "sqlite", args.trials)
     results: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
-    print("uptime before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print(
+        "uptime before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    )
     with tempfile.TemporaryDirectory() as tmp:
         extract(args.before, Path(tmp))
         driver = start_browser()
@@ -89,7 +91,9 @@ def main() -> None:
                         print(f"{label}: {time.perf_counter() - t0:.0f} s", flush=True)
         finally:
             driver.quit()
-    print("uptime after:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print(
+        "uptime after:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    )
     keys = list(results["after"])
     print("| measure | before: median (runs) | after: median (runs) | before / after |")
     print("|---|---|---|---|")
