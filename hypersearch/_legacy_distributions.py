@@ -84,8 +84,8 @@ class IntLogUniformDistribution(IntDistribution):
 
     def __init__(self, low: int, high: int, step: int = 1) -> None:
         _warn("IntLogUniformDistribution", "IntDistribution(low, high, log=True)")
-        if step != 1:
-            raise ValueError(f"IntLogUniformDistribution takes step=1 only, got step={step}.")
+        if isinstance(step, bool) or step != 1:
+            raise ValueError(f"IntLogUniformDistribution takes step=1 only, got step={step!r}.")
         super().__init__(low, high, log=True)
 
     def _attributes(self) -> dict[str, Any]:

@@ -37,6 +37,8 @@ REQUIRED = {
     "PB2Scheduler": {"population_size": 4, "perturbation_interval": 2, "max_steps": 8},
     "FloatDistribution": {"low": 0.0, "high": 1.0},
     "IntDistribution": {"low": 0, "high": 3},
+    "IntUniformDistribution": {"low": 0, "high": 3},
+    "IntLogUniformDistribution": {"low": 1, "high": 8},
     "CategoricalDistribution": {"choices": ["a"]},
     "StorageCheckpointStore": {"storage": hs.storages.InMemoryStorage()},
     "PrunerScheduler": {"pruner": P.MedianPruner()},
