@@ -88,6 +88,8 @@ DASHBOARD_NOTE = "dashboard:note"
 ``dashboard:note:<number>`` holds trial ``number``'s (a finished trial's attributes are final)."""
 
 # -- samplers' own bookkeeping -----------------------------------------------------------
+AUTO_OVERHEAD = "auto:overhead"
+"""A trial system attribute: seconds the AutoSampler spent sampling the trial (its cost rule)."""
 GRID_ID = "grid_id"
 GRID_KEY = "grid_key"
 CMA_GENERATION = "cma:generation"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import pytest
 
@@ -330,3 +331,35 @@ def test_rdb_schema_version_calls(tmp_path):
     assert storage.get_all_versions()[0] == storage.get_head_version()
     storage.upgrade()  # already current: nothing to do
     assert storage.get_current_version() == storage.get_head_version()
+
+
+def test_optuna_sampler_arguments_kept_for_signature_compatibility():
+    with pytest.warns(FutureWarning, match="consider_prior"):
+        hs.samplers.TPESampler(consider_prior=True)
+    with pytest.warns(FutureWarning, match="hyperopt_parameters"):
+        params = hs.samplers.TPESampler.hyperopt_parameters()
+    assert params["n_startup_trials"] == 20 and params["gamma"](100) == 3
+    hs.samplers.TPESampler(**params)  # noqa: the deprecated consider_prior warns again
+    hs.samplers.QMCSampler(seed=0, warn_asynchronous_seeding=False)
+    with pytest.raises(TypeError, match="warn_asynchronous_seeding"):
+        hs.samplers.QMCSampler(warn_asynchronous_seeding="no")
+
+
+def test_gp_warns_once_per_independently_sampled_parameter():
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number % 2:
+            trial.suggest_float("only_odd", 0, 1)
+        return x
+
+    sampler = hs.samplers.GPSampler(seed=0, n_startup_trials=2)
+    study = hs.create_study(sampler=sampler)
+    with pytest.warns(UserWarning, match="only_odd") as record:
+        study.optimize(objective, n_trials=8)
+    assert sum("only_odd" in str(w.message) for w in record) == 1
+    quiet = hs.create_study(
+        sampler=hs.samplers.GPSampler(seed=0, n_startup_trials=2, warn_independent_sampling=False)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        quiet.optimize(objective, n_trials=6)

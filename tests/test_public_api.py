@@ -332,6 +332,37 @@ def test_trial_all_is_pinned():
     assert not isinstance(study, trial.BaseTrial)
 
 
+def test_samplers_all_is_pinned():
+    from hypersearch import samplers
+
+    assert sorted(samplers.__all__) == [
+        "AutoSampler",
+        "BLXAlphaCrossover",
+        "BOHBSampler",
+        "BaseCrossover",
+        "BaseGASampler",
+        "BaseSampler",
+        "BruteForceSampler",
+        "CmaEsSampler",
+        "GPSampler",
+        "GridSampler",
+        "NSGAIIISampler",
+        "NSGAIISampler",
+        "PartialFixedSampler",
+        "QMCSampler",
+        "RandomForestSampler",
+        "RandomSampler",
+        "SBXCrossover",
+        "TPESampler",
+        "UniformCrossover",
+        "default_sampler",
+        "intersection_search_space",
+        "resolve_sampler",
+    ]
+    for name in samplers.__all__:
+        assert hasattr(samplers, name), name
+
+
 def test_dashboard_all_is_pinned():
     import sys
 

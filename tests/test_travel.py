@@ -38,6 +38,11 @@ def _tpe() -> S.TPESampler:
 
 
 SAMPLERS = {
+    "AutoSampler": Component(
+        "sampler",
+        lambda: S.AutoSampler(seed=0),
+        pair=lambda: P.HyperbandPruner(min_resource=1, max_resource=4),
+    ),
     "RandomSampler": Component("sampler", lambda: S.RandomSampler(seed=0), pair=P.MedianPruner),
     "TPESampler": Component("sampler", _tpe, pair=lambda: P.PercentilePruner(25.0)),
     "BOHBSampler": Component(

@@ -70,6 +70,19 @@ def _hist_gradient_boosting(p: Params) -> object:
     )
 
 
+def _decision_tree(p: Params) -> object:
+    from sklearn.tree import DecisionTreeClassifier
+
+    return DecisionTreeClassifier(
+        criterion=p["criterion"],
+        max_depth=p["max_depth"],
+        min_samples_split=p["min_samples_split"],
+        min_samples_leaf=p["min_samples_leaf"],
+        max_features=p["max_features"],
+        random_state=0,
+    )
+
+
 TASKS: dict[str, tuple[str, Callable[[Params], object], Space]] = {
     "svc-digits": (
         "digits",
@@ -98,6 +111,20 @@ TASKS: dict[str, tuple[str, Callable[[Params], object], Space]] = {
                 Int("max_leaf_nodes", 2, 64, log=True),
                 Int("min_samples_leaf", 1, 40),
                 Float("l2_regularization", 1e-6, 10.0, log=True),
+            )
+        ),
+    ),
+    # ~10-60 ms per evaluation: a cheap tabular (int + categorical) task whose cost varies.
+    "dt-digits": (
+        "digits",
+        _decision_tree,
+        Space(
+            (
+                Cat("criterion", ("gini", "entropy", "log_loss")),
+                Int("max_depth", 1, 32, log=True),
+                Int("min_samples_split", 2, 64, log=True),
+                Int("min_samples_leaf", 1, 32, log=True),
+                Cat("max_features", ("sqrt", "log2", None)),
             )
         ),
     ),

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bench._registry import Registry
 from bench.suites.common import SuiteOptions
-from bench.suites.placeholders import not_yet
 
 SuiteRun = Callable[[SuiteOptions], "Path | None"]
 SUITES: Registry[SuiteRun] = Registry("suite")
@@ -28,6 +27,6 @@ SUITES.add("analysis", _lazy("analysis"))
 SUITES.add("dashboard", _lazy("dashboard"))
 SUITES.add("pitfalls", _lazy("pitfalls"))  # parts: bench/suites/pitfalls_*.py
 SUITES.add("cost-aware", _lazy("cost_aware"))
-SUITES.add("strategy", lambda: not_yet("strategy", "search-strategy comparisons"))
+SUITES.add("strategy", _lazy("strategy"))
 
 __all__ = ["SUITES", "SuiteOptions"]

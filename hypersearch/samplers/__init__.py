@@ -9,7 +9,9 @@ Which to pick:
   parameters; stops the study once every leaf was tried.
 * :class:`QMCSampler` — cheap trials; covers the space more evenly than random.
 * :class:`PartialFixedSampler` — pin some parameters, let another sampler do the rest.
-* ``TPESampler`` — the default: expensive trials, mixed and conditional spaces.
+* :class:`AutoSampler` — the default: picks one of the others from the space, the
+  measured cost of a trial, the budget, the workers and the reports, and says why.
+* ``TPESampler`` — expensive trials, mixed and conditional spaces.
 * :class:`BOHBSampler` — TPE for learning curves under Hyperband / successive halving / ASHA:
   models the largest budget with enough results (BOHB).
 * :class:`CmaEsSampler` — continuous spaces, many trials, many parallel workers.
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from hypersearch._lazy import load_export
 
 if TYPE_CHECKING:
+    from hypersearch.samplers._auto import AutoSampler
     from hypersearch.samplers._base import BaseSampler
     from hypersearch.samplers._bohb import BOHBSampler
     from hypersearch.samplers._brute_force import BruteForceSampler
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
 # Samplers load numpy, the model-based ones scipy and friends: import each on first use
 # so that `import hypersearch` stays fast.
 _LAZY = {
+    "AutoSampler": "_auto",
     "BaseSampler": "_base",
     "RandomSampler": "_random",
     "intersection_search_space": "_search_space",
@@ -87,13 +91,32 @@ def __dir__() -> list[str]:
 
 
 def default_sampler(n_objectives: int) -> BaseSampler:
-    """The sampler a study gets when none is given: TPE."""
-    from hypersearch.samplers._tpe import TPESampler
+    """The sampler a study gets when none is given: an :class:`AutoSampler`."""
+    from hypersearch.samplers._auto import AutoSampler
 
-    return TPESampler()
+    return AutoSampler()
+
+
+def resolve_sampler(sampler: Any) -> Any:
+    """A sampler named by a string (``"auto"``, ``"tpe"``, ``"gp"``, ...) built; others as they are."""
+    if not isinstance(sampler, str):
+        return sampler
+    from hypersearch.samplers._auto._build import SAMPLER_NAMES, build
+
+    if sampler == "auto":
+        from hypersearch.samplers._auto import AutoSampler
+
+        return AutoSampler()
+    if sampler not in SAMPLER_NAMES:
+        raise ValueError(
+            f"Unknown sampler name {sampler!r}; use 'auto' or one of {list(SAMPLER_NAMES)}, "
+            "or pass a sampler instance."
+        )
+    return build(sampler, None, None)
 
 
 __all__ = [
+    "AutoSampler",
     "BLXAlphaCrossover",
     "BOHBSampler",
     "BaseCrossover",
@@ -114,4 +137,5 @@ __all__ = [
     "UniformCrossover",
     "default_sampler",
     "intersection_search_space",
+    "resolve_sampler",
 ]

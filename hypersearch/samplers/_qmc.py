@@ -82,6 +82,8 @@ class QMCSampler(BaseSampler):
             (default: ``RandomSampler(seed)``).
         warn_independent_sampling: Log a warning when a parameter outside the
             fixed space is sampled independently.
+        warn_asynchronous_seeding: Accepted for Optuna's signature; no warning is needed:
+            an unseeded sampler stores its scrambling seed in the study, so workers share it.
     """
 
     def __init__(
@@ -92,8 +94,13 @@ class QMCSampler(BaseSampler):
         seed: int | None = None,
         independent_sampler: BaseSampler | None = None,
         warn_independent_sampling: bool = True,
+        warn_asynchronous_seeding: bool = True,
     ) -> None:
-        check_flags(scramble=scramble, warn_independent_sampling=warn_independent_sampling)
+        check_flags(
+            scramble=scramble,
+            warn_independent_sampling=warn_independent_sampling,
+            warn_asynchronous_seeding=warn_asynchronous_seeding,
+        )
         if qmc_type not in ("sobol", "halton"):
             raise ValueError(f"qmc_type must be 'sobol' or 'halton', got {qmc_type!r}.")
         if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):

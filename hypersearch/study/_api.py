@@ -48,7 +48,7 @@ _STORAGE_KINDS = {"InMemoryStorage": "memory", "JournalStorage": "Journal"}
 def create_study(
     *,
     storage: str | BaseStorage | None = None,
-    sampler: BaseSampler | None = None,
+    sampler: BaseSampler | str | None = None,
     pruner: BasePruner | None = None,
     study_name: str | None = None,
     direction: str | StudyDirection | None = None,
@@ -59,7 +59,8 @@ def create_study(
 
     Args:
         storage: None for in-memory, a URL such as ``"sqlite:///hs.db"``, or a storage.
-        sampler: Defaults to TPE.
+        sampler: A sampler, or a name: ``"auto"`` (the default,
+            :class:`~hypersearch.samplers.AutoSampler`), ``"tpe"``, ``"gp"``, ``"random"``, ...
         pruner: Defaults to :class:`~hypersearch.pruners.MedianPruner`
             (:class:`~hypersearch.pruners.ParetoPruner` with several directions).
         study_name: A unique name; generated when None.
@@ -68,6 +69,7 @@ def create_study(
         directions: One direction per objective, for multi-objective studies.
     """
     _check_name(study_name)
+    sampler = _resolve_sampler(sampler)
     _check_strategy(sampler, pruner)
     check_bool("load_if_exists", load_if_exists)
     dirs = _parse_directions(direction, directions)
@@ -106,17 +108,27 @@ def _check_strategy(sampler: object, pruner: object) -> None:
         raise fail("sampler", "a BaseSampler instance or None", sampler, TypeError)
     if pruner is not None and not isinstance(pruner, (BasePruner, BaseScheduler)):
         raise fail("pruner", "a BasePruner or BaseScheduler instance or None", pruner, TypeError)
+    check_pruner = getattr(sampler, "check_pruner", None)  # the AutoSampler's conflicts
+    if check_pruner is not None:
+        check_pruner(pruner)
+
+
+def _resolve_sampler(sampler: object) -> BaseSampler | None:
+    from hypersearch.samplers import resolve_sampler
+
+    return resolve_sampler(sampler)  # type: ignore[no-any-return]
 
 
 def load_study(
     *,
     study_name: str | None,
     storage: str | BaseStorage,
-    sampler: BaseSampler | None = None,
+    sampler: BaseSampler | str | None = None,
     pruner: BasePruner | None = None,
 ) -> Study:
     """Load an existing study; ``study_name=None`` works when the storage holds exactly one."""
     _check_name(study_name)
+    sampler = _resolve_sampler(sampler)
     _check_strategy(sampler, pruner)
     store = get_storage(storage)
     if study_name is None:

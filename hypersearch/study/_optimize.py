@@ -105,6 +105,10 @@ def run_optimize(
         callbacks.append(budget_stop)
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
+    plan = getattr(study.sampler, "plan_optimize", None)  # the AutoSampler plans by the budget
+    if plan is not None:
+        plan(n_trials=n_trials, timeout=timeout, n_jobs=n_jobs, budget_seconds=budget_seconds,
+             budget_cost=budget_cost)  # fmt: skip
     # An executor's inner run (end_hook=False) belongs to its caller's session.
     recording = (
         recorded_session(study, n_jobs=n_jobs, devices=devices, kind=session)

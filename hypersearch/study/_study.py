@@ -66,7 +66,10 @@ class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
         self.sampler = sampler if sampler is not None else default_sampler(len(self._directions))
         self._active_scheduler: BaseScheduler | None = None  # optimize(scheduler=...) while it runs
         self._current: BaseScheduler | None = None  # what study.scheduler returns (None: not built)
-        self.pruner = pruner if pruner is not None else default_pruner(len(self._directions))
+        if pruner is None:  # a sampler may bring its own (the AutoSampler does)
+            own = getattr(self.sampler, "default_pruner", None)
+            pruner = own(len(self._directions)) if own else default_pruner(len(self._directions))
+        self.pruner = pruner
         self._history = History(storage, self._study_id, self._directions)
         self._history_lock = threading.Lock()
         self._stop_flag = False

@@ -14,8 +14,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from bench.optimizers import MF_METHODS, MO_OPTIMIZERS, OPTIMIZERS
 from bench.suites.overhead import SAMPLERS
 
@@ -282,8 +280,21 @@ def test_pitfalls_stop_quick(tmp_path: Path) -> None:
     assert cost.rows[0][1] != "0" and cost.rows[-1][0] == "whole run, per trial"
 
 
-@pytest.mark.parametrize("suite", ["strategy"])
-def test_placeholder_suites_say_so(tmp_path: Path, suite: str) -> None:
-    proc = run_suite(suite, tmp_path)
-    assert "not yet implemented" in proc.stdout
-    assert not list(tmp_path.glob("*.md")), "placeholders must not write tables"
+def test_strategy_quick(tmp_path: Path) -> None:
+    run_suite("strategy", tmp_path)
+    tables = tables_of(tmp_path / "strategy-quick.md")
+    for regime in ("cheap", "moderate", "expensive"):
+        table = find(tables, f"{regime}: median normalised regret")
+        assert [r[0] for r in table.rows[:2]] == ["mfh3-bad", "hpolib-naval_propulsion"]
+        assert {"hs-random", "hs-tpe", "optuna-tpe"} <= set(table.headers)
+        for row in table.rows[:2]:
+            for cell in row[1:]:
+                assert cell == "n/a" or 0.0 <= float(cell) < 1e3, row
+    fidelity = find(tables, "expensive: median normalised regret")
+    assert "hs-tpe-asha" in fidelity.headers  # the fidelity problem gives it reports
+    asha = fidelity.column("hs-tpe-asha")
+    assert asha[0] != "n/a" and asha[1] == "n/a"  # HPOLib has no fidelity
+    versus = find(tables, "Ours vs optuna-tpe")
+    assert versus.row("hs-tpe")[1].endswith("of 2")
+    cost = find(tables, "Trials run and method CPU time")
+    assert cost.headers == ["method", "cheap", "moderate", "expensive"]

@@ -142,7 +142,8 @@ def test_pruned_trials_keep_last_vector_and_stay_off_the_front():
 
 def test_default_pruner_of_a_multi_objective_study():
     assert isinstance(hs.create_study(directions=["minimize"] * 2).pruner, hs.pruners.ParetoPruner)
-    assert isinstance(hs.create_study().pruner, hs.pruners.MedianPruner)
+    # one objective: MedianPruner with a sampler of the user's (the AutoSampler brings Hyperband)
+    assert isinstance(hs.create_study(sampler="tpe").pruner, hs.pruners.MedianPruner)
 
 
 def test_single_objective_pruners_name_the_pareto_pruner():

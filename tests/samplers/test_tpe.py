@@ -41,8 +41,9 @@ def _run(sampler, objective=_mixed, n=40):
     return study
 
 
-def test_default_sampler_is_tpe():
-    assert isinstance(hs.create_study().sampler, TPESampler)
+def test_tpe_by_name():
+    # the default is the AutoSampler (tests/samplers/test_auto.py); TPE is one name away
+    assert isinstance(hs.create_study(sampler="tpe").sampler, TPESampler)
 
 
 def test_same_seed_same_trials():

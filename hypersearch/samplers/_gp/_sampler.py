@@ -160,6 +160,8 @@ class GPSampler(BaseSampler):
         output_transform: ``"power"`` (default: Yeo-Johnson, then standardise; HEBO's finding,
             confirmed here on 6 of 11 bench problems) or ``"standardize"``.
         independent_sampler: Sampler for parameters outside the joint space.
+        warn_independent_sampling: Warn (once per parameter) when a parameter outside the
+            joint space is sampled by ``independent_sampler`` after the startup trials.
         max_points: Most complete trials the GP is fitted on.
         refit_every: Once past 64 points, hyperparameters are re-optimised every
             ``refit_every`` trials (warm-started), otherwise reused.
@@ -195,8 +197,13 @@ class GPSampler(BaseSampler):
         constraints_func: ConstraintsFunc | None = None,
         cost_aware: bool = False,
         cost_budget: float | None = None,
+        warn_independent_sampling: bool = True,
     ) -> None:
-        check_flags(deterministic_objective=deterministic_objective, cost_aware=cost_aware)
+        check_flags(
+            deterministic_objective=deterministic_objective,
+            cost_aware=cost_aware,
+            warn_independent_sampling=warn_independent_sampling,
+        )
         cost_budget = check_cost_budget(cost_budget)
         if cost_aware and acquisition not in _CONSTRAINABLE:
             raise ValueError(
@@ -253,6 +260,8 @@ class GPSampler(BaseSampler):
             else None
         )
         self._warned_cost_mo = False
+        self._warn_independent = warn_independent_sampling
+        self._warned: set[str] = set()
 
     @property
     def cost_aware(self) -> bool:
@@ -279,6 +288,8 @@ class GPSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
+        if self._warn_independent and param_name not in self._warned:
+            self._warn_outside(study, param_name)
         return self._independent.sample_independent(study, trial, param_name, param_distribution)
 
     def sample_relative(
@@ -302,6 +313,20 @@ class GPSampler(BaseSampler):
             self._constraints.read(study.history)
             expected = self._constraints.width
         record_constraints(study, trial, state, values, self._constraints_func, expected)
+
+    def _warn_outside(self, study: Study, param_name: str) -> None:
+        """Warn once when a parameter outside the joint space is sampled after the startup."""
+        history = study.history
+        if history.mask(TrialState.COMPLETE).sum() < max(self._n_startup, 2):
+            return  # the startup: every parameter is sampled this way, quietly
+        if param_name in intersection_search_space(history):
+            return
+        self._warned.add(param_name)
+        warnings.warn(
+            f"GPSampler samples {param_name!r} independently (it is outside the space every "
+            f"trial shares); pass warn_independent_sampling=False to silence this.",
+            stacklevel=4,
+        )
 
     def _sample_relative(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]

@@ -18,12 +18,14 @@ from hypersearch.distributions import (
     IntDistribution,
 )
 from hypersearch.multi_objective._constraints import record_constraints, violations
-from hypersearch.samplers._base import BaseSampler, sample_uniform
+from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._cost._aware import CostAwareness, check_cost_budget
 from hypersearch.samplers._search_space import IntersectionSearchSpace
+from hypersearch.samplers._tpe._optuna_args import check_consider_prior, hyperopt_parameters
 from hypersearch.samplers._tpe._parzen import ParzenEstimator
 from hypersearch.samplers._tpe._space import Dim
 from hypersearch.samplers._tpe._split import Split, mo_below_weights, split_multi, split_single
+from hypersearch.samplers._tpe._startup import STARTUPS, StartupDraws
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
 
@@ -150,6 +152,9 @@ class TPESampler(BaseSampler):
             system attribute ``"constraints"``. The split is then feasible first:
             infeasible trials join the good set only after every feasible one, least
             violation first.
+        startup: How the ``n_startup_trials`` first trials draw each parameter:
+            ``"random"`` (uniform) or ``"latin"`` (each parameter's first draws fall in
+            distinct equal strata of its range: a Latin hypercube over the startup).
         cost_aware: Pick among the candidates by ``log l(x) - log g(x) - alpha log c(x)``:
             TPE's improvement per unit cost with cost cooling (CArBO, Lee et al. 2020),
             ``c`` a GP on the log cost of the complete trials (their ``cost`` user
@@ -159,7 +164,11 @@ class TPESampler(BaseSampler):
             :mod:`hypersearch.samplers._cost._cooling`) is spent. Needs ``multivariate``;
             with ``group=True`` each group's cost model sees that group's parameters.
         cost_budget: The cooling's budget in cost units (with ``cost_aware``).
+        consider_prior: Optuna's deprecated switch; the prior is always used (a
+            FutureWarning when given).
     """
+
+    hyperopt_parameters = staticmethod(hyperopt_parameters)
 
     def __init__(
         self,
@@ -184,9 +193,12 @@ class TPESampler(BaseSampler):
         magic_clip_by_study: bool = True,
         max_above_kernels: int | None = 1024,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        startup: str = "random",
         cost_aware: bool = False,
         cost_budget: float | None = None,
+        consider_prior: bool | None = None,
     ) -> None:
+        check_consider_prior(consider_prior)
         asked_multivariate = multivariate is True
         multivariate = True if multivariate is None else multivariate
         check_flags(
@@ -236,6 +248,9 @@ class TPESampler(BaseSampler):
             raise ValueError(f"bandwidth must be 'neighbour' or 'scott', got {bandwidth!r}.")
         if group and not multivariate:
             raise ValueError("group=True needs multivariate=True.")
+        if startup not in STARTUPS:
+            raise ValueError(f"startup must be one of {STARTUPS}, got {startup!r}.")
+        self._startup = StartupDraws(startup, n_startup_trials)
         self._n_startup = n_startup_trials
         self._n_ei = n_ei_candidates
         self._gamma = gamma
@@ -425,7 +440,7 @@ class TPESampler(BaseSampler):
         history = study.history
         if self._n_finished(history) < max(self._n_startup, 1):  # nothing to model yet
             with self._lock:
-                return sample_uniform(self._rng, param_distribution)
+                return self._startup.draw(self._rng, param_name, param_distribution)
         if self._multivariate and self._warn and not self._group and param_name not in self._warned:
             self._warned.add(param_name)
             warnings.warn(

@@ -1,0 +1,180 @@
+"""The cost rule: which samplers a trial's wall-clock time can afford.
+
+Inputs, all read from the storage: each finished trial's duration
+(``datetime_complete - datetime_start``) and the AutoSampler's own sampling time
+in it (trial system attribute ``auto:overhead``, written by the AutoSampler).
+The objective's own time is the difference.
+
+The rule compares *progress per second*. A trial sampled by a model is worth
+``WORTH[m]`` random trials (measured, see below), and costs ``T + O[m]``
+seconds (``T``: the objective's time, ``O[m]``: the sampler's overhead). With
+``k`` workers sharing one process the sampler is the serial part, so ``T`` is
+divided by ``k``. When wall-clock time is what the study spends (a ``timeout``,
+no ``n_trials``), the sampler with the most worth per second wins; when only a
+trial count is declared, faster sampling buys no extra trials, so TPE-like
+samplers are always kept and the GP is kept unless its overhead exceeds both
+the objective's time and ``OVERHEAD_FLOOR_S`` (the user's wait at most doubles).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import median
+
+import numpy as np
+
+from hypersearch import _keys
+from hypersearch.study._history import History
+
+OVERHEAD_KEY = _keys.AUTO_OVERHEAD
+
+# Levels: what the cost allows. 2: a GP; 1: TPE, CMA-ES, NSGA (ms per trial); 0: random / QMC.
+GP_LEVEL, MODEL_LEVEL, RANDOM_LEVEL = 2, 1, 0
+
+# Reference sampler overhead per trial (seconds), used until the AutoSampler measured its
+# own: bench/results/overhead.md, space floats5, n=100 (hypersearch column): GP 367 ms,
+# TPE 5.01 ms, random 0.651 ms (a loaded machine: upper estimates).
+REFERENCE_OVERHEAD_S = {GP_LEVEL: 0.367, MODEL_LEVEL: 0.00501, RANDOM_LEVEL: 0.000651}
+# How many random trials one model-guided trial is worth, from regret at equal trial counts:
+# bench/results/quality-bbob.md, TPE at 50 trials (median regret 0.0106) beats random at 200
+# (0.0237), so TPE >= 4; bench/results/quality-hpo.md GP at 50 (4.94e-05) beats TPE at 100
+# (5.40e-05), and quality-gp-bbob.md GP at 50 (0.00344) ~ TPE at 100 (0.0037): GP ~ 2 x TPE.
+WORTH = {GP_LEVEL: 8.0, MODEL_LEVEL: 4.0, RANDOM_LEVEL: 1.0}
+# With a trial-count budget: the GP may take this long per trial whatever the objective's time
+# (ours takes ~20 ms a trial at n < 30 in 2-D on this machine, 367 ms at n=100 in 5-D loaded).
+OVERHEAD_FLOOR_S = 0.01
+# Trials looked at (the most recent finished ones) and the fewest that make a measurement.
+WINDOW = 20
+MIN_MEASURED = 5
+# Trials store their sampling time every this many (and when it matters: see should_record).
+RECORD_EVERY = 4
+# A level goes back up only when the rule holds with this much to spare (no flip-flopping).
+HYSTERESIS = 2.0
+
+
+Timing = tuple[float, "float | None"]  # one finished trial: (duration, sampling time if recorded)
+
+
+@dataclass(frozen=True)
+class CostFacts:
+    """Measured per-trial times (seconds, medians over the window)."""
+
+    objective_s: float
+    overhead_s: float  # the AutoSampler's sampling time, as measured
+    n_measured: int
+
+
+def measure(history: History, finished: np.ndarray, cache: dict[int, Timing]) -> CostFacts | None:
+    """Median objective and sampling time over the last ``WINDOW`` finished trials.
+
+    A trial's duration includes its sampling; trials that did not record theirs (see
+    :func:`should_record`) count the median of those that did. ``cache`` keeps each
+    finished trial's (duration, recorded sampling time or None): they do not change.
+    """
+    numbers = np.flatnonzero(finished)[-WINDOW:].tolist()
+    timings = [t for t in (_timing(history, n, cache) for n in numbers) if t is not None]
+    if len(cache) > 4 * WINDOW:  # keep the window's trials only
+        kept = {n: cache[n] for n in numbers if n in cache}
+        cache.clear()
+        cache.update(kept)
+    if len(timings) < MIN_MEASURED:
+        return None
+    # the overhead over the last few records only: it jumps when a model ends its start-up
+    recorded = [spent for _, spent in timings if spent is not None][-MIN_MEASURED:]
+    overhead = median(recorded) if recorded else 0.0
+    objective = median(max(0.0, took - (overhead if s is None else s)) for took, s in timings)
+    return CostFacts(objective, overhead, len(timings))
+
+
+def should_record(number: int, spent: float, first_of_its_sampler: bool) -> bool:
+    """Whether a trial stores its sampling time: each write costs (~1.5 ms on SQLite, loaded).
+
+    Every ``RECORD_EVERY``-th trial, the first trial a newly chosen sampler samples, and any
+    trial whose sampling took ``OVERHEAD_FLOOR_S`` or more (where the write is cheap beside it).
+    """
+    return number % RECORD_EVERY == 0 or first_of_its_sampler or spent >= OVERHEAD_FLOOR_S
+
+
+def _timing(history: History, number: int, cache: dict[int, Timing]) -> Timing | None:
+    if number in cache:
+        return cache[number]
+    trial = history.trial(number)
+    if trial.datetime_start is None or trial.datetime_complete is None:
+        return None
+    took = (trial.datetime_complete - trial.datetime_start).total_seconds()
+    spent = trial.system_attrs.get(OVERHEAD_KEY)
+    cache[number] = timing = (took, None if spent is None else float(spent))
+    return timing
+
+
+def gp_reference(n_trials: int) -> float:
+    """The GP's reference overhead at ``n_trials``: 367 ms at 100, growing as ``n ** 0.7``.
+
+    The exponent fits the two measurements: 367 ms at n=100 (overhead.md) and 593 ms at
+    n=200 (script-gp-overhead.md): 593 / 367 = 1.62 = 2 ** 0.69. Below 10 trials it is flat.
+    """
+    return REFERENCE_OVERHEAD_S[GP_LEVEL] * (max(n_trials, 10) / 100.0) ** 0.7
+
+
+def overheads(measured: CostFacts, level_now: int, n_trials: int) -> dict[int, float]:
+    """Per-level sampler overhead: the measured one for the level sampling now, else the reference."""
+    table = dict(REFERENCE_OVERHEAD_S)
+    table[GP_LEVEL] = gp_reference(n_trials)
+    if measured.overhead_s > 0.0:
+        table[level_now] = measured.overhead_s
+    return table
+
+
+def affordable_level(
+    measured: CostFacts | None,
+    level_now: int,
+    previous: int,
+    workers: int,
+    time_bound: bool,
+    n_trials: int = 100,
+) -> int:
+    """The most expensive level the measured cost affords.
+
+    ``level_now``: the level of the sampler that sampled the recent trials (whose overhead
+    was measured); ``previous``: the level at the last choice; ``n_trials``: finished trials.
+    """
+    if measured is None:
+        return previous
+    cost = overheads(measured, level_now, n_trials)
+    objective = measured.objective_s / max(1, workers)
+    best = _best_level(cost, objective, time_bound, slack=1.0)
+    if best <= previous:
+        return best
+    # going back up: only when the higher level wins with HYSTERESIS to spare
+    return max(previous, _best_level(cost, objective, time_bound, slack=HYSTERESIS))
+
+
+def _best_level(cost: dict[int, float], objective: float, time_bound: bool, slack: float) -> int:
+    if time_bound:
+        rate = {lv: WORTH[lv] / (objective + cost[lv]) for lv in cost}
+        best = RANDOM_LEVEL
+        for level in (MODEL_LEVEL, GP_LEVEL):
+            if rate[level] > slack * rate[best]:
+                best = level
+        return best
+    allowed = max(objective, OVERHEAD_FLOOR_S) / slack
+    return GP_LEVEL if cost[GP_LEVEL] <= allowed else MODEL_LEVEL
+
+
+def describe(measured: CostFacts | None) -> str:
+    if measured is None:
+        return "no trial timed yet"
+    return (
+        f"objective {_ms(measured.objective_s)}/trial, sampling {_ms(measured.overhead_s)}/trial "
+        f"(median of {measured.n_measured})"
+    )
+
+
+def _ms(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return str(seconds)
+    return f"{seconds * 1e3:.3g} ms" if seconds < 1.0 else f"{seconds:.3g} s"
+
+
+__all__ = ["OVERHEAD_KEY", "CostFacts", "affordable_level", "describe", "measure"]

@@ -1,0 +1,136 @@
+"""The decision table: from the facts and the affordable cost level to a sampler, with a reason.
+
+Every threshold says where its number comes from. The table, in order (first match wins):
+
+1. continuous training declared (``continuous_steps``) -> random (PBT explores; its first
+   population is random).
+2. no trial finished yet -> random (the space is unknown).
+3. one objective, intermediate reports and a budget-ladder scheduler (the AutoSampler's
+   Hyperband, or the user's SHA / Hyperband / ASHA) -> BOHB.
+4. an all-discrete space that the planned trials can enumerate (<= ``n_trials`` when declared,
+   else <= ``GRID_MAX``) -> brute force (exact: no model beats the whole grid).
+5. several objectives: GP (logEHVI) while few trials and affordable; multi-objective TPE up
+   to 500 trials; NSGA-II (2 objectives) / NSGA-III (3 or more) beyond, or for cheap trials
+   or many workers.
+6. cost level 0 (sampling would cost more than it buys) -> QMC (numeric, unconditional) or random.
+7. conditional or mostly categorical -> TPE.
+8. numeric, GP affordable, history small, few parameters -> GP.
+9. numeric, >= 500 more trials planned, or many workers and the GP not affordable -> CMA-ES.
+10. otherwise -> TPE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypersearch.samplers._auto._cost import GP_LEVEL, MODEL_LEVEL, RANDOM_LEVEL
+from hypersearch.samplers._auto._facts import Facts
+
+# An all-discrete space enumerated when no n_trials is declared: up to this many points.
+# The README's table ("a grid for up to 3 discrete parameters"), e.g. 5 x 5 x 4; TPE needs
+# ~50-100 trials to settle (quality-hpo.md: its regret still halves from 50 to 100).
+GRID_MAX = 100
+# GP while the history is smaller than this (single objective). Its per-trial cost grows with
+# n (overhead.md: 367 ms at n=100; script-gp-overhead.md: 593 ms at n=200) and its lead is
+# measured up to 100-200 trials (quality-hpo.md, quality-gp-bbob.md at 100).
+GP_MAX_TRIALS = 200
+# GP's kernel is ARD over each parameter: up to ~20 (GPSampler's docstring, NOTES-samplers).
+GP_MAX_PARAMS = 20
+# Several objectives: the GP's hypervolume lead is measured at 100 trials (multiobjective-gpmo.md:
+# HV ratio 0.79 vs NSGA-II 0.315, 40/0/0); NSGA needs generations of 50: past 200, NSGA.
+MO_GP_MAX_TRIALS = 200
+# Several objectives between the GP and NSGA: multi-objective TPE, which at 100 trials beats
+# NSGA-II (multiobjective-gpmo.md: HV ratio 0.512 vs 0.315) and still gains from 200 to 500
+# (multiobjective-motpe500.md: 0.674 -> 0.828); NSGA-II / III from 500 trials on, or with many
+# workers or cheap trials (its generations need no model).
+MO_TPE_MAX_TRIALS = 500
+# CMA-ES when this many more trials are planned or this many workers run: at 200
+# trials it matches TPE on BBOB (quality-bbob.md rank@200 3.99 vs 4.11), and its generations
+# of ~4 + 3 ln d trials are a natural batch for parallel workers.
+CMA_MIN_TRIALS = 500
+CMA_MIN_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A sampler name and why."""
+
+    sampler: str
+    reason: str
+
+
+def decide(facts: Facts, level: int, continuous: bool, has_constraints_func: bool) -> Choice:
+    """The decision table (module docstring)."""
+    if continuous:
+        return Choice("random", "continuous training declared: PBT exploits and explores")
+    space = facts.space
+    if space is None or facts.n_finished == 0:
+        return Choice("random", "no trial finished yet: the space is unknown")
+    if facts.reports and facts.budget_levels and facts.n_objectives == 1:
+        return Choice("bohb", "the objective reports intermediate values: multi-fidelity")
+    grid_cap = facts.planned_total if facts.planned_total is not None else GRID_MAX
+    if space.size <= grid_cap:
+        return Choice("bruteforce", f"all-discrete space of {space.size:.0f} points <= {grid_cap}")
+    if facts.n_objectives > 1:
+        return _multi_objective(facts, level)
+    if level <= RANDOM_LEVEL:
+        name = "qmc" if space.numeric and not space.conditional else "random"
+        return Choice(name, "cheap trials: a model costs more than it buys per second")
+    if space.conditional or space.mostly_categorical:
+        what = "conditional" if space.conditional else "mostly categorical"
+        return Choice("tpe", f"{what} space of {space.n_params} parameters")
+    if (
+        level >= GP_LEVEL
+        and facts.n_finished < GP_MAX_TRIALS
+        and space.n_params <= GP_MAX_PARAMS
+        and not _many_planned(facts)
+    ):
+        return Choice("gp", f"numeric space of {space.n_params}, {facts.n_finished} trials so far")
+    if (
+        space.numeric
+        and space.n_params >= 2
+        and not (has_constraints_func or facts.constraints)
+        and (_many_planned(facts) or facts.workers >= CMA_MIN_WORKERS)
+    ):
+        return Choice("cmaes", "numeric space, many trials or workers: CMA-ES generations")
+    return Choice("tpe", _tpe_reason(facts, level))
+
+
+def _many_planned(facts: Facts) -> bool:
+    """Many trials still to come (CMA-ES starts afresh: the past ones it would not use)."""
+    planned = facts.planned_total
+    return planned is not None and planned - facts.n_finished >= CMA_MIN_TRIALS
+
+
+def _tpe_reason(facts: Facts, level: int) -> str:
+    if level < GP_LEVEL:
+        return "a GP costs more than the trial: TPE"
+    return f"{facts.n_finished} trials: past the GP's range, TPE"
+
+
+def _multi_objective(facts: Facts, level: int) -> Choice:
+    space = facts.space
+    assert space is not None
+    n, planned = facts.n_finished, facts.planned_total
+    few = n < MO_GP_MAX_TRIALS and (planned is None or planned <= MO_GP_MAX_TRIALS)
+    if level >= GP_LEVEL and few and space.n_params <= GP_MAX_PARAMS and not space.conditional:
+        return Choice("gp", f"{facts.n_objectives} objectives, few trials: GP logEHVI")
+    many = n >= MO_TPE_MAX_TRIALS or (planned is not None and planned >= MO_TPE_MAX_TRIALS)
+    if many or level <= RANDOM_LEVEL or facts.workers >= CMA_MIN_WORKERS:
+        name = "nsga2" if facts.n_objectives == 2 else "nsga3"
+        why = "many trials" if many else "cheap trials or many workers"
+        return Choice(name, f"{facts.n_objectives} objectives, {why}: {name.upper()}")
+    why = "a GP costs more than the trial" if few else "past the GP's range"
+    return Choice("tpe", f"{facts.n_objectives} objectives, {why}: multi-objective TPE")
+
+
+def level_of(sampler: str) -> int:
+    """The cost level a sampler belongs to (what its overhead is measured as)."""
+    if sampler == "gp":
+        return GP_LEVEL
+    if sampler in ("random", "qmc"):
+        return RANDOM_LEVEL
+    return MODEL_LEVEL
+
+
+__all__ = ["Choice", "decide", "level_of"]
