@@ -183,19 +183,20 @@ def urllib3_errors() -> type[Exception]:
 
 
 def time_to_render(driver: Any, url: str, marks: dict[str, str], timeout: float = 120.0,
-                   poll_ms: int = 25) -> dict[str, float | None]:  # fmt: skip
+                   poll_ms: int = 25, cache: bool = False) -> dict[str, float | None]:  # fmt: skip
     """Seconds from the navigation's start until each mark's JavaScript condition first held.
 
     The checks run inside the page from its first script on (installed before navigation
     through the DevTools protocol), so the times do not depend on Selenium's polling; the
-    browser cache is off, so every page loads its scripts.  None: not within ``timeout``.
+    browser cache is off (unless ``cache``), so every page loads its scripts.  None: not
+    within ``timeout``.
     """
     from selenium.common.exceptions import WebDriverException
 
     checks = "{" + ", ".join(f"{json.dumps(k)}: () => ({v})" for k, v in marks.items()) + "}"
     driver.get("about:blank")
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": not cache})
     added = driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH % (checks, poll_ms)}
     )

@@ -50,6 +50,12 @@ def _plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+def _plotly_url(path: Path) -> str:
+    """plotly.js's address with its file's identity: a browser may keep it without asking again."""
+    stat = path.stat()
+    return f"/plotly.min.js?v={stat.st_size:x}-{stat.st_mtime_ns:x}"
+
+
 class HostCheck:
     """Refuse requests whose Host header is not this server's (DNS rebinding), add safety headers."""
 
@@ -72,17 +78,19 @@ class HostCheck:
                 await response(scope, receive, send)
                 return
 
-        # API answers are never stored; the page's files are revalidated (ETag: a 304, not 4.8 MB)
+        # API answers are never stored; the page's files are revalidated (ETag: a 304), unless
+        # the response says how long it keeps (plotly.js at its versioned address)
         caching = b"no-store" if scope["path"].startswith("/api/") else b"no-cache"
 
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", caching))
                 headers += [
                     (b"content-security-policy", CSP.encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
-                    (b"cache-control", caching),
                 ]
             await send(message)
 
@@ -145,13 +153,19 @@ def _handlers() -> dict[Any, Any]:
 
 
 def _routes(token: str) -> list[Any]:
-    page = (STATIC / "index.html").read_text(encoding="utf-8").replace("{{TOKEN}}", token)
+    plotly_path = _plotly_js()
+    plotly_url = _plotly_url(plotly_path)
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    page = page.replace("{{TOKEN}}", token).replace("{{PLOTLY}}", plotly_url)
 
     def index(request: Request) -> Response:
         return Response(page, media_type="text/html; charset=utf-8")
 
     def plotly_js(request: Request) -> Response:
-        return FileResponse(_plotly_js(), media_type="text/javascript")
+        response = FileResponse(plotly_path, media_type="text/javascript")
+        if request.url.path + "?" + request.url.query == plotly_url:  # this very file: keep it
+            response.headers["cache-control"] = "public, max-age=31536000, immutable"
+        return response
 
     s, n = "/api/studies/{study_id:int}", "/trials/{number:int}"
     return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -44,6 +45,20 @@ def test_the_page_has_no_inline_script_and_a_strict_policy(client):
     assert client.get("/static/app.js").status_code == 200
     plotly_js = client.get("/plotly.min.js")
     assert plotly_js.status_code == 200 and len(plotly_js.content) > 1_000_000
+
+
+def test_plotly_is_loaded_by_the_app_from_an_address_the_browser_keeps(client):
+    """No script tag waits for plotly.js: the page names it (preloaded) and the app loads it."""
+    body = client.get("/").text
+    assert '<script src="/plotly' not in body and "{{PLOTLY}}" not in body
+    address = re.search(r'<meta name="hs-plotly" content="([^"]+)">', body).group(1)
+    assert f'<link rel="preload" href="{address}" as="script">' in body
+    kept = client.get(address)
+    assert kept.status_code == 200 and len(kept.content) > 1_000_000
+    assert kept.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert client.get("/plotly.min.js?v=other").headers["cache-control"] == "no-cache"
+    assert client.get("/static/app.js").headers["cache-control"] == "no-cache"
+    assert client.get("/api/info").headers["cache-control"] == "no-store"
 
 
 def test_the_javascript_never_writes_html(client):

@@ -3,6 +3,25 @@ import { get } from "./api.js";
 import { h, clear } from "./dom.js";
 
 const CONFIG = { displaylogo: false, responsive: true };
+let plotlyLoading = null;
+
+// plotly.js (4.8 MB) is loaded after the app started, so that the summary and the trial
+// table show while the browser still parses it; every drawing waits for this promise.
+export function plotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      const src = document.querySelector('meta[name="hs-plotly"]').content;
+      const script = h("script", { src, onload: () => resolve(window.Plotly), onerror: () => {
+        plotlyLoading = null; // the next drawing tries again
+        script.remove();
+        reject(new Error("plotly.js did not load"));
+      } });
+      document.head.append(script);
+    });
+  }
+  return plotlyLoading;
+}
 
 function countPoints(data) {
   let n = 0;
@@ -23,7 +42,7 @@ export function plotBox(name, title) {
 export async function loadPlot(box, path) {
   const name = box.dataset.plot;
   const started = performance.now();
-  const fig = await get(path);
+  const [fig] = await Promise.all([get(path), plotly()]);
   draw(box, fig);
   box.dataset.version = fig.version === undefined ? "" : String(fig.version);
   box.dataset.fetchMs = String(Math.round(performance.now() - started));

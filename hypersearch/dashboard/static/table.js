@@ -1,6 +1,7 @@
 // The trial table: the server filters, sorts and pages; this draws one page and a trial's detail.
 import { get, post } from "./api.js";
 import { h, clear, fmt, fmtTime } from "./dom.js";
+import { plotly } from "./plots.js";
 
 const STATES = ["COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING"];
 
@@ -175,8 +176,9 @@ function renderDetail(table, t) {
   node.append(curve);
   if (t.intermediate_values.steps.length) {
     const ys = t.intermediate_values.values.map((v) => (Array.isArray(v) ? v[0] : v));
-    window.Plotly.react(curve, [{ type: "scatter", mode: "lines+markers", x: t.intermediate_values.steps, y: ys }],
-      { margin: { l: 50, r: 10, t: 10, b: 30 } }, { displaylogo: false });
+    plotly().then((Plotly) => Plotly.react(curve, [{ type: "scatter", mode: "lines+markers", x: t.intermediate_values.steps, y: ys }],
+      { margin: { l: 50, r: 10, t: 10, b: 30 } }, { displaylogo: false }))
+      .catch(() => curve.append(h("p", { class: "muted", text: "plotly.js did not load" })));
   } else curve.append(h("p", { class: "muted", text: "none reported" }));
   node.append(h("h3", { text: "User attributes" }), kv(t.user_attrs),
     h("h3", { text: "System attributes" }), kv(t.system_attrs),
