@@ -4,7 +4,8 @@ Run:  PYTHONPATH=. python bench/scripts/history_read.py [--sizes 10000 100000] [
 
 Builds one study per size and backend (in memory, SQLite in a temporary folder) with the
 storage's bulk ``create_new_trials``: every trial COMPLETE, 4 parameters (float, log float,
-int, categorical), 4 intermediate values and one user attr.  Then times, in a fresh
+int, categorical), 4 intermediate values and one user attr; ``sqlite-ro`` reads the
+SQLite file opened read-only (``?mode=ro``).  Then times, in a fresh
 ``load_study``, the first access of ``study.history`` (every trial decoded and turned into
 columns) and a second access (nothing changed: one cursor check).  Prints a table, and
 with ``--markdown`` also writes it (``bench/results/history-read.md``).
@@ -90,7 +91,9 @@ def run(sizes: list[int], backends: list[str]) -> list[tuple[str, int, float, fl
                 else:
                     storage = f"sqlite:///{Path(tmp) / 'h.db'}"
                 _build(storage, n)
-                first, second, n_read = _time_read(storage)
+                # sqlite-ro: read the file opened read-only (the dashboard's and CLI's way)
+                reader = f"{storage}?mode=ro" if backend == "sqlite-ro" else storage
+                first, second, n_read = _time_read(reader)
                 assert n_read == n, (n_read, n)
                 rows.append((backend, n, first, second))
                 print(

@@ -6,7 +6,7 @@ from collections.abc import Container, Sequence
 from typing import Any
 
 from hypersearch.exceptions import TrialNotFoundError
-from hypersearch.storages._sql._codec import TRIAL_COLUMNS, copy_trial
+from hypersearch.storages._sql._codec import TRIAL_COLUMNS
 from hypersearch.storages._sql._studies import study_row
 from hypersearch.storages._sql._writes import TrialWriter
 from hypersearch.trial._frozen import FrozenTrial
@@ -15,9 +15,9 @@ from hypersearch.trial._state import TrialState
 
 def get_trial(writer: TrialWriter, trial_id: int) -> FrozenTrial:
     """A trial's snapshot (a finished one from this process's cache)."""
-    cached = writer.finished.get(trial_id)
+    cached = writer.codec.cached(writer.finished, trial_id)
     if cached is not None:
-        return copy_trial(cached)
+        return cached
     db = writer.db
 
     def body(cur: Any) -> list[FrozenTrial]:

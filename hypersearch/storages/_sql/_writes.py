@@ -12,7 +12,8 @@
   trial's staged parameters (``_staged``). :meth:`TrialWriter.plan` is the one
   place that picks the quick form or falls back to the transaction path.
 * A trial that finished is final; its snapshot is cached in the process (it can
-  never change), which makes the reads after ``tell`` free. The trials this
+  never change), which makes the reads after ``tell`` free. A bulk read caches
+  the rows of the finished trials it decodes (``_codec.EncodedTrial``), not copies. The trials this
   process runs are kept as it wrote them (``_live``).
 """
 
@@ -32,6 +33,7 @@ from hypersearch.storages._sql._codec import (
     ATTR_COLUMNS,
     TRIAL_COLUMNS,
     Codec,
+    Finished,
     TemplateRow,
     copy_attrs,
     copy_trial,
@@ -61,7 +63,7 @@ class TrialWriter:
     def __init__(self, db: Database, codec: Codec) -> None:
         self.db = db
         self.codec = codec
-        self.finished: dict[int, FrozenTrial] = {}  # trial_id -> final snapshot
+        self.finished: Finished = {}  # trial_id -> final snapshot (or its encoded row)
         self.live = LiveTrials(copy_attrs)  # trials this process runs, as it wrote them
         # SQLite: suggested parameters written with the trial's next write (_staged).
         self.staged = StagedParams(self.write_staged) if db.dialect.paired_writes else None
