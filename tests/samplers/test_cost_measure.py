@@ -51,6 +51,17 @@ def test_cost_attr_wins_over_duration_and_duration_is_the_fallback():
     assert _cost.trial_cost(_trial(seconds=3.0, cost=0.0)) == 0.0
 
 
+def test_a_paused_trials_wait_is_not_its_cost():
+    # Paused once after 2 s of work, resumed 60 s later, finished 1 s after that.
+    start = datetime.datetime(2026, 1, 1)
+    resumed = start + datetime.timedelta(seconds=62)
+    t = _trial(seconds=63.0).replace(
+        system_attrs={"active_time": {"seconds": 2.0, "since": resumed.isoformat()}}
+    )
+    assert t.datetime_start == start and _cost.trial_cost(t) == pytest.approx(3.0)
+    assert _cost.spent_seconds([t]) == pytest.approx(3.0)
+
+
 def test_running_trial_has_no_cost():
     running = _trial(seconds=2.0).replace(state=hs.TrialState.RUNNING)
     assert _cost.trial_cost(running) is None

@@ -78,10 +78,14 @@ def attr_cost(trial: FrozenTrial) -> float | None:
 
 
 def duration_cost(trial: FrozenTrial) -> float | None:
-    """Seconds from the trial's start to its end; None while unfinished or without times."""
+    """Seconds the trial ran, its pauses left out (promotion ASHA: a wait is not work);
+    None while unfinished or without times."""
+    from hypersearch.study._active import active_duration
+
     if trial.datetime_start is None or trial.datetime_complete is None:
         return None
-    return max((trial.datetime_complete - trial.datetime_start).total_seconds(), 0.0)
+    active = active_duration(trial)
+    return None if active is None else max(active.total_seconds(), 0.0)
 
 
 def trial_cost(trial: FrozenTrial) -> float | None:
