@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from bench._registry import Registry
-from bench.optimizers.multifidelity import MFMethod, MFTrial, PlainTrial, StudyTrial
-from bench.optimizers.optuna_like import load_library, sampler_probe, suggest_all
+from bench.optimizers.multifidelity import MFMethod, MFTrial, PlainTrial, StudyMethod
+from bench.optimizers.optuna_like import load_library, sampler_probe
 from bench.space import Cat, Float, Int, Space
 from bench.suites.strategy_problems import Task
 
@@ -55,7 +55,7 @@ def simulated_storage(clock: SimulatedClock) -> Any:
     return SimulatedTimeStorage()
 
 
-class StudyRun:
+class StudyRun(StudyMethod):  # its ask / tell / close; a study of our own making
     """``create_study(sampler, pruner)`` of Optuna or hypersearch driven by ask / tell."""
 
     def __init__(self, library: str, space: Space, sampler: Any, pruner: Any) -> None:
@@ -69,21 +69,7 @@ class StudyRun:
             study_name="strategy", direction="minimize", sampler=sampler, **kwargs
         )
         state = getattr(self.lib, "TrialState", None) or self.lib.trial.TrialState
-        self.pruned = state.PRUNED
-
-    def ask(self) -> StudyTrial:
-        trial = self.study.ask()
-        return StudyTrial(trial, suggest_all(trial, self.space))
-
-    def tell(self, trial: MFTrial, value: float, pruned: bool) -> None:
-        assert isinstance(trial, StudyTrial)
-        if pruned:
-            self.study.tell(trial.trial, state=self.pruned)
-        else:
-            self.study.tell(trial.trial, value)
-
-    def close(self) -> None:
-        pass
+        self.pruned_state = state.PRUNED
 
 
 def _study(
