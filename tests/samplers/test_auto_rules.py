@@ -14,7 +14,12 @@ from hypersearch.samplers._auto._cost import (
     affordable_level,
 )
 from hypersearch.samplers._auto._facts import Facts, Plan, SpaceFacts, planned_total
-from hypersearch.samplers._auto._rules import decide, level_of
+from hypersearch.samplers._auto._rules import (
+    BOHB_MIN_PLANNED,
+    GP_MAX_TRIALS,
+    decide,
+    level_of,
+)
 
 NUMERIC5 = SpaceFacts(n_params=5, n_continuous=5, n_categorical=0, size=math.inf, conditional=False)
 MIXED = SpaceFacts(n_params=4, n_continuous=1, n_categorical=3, size=math.inf, conditional=False)
@@ -54,10 +59,23 @@ def test_continuous_training_is_left_to_pbt():
 
 
 def test_reports_pick_bohb_only_with_a_budget_ladder():
-    assert pick(facts(reports=True, budget_levels=True)) == "bohb"
+    assert pick(facts(reports=True, budget_levels=True, user_ladder=True)) == "bohb"
     # the user's MedianPruner: no ladder to sample for; the usual rules
     assert pick(facts(reports=True, budget_levels=False)) == "gp"
     assert pick(facts(reports=True, budget_levels=True, n_objectives=2)) == "gp"
+
+
+def test_reports_with_its_own_hyperband_keep_the_gp_at_small_budgets():
+    own = dict(reports=True, budget_levels=True)
+    small = decide(facts(**own), GP_LEVEL, False, False)
+    assert small.sampler == "gp" and "Hyperband not pruning" in small.reason
+    assert pick(facts(**own, planned_total=BOHB_MIN_PLANNED - 1)) == "gp"
+    # a large declared budget, or wherever the GP is not the plain choice: the pair
+    assert pick(facts(**own, planned_total=BOHB_MIN_PLANNED)) == "bohb"
+    assert pick(facts(MIXED, **own)) == "bohb"
+    assert pick(facts(CONDITIONAL, **own)) == "bohb"
+    assert pick(facts(**own), level=MODEL_LEVEL) == "bohb"
+    assert pick(facts(**own, n_finished=GP_MAX_TRIALS)) == "bohb"
 
 
 def test_a_small_discrete_space_is_enumerated_within_the_plan():

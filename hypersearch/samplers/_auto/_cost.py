@@ -53,7 +53,12 @@ RECORD_EVERY = 4
 HYSTERESIS = 2.0
 
 
-Timing = tuple[float, "float | None"]  # one finished trial: (duration, sampling time if recorded)
+# One finished trial: (duration, sampling time if known, the level that sampled it: None when
+# unknown (another worker's record), WARMUP when the sampler's first trial (imports, first fit)).
+Timing = tuple[float, "float | None", "int | None"]
+WARMUP = -1
+# This worker's own trials: number -> (sampling time, level or WARMUP), exact and unstored.
+Local = dict[int, tuple[float, int]]
 
 
 @dataclass(frozen=True)
@@ -65,26 +70,57 @@ class CostFacts:
     n_measured: int
 
 
-def measure(history: History, finished: np.ndarray, cache: dict[int, Timing]) -> CostFacts | None:
+def measure(
+    history: History,
+    finished: np.ndarray,
+    cache: dict[int, Timing],
+    local: Local | None = None,
+    level_now: int | None = None,
+) -> CostFacts | None:
     """Median objective and sampling time over the last ``WINDOW`` finished trials.
 
-    A trial's duration includes its sampling; trials that did not record theirs (see
-    :func:`should_record`) count the median of those that did. ``cache`` keeps each
-    finished trial's (duration, recorded sampling time or None): they do not change.
+    A trial's duration includes its sampling. The sampling time is known for this worker's
+    own trials (``local``) and for trials that recorded it (see :func:`should_record`); the
+    objective's time is the median of duration minus sampling over those. Only where fewer
+    than ``MIN_MEASURED`` are known (another worker's trials) do the others count the median
+    sampling time. The sampling overhead is the median of the last few trials sampled at
+    ``level_now``, leaving out a sampler's first trial (its imports and first fit: the first
+    TPE trial took 123 ms where the next took ~1 ms, and the objective then read as 0 ms).
+    ``cache`` keeps each finished trial's timing: it does not change.
     """
     numbers = np.flatnonzero(finished)[-WINDOW:].tolist()
-    timings = [t for t in (_timing(history, n, cache) for n in numbers) if t is not None]
+    own = local or {}
+    pairs = [(n, t) for n in numbers if (t := _timing(history, n, cache, own)) is not None]
+    timings = [t for _, t in pairs]
     if len(cache) > 4 * WINDOW:  # keep the window's trials only
         kept = {n: cache[n] for n in numbers if n in cache}
         cache.clear()
         cache.update(kept)
     if len(timings) < MIN_MEASURED:
         return None
-    # the overhead over the last few records only: it jumps when a model ends its start-up
-    recorded = [spent for _, spent in timings if spent is not None][-MIN_MEASURED:]
+    # the overhead over the last few of this level only: it jumps when a model ends its start-up
+    recorded = [
+        spent
+        for _, spent, level in timings
+        if spent is not None and level != WARMUP and level in (None, level_now)
+    ][-MIN_MEASURED:]
     overhead = median(recorded) if recorded else 0.0
-    objective = median(max(0.0, took - (overhead if s is None else s)) for took, s in timings)
-    return CostFacts(objective, overhead, len(timings))
+    known = [took - spent for took, spent, _ in timings if spent is not None]
+    if len(known) < MIN_MEASURED:
+        fill = _typical_sampling(pairs)
+        known = [took - (fill if s is None else s) for took, s, _ in timings]
+    return CostFacts(max(0.0, median(known)), overhead, len(timings))
+
+
+def _typical_sampling(pairs: list[tuple[int, Timing]]) -> float:
+    """What an unrecorded trial's sampling took: the median of the every-``RECORD_EVERY``-th
+    records (a sampler's first trial and the slow ones are recorded too, and would bias it);
+    else the median of any record, at most ``OVERHEAD_FLOOR_S`` (slower ones are recorded)."""
+    regular = [t[1] for n, t in pairs if t[1] is not None and n % RECORD_EVERY == 0]
+    if regular:
+        return median(regular)
+    recorded = [t[1] for _, t in pairs if t[1] is not None]
+    return min(median(recorded), OVERHEAD_FLOOR_S) if recorded else 0.0
 
 
 def should_record(number: int, spent: float, first_of_its_sampler: bool) -> bool:
@@ -96,15 +132,20 @@ def should_record(number: int, spent: float, first_of_its_sampler: bool) -> bool
     return number % RECORD_EVERY == 0 or first_of_its_sampler or spent >= OVERHEAD_FLOOR_S
 
 
-def _timing(history: History, number: int, cache: dict[int, Timing]) -> Timing | None:
+def _timing(history: History, number: int, cache: dict[int, Timing], local: Local) -> Timing | None:
     if number in cache:
         return cache[number]
     trial = history.trial(number)
     if trial.datetime_start is None or trial.datetime_complete is None:
         return None
     took = (trial.datetime_complete - trial.datetime_start).total_seconds()
-    spent = trial.system_attrs.get(OVERHEAD_KEY)
-    cache[number] = timing = (took, None if spent is None else float(spent))
+    if number in local:
+        spent, level = local[number]
+        timing: Timing = (took, spent, level)
+    else:
+        stored = trial.system_attrs.get(OVERHEAD_KEY)
+        timing = (took, None if stored is None else float(stored), None)
+    cache[number] = timing
     return timing
 
 
@@ -177,4 +218,12 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3g} ms" if seconds < 1.0 else f"{seconds:.3g} s"
 
 
-__all__ = ["OVERHEAD_KEY", "CostFacts", "affordable_level", "describe", "measure"]
+__all__ = [
+    "OVERHEAD_KEY",
+    "WARMUP",
+    "CostFacts",
+    "Local",
+    "affordable_level",
+    "describe",
+    "measure",
+]
