@@ -2,8 +2,11 @@
 
 Inputs, all read from the storage: each finished trial's duration
 (``datetime_complete - datetime_start``) and the AutoSampler's own sampling time
-in it (trial system attribute ``auto:overhead``, written by the AutoSampler).
-The objective's own time is the difference.
+in it (trial system attribute ``auto:overhead``, written by the AutoSampler; this
+worker's own trials it knows exactly). The objective's own time is the difference.
+Sampling time is CPU time (``time.thread_time``): on a loaded machine the wall time of
+the same work is several times larger (bench/results/strategy-sampler-cpu.md: GP 241 ms
+wall for 33 ms of CPU at load 14), and the objective's time slows down alike.
 
 The rule compares *progress per second*. A trial sampled by a model is worth
 ``WORTH[m]`` random trials (measured, see below), and costs ``T + O[m]``
@@ -32,17 +35,19 @@ OVERHEAD_KEY = _keys.AUTO_OVERHEAD
 # Levels: what the cost allows. 2: a GP; 1: TPE, CMA-ES, NSGA (ms per trial); 0: random / QMC.
 GP_LEVEL, MODEL_LEVEL, RANDOM_LEVEL = 2, 1, 0
 
-# Reference sampler overhead per trial (seconds), used until the AutoSampler measured its
-# own: bench/results/overhead.md, space floats5, n=100 (hypersearch column): GP 367 ms,
-# TPE 5.01 ms, random 0.651 ms (a loaded machine: upper estimates).
-REFERENCE_OVERHEAD_S = {GP_LEVEL: 0.367, MODEL_LEVEL: 0.00501, RANDOM_LEVEL: 0.000651}
+# Reference sampler CPU time per trial (seconds), used until the AutoSampler measured its
+# own: bench/results/strategy-sampler-cpu.md, 5 floats, n in (50, 100]: GP 37.1 ms (the
+# GP's other history sizes: GP_REFERENCE_S), TPE 1.78 ms, random 0.163 ms.
+REFERENCE_OVERHEAD_S = {GP_LEVEL: 0.0371, MODEL_LEVEL: 0.00178, RANDOM_LEVEL: 0.000163}
+# The GP's CPU time per trial by history size (same file: (midpoint of the window, seconds)).
+GP_REFERENCE_S = ((20, 0.0253), (40, 0.0384), (75, 0.0371), (125, 0.0457), (175, 0.0652))
 # How many random trials one model-guided trial is worth, from regret at equal trial counts:
 # bench/results/quality-bbob.md, TPE at 50 trials (median regret 0.0106) beats random at 200
 # (0.0237), so TPE >= 4; bench/results/quality-hpo.md GP at 50 (4.94e-05) beats TPE at 100
 # (5.40e-05), and quality-gp-bbob.md GP at 50 (0.00344) ~ TPE at 100 (0.0037): GP ~ 2 x TPE.
 WORTH = {GP_LEVEL: 8.0, MODEL_LEVEL: 4.0, RANDOM_LEVEL: 1.0}
 # With a trial-count budget: the GP may take this long per trial whatever the objective's time
-# (ours takes ~20 ms a trial at n < 30 in 2-D on this machine, 367 ms at n=100 in 5-D loaded).
+# (ours takes ~25 ms of CPU a trial at n <= 30 in 5-D: strategy-sampler-cpu.md).
 OVERHEAD_FLOOR_S = 0.01
 # Trials looked at (the most recent finished ones) and the fewest that make a measurement.
 WINDOW = 20
@@ -150,12 +155,16 @@ def _timing(history: History, number: int, cache: dict[int, Timing], local: Loca
 
 
 def gp_reference(n_trials: int) -> float:
-    """The GP's reference overhead at ``n_trials``: 367 ms at 100, growing as ``n ** 0.7``.
+    """The GP's reference CPU time per trial at ``n_trials`` (``GP_REFERENCE_S``, interpolated).
 
-    The exponent fits the two measurements: 367 ms at n=100 (overhead.md) and 593 ms at
-    n=200 (script-gp-overhead.md): 593 / 367 = 1.62 = 2 ** 0.69. Below 10 trials it is flat.
+    Past the last measured window it grows as ``n ** 1.06``, the growth from n=125 to 175
+    (65.2 / 45.7 = 1.43 = 1.4 ** 1.06); below the first it is flat.
     """
-    return REFERENCE_OVERHEAD_S[GP_LEVEL] * (max(n_trials, 10) / 100.0) ** 0.7
+    sizes = [n for n, _ in GP_REFERENCE_S]
+    seconds = [t for _, t in GP_REFERENCE_S]
+    if n_trials <= sizes[-1]:
+        return float(np.interp(n_trials, sizes, seconds))
+    return seconds[-1] * (n_trials / sizes[-1]) ** 1.06
 
 
 def overheads(measured: CostFacts, level_now: int, n_trials: int) -> dict[int, float]:
