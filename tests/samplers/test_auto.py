@@ -333,6 +333,15 @@ def test_a_pickled_copy_chooses_as_the_original():
     assert original.current == copy.current == "tpe"
 
 
+def test_a_pickled_copy_keeps_its_own_hyperband_as_its_own():
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    copy = pickle.loads(pickle.dumps(study.sampler))
+    study.sampler = copy
+    study.optimize(bad_half, n_trials=3)
+    last = choices(study)[-1]
+    assert last["sampler"] == "gp" and "Hyperband not pruning" in last["reason"]
+
+
 def test_constraints_are_recorded_on_every_trial_and_keep_cma_es_out():
     def constraints(trial):
         return [trial.params["x"] - 1.0]

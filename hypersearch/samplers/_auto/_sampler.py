@@ -294,7 +294,7 @@ class AutoSampler(BaseSampler):
             self._started,
             budget_levels=bool(getattr(study.scheduler, "has_budget_levels", False)),
             constraints=self._constraints_func is not None,
-            user_ladder=study.pruner is not self._own_pruner,
+            user_ladder=not _own_hyperband(study.pruner),
         )
         level = self._level(history, facts.workers, facts.n_finished)
         choice = decide(
@@ -358,7 +358,8 @@ class AutoSampler(BaseSampler):
         pruner = None
         if choice.sampler == "bohb" or self._continuous_steps is not None:
             given = study.pruner
-            owner = "set by AutoSampler" if given is self._own_pruner else "the user's"
+            ours = given is self._own_pruner or _own_hyperband(given)
+            owner = "set by AutoSampler" if ours else "the user's"
             pruner = f"{type(given).__name__} ({owner})"
         return append_choice(study, choice.sampler, reason, n_finished, level, pruner)
 
@@ -379,6 +380,13 @@ class AutoSampler(BaseSampler):
 
     def __repr__(self) -> str:
         return f"AutoSampler(current={self._current!r})"
+
+
+def _own_hyperband(pruner: object) -> bool:
+    """The AutoSampler's own Hyperband (by class: a pickled copy of the sampler agrees)."""
+    from hypersearch.samplers._auto._pruner import AutoHyperband
+
+    return isinstance(pruner, AutoHyperband)
 
 
 def _continuous(trial: FrozenTrial) -> bool:
