@@ -8,6 +8,7 @@ import pytest
 import ray
 
 import hypersearch as hs
+from hypersearch.exceptions import WorkerLostError
 from hypersearch.integration import RayExecutor
 
 
@@ -65,7 +66,7 @@ def test_objective_error_keeps_its_type(local_ray, tmp_path):
 
 def test_lost_worker_is_a_clear_error_and_finished_trials_stay(local_ray, tmp_path):
     study = _study(tmp_path, sampler=hs.samplers.RandomSampler(seed=0))
-    with pytest.raises(RuntimeError, match="Ray lost a worker.*kept in the storage"):
+    with pytest.raises(WorkerLostError, match="Ray lost a worker.*kept in the storage"):
         study.optimize(crashing, n_trials=8, n_jobs=1, executor=RayExecutor())
     states = [t.state for t in study.trials]
     assert states[:4] == [hs.TrialState.COMPLETE] * 4
