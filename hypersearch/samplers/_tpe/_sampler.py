@@ -141,8 +141,10 @@ class TPESampler(BaseSampler):
             attribute, else their duration), ``alpha`` falling from 1 after the random
             start to 0 as the budget (``cost_budget``, else ``optimize(budget_cost=...)``,
             ``budget_seconds=...`` or ``n_trials=...``; see
-            :mod:`hypersearch.samplers._cost._cooling`) is spent. Needs ``multivariate``;
-            with ``group=True`` each group's cost model sees that group's parameters.
+            :mod:`hypersearch.samplers._cost._cooling`) is spent (then a ``CostWarning``),
+            and 0 while the trials show that the costly ones are the good ones (see
+            :mod:`hypersearch.samplers._cost._pitfall`). Needs ``multivariate``; with
+            ``group=True`` each group's cost model sees that group's parameters.
         cost_budget: The cooling's budget in cost units (with ``cost_aware``).
         consider_prior: Optuna's deprecated switch; the prior is always used (a
             FutureWarning when given).
