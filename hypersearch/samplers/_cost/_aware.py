@@ -4,9 +4,9 @@ The acquisition per unit cost with cooling (CArBO, Lee et al. 2020) is
 ``EI(x) / c(x) ** alpha``: in log space (logEI, log PI) ``log EI(x) - alpha log c(x)``,
 for TPE's ``log l(x) - log g(x)`` the same subtraction. ``c`` is the cost model's
 prediction (:class:`~hypersearch.samplers._cost._model.CostModel`), ``alpha`` the
-cooling (:func:`~hypersearch.samplers._cost._cooling.cooling_alpha`) times the cost's
-weight (:func:`~hypersearch.samplers._cost._pitfall.cost_weight`: none when the trials
-show that the costly ones are the good ones).
+cooling (:func:`~hypersearch.samplers._cost._cooling.cooling_alpha`), for TPE times the
+cost's weight (:func:`~hypersearch.samplers._cost._pitfall.cost_weight`: none when the
+trials show that the costly ones are the good ones).
 """
 
 from __future__ import annotations
@@ -36,16 +36,26 @@ class CostAwareness:
         rng: The sampler's random generator (the cost GP's restarts).
         n_init: The sampler's random start (``n_startup_trials``): the cooling's ``n_init``.
         cost_budget: The cooling's budget in cost units (None: the study's declared one).
+        costly_is_better_check: Scale ``alpha`` by :func:`cost_weight` of the trials'
+            evidence that the costly ones are the good ones (TPE: its candidates come from
+            the good set, so a cheap pull feeds on itself; measured for both samplers in
+            :mod:`~hypersearch.samplers._cost._pitfall`).
     """
 
     def __init__(
-        self, rng: np.random.Generator, *, n_init: int, cost_budget: float | None = None
+        self,
+        rng: np.random.Generator,
+        *,
+        n_init: int,
+        cost_budget: float | None = None,
+        costly_is_better_check: bool = False,
     ) -> None:
         from hypersearch.samplers._gp._fitter import GPFitter
 
         self.fitter = GPFitter(rng, deterministic=False, refit_every=5)
         self.n_init = n_init
         self.cost_budget = cost_budget
+        self.costly_is_better_check = costly_is_better_check
         self.last_alpha: float | None = None
         """The ``alpha`` of the last sample (None before any): for diagnostics and tests."""
         self.last_evidence = 0.0
@@ -61,7 +71,7 @@ class CostAwareness:
         self.fitter.rng = rng
 
     def alpha(self, study: Study) -> float:
-        """The cost's exponent now: the cooling times the cost's weight (in :attr:`last_alpha`)."""
+        """The cost's exponent now: the cooling (times the cost's weight), in :attr:`last_alpha`."""
         trials = study.history.trials()
         cooled = cooling_alpha(
             trials, study.system_attrs, n_init=self.n_init, cost_budget=self.cost_budget
@@ -69,7 +79,7 @@ class CostAwareness:
         if cooled <= 0.0:
             self._warn_spent(study)
         self.last_alpha = cooled
-        if cooled > 0.0:
+        if cooled > 0.0 and self.costly_is_better_check:
             self.last_evidence = self._evidence(study)
             self.last_alpha = cooled * cost_weight(self.last_evidence)
         return self.last_alpha

@@ -2,22 +2,25 @@
 
 Improvement per unit cost steers towards cheap regions; when the optimum lies where
 trials are expensive it keeps sampling cheap, poor points and reaches the optimum
-late (Lee et al. 2020 name this the pitfall of EI per unit cost, which their cost
-cooling only softens). The trials themselves show it: better values come with
+late (the weakness of EI per unit cost that motivated the cost cooling of Lee et
+al. 2020, which only softens it). The trials themselves show it: better values come with
 higher costs. The evidence is Spearman's rank correlation between value (smaller is
 better) and cost over the complete trials, in standard errors under no correlation:
 
     t = rho * sqrt(n - 1)
 
 and the cost's weight is scaled by ``clip(2 + t, 0, 1)``: in full while ``t >= -1``
-(no more than noise: on problems with no such link, as often as not ``t`` is above
--1), none once ``t <= -2``. It is computed anew for each sample, so the weight comes
+(no more than noise: with no such link, ``t`` is above -1 five times in six), none
+once ``t <= -2``. It is computed anew for each sample, so the weight comes
 back if later trials break the link.
 
-Measured (``python -m bench cost-aware``, 20 seeds): on Hartmann-3 with its optimum at
-the costly end, cost-aware TPE never reached plain TPE's target within the budget
-(p = 0.001) and now matches plain TPE; where the optimum is cheap or in the middle
-it still saves cost (see bench/results/cost-aware.md).
+Used by TPE only. Measured (``python -m bench cost-aware --seeds 20``, Hartmann-3 with
+its optimum at the costly end): cost-aware TPE lost to plain TPE (cost to target 1.79x,
+17 of 20 seeds worse, p = 0.001) and now ties it (1.10x, 15 of 20 seeds identical,
+p = 0.14), while it still reaches the target in 0.60x the cost on Branin and Hartmann-6.
+The GP does not use it: with it the GP saved less on Branin (0.85x
+instead of 0.72x; Hartmann-6 0.73x either way), and EI's own uncertainty keeps it from
+losing on Hartmann-3 without it (0.98x).
 """
 
 from __future__ import annotations

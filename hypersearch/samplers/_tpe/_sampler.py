@@ -269,7 +269,12 @@ class TPESampler(BaseSampler):
             pe_opts=pe_opts,
         )
         self._cost = (
-            CostAwareness(self._rng, n_init=n_startup_trials, cost_budget=cost_budget)
+            CostAwareness(
+                self._rng,
+                n_init=n_startup_trials,
+                cost_budget=cost_budget,
+                costly_is_better_check=True,
+            )
             if cost_aware
             else None
         )
