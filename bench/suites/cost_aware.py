@@ -4,8 +4,8 @@ Per problem (``bench/problems/costed.py``) the budget ``B`` is ``TRIAL_EQUIV`` t
 median cost of a random configuration; every run spends up to ``HORIZON x B``
 (``optimize(budget_cost=HORIZON * B)``, at most ``MAX_TRIALS`` trials) so that the cost to
 reach a target is measured past ``B``. The cost-aware samplers cool over ``B``
-(``cost_budget=B``), and drop the cost while their trials show that the costly ones are
-the good ones (``hypersearch/samplers/_cost/_pitfall.py``). The trial's simulated cost is
+(``cost_budget=B``); cost-aware TPE also drops the cost while its trials show that the
+costly ones are the good ones (``hypersearch/samplers/_cost/_pitfall.py``). The trial's simulated cost is
 its ``cost`` user attribute; the samplers' own CPU time is not added (reported apart;
 without the end-of-run diagnostics).
 
