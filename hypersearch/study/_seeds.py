@@ -150,14 +150,14 @@ def seed_summaries(study: Study) -> list[SeedSummary]:
 def best_by_mean(study: Study, min_seeds: int | None = None) -> tuple[FrozenTrial, SeedSummary]:
     """The configuration with the best mean among those with at least ``min_seeds`` runs.
 
-    ``min_seeds`` None: the most runs any configuration has (the re-evaluated ones),
-    so a configuration run once cannot win on one lucky draw. The trial returned is
+    ``min_seeds`` None: the most runs a re-evaluated configuration has (see
+    :func:`default_min_seeds`), so a configuration run once cannot win on one lucky draw. The trial returned is
     the configuration's first trial with its value replaced by the mean.
     """
     summaries = seed_summaries(study)
     if not summaries:
         raise ValueError(f"Study {study.study_name!r} has no COMPLETE trial yet.")
-    floor = max(s.n for s in summaries) if min_seeds is None else int(min_seeds)
+    floor = default_min_seeds(study, summaries) if min_seeds is None else int(min_seeds)
     eligible = [s for s in summaries if s.n >= floor]
     if not eligible:
         raise ValueError(
@@ -169,6 +169,17 @@ def best_by_mean(study: Study, min_seeds: int | None = None) -> tuple[FrozenTria
         study._storage.get_trial_id_from_study_id_trial_number(study._study_id, best.number)
     )
     return trial.replace(values=(best.mean,)), best
+
+
+def default_min_seeds(study: Study, summaries: Sequence[SeedSummary]) -> int:
+    """The most runs a re-evaluated configuration has (else the most any has).
+
+    Counting re-evaluated configurations only: a configuration the search itself
+    repeated more often (a small categorical space) must not shut out the others.
+    """
+    reruns = {t.number for t in study.get_trials(deepcopy=False) if reeval_of(t) is not None}
+    reevaluated = [s.n for s in summaries if reruns.intersection(s.numbers)]
+    return max(reevaluated) if reevaluated else max(s.n for s in summaries)
 
 
 def check_selection(select: Any) -> str:

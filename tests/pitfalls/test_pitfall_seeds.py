@@ -179,6 +179,16 @@ def test_mean_selection_ignores_configurations_run_once_unless_asked():
         study.set_best_trial_selection("best")
 
 
+def test_a_configuration_the_search_repeated_does_not_shut_out_the_reevaluated_ones():
+    study = _lucky_study()
+    for _ in range(4):  # the search ran "c" (true 3.0) five times: more runs than any rerun
+        study.enqueue_trial({"kind": "c"})
+    study.optimize(_lucky_objective, n_trials=4)
+    study.reevaluate(_lucky_objective, top_k=2, n_seeds=3)  # "a" and "b": 3 runs each
+    assert study.best_trial_by("mean").params == {"kind": "b"}  # "c" (5 runs) is eligible too
+    assert study.best_trial_by("mean", min_seeds=5).params == {"kind": "c"}
+
+
 def test_a_maximised_study_ranks_by_the_largest_mean():
     study = _study(direction="maximize")
     study.optimize(noisy, n_trials=6)
