@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 SELECTIONS = ("single", "mean")
 """How ``best_trial`` picks: the best single run (Optuna's way), or the best mean over seeds."""
+PICKS = (*SELECTIONS, "model")
+"""How ``best_trial_by`` picks: also "model", the best GP posterior mean (a fit per call)."""
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,16 @@ def best_by_mean(study: Study, min_seeds: int | None = None) -> tuple[FrozenTria
     """The configuration with the best mean among those with at least ``min_seeds`` runs.
 
     ``min_seeds`` None: the most runs a re-evaluated configuration has (see
-    :func:`default_min_seeds`), so a configuration run once cannot win on one lucky draw. The trial returned is
-    the configuration's first trial with its value replaced by the mean.
+    :func:`default_min_seeds`), so a configuration run once cannot win on one lucky
+    draw. The trial returned is the configuration's first trial with its value
+    replaced by the mean.
     """
+    best = eligible_summaries(study, min_seeds)[0]
+    return first_trial(study, best).replace(values=(best.mean,)), best
+
+
+def eligible_summaries(study: Study, min_seeds: int | None) -> list[SeedSummary]:
+    """The configurations with at least ``min_seeds`` runs (see :func:`best_by_mean`)."""
     summaries = seed_summaries(study)
     if not summaries:
         raise ValueError(f"Study {study.study_name!r} has no COMPLETE trial yet.")
@@ -164,11 +173,15 @@ def best_by_mean(study: Study, min_seeds: int | None = None) -> tuple[FrozenTria
             f"No configuration has {floor} COMPLETE runs (the most is "
             f"{max(s.n for s in summaries)}); run study.reevaluate(...) or lower min_seeds."
         )
-    best = eligible[0]
-    trial = study._storage.get_trial(
-        study._storage.get_trial_id_from_study_id_trial_number(study._study_id, best.number)
+    return eligible
+
+
+def first_trial(study: Study, summary: SeedSummary) -> FrozenTrial:
+    """The configuration's first trial, as stored."""
+    storage = study._storage
+    return storage.get_trial(
+        storage.get_trial_id_from_study_id_trial_number(study._study_id, summary.number)
     )
-    return trial.replace(values=(best.mean,)), best
 
 
 def default_min_seeds(study: Study, summaries: Sequence[SeedSummary]) -> int:
@@ -182,9 +195,12 @@ def default_min_seeds(study: Study, summaries: Sequence[SeedSummary]) -> int:
     return max(reevaluated) if reevaluated else max(s.n for s in summaries)
 
 
-def check_selection(select: Any) -> str:
-    if select not in SELECTIONS:
-        raise ValueError(f"select must be one of {list(SELECTIONS)}, got {select!r}.")
+def check_selection(select: Any, allowed: Sequence[str] = SELECTIONS) -> str:
+    if select not in allowed:
+        extra = ""
+        if select == "model":
+            extra = " ('model' fits a GP on each call: ask study.best_trial_by('model') instead)"
+        raise ValueError(f"select must be one of {list(allowed)}, got {select!r}.{extra}")
     return str(select)
 
 
