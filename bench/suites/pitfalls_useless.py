@@ -338,7 +338,8 @@ def _cost(records: list[dict]) -> list[str]:
         "|---|---|",
         f"| `study.optimize` ({records[0]['case']['n_trials']} trials) "
         f"| {np.median([r['run_s'] for r in records]):.3f} |",
-        "| one read (importances + 19 shuffles of the top parameter) "
+        "| one read here (importances + 19 shuffles of every parameter; the diagnostic "
+        "shuffles the top one only) "
         f"| {np.median([r['read_s'] for r in records]):.4f} |",
         "",
     ]
