@@ -234,7 +234,14 @@ def run(opts: SuiteOptions) -> Any:
         cost_rows.append(_cost_row(name, results, n_trials))
     report.table(
         f"True score of the pick ({seeds} runs, {n_trials} search trials; lower is better)",
-        ["problem", "pick", "median [q25, q75]", "vs single@N (W/T/L, p)", "vs single@N+20"],
+        [
+            "problem",
+            "pick",
+            "median [q25, q75]",
+            "vs single@N (W/T/L, p)",
+            "vs single@N+20",
+            "vs mean@N+20",
+        ],
         rows,
         note="W/T/L counts runs where the row's pick is truly better / equal / worse; "
         "p: two-sided paired Wilcoxon signed-rank.",
@@ -297,12 +304,14 @@ def _budget_table(report: Report, opts: SuiteOptions) -> None:
 def _rows(name: str, results: list[dict[str, Any]]) -> list[list[str]]:
     single = [r["single"] for r in results]
     longer = [r["longer"] for r in results]
+    mean = [r["mean"] for r in results]
     rows = []
     for pick, label in PICKS:
         values = [r[pick] for r in results]
         vs_single = "" if pick == "single" else str(wilcoxon_paired(values, single))
         vs_longer = "" if pick in ("single", "longer") else str(wilcoxon_paired(values, longer))
-        rows.append([name, label, fmt_quartiles(values, 4), vs_single, vs_longer])
+        vs_mean = "" if pick in ("single", "mean") else str(wilcoxon_paired(values, mean))
+        rows.append([name, label, fmt_quartiles(values, 4), vs_single, vs_longer, vs_mean])
     return rows
 
 
