@@ -75,9 +75,10 @@ class SeedsMixin:
           trial returned is the configuration's first run with ``value`` set to it;
         * "model": among the same configurations, the best posterior mean of a
           Gaussian process (with a noise term) fitted on every COMPLETE trial, so
-          nearby runs count too; ``value`` is set to that posterior mean. On noisy
-          objectives it picks truly better configurations than "single", and than
-          "mean" over the same runs (bench/results/pitfalls-seeds.md).
+          nearby runs count too; ``value`` is set to that posterior mean. Before any
+          re-evaluation it needs no extra run. On the bench's noisy problems it picks
+          truly better configurations than "single" where "mean" does, and no worse
+          than "mean" elsewhere (bench/results/pitfalls-seeds.md).
         """
         select = check_selection(select, PICKS)
         if len(self._directions) > 1:
