@@ -12,7 +12,7 @@ framework and the database, not training. On this 2-core machine shared with
 other jobs, W = 4 workers oversubscribe the CPU; the ratio is what a user gets.
 
     PYTHONPATH=. python bench/scripts/integration_clusters.py [--trials 1000] [--workers 4]
-        [--rounds 1] [--markdown bench/results/integration-clusters.md]
+        [--rounds 1] [--trial-ms 0] [--markdown bench/results/integration-clusters.md]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import os
 import platform
 import statistics
@@ -34,8 +35,11 @@ import hypersearch as hs
 PG = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def objective(trial: Any) -> float:
+def objective(trial: Any, sleep_s: float = 0.0) -> float:
+    hs.logging.set_verbosity(hs.logging.WARNING)  # workers log as quietly as the one process
     x = trial.suggest_float("x", -5.0, 5.0)
+    if sleep_s:
+        time.sleep(sleep_s)  # stands in for training that waits on I/O or another device
     return x * x
 
 
@@ -53,15 +57,16 @@ def _schema_url() -> tuple[str, Callable[[], None]]:
     return f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}", drop
 
 
-def run(executor: Any, n_trials: int, n_jobs: int) -> dict[str, Any]:
+def run(executor: Any, n_trials: int, n_jobs: int, sleep_s: float) -> dict[str, Any]:
     url, drop = _schema_url()
+    work = functools.partial(objective, sleep_s=sleep_s)
     try:
         sampler = hs.samplers.RandomSampler(seed=0)
         warm = hs.create_study(study_name="warm", storage=url, sampler=sampler)
-        warm.optimize(objective, n_trials=2 * n_jobs, n_jobs=n_jobs, executor=executor)
+        warm.optimize(work, n_trials=2 * n_jobs, n_jobs=n_jobs, executor=executor)
         study = hs.create_study(study_name="bench", storage=url, sampler=sampler)
         start = time.perf_counter()
-        study.optimize(objective, n_trials=n_trials, n_jobs=n_jobs, executor=executor)
+        study.optimize(work, n_trials=n_trials, n_jobs=n_jobs, executor=executor)
         seconds = time.perf_counter() - start
         numbers = [t.number for t in hs.load_study(study_name="bench", storage=url).trials]
         study.storage.close()
@@ -85,13 +90,27 @@ def engines(workers: int) -> dict[str, Callable[[], tuple[Any, int, Callable[[],
 
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
         client = Client(cluster)
-        return client, workers, lambda: (client.close(), cluster.close())
+
+        def stop() -> None:
+            client.close()
+            cluster.close()
+
+        return client, workers, stop
 
     def ray() -> tuple[Any, int, Callable[[], None]]:
+        import ray
+
         from hypersearch.integration import RayExecutor
 
-        executor = RayExecutor(init_kwargs={"num_cpus": workers})
-        return executor, workers, executor.shutdown
+        for attempt in range(3):  # a loaded machine can time the node's start-up out
+            try:
+                ray.init(num_cpus=workers, include_dashboard=False)
+                break
+            except Exception as err:  # noqa: BLE001 - Ray raises a bare Exception here
+                print(f"Ray start-up failed ({err}); attempt {attempt + 2} of 3", flush=True)
+                ray.shutdown()
+        executor = RayExecutor()  # joins the cluster started above
+        return executor, workers, ray.shutdown
 
     return {
         "one process": one_process,
@@ -105,17 +124,26 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--trial-ms", type=float, default=0.0, help="sleep per trial")
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     hs.logging.set_verbosity(hs.logging.WARNING)
     rows: dict[str, list[dict[str, Any]]] = {}
     started = {name: start() for name, start in engines(args.workers).items()}
+    base, *clusters = started
     try:
-        for _ in range(args.rounds):  # rounds interleave the engines: load drift hits all alike
-            for name, (executor, n_jobs, _stop) in started.items():
-                result = run(executor, args.trials, n_jobs)
-                rows.setdefault(name, []).append(result)
-                print(name, result, flush=True)
+        # Each cluster run follows a one-process run of its own, so its ratio pairs two
+        # neighbouring runs and load drift on the shared machine hits both alike.
+        for _ in range(args.rounds):
+            for name in clusters:
+                for engine in (base, name):
+                    executor, n_jobs, _stop = started[engine]
+                    load = os.getloadavg()[0]
+                    result = run(executor, args.trials, n_jobs, args.trial_ms / 1000)
+                    result["load"] = (load + os.getloadavg()[0]) / 2
+                    result["pair"] = name
+                    rows.setdefault(engine, []).append(result)
+                    print(engine, result, flush=True)
     finally:
         for _executor, _n_jobs, stop in started.values():
             stop()
@@ -126,28 +154,40 @@ def main() -> None:
             fh.write(table)
 
 
+def _paired_ratio(rows: dict[str, list[dict[str, Any]]], name: str) -> float:
+    """Median over rounds of (one-process seconds / cluster seconds) of neighbouring runs."""
+    if name == "one process":
+        return 1.0
+    base = [r for r in rows["one process"] if r["pair"] == name]
+    return statistics.median(b["seconds"] / c["seconds"] for b, c in zip(base, rows[name]))
+
+
 def render(rows: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> str:
-    base = statistics.median(r["seconds"] for r in rows["one process"])
     lines = [
         f"# Dask and Ray executors on one PostgreSQL study ({args.trials} trials)",
         "",
         f"`PYTHONPATH=. python bench/scripts/integration_clusters.py --trials {args.trials} "
-        f"--workers {args.workers} --rounds {args.rounds}`; {datetime.date.today()}, "
+        f"--workers {args.workers} --rounds {args.rounds} --trial-ms {args.trial_ms:g}`; "
+        f"{datetime.date.today()}, "
         f"{os.cpu_count()} cores (shared with other jobs), Python {platform.python_version()}, "
-        f"hypersearch {hs.__version__}. Trivial objective (x*x, RandomSampler); the time is "
-        "the optimize call alone (clusters started and warmed first); medians over rounds, "
-        "which interleave the engines.",
+        f"hypersearch {hs.__version__}. Objective x*x (RandomSampler) plus a "
+        f"{args.trial_ms:g} ms sleep per trial; the time is "
+        "the optimize call alone (clusters started and warmed first); "
+        "each cluster run follows its own one-process run; 'vs one process' = median over rounds "
+        "of one-process seconds / cluster seconds of those neighbouring runs (> 1: cluster "
+        "faster); load = 1-minute load average around each run (mean of before and after).",
         "",
-        "| engine | trials/s | vs one process | seconds per round | lost | duplicated numbers "
-        "| numbers 0..N-1 |",
-        "|---|---|---|---|---|---|---|",
+        "| engine | trials/s | vs one process | seconds per run | load per run | lost "
+        "| duplicated numbers | numbers 0..N-1 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, results in rows.items():
         seconds = statistics.median(r["seconds"] for r in results)
         per_round = ", ".join(f"{r['seconds']:.1f}" for r in results)
+        loads = ", ".join(f"{r['load']:.1f}" for r in results)
         lines.append(
-            f"| {name} | {args.trials / seconds:.0f} | {base / seconds:.2f}x | "
-            f"{per_round} | "
+            f"| {name} | {args.trials / seconds:.0f} | {_paired_ratio(rows, name):.2f}x | "
+            f"{per_round} | {loads} | "
             f"{sum(r['lost'] for r in results)} | {sum(r['duplicated'] for r in results)} | "
             f"{'yes' if all(r['dense'] for r in results) else 'NO'} |"
         )

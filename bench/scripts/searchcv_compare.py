@@ -7,9 +7,12 @@ the same ``n_trials`` candidates, the same ``StratifiedKFold`` (shuffled by the
 seed) and up to ``max_iter`` epochs per fold. Methods:
 
 * ``hs``: ``hypersearch.integration.SearchCV(enable_pruning=True)`` (TPE + median
-  pruner, both defaults; folds stepped one ``partial_fit`` epoch at a time);
+  pruner, both defaults; pruning fold by fold: the running mean CV score is
+  reported after each fold, each fold one ``fit`` of ``max_iter`` epochs);
 * ``optuna``: ``optuna_integration.OptunaSearchCV(enable_pruning=True)`` (its
-  defaults: TPE + median pruner, same epoch loop);
+  defaults: TPE + median pruner; all folds stepped one ``partial_fit`` epoch at a
+  time, the only pruning it has);
+* ``hs-epochs`` (``--epochs``): ours with ``enable_pruning="epochs"``, Optuna's loop;
 * ``hs-noprune`` / ``optuna-noprune``: both without pruning (one ``fit`` of
   ``max_iter`` epochs per fold);
 * ``random``: ``RandomizedSearchCV`` (``fit`` of ``max_iter`` epochs, tol=None).
@@ -17,16 +20,19 @@ seed) and up to ``max_iter`` epochs per fold. Methods:
 Per (data set, seed) the methods run back to back in this process, so load on
 the shared machine hits them alike. Reported: the best mean CV accuracy
 (``best_score_``; Wilcoxon signed-rank over the seeds, ours vs each peer) and
-the wall time of ``fit`` (median, and the peer / ours ratio).
+the wall and CPU time of ``fit`` (median, and the peer / ours ratio per seed). The
+CPU time (``time.process_time``; every method runs in this one thread) is the
+fairer on a loaded machine, where the wall time also counts other jobs.
 
     PYTHONPATH=. python bench/scripts/searchcv_compare.py [--seeds 10] [--trials 20]
-        [--max-iter 10] [--cv 3] [--markdown bench/results/integration-searchcv.md]
+        [--max-iter 10] [--cv 3] [--epochs] [--markdown bench/results/integration-searchcv.md]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import platform
 import statistics
 import time
@@ -64,7 +70,7 @@ DATA: dict[str, Callable[..., Any]] = {
 }
 
 
-def _hs(x: Any, y: Any, seed: int, args: argparse.Namespace, prune: bool) -> Any:
+def _hs(x: Any, y: Any, seed: int, args: argparse.Namespace, prune: bool | str) -> Any:
     from hypersearch.distributions import CategoricalDistribution, FloatDistribution
     from hypersearch.integration import SearchCV
 
@@ -121,39 +127,56 @@ def _random(x: Any, y: Any, seed: int, args: argparse.Namespace, prune: bool) ->
     return search.fit(x, y)
 
 
-METHODS: dict[str, tuple[Callable[..., Any], bool]] = {
+METHODS: dict[str, tuple[Callable[..., Any], bool | str]] = {
     "hs": (_hs, True),
+    "hs-epochs": (_hs, "epochs"),
     "optuna": (_optuna, True),
     "hs-noprune": (_hs, False),
     "optuna-noprune": (_optuna, False),
     "random": (_random, False),
 }
-PAIRS = [("hs", "optuna"), ("hs", "random"), ("hs-noprune", "optuna-noprune")]
+PAIRS = [
+    ("hs", "optuna"),
+    ("hs", "random"),
+    ("hs-noprune", "optuna-noprune"),
+    ("hs-noprune", "random"),
+    ("hs-epochs", "optuna"),
+]
+Row = tuple[float, float, float]  # best CV score, wall seconds, CPU seconds
+
+
+def _methods(args: argparse.Namespace) -> dict[str, tuple[Callable[..., Any], bool | str]]:
+    return {k: v for k, v in METHODS.items() if args.epochs or k != "hs-epochs"}
+
+
+def _pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    return [p for p in PAIRS if args.epochs or "hs-epochs" not in p]
 
 
 def _cv(seed: int, args: argparse.Namespace) -> StratifiedKFold:
     return StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=seed)
 
 
-def run(args: argparse.Namespace) -> dict[tuple[str, str], list[tuple[float, float]]]:
-    results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+def run(args: argparse.Namespace) -> dict[tuple[str, str], list[Row]]:
+    results: dict[tuple[str, str], list[Row]] = {}
     for data_name in args.datasets.split(","):
         load = DATA[data_name]
         x, y = load(return_X_y=True)
         x = StandardScaler().fit_transform(x)
         for seed in range(args.seeds):
-            for method, (fit, prune) in METHODS.items():
-                started = time.perf_counter()
+            for method, (fit, prune) in _methods(args).items():
+                started, cpu = time.perf_counter(), time.process_time()
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     search = fit(x, y, seed, args, prune)
-                seconds = time.perf_counter() - started
-                results.setdefault((data_name, method), []).append((search.best_score_, seconds))
-                print(data_name, seed, method, f"{search.best_score_:.4f}", f"{seconds:.2f}s")
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+                row = (search.best_score_, seconds, cpu)
+                results.setdefault((data_name, method), []).append(row)
+                print(data_name, seed, method, f"{row[0]:.4f} {seconds:.2f}s {cpu:.2f}s cpu")
     return results
 
 
-def render(results: dict[tuple[str, str], list[tuple[float, float]]], args: Any) -> str:
+def render(results: dict[tuple[str, str], list[Row]], args: Any) -> str:
     import optuna
     import optuna_integration
     import sklearn
@@ -163,39 +186,44 @@ def render(results: dict[tuple[str, str], list[tuple[float, float]]], args: Any)
         "",
         f"`PYTHONPATH=. python bench/scripts/searchcv_compare.py --seeds {args.seeds} "
         f"--trials {args.trials} --max-iter {args.max_iter} --cv {args.cv} "
-        f"--datasets {args.datasets}`; "
+        f"--datasets {args.datasets}{' --epochs' if args.epochs else ''}`; "
         f"{datetime.date.today()}, Python {platform.python_version()}, hypersearch "
         f"{hs.__version__}, optuna {optuna.__version__}, optuna-integration "
         f"{optuna_integration.__version__}, scikit-learn {sklearn.__version__}; 2 shared cores, "
         "one BLAS thread. SGDClassifier over alpha / penalty / loss; best_score_ = best mean "
-        f"CV accuracy; time = wall time of fit; {args.seeds} seeds per data set.",
+        f"CV accuracy; wall / CPU = wall and process CPU time of fit; {args.seeds} seeds per "
+        f"data set; 1-minute load average {args.load[0]:.1f} at the start, {args.load[1]:.1f} "
+        "at the end.",
         "",
-        "| data set | method | best CV accuracy, median (min-max) | fit time, median s |",
-        "|---|---|---|---|",
+        "| data set | method | best CV accuracy, median (min-max) | wall s, median "
+        "| CPU s, median |",
+        "|---|---|---|---|---|",
     ]
     for (data_name, method), rows in results.items():
         scores = [r[0] for r in rows]
-        times = [r[1] for r in rows]
+        wall = statistics.median(r[1] for r in rows)
+        cpu = statistics.median(r[2] for r in rows)
         lines.append(
             f"| {data_name} | {method} | {statistics.median(scores):.4f} "
-            f"({min(scores):.4f}-{max(scores):.4f}) | {statistics.median(times):.2f} |"
+            f"({min(scores):.4f}-{max(scores):.4f}) | {wall:.2f} | {cpu:.2f} |"
         )
     lines += [
         "",
         "Paired over seeds (wins / ties / losses of ours on best CV accuracy, two-sided "
-        "Wilcoxon p; time ratio = median of peer time / ours per seed, > 1: ours faster):",
+        "Wilcoxon p; time ratios = median over seeds of peer time / ours, > 1: ours faster):",
         "",
-        "| data set | ours vs peer | W/T/L | p | time ratio |",
-        "|---|---|---|---|---|",
+        "| data set | ours vs peer | W/T/L | p | wall ratio | CPU ratio |",
+        "|---|---|---|---|---|---|",
     ]
     for data_name in args.datasets.split(","):
-        for ours, peer in PAIRS:
+        for ours, peer in _pairs(args):
             a, b = results[(data_name, ours)], results[(data_name, peer)]
             test = wilcoxon_paired([-r[0] for r in a], [-r[0] for r in b])
-            ratio = statistics.median(pb[1] / pa[1] for pa, pb in zip(a, b))
+            wall = statistics.median(pb[1] / pa[1] for pa, pb in zip(a, b))
+            cpu = statistics.median(pb[2] / pa[2] for pa, pb in zip(a, b))
             lines.append(
                 f"| {data_name} | {ours} vs {peer} | {test.wins}/{test.ties}/{test.losses} | "
-                f"{format_p(test.p_value)} | {ratio:.2f}x |"
+                f"{format_p(test.p_value)} | {wall:.2f}x | {cpu:.2f}x |"
             )
     return "\n".join(lines) + "\n"
 
@@ -207,11 +235,15 @@ def main() -> None:
     parser.add_argument("--max-iter", type=int, default=10)
     parser.add_argument("--cv", type=int, default=3)
     parser.add_argument("--datasets", default="digits,breast_cancer,wine", help=",".join(DATA))
+    parser.add_argument("--epochs", action="store_true", help="also ours pruning by epochs")
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     hs.logging.set_verbosity(hs.logging.WARNING)
     np.seterr(all="ignore")
-    table = render(run(args), args)
+    load = os.getloadavg()[0]
+    results = run(args)
+    args.load = (load, os.getloadavg()[0])
+    table = render(results, args)
     print(table)
     if args.markdown:
         with open(args.markdown, "w") as fh:

@@ -2,8 +2,8 @@
 
 Each part lives in its own module ``bench/suites/pitfalls_<name>.py`` (with ``-`` in
 the part's name written ``_``) that defines ``PART`` (its name) and ``run(opts)``; the
-parts are found by that file name, so adding one needs no edit here. Without
-``--part`` every part runs.
+parts are found by that file name, so adding one needs no edit here (a module without
+``run`` is a part's helper, not a part). Without ``--part`` every part runs.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ def parts() -> dict[str, ModuleType]:
     for info in sorted(pkgutil.iter_modules([str(here)]), key=lambda i: i.name):
         if info.name.startswith(PREFIX):
             module = import_module(f"bench.suites.{info.name}")
+            if not hasattr(module, "run"):
+                continue  # a helper module of a part (its problems, say)
             found[getattr(module, "PART", info.name[len(PREFIX) :].replace("_", "-"))] = module
     return found
 

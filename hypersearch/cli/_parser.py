@@ -184,6 +184,12 @@ def _add_run_commands(sub: Any) -> None:
         "--sampler", default=None, help="e.g. random, tpe, gp (default: the study default)"
     )
     p.add_argument("--seed", type=int, default=None, help="the sampler's seed")
+    p.add_argument(
+        "--devices",
+        type=float,
+        default=None,
+        help="devices (GPUs) each trial holds, for the budget's device-hours",
+    )
     storage = sub.add_parser("storage", help="maintain a storage (schema upgrade)")
     storage_sub = storage.add_subparsers(dest="storage_command", required=True)
     _add(

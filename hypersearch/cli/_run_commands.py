@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,14 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
+    from hypersearch.study._optimize import check_devices
+
+    try:
+        devices = check_devices(args.devices)
+    except ValueError as err:
+        raise CLIUsageError(f"--devices: {err}") from err
+    if devices is not None and not math.isfinite(devices):
+        raise CLIUsageError(f"--devices must be a finite number > 0, got {devices!r}.")
     objective = load_objective(args.objective)
     storage: Any = args.storage
     if args.heartbeat_interval is not None:
@@ -100,12 +109,20 @@ def cmd_worker(args: argparse.Namespace) -> None:
     if args.max_trials is not None and args.n_trials is None:
         from hypersearch.study._cap import optimize_until_complete
 
-        optimize_until_complete(study, objective, args.max_trials, timeout=args.timeout)
+        optimize_until_complete(
+            study, objective, args.max_trials, timeout=args.timeout, devices=devices
+        )
         return
     callbacks = []
     if args.max_trials is not None:
         callbacks.append(hypersearch.MaxTrialsCallback(args.max_trials))
-    study.optimize(objective, n_trials=args.n_trials, timeout=args.timeout, callbacks=callbacks)
+    study.optimize(
+        objective,
+        n_trials=args.n_trials,
+        timeout=args.timeout,
+        callbacks=callbacks,
+        devices=devices,
+    )
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:

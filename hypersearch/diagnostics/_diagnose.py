@@ -79,7 +79,7 @@ def _too_few_note(n: int) -> Finding:
         evidence={"n_trials": n},
         message=(
             f"{n} COMPLETE trials: the range-edge check needs {_range_edge.MIN_TRIALS}, the "
-            f"useless-parameter check {_useless.MIN_TRIALS} (and 5 per parameter); the noise "
+            f"useless-parameter check {_useless.MIN_TRIALS} (and {_useless.PER_PARAM} per parameter); the noise "
             "check needs repeated configurations."
         ),
         severity=INFO,

@@ -3,10 +3,9 @@
 Three ways to spend a trial:
 
 * plain: fit and score every fold, return the mean test score;
-* fold by fold (``enable_pruning`` with an estimator that has no
-  ``partial_fit``): report the running mean after each fold (step = fold), so
+* ``pruning="folds"``: report the running mean after each fold (step = fold), so
   the pruner can stop a poor configuration after its first folds;
-* by epochs (``enable_pruning`` with ``partial_fit``): one estimator per fold,
+* ``pruning="epochs"`` (estimators with ``partial_fit``): one estimator per fold,
   all stepped one ``partial_fit`` epoch at a time; the mean test score over the
   folds is reported after each epoch (step = epoch), up to ``max_iter`` epochs.
 
@@ -100,7 +99,7 @@ class CVObjective:
         splits: Sequence[tuple[np.ndarray, np.ndarray]],
         scorer: Any,
         fit_params: Mapping[str, Any],
-        enable_pruning: bool,
+        pruning: str | None,
         max_iter: int,
         error_score: Any,
         return_train_score: bool,
@@ -111,7 +110,7 @@ class CVObjective:
         self.splits = list(splits)
         self.scorer = scorer
         self.fit_params = dict(fit_params)
-        self.enable_pruning = enable_pruning
+        self.pruning = pruning
         self.max_iter = max_iter
         self.error_score = error_score
         self.return_train_score = return_train_score
@@ -123,7 +122,7 @@ class CVObjective:
         estimator = clone(self.estimator).set_params(**params)
         folds = _Folds(len(self.splits))
         try:
-            if self.enable_pruning and hasattr(estimator, "partial_fit"):
+            if self.pruning == "epochs":
                 self._by_epochs(trial, estimator, folds)
             else:
                 self._fold_by_fold(trial, estimator, folds)
@@ -145,7 +144,7 @@ class CVObjective:
             fitted = self._fit(model, step, folds, partial=False)
             folds.fit_time.append(time.perf_counter() - started)
             self._score(model if fitted else None, step, folds)
-            if self.enable_pruning and step < len(self.splits) - 1:
+            if self.pruning == "folds" and step < len(self.splits) - 1:
                 trial.report(float(np.mean(folds.test)), step)
                 if trial.should_prune():
                     raise TrialPruned()

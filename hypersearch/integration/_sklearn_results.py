@@ -57,6 +57,26 @@ def check_distributions(estimator: Any, distributions: Any) -> dict[str, BaseDis
     return out
 
 
+PRUNING_MODES = ("folds", "epochs")
+
+
+def pruning_mode(enable_pruning: Any, estimator: Any) -> str | None:
+    """``enable_pruning`` as a mode: None (off), ``"folds"`` (also ``True``) or ``"epochs"``."""
+    if enable_pruning is False or enable_pruning is None:
+        return None
+    mode = "folds" if enable_pruning is True else enable_pruning
+    if mode not in PRUNING_MODES:
+        raise ValueError(
+            f"enable_pruning must be False, True, 'folds' or 'epochs', got {enable_pruning!r}."
+        )
+    if mode == "epochs" and not hasattr(estimator, "partial_fit"):
+        raise ValueError(
+            f"enable_pruning='epochs' needs an estimator with partial_fit; "
+            f"{type(estimator).__name__} has none (use 'folds')."
+        )
+    return str(mode)
+
+
 def check_positive_int(name: str, value: Any, *, allow_none: bool = False) -> None:
     if value is None and allow_none:
         return

@@ -16,7 +16,8 @@ machine, PostgreSQL or MySQL for a cluster); heartbeats and
 
 Tasks are not retried by Ray (``max_retries=0``): a retried share would rerun
 trials and break the exact ``n_trials`` count. When a worker or the cluster
-goes away, ``result()`` raises :class:`RuntimeError` saying so; every trial
+goes away, ``result()`` raises :class:`~hypersearch.exceptions.WorkerLostError`
+(a ``RuntimeError``, as with Dask) saying so; every trial
 that finished is already in the storage, and a trial that was running on the
 lost worker is failed (and retried, with ``RetryFailedTrialCallback``) by the
 heartbeat reaper when the storage has a ``heartbeat_interval``.
@@ -29,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hypersearch._imports import require
+from hypersearch.exceptions import WorkerLostError
 
 ray = require("ray", extra="ray")
 
@@ -53,7 +55,7 @@ class RayFuture:
         except ray.exceptions.GetTimeoutError:
             raise TimeoutError(f"Ray task {self.ref} did not finish in {timeout} s.") from None
         except ray.exceptions.RayError as err:
-            raise RuntimeError(
+            raise WorkerLostError(
                 f"Ray lost a worker running a share of the study ({type(err).__name__}: {err}). "
                 "Every trial that finished is kept in the storage; a trial that was running "
                 "there stays RUNNING until the heartbeat reaper fails it (give the storage a "

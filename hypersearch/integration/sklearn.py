@@ -36,6 +36,7 @@ from hypersearch.integration._sklearn_results import (  # noqa: E402
     check_error_score,
     check_estimator_arg,
     check_positive_int,
+    pruning_mode,
 )
 from hypersearch.study._direction import StudyDirection  # noqa: E402
 from hypersearch.study._study import Study  # noqa: E402
@@ -66,11 +67,16 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             ``CategoricalDistribution``) or a list of choices.
         cv: Anything ``sklearn.model_selection.check_cv`` takes (default 5 folds,
             stratified for classifiers).
-        enable_pruning: Report and prune inside a trial: after each ``partial_fit``
-            epoch (all folds stepped together, up to ``max_iter``) when the estimator
-            has ``partial_fit``, else after each fold.
+        enable_pruning: Report and prune inside a trial. ``"folds"`` (or ``True``):
+            report the running mean test score after each fold, so a poor configuration
+            stops after its first folds; works with every estimator and never costs
+            more fits than plain CV. ``"epochs"``: step all folds together one
+            ``partial_fit`` epoch at a time (up to ``max_iter``) and report after each
+            epoch; it pays only when an epoch costs far more than scikit-learn's
+            per-call overhead of ``partial_fit`` and scoring (large data). ``False``: no
+            pruning.
         error_score: ``"raise"`` or the score of a fold whose fit fails (NaN fails the trial).
-        max_iter: Epochs per trial with ``enable_pruning`` and ``partial_fit``.
+        max_iter: Epochs per trial with ``enable_pruning="epochs"``.
         n_jobs: Trials run at once (threads).
         n_trials: Trials this ``fit`` runs (None: until ``timeout``).
         random_state: Seed of the default sampler (int, RandomState or None).
@@ -100,7 +106,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
         param_distributions: Mapping[str, BaseDistribution | list[Any]],
         *,
         cv: Any = None,
-        enable_pruning: bool = False,
+        enable_pruning: bool | str = False,
         error_score: Any = np.nan,
         max_iter: int = 100,
         n_jobs: int = 1,
@@ -178,7 +184,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):
             splits=splits,
             scorer=self.scorer_,
             fit_params=fit_params,
-            enable_pruning=bool(self.enable_pruning),
+            pruning=pruning_mode(self.enable_pruning, self.estimator),
             max_iter=self.max_iter,
             error_score=self.error_score,
             return_train_score=self.return_train_score,

@@ -49,11 +49,12 @@ def optimize_until_complete(
     *,
     timeout: float | None = None,
     callbacks: list[Any] | None = None,
+    devices: float | None = None,
 ) -> None:
     """Run trials of ``func`` until the study holds ``n_complete`` COMPLETE trials.
 
     Other workers may share the study. ``timeout``: seconds after which no trial
-    starts and the wait ends.
+    starts and the wait ends. ``devices``: as in :meth:`Study.optimize`.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     cap = _Cap(n_complete)
@@ -65,7 +66,7 @@ def optimize_until_complete(
         if left is not None and left <= 0:
             return
         if complete + running < n_complete:
-            study.optimize(func, timeout=left, callbacks=[*(callbacks or []), cap])
+            study.optimize(func, timeout=left, callbacks=[*(callbacks or []), cap], devices=devices)
             continue
         _reap(study)  # the running trials may be a dead worker's
         time.sleep(_POLL_SECONDS)

@@ -189,5 +189,5 @@ def reevaluate(
     groups = group_runs(study.get_trials(deepcopy=False))
     summaries = [s for r in roots if (s := summarise(r, groups[r])) is not None]
     maximize = study.direction == StudyDirection.MAXIMIZE
-    summaries.sort(key=lambda s: -s.mean if maximize else s.mean)
+    summaries.sort(key=lambda s: (-s.mean if maximize else s.mean, s.number))  # as best_by_mean
     return summaries

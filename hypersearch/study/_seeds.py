@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 SELECTIONS = ("single", "mean")
 """How ``best_trial`` picks: the best single run (Optuna's way), or the best mean over seeds."""
+PICKS = (*SELECTIONS, "model")
+"""How ``best_trial_by`` picks: also "model", the best GP posterior mean (a fit per call)."""
 
 
 @dataclass(frozen=True)
@@ -150,30 +152,55 @@ def seed_summaries(study: Study) -> list[SeedSummary]:
 def best_by_mean(study: Study, min_seeds: int | None = None) -> tuple[FrozenTrial, SeedSummary]:
     """The configuration with the best mean among those with at least ``min_seeds`` runs.
 
-    ``min_seeds`` None: the most runs any configuration has (the re-evaluated ones),
-    so a configuration run once cannot win on one lucky draw. The trial returned is
-    the configuration's first trial with its value replaced by the mean.
+    ``min_seeds`` None: the most runs a re-evaluated configuration has (see
+    :func:`default_min_seeds`), so a configuration run once cannot win on one lucky
+    draw. The trial returned is the configuration's first trial with its value
+    replaced by the mean.
     """
+    best = eligible_summaries(study, min_seeds)[0]
+    return first_trial(study, best).replace(values=(best.mean,)), best
+
+
+def eligible_summaries(study: Study, min_seeds: int | None) -> list[SeedSummary]:
+    """The configurations with at least ``min_seeds`` runs (see :func:`best_by_mean`)."""
     summaries = seed_summaries(study)
     if not summaries:
         raise ValueError(f"Study {study.study_name!r} has no COMPLETE trial yet.")
-    floor = max(s.n for s in summaries) if min_seeds is None else int(min_seeds)
+    floor = default_min_seeds(study, summaries) if min_seeds is None else int(min_seeds)
     eligible = [s for s in summaries if s.n >= floor]
     if not eligible:
         raise ValueError(
             f"No configuration has {floor} COMPLETE runs (the most is "
             f"{max(s.n for s in summaries)}); run study.reevaluate(...) or lower min_seeds."
         )
-    best = eligible[0]
-    trial = study._storage.get_trial(
-        study._storage.get_trial_id_from_study_id_trial_number(study._study_id, best.number)
+    return eligible
+
+
+def first_trial(study: Study, summary: SeedSummary) -> FrozenTrial:
+    """The configuration's first trial, as stored."""
+    storage = study._storage
+    return storage.get_trial(
+        storage.get_trial_id_from_study_id_trial_number(study._study_id, summary.number)
     )
-    return trial.replace(values=(best.mean,)), best
 
 
-def check_selection(select: Any) -> str:
-    if select not in SELECTIONS:
-        raise ValueError(f"select must be one of {list(SELECTIONS)}, got {select!r}.")
+def default_min_seeds(study: Study, summaries: Sequence[SeedSummary]) -> int:
+    """The most runs a re-evaluated configuration has (else the most any has).
+
+    Counting re-evaluated configurations only: a configuration the search itself
+    repeated more often (a small categorical space) must not shut out the others.
+    """
+    reruns = {t.number for t in study.get_trials(deepcopy=False) if reeval_of(t) is not None}
+    reevaluated = [s.n for s in summaries if reruns.intersection(s.numbers)]
+    return max(reevaluated) if reevaluated else max(s.n for s in summaries)
+
+
+def check_selection(select: Any, allowed: Sequence[str] = SELECTIONS) -> str:
+    if select not in allowed:
+        extra = ""
+        if select == "model":
+            extra = " ('model' fits a GP on each call: ask study.best_trial_by('model') instead)"
+        raise ValueError(f"select must be one of {list(allowed)}, got {select!r}.{extra}")
     return str(select)
 
 

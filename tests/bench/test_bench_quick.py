@@ -257,8 +257,14 @@ def test_pitfalls_seeds_quick(tmp_path: Path) -> None:
     run_suite("pitfalls", tmp_path, "--part", "seeds")
     tables = tables_of(tmp_path / "pitfalls-seeds-quick.md")
     picks = find(tables, "True score of the pick")
-    assert [r[1] for r in picks.rows] == ["single@N", "mean5@N+20", "single@N+20"]
-    assert picks.row("branin-noise1", "mean5@N+20")[3].startswith(("0/1/0", "1/0/0", "0/0/1"))
+    from bench.suites.pitfalls_seeds import PICKS
+
+    assert [r[1] for r in picks.rows] == [label for _, label in PICKS]
+    assert picks.headers[-1] == "vs mean@N+20"
+    mean = picks.row("branin-noise1", "mean@N+20 (library)")
+    assert mean[3].startswith(("0/1/0", "1/0/0", "0/0/1"))
+    why = find(tables, "Why: the noise against")
+    assert why.rows[0][0] == "branin-noise1" and len(why.headers) == 5
     cost = find(tables, "Extra cost of the re-evaluation")
     assert cost.headers[1] == "extra trials" and cost.rows[0][1] == "20"
     budget = find(tables, "Budget under promotion ASHA")

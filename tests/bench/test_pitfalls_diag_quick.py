@@ -8,7 +8,7 @@ import pytest
 
 from tests.bench.test_bench_quick import parse_tables, run_suite
 
-PARTS = ("range-edge", "noise", "diagnose-overhead")
+PARTS = ("range-edge", "noise", "diagnose-overhead", "useless")
 
 
 def test_pitfalls_diagnostics_parts_quick(tmp_path: Path) -> None:
@@ -31,6 +31,11 @@ def test_pitfalls_diagnostics_parts_quick(tmp_path: Path) -> None:
     assert rows[0][:2] == ["0", "0/4"]  # no noise: nothing to fire on
     cost = parse_tables((tmp_path / "pitfalls-diagnose-overhead-quick.md").read_text())
     assert any(h.startswith("`study.optimize`") for h in cost)
+    useless = parse_tables((tmp_path / "pitfalls-useless-quick.md").read_text())
+    chosen = next(t for h, t in useless.items() if h.startswith("Rule chosen"))
+    assert chosen.headers[1:3] == ["cap", "c (limit = min(cap, c / d))"]
+    default = next(t for h, t in useless.items() if h.startswith("Both halves"))
+    assert {r[0] for r in default.rows} == {"tpe", "random", "all"}
 
 
 def test_an_unknown_part_is_named(tmp_path: Path) -> None:

@@ -63,7 +63,9 @@ def test_few_trials_say_what_is_not_checked_yet():
 def test_multi_objective_runs_per_objective_and_says_so():
     rows = [(p, [v, -v]) for p, v in _edge_rows()]  # objective 1 is maximised: same order
     study = study_from(rows, {"lr": LR, "w": W}, ("minimize", "maximize"))
+    before = (study.trials, study.system_attrs)
     findings = study.diagnose()
+    assert (study.trials, study.system_attrs) == before  # diagnose only reads
     (note,) = [f for f in findings if f.kind == "multi_objective"]
     assert "per objective" not in note.message and "each objective alone" in note.message
     edges = [f for f in findings if f.kind == "range_edge"]

@@ -23,7 +23,7 @@ def _kinds(study: hs.Study, kind: str) -> list[hs.diagnostics.Finding]:
 
 
 def test_useless_parameters_are_named_with_a_partial_fixed_sampler_and_the_space_removed():
-    rows = sampled(120, DISTS, lambda p: p["x"] ** 2 + 0.5 * p["y"] ** 2)
+    rows = sampled(200, DISTS, lambda p: p["x"] ** 2 + 0.5 * p["y"] ** 2)
     study = study_from(rows, DISTS)
     (finding,) = _kinds(study, "useless_params")
     assert set(finding.params) == {"z", "c"}

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import ray
 
 import hypersearch as hs
+from hypersearch.exceptions import WorkerLostError
 from hypersearch.integration import RayExecutor
 
 
@@ -65,7 +69,7 @@ def test_objective_error_keeps_its_type(local_ray, tmp_path):
 
 def test_lost_worker_is_a_clear_error_and_finished_trials_stay(local_ray, tmp_path):
     study = _study(tmp_path, sampler=hs.samplers.RandomSampler(seed=0))
-    with pytest.raises(RuntimeError, match="Ray lost a worker.*kept in the storage"):
+    with pytest.raises(WorkerLostError, match="Ray lost a worker.*kept in the storage"):
         study.optimize(crashing, n_trials=8, n_jobs=1, executor=RayExecutor())
     states = [t.state for t in study.trials]
     assert states[:4] == [hs.TrialState.COMPLETE] * 4
@@ -79,3 +83,20 @@ def test_in_memory_study_and_bad_arguments_are_refused(local_ray):
         RayExecutor(address=6379)
     with pytest.raises(ValueError, match="num_cpus must be a number"):
         RayExecutor(num_cpus=-1)
+
+
+def test_the_cluster_going_away_keeps_finished_trials(tmp_path):
+    """A child process runs a study on its own Ray node and kills the node mid-study."""
+    url = f"sqlite:///{tmp_path / 'lost.db'}"
+    script = Path(__file__).with_name("ray_node_loss_script.py")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(
+        [sys.executable, str(script), url], capture_output=True, text=True, timeout=240, env=env
+    )
+    error = [line for line in done.stdout.splitlines() if line.startswith("ERROR")]
+    assert error and error[0].startswith("ERROR WorkerLostError: Ray lost a worker"), done.stdout
+    assert "node it was running on is dead" in error[0] and "kept in the storage" in error[0]
+    stored = hs.load_study(study_name=hs.get_all_study_names(url)[0], storage=url).trials
+    complete = [t for t in stored if t.state == hs.TrialState.COMPLETE]
+    assert len(complete) >= 5 and all(t.value == t.params["x"] for t in complete)
+    assert sum(t.state == hs.TrialState.RUNNING for t in stored) <= 1

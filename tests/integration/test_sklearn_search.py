@@ -109,7 +109,7 @@ def test_pruning_by_partial_fit_epochs_reports_each_epoch():
     search = SearchCV(
         SGDClassifier(random_state=0),
         {"alpha": FloatDistribution(1e-5, 10.0, log=True)},
-        enable_pruning=True,
+        enable_pruning="epochs",
         max_iter=6,
         n_trials=10,
         cv=3,
@@ -125,25 +125,45 @@ def test_pruning_by_partial_fit_epochs_reports_each_epoch():
     assert states[search.best_index_] == "COMPLETE"
 
 
-def test_pruning_fold_by_fold_without_partial_fit():
+@pytest.mark.parametrize(
+    ("estimator", "enable_pruning"),
+    [
+        (LogisticRegression(max_iter=300), True),
+        (SGDClassifier(random_state=0, max_iter=5, tol=None), True),  # True: folds, not epochs
+        (SGDClassifier(random_state=0, max_iter=5, tol=None), "folds"),
+    ],
+)
+def test_pruning_fold_by_fold(estimator, enable_pruning):
+    name = "C" if isinstance(estimator, LogisticRegression) else "alpha"
     study = hs.create_study(
         direction="maximize",
         sampler=hs.samplers.RandomSampler(seed=0),
         pruner=hs.pruners.ThresholdPruner(lower=0.9),
     )
     search = SearchCV(
-        LogisticRegression(max_iter=300),
-        {"C": FloatDistribution(1e-5, 10.0, log=True)},
-        enable_pruning=True,
+        estimator,
+        {name: FloatDistribution(1e-5, 10.0, log=True)},
+        enable_pruning=enable_pruning,
         n_trials=8,
         cv=3,
         study=study,
     ).fit(X, Y)
     for trial in study.get_trials(states=(hs.TrialState.PRUNED,)):
-        assert list(trial.intermediate_values) == [0]  # pruned after its first fold
+        running_means = list(trial.intermediate_values.values())
+        assert list(trial.intermediate_values) in ([0], [0, 1])  # a report after each fold
+        assert running_means[-1] < 0.9 <= min(running_means[:-1], default=1.0)
         row = list(search.cv_results_["trial_number"]).index(trial.number)
-        assert np.isnan(search.cv_results_["split2_test_score"][row])
+        assert np.isnan(search.cv_results_["split2_test_score"][row])  # the last fold never ran
+    for trial in study.get_trials(states=(hs.TrialState.COMPLETE,)):
+        assert list(trial.intermediate_values) == [0, 1]  # one report per fold but the last
     assert study.get_trials(states=(hs.TrialState.PRUNED,))
+
+
+def test_pruning_mode_is_checked():
+    with pytest.raises(ValueError, match="enable_pruning must be False, True, 'folds' or 'epochs'"):
+        _search(enable_pruning="epoch").fit(X, Y)
+    with pytest.raises(ValueError, match="needs an estimator with partial_fit; LogisticRegression"):
+        _search(enable_pruning="epochs").fit(X, Y)
 
 
 class _FailsForSomeC(LogisticRegression):

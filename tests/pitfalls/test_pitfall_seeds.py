@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import threading
 
+import numpy as np
 import pytest
 
 import hypersearch as hs
@@ -179,6 +180,16 @@ def test_mean_selection_ignores_configurations_run_once_unless_asked():
         study.set_best_trial_selection("best")
 
 
+def test_a_configuration_the_search_repeated_does_not_shut_out_the_reevaluated_ones():
+    study = _lucky_study()
+    for _ in range(4):  # the search ran "c" (true 3.0) five times: more runs than any rerun
+        study.enqueue_trial({"kind": "c"})
+    study.optimize(_lucky_objective, n_trials=4)
+    study.reevaluate(_lucky_objective, top_k=2, n_seeds=3)  # "a" and "b": 3 runs each
+    assert study.best_trial_by("mean").params == {"kind": "b"}  # "c" (5 runs) is eligible too
+    assert study.best_trial_by("mean", min_seeds=5).params == {"kind": "c"}
+
+
 def test_a_maximised_study_ranks_by_the_largest_mean():
     study = _study(direction="maximize")
     study.optimize(noisy, n_trials=6)
@@ -289,3 +300,58 @@ def test_a_rerun_replays_its_parameters_without_asking_the_sampler():
     study.reevaluate(noisy, top_k=2, n_seeds=3)
     assert (sampler.relative, sampler.independent) == (3, 3)  # four reruns, no sampling
     assert len(_reevals(study)) == 4
+
+
+def _bowl(trial):
+    """(x - 0.3)^2 with a noise of sd 0.3 drawn from the seed: single runs are mostly luck."""
+    x = trial.suggest_float("x", -1, 1)
+    return (x - 0.3) ** 2 + 0.3 * float(np.random.default_rng(trial.seed).normal())
+
+
+def _bowl_with_a_lucky_draw(sign=1.0):
+    """41 runs on (x - 0.3)^2 with a little noise, and one lucky draw at x = -0.8."""
+    study = _study(direction="minimize" if sign > 0 else "maximize")
+    dist = hs.distributions.FloatDistribution(-1, 1)
+    for x in np.linspace(-1, 1, 41):
+        value = (x - 0.3) ** 2 + 0.05 * np.sin(37 * x)
+        value = -0.2 if abs(x + 0.8) < 1e-9 else value
+        study.add_trial(
+            hs.create_trial(params={"x": float(x)}, distributions={"x": dist}, value=sign * value)
+        )
+    return study
+
+
+def test_model_selection_smooths_a_lucky_draw_away_with_a_gp_over_every_trial():
+    study = _bowl_with_a_lucky_draw()
+    assert study.best_trial_by("single").params["x"] == pytest.approx(-0.8)
+    before = (len(study.trials), study.system_attrs)
+    by_model = study.best_trial_by("model")  # no re-evaluation: every configuration counts
+    assert (len(study.trials), study.system_attrs) == before  # reads only
+    assert abs(by_model.params["x"] - 0.3) <= 0.15
+    assert -0.1 < by_model.value < 0.1  # the posterior mean there, not the draw
+    assert by_model.number == study.trials[by_model.number].number
+    maximised = _bowl_with_a_lucky_draw(sign=-1.0)
+    assert maximised.best_trial_by("model").params == by_model.params
+
+
+def test_model_selection_after_a_reevaluation_picks_among_the_reevaluated():
+    study = _study(seed=1)
+    study.optimize(_bowl, n_trials=20)
+    study.reevaluate(_bowl, top_k=3, n_seeds=3)
+    top3 = {s.number for s in study.seed_summaries() if s.n == 3}
+    assert study.best_trial_by("model").number in top3
+    others = study.best_trial_by("model", min_seeds=1)  # or among every one, when asked
+    assert others.params == study.trials[others.number].params
+
+
+def test_model_selection_refuses_what_it_cannot_fit():
+    study = _bowl_with_a_lucky_draw()
+    one = _study()
+    one.optimize(noisy, n_trials=1)
+    with pytest.raises(ValueError, match="a model needs 2 COMPLETE trials"):
+        one.best_trial_by("model")
+    with pytest.raises(ValueError, match="no COMPLETE trial"):
+        _study().best_trial_by("model")
+    with pytest.raises(ValueError, match="fits a GP on each call"):
+        study.set_best_trial_selection("model")
+    assert _keys.BEST_SELECTION not in study.system_attrs

@@ -238,6 +238,7 @@ def test_durations_are_the_cost_without_a_cost_attribute():
         lambda: hs.samplers.TPESampler(seed=0, n_startup_trials=3, cost_aware=True),
     ],
 )
+@pytest.mark.filterwarnings("ignore:cost_aware. the cooling budget")
 def test_cost_aware_samplers_pickle_and_continue(make):
     sampler = make()
     study = hs.create_study(sampler=sampler)

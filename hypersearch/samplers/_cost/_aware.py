@@ -4,19 +4,23 @@ The acquisition per unit cost with cooling (CArBO, Lee et al. 2020) is
 ``EI(x) / c(x) ** alpha``: in log space (logEI, log PI) ``log EI(x) - alpha log c(x)``,
 for TPE's ``log l(x) - log g(x)`` the same subtraction. ``c`` is the cost model's
 prediction (:class:`~hypersearch.samplers._cost._model.CostModel`), ``alpha`` the
-cooling (:func:`~hypersearch.samplers._cost._cooling.cooling_alpha`).
+cooling (:func:`~hypersearch.samplers._cost._cooling.cooling_alpha`), for TPE times the
+cost's weight (:func:`~hypersearch.samplers._cost._pitfall.cost_weight`: none when the
+trials show that the costly ones are the good ones).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hypersearch.samplers._cost._cooling import cooling_alpha
-from hypersearch.samplers._cost._measure import costs_of
+from hypersearch.samplers._cost._cooling import budget_label, cooling_alpha
+from hypersearch.samplers._cost._measure import CostWarning, costs_of
 from hypersearch.samplers._cost._model import CostModel
+from hypersearch.samplers._cost._pitfall import cost_weight, costly_is_better_evidence
 
 if TYPE_CHECKING:  # the GP package imports this one: no import cycle at run time
     from hypersearch.distributions import BaseDistribution
@@ -32,18 +36,31 @@ class CostAwareness:
         rng: The sampler's random generator (the cost GP's restarts).
         n_init: The sampler's random start (``n_startup_trials``): the cooling's ``n_init``.
         cost_budget: The cooling's budget in cost units (None: the study's declared one).
+        costly_is_better_check: Scale ``alpha`` by :func:`cost_weight` of the trials'
+            evidence that the costly ones are the good ones (TPE: its candidates come from
+            the good set, so a cheap pull feeds on itself; measured for both samplers in
+            :mod:`~hypersearch.samplers._cost._pitfall`).
     """
 
     def __init__(
-        self, rng: np.random.Generator, *, n_init: int, cost_budget: float | None = None
+        self,
+        rng: np.random.Generator,
+        *,
+        n_init: int,
+        cost_budget: float | None = None,
+        costly_is_better_check: bool = False,
     ) -> None:
         from hypersearch.samplers._gp._fitter import GPFitter
 
         self.fitter = GPFitter(rng, deterministic=False, refit_every=5)
         self.n_init = n_init
         self.cost_budget = cost_budget
+        self.costly_is_better_check = costly_is_better_check
         self.last_alpha: float | None = None
         """The ``alpha`` of the last sample (None before any): for diagnostics and tests."""
+        self.last_evidence = 0.0
+        """The last :func:`costly_is_better_evidence` (< -1: the cost weighs less)."""
+        self._warned_spent = False
 
     @property
     def rng(self) -> np.random.Generator:
@@ -54,12 +71,42 @@ class CostAwareness:
         self.fitter.rng = rng
 
     def alpha(self, study: Study) -> float:
-        """The cooling's ``alpha`` now (recorded in :attr:`last_alpha`)."""
+        """The cost's exponent now: the cooling (times the cost's weight), in :attr:`last_alpha`."""
         trials = study.history.trials()
-        self.last_alpha = cooling_alpha(
+        cooled = cooling_alpha(
             trials, study.system_attrs, n_init=self.n_init, cost_budget=self.cost_budget
         )
+        if cooled <= 0.0:
+            self._warn_spent(study)
+        self.last_alpha = cooled
+        if cooled > 0.0 and self.costly_is_better_check:
+            self.last_evidence = self._evidence(study)
+            self.last_alpha = cooled * cost_weight(self.last_evidence)
         return self.last_alpha
+
+    def _evidence(self, study: Study) -> float:
+        """How strongly the complete trials say that the costly ones are the good ones."""
+        from hypersearch.trial._state import TrialState
+
+        history = study.history
+        if len(history.directions) > 1:
+            return 0.0
+        rows = np.flatnonzero(history.mask(TrialState.COMPLETE))
+        costs = costs_of([history.trial(int(r)) for r in rows])
+        column = np.array([np.nan if c is None else c for c in costs], dtype=float)
+        return costly_is_better_evidence(history.signed_values()[rows, 0], column)
+
+    def _warn_spent(self, study: Study) -> None:
+        if self._warned_spent:
+            return
+        self._warned_spent = True
+        budget = budget_label(study.system_attrs, self.cost_budget)
+        warnings.warn(
+            f"cost_aware: the cooling budget ({budget}) is spent, so the cost no longer "
+            "weighs: from now on the sampler picks by its plain acquisition.",
+            CostWarning,
+            stacklevel=5,
+        )
 
     def model(
         self, study: Study, rows: np.ndarray, enc: SearchSpaceEncoding, x: np.ndarray

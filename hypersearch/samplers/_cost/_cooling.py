@@ -68,3 +68,17 @@ def cooling_alpha(
     if total <= spent_init:
         return 0.0
     return min(max(left / (total - spent_init), 0.0), 1.0)
+
+
+def budget_label(system_attrs: Mapping[str, Any], cost_budget: float | None = None) -> str:
+    """The budget the cooling counts, as the user gave it (``"budget_cost=100"``)."""
+    declared = declared_budget(system_attrs)
+    for name, value in (
+        ("cost_budget", cost_budget),
+        ("budget_cost", declared.cost),
+        ("budget_seconds", declared.seconds),
+        ("n_trials", declared.trials),
+    ):
+        if value is not None:
+            return f"{name}={value:g}"
+    return "none"

@@ -176,8 +176,9 @@ class GPSampler(BaseSampler):
             user attribute, else their duration), ``alpha`` falling from 1 after the
             random start to 0 as the budget is spent. The budget: ``cost_budget``, else
             ``optimize(budget_cost=...)``, ``budget_seconds=...`` or ``n_trials=...``
-            (see :mod:`hypersearch.samplers._cost._cooling`); none: ``alpha = 1``. One
-            objective and ``acquisition`` in ``"logEI"``, ``"EI"``, ``"PI"`` only.
+            (see :mod:`hypersearch.samplers._cost._cooling`); none: ``alpha = 1``. Once
+            the budget is spent a ``CostWarning`` says so. One objective and
+            ``acquisition`` in ``"logEI"``, ``"EI"``, ``"PI"`` only.
         cost_budget: The cooling's budget in cost units (with ``cost_aware``).
     """
 

@@ -21,10 +21,17 @@ from hypersearch.multi_objective._constraints import record_constraints, violati
 from hypersearch.samplers._base import BaseSampler
 from hypersearch.samplers._cost._aware import CostAwareness, check_cost_budget
 from hypersearch.samplers._search_space import IntersectionSearchSpace
+from hypersearch.samplers._tpe._candidates import CandidatePicker
 from hypersearch.samplers._tpe._optuna_args import check_consider_prior, hyperopt_parameters
-from hypersearch.samplers._tpe._parzen import ParzenEstimator
-from hypersearch.samplers._tpe._space import Dim
-from hypersearch.samplers._tpe._split import Split, mo_below_weights, split_multi, split_single
+from hypersearch.samplers._tpe._split import (
+    Split,
+    default_gamma,
+    default_gamma_multi,
+    default_weights,
+    mo_below_weights,
+    split_multi,
+    split_single,
+)
 from hypersearch.samplers._tpe._startup import STARTUPS, StartupDraws
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -32,33 +39,6 @@ from hypersearch.trial._state import TrialState
 if TYPE_CHECKING:
     from hypersearch.study._history import History
     from hypersearch.study._study import Study
-
-
-def default_gamma(n: int) -> int:
-    """Size of the good set for ``n`` trials: ``min(ceil(0.1 n), 25)``."""
-    return min(math.ceil(0.1 * n), 25)
-
-
-GAMMA_MULTI_CAP = 15
-_LO_CACHE_SIZE = 32  # good-set estimators kept (one per jointly sampled group / parameter)
-
-
-def default_gamma_multi(n: int) -> int:
-    """Size of the good set with several objectives: ``min(ceil(0.1 n), 15)``.
-
-    Uncapped, the good set grows with the study and ``l(x)`` stays broad: on the
-    multi-objective suite (ZDT1-3, DTLZ2, WFG4; 10 seeds) capping it at 15 raised
-    the hypervolume after 500 trials on 34 of 50 runs (Wilcoxon p < 1e-4) and
-    after 200 on 34 of 50 (p = 0.052); no problem got significantly worse.
-    """
-    return min(math.ceil(0.1 * n), GAMMA_MULTI_CAP)
-
-
-def default_weights(n: int) -> np.ndarray:
-    """Observation weights, oldest first: equal up to 25, then older ones ramp down."""
-    if n < 25:
-        return np.ones(n)
-    return np.concatenate([np.linspace(1.0 / n, 1.0, n - 25), np.ones(25)])
 
 
 class TPESampler(BaseSampler):
@@ -161,8 +141,10 @@ class TPESampler(BaseSampler):
             attribute, else their duration), ``alpha`` falling from 1 after the random
             start to 0 as the budget (``cost_budget``, else ``optimize(budget_cost=...)``,
             ``budget_seconds=...`` or ``n_trials=...``; see
-            :mod:`hypersearch.samplers._cost._cooling`) is spent. Needs ``multivariate``;
-            with ``group=True`` each group's cost model sees that group's parameters.
+            :mod:`hypersearch.samplers._cost._cooling`) is spent (then a ``CostWarning``),
+            and 0 while the trials show that the costly ones are the good ones (see
+            :mod:`hypersearch.samplers._cost._pitfall`). Needs ``multivariate``; with
+            ``group=True`` each group's cost model sees that group's parameters.
         cost_budget: The cooling's budget in cost units (with ``cost_aware``).
         consider_prior: Optuna's deprecated switch; the prior is always used (a
             FutureWarning when given).
@@ -252,7 +234,6 @@ class TPESampler(BaseSampler):
             raise ValueError(f"startup must be one of {STARTUPS}, got {startup!r}.")
         self._startup = StartupDraws(startup, n_startup_trials)
         self._n_startup = n_startup_trials
-        self._n_ei = n_ei_candidates
         self._gamma = gamma
         self._weights = weights
         self._multivariate = multivariate
@@ -260,9 +241,7 @@ class TPESampler(BaseSampler):
         self._constant_liar = constant_liar
         self._warn = warn_independent_sampling and asked_multivariate
         self._split = split
-        self._clip_by_study = bool(magic_clip_by_study)
-        self._max_above = max_above_kernels
-        self._pe_opts: dict[str, Any] = dict(
+        pe_opts: dict[str, Any] = dict(
             prior_weight=float(prior_weight),
             magic_clip=bool(consider_magic_clip),
             min_bandwidth=float(min_bandwidth),
@@ -278,13 +257,24 @@ class TPESampler(BaseSampler):
         self._warned: set[str] = set()
         self._cache: tuple[Any, ...] | None = None
         self._w_cache: tuple[np.ndarray, np.ndarray] | None = None
-        self._lo_cache: dict[tuple[Any, ...], ParzenEstimator] = {}
         self._space = IntersectionSearchSpace(include_pruned=True)
         self._constraints_func = constraints_func
         self._known_violation: tuple[Any, np.ndarray] = (None, np.zeros(0))
         self._lock = threading.Lock()
+        self._picker = CandidatePicker(
+            n_ei=n_ei_candidates,
+            weights=weights,
+            clip_by_study=bool(magic_clip_by_study),
+            max_above=max_above_kernels,
+            pe_opts=pe_opts,
+        )
         self._cost = (
-            CostAwareness(self._rng, n_init=n_startup_trials, cost_budget=cost_budget)
+            CostAwareness(
+                self._rng,
+                n_init=n_startup_trials,
+                cost_budget=cost_budget,
+                costly_is_better_check=True,
+            )
             if cost_aware
             else None
         )
@@ -415,8 +405,17 @@ class TPESampler(BaseSampler):
             x = history.param_matrix(group)
             penalty = None if self._cost is None else self._cost_penalty(study, group, dists, x)
             out.update(
-                self._sample(
-                    group, dists, x, below, above, w_below, multivariate=True, penalty=penalty
+                self._picker.pick(
+                    self._rng,
+                    self._lock,
+                    group,
+                    dists,
+                    x,
+                    below,
+                    above,
+                    w_below,
+                    multivariate=True,
+                    penalty=penalty,
                 )
             )
         return out
@@ -461,7 +460,9 @@ class TPESampler(BaseSampler):
             else:
                 x[:] = np.nan  # indices of other choices mean nothing here: use the prior
         below, above, w_below = self._good_bad(study, history, trial.number)
-        return self._sample(
+        return self._picker.pick(
+            self._rng,
+            self._lock,
             [param_name],
             [param_distribution],
             x[:, None],
@@ -470,88 +471,6 @@ class TPESampler(BaseSampler):
             w_below,
             multivariate=False,
         )[param_name]
-
-    # -- the core ------------------------------------------------------------------------
-    def _sample(
-        self,
-        names: list[str],
-        dists: list[BaseDistribution],
-        x: np.ndarray,
-        below: np.ndarray,
-        above: np.ndarray,
-        w_below: np.ndarray | None,
-        *,
-        multivariate: bool,
-        penalty: Callable[[np.ndarray], np.ndarray] | None = None,
-    ) -> dict[str, Any]:
-        present = ~np.isnan(x).any(axis=1)
-        rows_b = np.flatnonzero(below & present)
-        rows_a = np.flatnonzero(above & present)
-        dims = [Dim.of(d) for d in dists]
-        clip_b = clip_a = None
-        if self._clip_by_study and multivariate:
-            clip_b = clip_a = len(rows_b) + len(rows_a)
-        w_b = self._weights(len(rows_b)) if w_below is None else w_below[rows_b]
-        lo = self._good_estimator(dims, x[rows_b], w_b, clip_b, multivariate)
-        w_a = self._weights(len(rows_a))
-        with self._lock:
-            if self._max_above is not None and len(rows_a) > self._max_above:
-                rows_a, w_a = self._thin(rows_a, w_a)
-            cand = lo.sample(self._rng, self._n_ei)
-        hi = ParzenEstimator(
-            dims, x[rows_a], w_a, clip_n=clip_a, multivariate=multivariate, **self._pe_opts
-        )
-        score = lo.log_pdf(cand) - hi.log_pdf(cand)
-        if penalty is not None:  # cost_aware: per unit cost
-            score = score - penalty(cand)
-        best = cand[int(np.argmax(score))]
-        return {
-            name: dist.to_external(float(best[j]))
-            for j, (name, dist) in enumerate(zip(names, dists))
-        }
-
-    def _good_estimator(
-        self,
-        dims: list[Dim],
-        obs: np.ndarray,
-        weights: np.ndarray,
-        clip_n: int | None,
-        multivariate: bool,
-    ) -> ParzenEstimator:
-        """l(x), reused while its inputs are unchanged (late in a study, most trials).
-
-        The estimator is a pure function of the parameters' maps, the good
-        observations, their weights and the magic clip's ``n`` (which stops mattering
-        past 98), so the key holds those values themselves: ~25 rows, cheap to hash.
-        """
-        weights = np.asarray(weights, dtype=float)
-        clip_key = None if clip_n is None else min(clip_n, 98)
-        key = (tuple(dims), obs.shape, obs.tobytes(), weights.tobytes(), clip_key, multivariate)
-        cache = self._lo_cache
-        found = cache.get(key)
-        if found is None:
-            found = ParzenEstimator(
-                dims, obs, weights, clip_n=clip_n, multivariate=multivariate, **self._pe_opts
-            )
-            if len(cache) >= _LO_CACHE_SIZE:
-                cache.clear()
-            cache[key] = found
-        return found
-
-    def _thin(self, rows: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Keep ``max_above_kernels`` of the bad set, drawn in proportion to their weights.
-
-        g(x) only has to be a broad density of where the bad trials lie; a weighted
-        sample of it keeps its shape and makes the per-trial cost flat in the study size.
-        Exponential races (Efraimidis-Spirakis: the ``k`` smallest ``E_i / w_i`` with
-        ``E_i ~ Exp(1)``, the same law as Gumbel top-k, at a quarter of its cost): O(n).
-        The kept kernels get equal weights.
-        """
-        assert self._max_above is not None
-        with np.errstate(divide="ignore"):
-            keys = self._rng.standard_exponential(len(rows)) / np.asarray(weights, dtype=float)
-        keep = np.sort(np.argpartition(keys, self._max_above - 1)[: self._max_above])
-        return rows[keep], np.ones(len(keep))
 
     # -- constraints -------------------------------------------------------------------
     def after_trial(
