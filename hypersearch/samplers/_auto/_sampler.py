@@ -60,11 +60,11 @@ class AutoSampler(BaseSampler):
     otherwise                                               TPE
     ======================================================  ==========================
 
-    "Affordable" is the cost rule: the AutoSampler times its own sampling per trial
+    "Affordable" is the cost rule: the AutoSampler times its own sampling per trial in CPU time
     (stored as trial system attribute ``"auto:overhead"``) and reads each trial's
     duration from the storage; when a model costs more than the progress it buys
     per wall-clock second (a ``timeout`` or no ``n_trials``), or more than the
-    objective itself and 50 ms (only ``n_trials`` declared), it moves to a cheaper
+    objective itself and 10 ms (only ``n_trials`` declared), it moves to a cheaper
     one: GP -> TPE / CMA-ES -> QMC / random. With ``n_jobs`` threads the sampler is
     the serial part, so the objective's time counts divided by the workers.
     Parallel workers are handled by the samplers chosen: TPE's constant liar, the
