@@ -212,6 +212,8 @@ for _name, _sampler in (
 ):
     _ours(f"hs-{_name}", _sampler)
 _ours("hs-bohb-hyperband", "BOHBSampler", "HyperbandPruner")
+# GP sampling with Hyperband's early stopping: the AutoSampler's candidate pair for reports
+_ours("hs-gp-hyperband", "GPSampler", "HyperbandPruner")
 _ours("hs-tpe-asha", "TPESampler", "SuccessiveHalvingPruner")
 METHODS.add("hs-auto", _auto, probe=_probe_auto, ours=True, tags=("ours",))
 METHODS.add("optuna-tpe", partial(_study, "optuna", "TPESampler", None), requires=("optuna",))

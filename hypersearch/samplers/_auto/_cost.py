@@ -2,8 +2,11 @@
 
 Inputs, all read from the storage: each finished trial's duration
 (``datetime_complete - datetime_start``) and the AutoSampler's own sampling time
-in it (trial system attribute ``auto:overhead``, written by the AutoSampler).
-The objective's own time is the difference.
+in it (trial system attribute ``auto:overhead``, written by the AutoSampler; this
+worker's own trials it knows exactly). The objective's own time is the difference.
+Sampling time is CPU time (``time.thread_time``): on a loaded machine the wall time of
+the same work is several times larger (bench/results/strategy-sampler-cpu.md: GP 241 ms
+wall for 33 ms of CPU at load 14), and the objective's time slows down alike.
 
 The rule compares *progress per second*. A trial sampled by a model is worth
 ``WORTH[m]`` random trials (measured, see below), and costs ``T + O[m]``
@@ -32,17 +35,19 @@ OVERHEAD_KEY = _keys.AUTO_OVERHEAD
 # Levels: what the cost allows. 2: a GP; 1: TPE, CMA-ES, NSGA (ms per trial); 0: random / QMC.
 GP_LEVEL, MODEL_LEVEL, RANDOM_LEVEL = 2, 1, 0
 
-# Reference sampler overhead per trial (seconds), used until the AutoSampler measured its
-# own: bench/results/overhead.md, space floats5, n=100 (hypersearch column): GP 367 ms,
-# TPE 5.01 ms, random 0.651 ms (a loaded machine: upper estimates).
-REFERENCE_OVERHEAD_S = {GP_LEVEL: 0.367, MODEL_LEVEL: 0.00501, RANDOM_LEVEL: 0.000651}
+# Reference sampler CPU time per trial (seconds), used until the AutoSampler measured its
+# own: bench/results/strategy-sampler-cpu.md, 5 floats, n in (50, 100]: GP 37.1 ms (the
+# GP's other history sizes: GP_REFERENCE_S), TPE 1.78 ms, random 0.163 ms.
+REFERENCE_OVERHEAD_S = {GP_LEVEL: 0.0371, MODEL_LEVEL: 0.00178, RANDOM_LEVEL: 0.000163}
+# The GP's CPU time per trial by history size (same file: (midpoint of the window, seconds)).
+GP_REFERENCE_S = ((20, 0.0253), (40, 0.0384), (75, 0.0371), (125, 0.0457), (175, 0.0652))
 # How many random trials one model-guided trial is worth, from regret at equal trial counts:
 # bench/results/quality-bbob.md, TPE at 50 trials (median regret 0.0106) beats random at 200
 # (0.0237), so TPE >= 4; bench/results/quality-hpo.md GP at 50 (4.94e-05) beats TPE at 100
 # (5.40e-05), and quality-gp-bbob.md GP at 50 (0.00344) ~ TPE at 100 (0.0037): GP ~ 2 x TPE.
 WORTH = {GP_LEVEL: 8.0, MODEL_LEVEL: 4.0, RANDOM_LEVEL: 1.0}
 # With a trial-count budget: the GP may take this long per trial whatever the objective's time
-# (ours takes ~20 ms a trial at n < 30 in 2-D on this machine, 367 ms at n=100 in 5-D loaded).
+# (ours takes ~25 ms of CPU a trial at n <= 30 in 5-D: strategy-sampler-cpu.md).
 OVERHEAD_FLOOR_S = 0.01
 # Trials looked at (the most recent finished ones) and the fewest that make a measurement.
 WINDOW = 20
@@ -53,7 +58,12 @@ RECORD_EVERY = 4
 HYSTERESIS = 2.0
 
 
-Timing = tuple[float, "float | None"]  # one finished trial: (duration, sampling time if recorded)
+# One finished trial: (duration, sampling time if known, the level that sampled it: None when
+# unknown (another worker's record), WARMUP when the sampler's first trial (imports, first fit)).
+Timing = tuple[float, "float | None", "int | None"]
+WARMUP = -1
+# This worker's own trials: number -> (sampling time, level or WARMUP), exact and unstored.
+Local = dict[int, tuple[float, int]]
 
 
 @dataclass(frozen=True)
@@ -65,26 +75,57 @@ class CostFacts:
     n_measured: int
 
 
-def measure(history: History, finished: np.ndarray, cache: dict[int, Timing]) -> CostFacts | None:
+def measure(
+    history: History,
+    finished: np.ndarray,
+    cache: dict[int, Timing],
+    local: Local | None = None,
+    level_now: int | None = None,
+) -> CostFacts | None:
     """Median objective and sampling time over the last ``WINDOW`` finished trials.
 
-    A trial's duration includes its sampling; trials that did not record theirs (see
-    :func:`should_record`) count the median of those that did. ``cache`` keeps each
-    finished trial's (duration, recorded sampling time or None): they do not change.
+    A trial's duration includes its sampling. The sampling time is known for this worker's
+    own trials (``local``) and for trials that recorded it (see :func:`should_record`); the
+    objective's time is the median of duration minus sampling over those. Only where fewer
+    than ``MIN_MEASURED`` are known (another worker's trials) do the others count the median
+    sampling time. The sampling overhead is the median of the last few trials sampled at
+    ``level_now``, leaving out a sampler's first trial (its imports and first fit: the first
+    TPE trial took 123 ms where the next took ~1 ms, and the objective then read as 0 ms).
+    ``cache`` keeps each finished trial's timing: it does not change.
     """
     numbers = np.flatnonzero(finished)[-WINDOW:].tolist()
-    timings = [t for t in (_timing(history, n, cache) for n in numbers) if t is not None]
+    own = local or {}
+    pairs = [(n, t) for n in numbers if (t := _timing(history, n, cache, own)) is not None]
+    timings = [t for _, t in pairs]
     if len(cache) > 4 * WINDOW:  # keep the window's trials only
         kept = {n: cache[n] for n in numbers if n in cache}
         cache.clear()
         cache.update(kept)
     if len(timings) < MIN_MEASURED:
         return None
-    # the overhead over the last few records only: it jumps when a model ends its start-up
-    recorded = [spent for _, spent in timings if spent is not None][-MIN_MEASURED:]
+    # the overhead over the last few of this level only: it jumps when a model ends its start-up
+    recorded = [
+        spent
+        for _, spent, level in timings
+        if spent is not None and level != WARMUP and level in (None, level_now)
+    ][-MIN_MEASURED:]
     overhead = median(recorded) if recorded else 0.0
-    objective = median(max(0.0, took - (overhead if s is None else s)) for took, s in timings)
-    return CostFacts(objective, overhead, len(timings))
+    known = [took - spent for took, spent, _ in timings if spent is not None]
+    if len(known) < MIN_MEASURED:
+        fill = _typical_sampling(pairs)
+        known = [took - (fill if s is None else s) for took, s, _ in timings]
+    return CostFacts(max(0.0, median(known)), overhead, len(timings))
+
+
+def _typical_sampling(pairs: list[tuple[int, Timing]]) -> float:
+    """What an unrecorded trial's sampling took: the median of the every-``RECORD_EVERY``-th
+    records (a sampler's first trial and the slow ones are recorded too, and would bias it);
+    else the median of any record, at most ``OVERHEAD_FLOOR_S`` (slower ones are recorded)."""
+    regular = [t[1] for n, t in pairs if t[1] is not None and n % RECORD_EVERY == 0]
+    if regular:
+        return median(regular)
+    recorded = [t[1] for _, t in pairs if t[1] is not None]
+    return min(median(recorded), OVERHEAD_FLOOR_S) if recorded else 0.0
 
 
 def should_record(number: int, spent: float, first_of_its_sampler: bool) -> bool:
@@ -96,25 +137,34 @@ def should_record(number: int, spent: float, first_of_its_sampler: bool) -> bool
     return number % RECORD_EVERY == 0 or first_of_its_sampler or spent >= OVERHEAD_FLOOR_S
 
 
-def _timing(history: History, number: int, cache: dict[int, Timing]) -> Timing | None:
+def _timing(history: History, number: int, cache: dict[int, Timing], local: Local) -> Timing | None:
     if number in cache:
         return cache[number]
     trial = history.trial(number)
     if trial.datetime_start is None or trial.datetime_complete is None:
         return None
     took = (trial.datetime_complete - trial.datetime_start).total_seconds()
-    spent = trial.system_attrs.get(OVERHEAD_KEY)
-    cache[number] = timing = (took, None if spent is None else float(spent))
+    if number in local:
+        spent, level = local[number]
+        timing: Timing = (took, spent, level)
+    else:
+        stored = trial.system_attrs.get(OVERHEAD_KEY)
+        timing = (took, None if stored is None else float(stored), None)
+    cache[number] = timing
     return timing
 
 
 def gp_reference(n_trials: int) -> float:
-    """The GP's reference overhead at ``n_trials``: 367 ms at 100, growing as ``n ** 0.7``.
+    """The GP's reference CPU time per trial at ``n_trials`` (``GP_REFERENCE_S``, interpolated).
 
-    The exponent fits the two measurements: 367 ms at n=100 (overhead.md) and 593 ms at
-    n=200 (script-gp-overhead.md): 593 / 367 = 1.62 = 2 ** 0.69. Below 10 trials it is flat.
+    Past the last measured window it grows as ``n ** 1.06``, the growth from n=125 to 175
+    (65.2 / 45.7 = 1.43 = 1.4 ** 1.06); below the first it is flat.
     """
-    return REFERENCE_OVERHEAD_S[GP_LEVEL] * (max(n_trials, 10) / 100.0) ** 0.7
+    sizes = [n for n, _ in GP_REFERENCE_S]
+    seconds = [t for _, t in GP_REFERENCE_S]
+    if n_trials <= sizes[-1]:
+        return float(np.interp(n_trials, sizes, seconds))
+    return seconds[-1] * (n_trials / sizes[-1]) ** 1.06
 
 
 def overheads(measured: CostFacts, level_now: int, n_trials: int) -> dict[int, float]:
@@ -177,4 +227,12 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3g} ms" if seconds < 1.0 else f"{seconds:.3g} s"
 
 
-__all__ = ["OVERHEAD_KEY", "CostFacts", "affordable_level", "describe", "measure"]
+__all__ = [
+    "OVERHEAD_KEY",
+    "WARMUP",
+    "CostFacts",
+    "Local",
+    "affordable_level",
+    "describe",
+    "measure",
+]

@@ -76,6 +76,7 @@ class Facts:
     constraints: bool
     planned_total: int | None  # finished + what the plan still allows, if it says
     n_jobs: int = 1
+    user_ladder: bool = False  # the budget ladder is the user's, not the AutoSampler's own
 
     @property
     def workers(self) -> int:
@@ -168,6 +169,7 @@ def gather(
     spent: int,
     budget_levels: bool,
     constraints: bool,
+    user_ladder: bool = False,
 ) -> Facts:
     """The facts of ``history`` under ``plan`` (``spent``: trials this ``optimize`` started)."""
     reader.update(history)
@@ -186,6 +188,7 @@ def gather(
         constraints=constraints or _has_constraints(history),
         planned_total=planned_total(n_finished, n_running, plan, spent),
         n_jobs=plan.n_jobs,
+        user_ladder=user_ladder,
     )
 
 

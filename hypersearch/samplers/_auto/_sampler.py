@@ -46,7 +46,9 @@ class AutoSampler(BaseSampler):
     ======================================================  ==========================
     ``continuous_steps`` declared                           random + ``PBTScheduler``
     no trial finished yet (the space unknown)               random
-    the objective reports, budget-ladder scheduler          BOHB (+ Hyperband)
+    the objective reports, the user's budget ladder         BOHB (+ their scheduler)
+    reports, own Hyperband, GP picked below, < 200 planned  GP (Hyperband not pruning)
+    the objective reports, own Hyperband otherwise          BOHB (+ Hyperband)
     all-discrete space <= planned trials (else <= 100)      brute force
     several objectives, < 200 trials, GP affordable         GP (logEHVI)
     several objectives, < 500 trials                        TPE (multi-objective)
@@ -58,19 +60,20 @@ class AutoSampler(BaseSampler):
     otherwise                                               TPE
     ======================================================  ==========================
 
-    "Affordable" is the cost rule: the AutoSampler times its own sampling per trial
+    "Affordable" is the cost rule: the AutoSampler times its own sampling per trial in CPU time
     (stored as trial system attribute ``"auto:overhead"``) and reads each trial's
     duration from the storage; when a model costs more than the progress it buys
     per wall-clock second (a ``timeout`` or no ``n_trials``), or more than the
-    objective itself and 50 ms (only ``n_trials`` declared), it moves to a cheaper
+    objective itself and 10 ms (only ``n_trials`` declared), it moves to a cheaper
     one: GP -> TPE / CMA-ES -> QMC / random. With ``n_jobs`` threads the sampler is
     the serial part, so the objective's time counts divided by the workers.
     Parallel workers are handled by the samplers chosen: TPE's constant liar, the
     GP's kriging-believer fantasies, CMA-ES's generations.
 
     When the study was created without a pruner the AutoSampler supplies one: a
-    :class:`~hypersearch.pruners.HyperbandPruner` (one objective; BOHB then samples
-    for it), :class:`~hypersearch.pruners.ParetoPruner` (several), or a
+    :class:`~hypersearch.pruners.HyperbandPruner` (one objective; an ``AutoHyperband``
+    that prunes only the trials BOHB sampled: at small budgets the GP samples reporting
+    trials and lets them finish, as measured ahead in ``bench/results/strategy.md``), :class:`~hypersearch.pruners.ParetoPruner` (several), or a
     :class:`~hypersearch.schedulers.PBTScheduler` when ``continuous_steps`` is set.
     A pruner the user gave is kept as it is.
 
@@ -121,10 +124,13 @@ class AutoSampler(BaseSampler):
         self._loaded = False
         self._current = "random"
         self._route = "random"  # the sampler that actually sampled the latest trial
-        self._by_trial: dict[int, str] = {}
+        self._by_trial: dict[int, str] = {}  # trial number -> the sampler that samples it
+        self._choice_of: dict[int, str] = {}  # trial number -> the choice it was sampled under
         self._spent: dict[int, float] = {}  # trial number -> seconds spent sampling it
-        self._measured: tuple[int, _cost.CostFacts | None] = (-1, None)
+        self._measured: tuple[object, _cost.CostFacts | None] = (-1, None)
         self._timings: dict[int, _cost.Timing] = {}  # finished trial -> (duration, sampling) s
+        self._local: _cost.Local = {}  # this worker's trials: exact sampling time and level
+        self._warmed: set[str] = set()  # samplers past their first trial
         self._reader = FactsReader()
         self._timed_identity: object = None
         self._last_recorded_sampler = ""  # the sampler of the last trial that stored its time
@@ -150,9 +156,9 @@ class AutoSampler(BaseSampler):
                 seed=self._seed,
             )
         elif n_objectives == 1:
-            from hypersearch.multifidelity._hyperband import HyperbandPruner
+            from hypersearch.samplers._auto._pruner import AutoHyperband
 
-            self._own_pruner = HyperbandPruner()
+            self._own_pruner = AutoHyperband()
         else:
             from hypersearch.pruners._pareto import ParetoPruner
 
@@ -166,6 +172,15 @@ class AutoSampler(BaseSampler):
                 "AutoSampler(continuous_steps=...) picks PBT as the study's scheduler, but a "
                 f"pruner was given too ({pruner!r}); drop one of them."
             )
+
+    def multi_fidelity(self, number: int) -> bool:
+        """Whether trial ``number`` was sampled under a multi-fidelity choice (BOHB).
+
+        The AutoSampler's own Hyperband prunes only those (rule 3 in ``_rules.py``); a trial
+        this worker did not sample counts under the current choice.
+        """
+        choice = self._choice_of.get(number, self._current)
+        return choice in _MULTI_FIDELITY
 
     def plan_optimize(
         self,
@@ -196,18 +211,19 @@ class AutoSampler(BaseSampler):
 
     # -- the sampler interface: choose in before_trial, then hand everything on --------------
     def before_trial(self, study: Study, trial: FrozenTrial) -> None:
-        start = time.perf_counter()
+        start = time.thread_time()
         with self._lock:
             self._started += 1
             name = self._choose(study)
             self._by_trial[trial.number] = name
+            self._choice_of[trial.number] = self._current
         self._delegate(name).before_trial(study, trial)
         self._add_time(trial.number, start)
 
     def infer_relative_search_space(
         self, study: Study, trial: FrozenTrial
     ) -> dict[str, BaseDistribution]:
-        start = time.perf_counter()
+        start = time.thread_time()
         space = self._for(trial).infer_relative_search_space(study, trial)
         self._add_time(trial.number, start)
         return space
@@ -215,7 +231,7 @@ class AutoSampler(BaseSampler):
     def sample_relative(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> dict[str, Any]:
-        start = time.perf_counter()
+        start = time.thread_time()
         params = self._for(trial).sample_relative(study, trial, search_space)
         self._add_time(trial.number, start)
         return params
@@ -227,7 +243,7 @@ class AutoSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
-        start = time.perf_counter()
+        start = time.thread_time()
         sampler = self._for(trial)
         if isinstance(sampler, BruteForceSampler) and distribution_size(param_distribution) > 1e18:
             sampler = self._delegate("random")  # a continuous branch the space had not shown yet
@@ -244,8 +260,11 @@ class AutoSampler(BaseSampler):
     ) -> None:
         with self._lock:
             name = self._by_trial.pop(trial.number, self._current)
+            self._choice_of.pop(trial.number, None)
             spent = self._spent.pop(trial.number, None)
             first = name != self._last_recorded_sampler
+            if spent is not None:
+                self._remember(trial.number, name, spent)
         if (
             name in _MODELS
             and spent is not None
@@ -275,6 +294,7 @@ class AutoSampler(BaseSampler):
             self._started,
             budget_levels=bool(getattr(study.scheduler, "has_budget_levels", False)),
             constraints=self._constraints_func is not None,
+            user_ladder=not _own_hyperband(study.pruner),
         )
         level = self._level(history, facts.workers, facts.n_finished)
         choice = decide(
@@ -301,17 +321,28 @@ class AutoSampler(BaseSampler):
             self._plan = dataclasses.replace(self._plan, budget_seconds=seconds)
         self._loaded = True
 
+    def _remember(self, number: int, name: str, spent: float) -> None:
+        """This worker's own sampling time of a trial (its sampler's first one marked warm-up)."""
+        level = level_of(name) if name in self._warmed else _cost.WARMUP
+        self._warmed.add(name)
+        self._local[number] = (spent, level)
+        if len(self._local) > 4 * _cost.WINDOW:
+            for old in sorted(self._local)[: -2 * _cost.WINDOW]:
+                del self._local[old]
+
     def _level(self, history: Any, workers: int, n_finished: int) -> int:
         previous = self._level_now
+        level_now = level_of(self._route)  # the recent trials' overhead is this sampler's
         if self._timed_identity is not history.identity:  # another study, or another process
             self._timings, self._timed_identity = {}, history.identity
             self._measured = (-1, None)
-        if self._measured[0] != history.version:  # re-measure when the history changed
+        if self._measured[0] != (history.version, level_now):  # the history or level changed
             finished = history.mask(*_FINISHED)
-            self._measured = (history.version, _cost.measure(history, finished, self._timings))
+            facts = _cost.measure(history, finished, self._timings, self._local, level_now)
+            self._measured = ((history.version, level_now), facts)
         return _cost.affordable_level(
             self._measured[1],
-            level_of(self._route),  # the recent trials' overhead is this sampler's
+            level_now,
             previous,
             workers,
             self._plan.time_bound,
@@ -327,7 +358,8 @@ class AutoSampler(BaseSampler):
         pruner = None
         if choice.sampler == "bohb" or self._continuous_steps is not None:
             given = study.pruner
-            owner = "set by AutoSampler" if given is self._own_pruner else "the user's"
+            ours = given is self._own_pruner or _own_hyperband(given)
+            owner = "set by AutoSampler" if ours else "the user's"
             pruner = f"{type(given).__name__} ({owner})"
         return append_choice(study, choice.sampler, reason, n_finished, level, pruner)
 
@@ -343,11 +375,18 @@ class AutoSampler(BaseSampler):
         return self._delegate(name)
 
     def _add_time(self, number: int, start: float) -> None:
-        took = time.perf_counter() - start
+        took = time.thread_time() - start
         self._spent[number] = self._spent.get(number, 0.0) + took
 
     def __repr__(self) -> str:
         return f"AutoSampler(current={self._current!r})"
+
+
+def _own_hyperband(pruner: object) -> bool:
+    """The AutoSampler's own Hyperband (by class: a pickled copy of the sampler agrees)."""
+    from hypersearch.samplers._auto._pruner import AutoHyperband
+
+    return isinstance(pruner, AutoHyperband)
 
 
 def _continuous(trial: FrozenTrial) -> bool:
@@ -357,6 +396,7 @@ def _continuous(trial: FrozenTrial) -> bool:
 # The model samplers' start-up: their first 10 trials are random (n_startup_trials=10).
 STARTUP_TRIALS = 10
 _STARTS_AT_RANDOM = frozenset(("gp", "tpe", "bohb"))
+_MULTI_FIDELITY = frozenset(("bohb",))
 # Samplers whose time is worth storing (random, QMC and brute force take well under 1 ms).
 _MODELS = frozenset(("tpe", "gp", "cmaes", "bohb", "nsga2", "nsga3"))
 _RECORDS_CONSTRAINTS = frozenset(("gp", "tpe", "nsga2", "nsga3"))
