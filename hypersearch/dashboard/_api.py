@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from hypersearch import _keys
-from hypersearch.dashboard import _records, _table
+from hypersearch.dashboard import _artifacts, _records, _table
 from hypersearch.dashboard._plots import PLOTS, plot_options, plots_for
 
 if TYPE_CHECKING:
@@ -22,6 +22,9 @@ MAX_DELTA_ROWS = 1000
 SPENDING_MAX_AGE = 2.0
 #: Seconds the study list waits for studies read for the first time; the rest show as loading.
 LIST_WAIT = 1.0
+#: From this many trials on, the budget (which builds every trial object) is computed in the
+#: background: the summary shows without it and a later poll brings it.
+SPENDING_INLINE_MAX = 5000
 
 
 class ApiError(Exception):
@@ -50,9 +53,12 @@ def _record(request: Request, study_id: int) -> Any:
 
 def _summary(entry: StudyEntry, record: Any) -> tuple[dict[str, Any], Any]:
     """The study's summary; its budget part is recomputed at most every 2 s while trials change."""
-    spent, _ = entry.view("spending", _records.spending, max_age=SPENDING_MAX_AGE)
+    if entry.history().n <= SPENDING_INLINE_MAX:
+        spent, _ = entry.view("spending", _records.spending, max_age=SPENDING_MAX_AGE)
+    else:
+        spent = entry.view_soon("spending", _records.spending, max_age=SPENDING_MAX_AGE)
     history = entry.history(fresh=False)
-    return _records.study_summary(record, history, spent), history
+    return _records.study_summary(record, history, spent or _records.SPENDING_PENDING), history
 
 
 def info(request: Request) -> JSONResponse:
@@ -155,7 +161,7 @@ def _number(request: Request) -> int:
     return int(request.path_params["number"])
 
 
-def trial(request: Request) -> JSONResponse:
+def _trial(request: Request) -> tuple[StudyEntry, Any]:
     entry = _entry(request)
     history = entry.history()
     number = _number(request)
@@ -165,7 +171,27 @@ def trial(request: Request) -> JSONResponse:
         found = None
     if found is None:
         raise ApiError(404, f"Study {entry.study_id} has no trial number {number}.")
-    return JSONResponse(_records.trial_detail(found, _notes(entry)))
+    return entry, found
+
+
+def trial(request: Request) -> JSONResponse:
+    entry, found = _trial(request)
+    detail = _records.trial_detail(found, _notes(entry))
+    detail["artifacts"] = _artifacts.listing(
+        found, request.url.path, _artifacts.store_of(request) is not None
+    )
+    return JSONResponse(detail)
+
+
+def artifact(request: Request) -> Any:
+    """One artifact's bytes, as an attachment (see ``_artifacts``)."""
+    _, found = _trial(request)
+    try:
+        return _artifacts.response(
+            _artifacts.store_of(request), found, request.path_params["artifact_id"]
+        )
+    except _artifacts.ArtifactError as err:
+        raise ApiError(err.status, err.message) from None
 
 
 def plot(request: Request) -> JSONResponse:

@@ -39,6 +39,7 @@ class StudyEntry:
         #: Set once the history was read (the first read of a large study takes seconds).
         self.loaded = threading.Event()
         self._loader: threading.Thread | None = None
+        self._computing: dict[Any, threading.Thread] = {}
 
     def load_soon(self, wait: float) -> bool:
         """Read the history in a background thread if not read yet; wait up to ``wait`` s for it.
@@ -84,6 +85,30 @@ class StudyEntry:
         value = compute(history)
         self._views[key] = (history.version, time.monotonic(), value)
         return value, history
+
+    def view_soon(
+        self, key: Any, compute: Callable[[History], Any], *, max_age: float = 0.0
+    ) -> Any:
+        """The view as :meth:`view` would give it if computed already (even out of date);
+        else None, while a background thread computes it for a later call."""
+        history = self.history(fresh=False)
+        cached = self._views.get(key)
+        if cached is not None:
+            version, at, value = cached
+            if version == history.version or time.monotonic() - at < max_age:
+                return value
+        with self._lock:
+            busy = self._computing.get(key)
+            if busy is None or not busy.is_alive():
+                busy = self._computing[key] = threading.Thread(
+                    target=self._compute, args=(key, compute), daemon=True
+                )
+                busy.start()
+        return None if cached is None else cached[2]
+
+    def _compute(self, key: Any, compute: Callable[[History], Any]) -> None:
+        with contextlib.suppress(Exception):  # a later call tries again
+            self.view(key, compute)
 
 
 class StudyCache:
