@@ -207,10 +207,13 @@ class BaseStorage(OptunaStorageMethods, abc.ABC):
     def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
         """Trials changed after ``cursor`` (-1: all) and the cursor to pass next time."""
 
-    def get_trial_columns_since(self, study_id: int, cursor: int) -> TrialColumns | None:
+    def get_trial_columns_since(
+        self, study_id: int, cursor: int, *, light: bool = False
+    ) -> TrialColumns | None:
         """The trials ``get_trials_since`` returns, as numpy columns (a bulk read).
 
-        None (the default): this backend has no columnar read; use ``get_trials_since``.
+        ``light``: numbers, states and values only (``TrialColumns.partial``), a quicker
+        first look. None (the default): this backend has no columnar read.
         """
         return None
 

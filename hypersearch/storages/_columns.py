@@ -24,6 +24,10 @@ class TrialBuilder(Protocol):
 
     def trial(self, i: int) -> FrozenTrial: ...
 
+    def trials(self, rows: list[int]) -> list[FrozenTrial]:
+        """The trials of several rows, read together (a table's page)."""
+        ...
+
     def prepare_all(self) -> None: ...
 
 
@@ -51,6 +55,9 @@ class TrialColumns:
     last_report: np.ndarray
     builder: TrialBuilder = field(repr=False)
     conflicting: set[str] = field(default_factory=set)
+    #: A light read: parameter columns all NaN and no reports (names and distributions
+    #: are those of the first and last trials); trials are built complete.
+    partial: bool = False
 
     def __len__(self) -> int:
         return len(self.numbers)

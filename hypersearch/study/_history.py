@@ -92,6 +92,8 @@ class History:
         self._columns: TrialColumns | None = None
         self._column_row = np.zeros(0, dtype=np.int64)
         self._build_lock = threading.Lock()  # shared with the snapshots, as ``_trials`` is
+        #: Read by :meth:`read_light`: parameter columns NaN, no reports (a first look only).
+        self.partial = False
         self._best: int | None = None
         self._sign = 1.0 if self.directions[0] != StudyDirection.MAXIMIZE else -1.0
 
@@ -104,6 +106,23 @@ class History:
         # that would set off garbage collections scanning them again and again
         with _gc_paused():
             return self._read_changes()
+
+    def read_light(self) -> bool:
+        """A first read of numbers, states and values only, where the storage offers it.
+
+        For a quick first look at a big study (a dashboard's first page): parameter
+        columns stay NaN and reports unread (``partial``); ``trial(n)`` reads the whole
+        trial. False (nothing read) when the storage has no light read or this history
+        was read already.
+        """
+        if self._cursor >= 0:
+            return False
+        columns = self._storage.get_trial_columns_since(self._study_id, -1, light=True)
+        if columns is None:
+            return False
+        self.partial = True
+        self._apply_columns(columns)
+        return True
 
     def _read_changes(self) -> bool:
         if self._cursor < 0:
@@ -400,6 +419,24 @@ class History:
             if trial is None:
                 trial = self._trials[number] = columns.trial(int(self._column_row[number]))
             return trial
+
+    def prefetch(self, numbers: Iterable[int]) -> None:
+        """Build these trials together (one read for a table's page), if not built yet."""
+        columns = self._columns
+        if columns is None:
+            return
+        wanted = [
+            int(n)
+            for n in numbers
+            if 0 <= n < len(self._column_row)
+            and self._column_row[n] >= 0
+            and self._trials[n] is None
+        ]
+        built = columns.builder.trials([int(self._column_row[n]) for n in wanted])
+        with self._build_lock:
+            for number, trial in zip(wanted, built, strict=True):
+                if self._trials[number] is None:
+                    self._trials[number] = trial
 
     def trials(self) -> list[FrozenTrial]:
         """Snapshots of every trial read so far, in number order (shared)."""

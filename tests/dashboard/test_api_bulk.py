@@ -86,3 +86,42 @@ def test_the_budget_of_a_big_study_follows_the_summary(tmp_path, monkeypatch):
         time.sleep(0.05)
         summary = client.get(f"/api/studies/{sid}").json()
     assert "5 trials" in summary["budget_text"] and summary["last_activity"]
+
+
+def test_a_big_study_shows_from_its_light_read_until_the_whole_read_lands(tmp_path, monkeypatch):
+    import threading
+
+    from hypersearch.dashboard import _cache
+    from hypersearch.storages import SQLStorage
+
+    monkeypatch.setattr(_cache, "QUICK_MIN_TRIALS", 0)  # every study counts as big
+    release = threading.Event()
+    whole_read = SQLStorage.get_trial_columns_since
+
+    def held(self, study_id, cursor, *, light=False):
+        if not light:
+            release.wait(30)
+        return whole_read(self, study_id, cursor, light=light)
+
+    monkeypatch.setattr(SQLStorage, "get_trial_columns_since", held)
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    fill(url, "s", n=8)
+    client = client_of(open_storage(url), read_first=False)
+    sid = study_id(client, "s")
+    summary = client.get(f"/api/studies/{sid}").json()
+    assert summary["partial"] is True and summary["version"] == 0
+    assert summary["states"]["COMPLETE"] == 8 and set(summary["param_names"]) == {"x", "lr", "c"}
+    table = client.get(f"/api/studies/{sid}/trials", params={"sort": "value"}).json()
+    assert table["version"] == 0 and len(table["rows"]) == 8
+    assert table["rows"][0]["params"] and table["rows"][0]["last_step"] == 3  # whole trials
+    plot = client.get(f"/api/studies/{sid}/plots/history").json()
+    assert plot["version"] == 0 and plot["total"] == 8
+    delta = client.get(f"/api/studies/{sid}/delta?since=0").json()
+    assert delta["version"] == 0 and delta["changed"] == [] and not delta["reset"]
+    release.set()
+    deadline = time.monotonic() + 20
+    while delta["version"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        delta = client.get(f"/api/studies/{sid}/delta?since=0").json()
+    assert delta["version"] >= 1 and len(delta["changed"]) == 8  # the page redraws from it
+    assert "partial" not in client.get(f"/api/studies/{sid}").json()

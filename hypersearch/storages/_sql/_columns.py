@@ -155,7 +155,15 @@ class _Builder:
         codec = self.writer.codec
         return self.writer.db.run(lambda cur: codec.steps(cur, [trial_id]), write=False)[trial_id]
 
-    def trial(self, i: int) -> FrozenTrial:
+    def trials(self, rows: list[int]) -> list[FrozenTrial]:
+        if self._reports is None:  # the reports of these rows in one query, not one each
+            ids = [int(self.rows[i][0]) for i in rows if self.rows[i][8]]
+            db, codec = self.writer.db, self.writer.codec
+            found = db.run(lambda cur: codec.steps(cur, ids), write=False) if ids else {}
+            return [self.trial(i, found.get(int(self.rows[i][0]), {})) for i in rows]
+        return [self.trial(i) for i in rows]
+
+    def trial(self, i: int, reports: dict[int, IntermediateValue] | None = None) -> FrozenTrial:
         trial_id, number, state, _seq, vals, _p, user, system, n_steps, start, complete = self.rows[
             i
         ]
@@ -168,7 +176,9 @@ class _Builder:
             distributions={name: dist for name, _v, dist in plist},
             user_attrs=_loads_object(user),
             system_attrs=_loads_object(system),
-            intermediate_values=self._reports_of(int(trial_id), n_steps),
+            intermediate_values=(
+                reports if reports is not None else self._reports_of(int(trial_id), n_steps)
+            ),
             datetime_start=parse_time(start),
             datetime_complete=parse_time(complete),
             trial_id=int(trial_id),

@@ -457,10 +457,14 @@ class SQLStorage(BaseStorage):
     def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
         return _reads.trials_since(self._writer, study_id, cursor)
 
-    def get_trial_columns_since(self, study_id: int, cursor: int) -> TrialColumns:
-        from hypersearch.storages._sql._columns import read_columns
+    def get_trial_columns_since(
+        self, study_id: int, cursor: int, *, light: bool = False
+    ) -> TrialColumns:
+        from hypersearch.storages._sql import _columns, _columns_light
 
-        return read_columns(self._writer, study_id, cursor)
+        if light:
+            return _columns_light.read_light_columns(self._writer, study_id, cursor)
+        return _columns.read_columns(self._writer, study_id, cursor)
 
     def get_all_trials(
         self, study_id: int, states: Container[TrialState] | None = None
