@@ -91,6 +91,7 @@ class History:
         # ``_column_row[number]`` is the number's row in ``_columns`` (-1: none)
         self._columns: TrialColumns | None = None
         self._column_row = np.zeros(0, dtype=np.int64)
+        self._columns_version = 0
         self._build_lock = threading.Lock()  # shared with the snapshots, as ``_trials`` is
         #: Read by :meth:`read_light`: parameter columns NaN, no reports (a first look only).
         self.partial = False
@@ -231,6 +232,7 @@ class History:
         self._column_row = np.full(top, -1, dtype=np.int64)
         self._column_row[rows] = np.arange(len(rows))
         self._columns = columns
+        self._columns_version = self.version
         self._values[rows] = columns.values_for(self._values.shape[1])
         self._last_step[rows] = columns.last_step
         self._last_report[rows] = columns.last_report
@@ -419,6 +421,16 @@ class History:
             if trial is None:
                 trial = self._trials[number] = columns.trial(int(self._column_row[number]))
             return trial
+
+    def reports(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every intermediate report: (trial numbers, steps, values), by number then step.
+
+        A vector (multi-objective) report counts by its first component. After a first
+        read by columns this needs no trial object for the trials of that read.
+        """
+        from hypersearch.study._history_reports import history_reports
+
+        return history_reports(self)
 
     def prefetch(self, numbers: Iterable[int]) -> None:
         """Build these trials together (one read for a table's page), if not built yet."""

@@ -57,7 +57,9 @@ def read_columns(writer: TrialWriter, study_id: int, cursor: int) -> TrialColumn
     new_cursor = max([int(cursor), *(int(r[3]) for r in rows)])
     for row in rows:
         writer.trial_study[int(row[0])] = study_id
-    return _Builder(writer, rows, texts).columns(new_cursor, lasts)
+    builder = _Builder(writer, rows, texts)
+    builder.since = (study_id, int(cursor))
+    return builder.columns(new_cursor, lasts)
 
 
 def _query(n_tokens: int) -> str:
@@ -91,6 +93,7 @@ class _Builder:
     """Turns the rows into columns and builds a row's trial when asked."""
 
     def __init__(self, writer: TrialWriter, rows: list[tuple], texts: list[str]) -> None:
+        self.since = (0, -1)  # (study_id, cursor) of the read
         self.writer = writer
         self.rows = rows
         self.n = len(rows)
@@ -102,6 +105,7 @@ class _Builder:
             lambda i: self._raw_params(int(rows[i][0])),
         )
         self._reports: dict[int, dict[int, IntermediateValue]] | None = None
+        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._lock = threading.Lock()
 
     def columns(self, cursor: int, lasts: list[tuple]) -> TrialColumns:
@@ -134,6 +138,36 @@ class _Builder:
         )
 
     # -- reports, read when a trial is built ---------------------------------------------
+    def report_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every report of these rows as (numbers, steps, first components), one query."""
+        with self._lock:
+            if self._arrays is None:
+                self._arrays = self._read_report_arrays()
+            return self._arrays
+
+    def _read_report_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        db, (study_id, cursor) = self.writer.db, self.since
+        found = db.run(
+            lambda cur: db.q(
+                cur,
+                "SELECT t.number, s.step, s.val FROM hs_steps s JOIN hs_trials t "
+                "ON t.trial_id = s.trial_id WHERE t.study_id = ? AND t.seq > ?",
+                (study_id, cursor),
+            ).fetchall(),
+            write=False,
+        )
+        numbers = np.array([r[0] for r in found], dtype=np.int64)
+        steps = np.array([r[1] for r in found], dtype=np.int64)
+        texts = [r[2] for r in found]
+        try:
+            values = np.array(texts, dtype=float)
+        except ValueError:  # vector reports: their first component
+            values = np.array([float(_loads(t)[0]) if t[0] == "[" else float(t) for t in texts])
+        # only the rows of this read (a trial created since has no row here)
+        mine = np.isin(numbers, np.array([r[1] for r in self.rows], dtype=np.int64))
+        order = np.lexsort((steps[mine], numbers[mine]))
+        return numbers[mine][order], steps[mine][order], values[mine][order]
+
     def prepare_all(self) -> None:
         """Read every trial's reports in one query (before building most trials)."""
         with self._lock:
