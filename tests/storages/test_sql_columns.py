@@ -96,6 +96,8 @@ def test_columns_match_the_row_read(kind, directions, request, tmp_path) -> None
     assert cols.conflicting == rows.conflicting == {"k"}
     assert cols.best_number == rows.best_number
     assert cols.trial(11).params == rows.trial(11).params  # read again as stored
+    for by_columns, by_trials in zip(cols.reports(), rows.reports(), strict=True):
+        np.testing.assert_array_equal(by_columns, by_trials)  # one query vs trial objects
     # NaN != NaN: compared as text
     assert repr(cols.trial(20).intermediate_values) == "{3: 1.0, 7: nan}"
     assert repr(cols.trials()) == repr(rows.trials())  # every trial built, field by field
@@ -121,3 +123,26 @@ def test_a_history_read_by_columns_pickles_with_its_trials(tmp_path) -> None:
     assert history._columns is not None
     copy = pickle.loads(pickle.dumps(history))
     assert copy._columns is None and repr(copy.trials()) == repr(history.trials())
+
+
+def test_reports_after_a_columnar_read_include_the_trials_changed_since(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+
+    def objective(trial):
+        for step in range(3):
+            trial.report(trial.number + step / 10, step)
+        return trial.number
+
+    study = hs.create_study(storage=url)
+    study.optimize(objective, n_trials=5)
+    reader = hs.load_study(study_name=study.study_name, storage=url)
+    first = reader.history
+    assert first._columns is not None and len(first.reports()[0]) == 15
+    running = study.ask()
+    running.report(9.5, 7)
+    study.optimize(objective, n_trials=2)
+    later = reader.history
+    numbers, steps, values = later.reports()
+    assert numbers.tolist() == [n for n in range(8) for _ in range(1 if n == 5 else 3)]
+    assert (steps[numbers == 5] == 7).all() and values[numbers == 5].tolist() == [9.5]
+    assert values[numbers == 7].tolist() == [7.0, 7.1, 7.2]
