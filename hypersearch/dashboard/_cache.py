@@ -5,6 +5,11 @@ history refreshes by the storage's change cursor (``get_trials_since``): a
 poll costs one indexed query for the rows changed since the last read. Views
 computed from a history (the summary, plots) are cached per history version,
 so many open pages cost one computation per change.
+
+A big study's first read (the storage's columns) takes seconds; a loader thread
+first makes a light read (numbers, states, values: ``History.read_light``) that
+the first page is drawn from (summary, trial table, history plot, all marked
+version 0), then reads the whole history; the page's next poll then brings it.
 """
 
 from __future__ import annotations
