@@ -93,6 +93,7 @@ class History:
         self._column_row = np.zeros(0, dtype=np.int64)
         self._columns_version = 0
         self._build_lock = threading.Lock()  # shared with the snapshots, as ``_trials`` is
+        self._fill_lock = threading.Lock()  # held by the thread building every trial
         #: Read by :meth:`read_light`: parameter columns NaN, no reports (a first look only).
         self.partial = False
         self._best: int | None = None
@@ -329,12 +330,14 @@ class History:
         if self._columns is not None:
             self.trials()
         state = self.__dict__.copy()
-        state.update(_columns=None, _column_row=np.zeros(0, dtype=np.int64), _build_lock=None)
+        state.update(_columns=None, _column_row=np.zeros(0, dtype=np.int64))
+        state.update(_build_lock=None, _fill_lock=None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._build_lock = threading.Lock()
+        self._fill_lock = threading.Lock()
 
     def snapshot(self) -> History:
         """A view frozen at this refresh: safe to read while another thread refreshes.
@@ -416,10 +419,11 @@ class History:
         columns = self._columns
         if columns is None or number >= len(self._column_row) or self._column_row[number] < 0:
             return None
+        built = columns.trial(int(self._column_row[number]))  # outside the lock: no convoy
         with self._build_lock:
             trial = self._trials[number]
-            if trial is None:
-                trial = self._trials[number] = columns.trial(int(self._column_row[number]))
+            if trial is None:  # else another thread's build or a newer read came first
+                trial = self._trials[number] = built
             return trial
 
     def reports(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -453,11 +457,12 @@ class History:
     def trials(self) -> list[FrozenTrial]:
         """Snapshots of every trial read so far, in number order (shared)."""
         if self._columns is not None and None in self._trials[: self.n]:
-            self._columns.builder.prepare_all()
-            with _gc_paused():
-                for number in range(self.n):
-                    if self._trials[number] is None:
-                        self._build(number)
+            with self._fill_lock:  # one thread builds them all; the others wait for it
+                self._columns.builder.prepare_all()
+                with _gc_paused():
+                    for number in range(self.n):
+                        if self._trials[number] is None:
+                            self._build(number)
         return [t for t in self._trials[: self.n] if t is not None]
 
     @property

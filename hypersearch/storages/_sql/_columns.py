@@ -30,6 +30,8 @@ from hypersearch.trial._report_value import IntermediateValue
 
 #: Distribution texts replaced by a token in the query, at most.
 MAX_TOKENS = 16
+#: Trials built one by one (a query each for their reports) before all reports are read.
+SINGLE_READS = 200
 _COLUMNS = (
     "trial_id, number, state, seq, vals, {params}, user_attrs, system_attrs, n_steps, "
     "datetime_start, datetime_complete"
@@ -106,6 +108,7 @@ class _Builder:
         )
         self._reports: dict[int, dict[int, IntermediateValue]] | None = None
         self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._single_reads = 0
         self._lock = threading.Lock()
 
     def columns(self, cursor: int, lasts: list[tuple]) -> TrialColumns:
@@ -184,6 +187,9 @@ class _Builder:
     def _reports_of(self, trial_id: int, n_steps: int) -> dict[int, IntermediateValue]:
         if not n_steps:
             return {}
+        self._single_reads += 1
+        if self._reports is None and self._single_reads > SINGLE_READS:
+            self.prepare_all()  # trials asked for one by one, many of them: read all at once
         if self._reports is not None:
             return dict(self._reports.get(trial_id, {}))
         codec = self.writer.codec
