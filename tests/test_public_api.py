@@ -304,6 +304,7 @@ def test_integration_all_is_pinned():
     assert integration.__all__ == [
         "LightGBMPruningCallback",
         "LightningPruningCallback",
+        "MLflowCallback",
         "OptunaSearchCV",
         "PyTorchLightningPruningCallback",
         "RayExecutor",

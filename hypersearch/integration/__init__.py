@@ -12,6 +12,7 @@ their module on first access, so ``import hypersearch.integration`` stays light.
 * :class:`LightningPruningCallback` (alias ``PyTorchLightningPruningCallback``).
 * :class:`XGBoostPruningCallback`, :class:`LightGBMPruningCallback`.
 * :class:`RayExecutor`: ``study.optimize(..., executor=RayExecutor())``.
+* :class:`MLflowCallback`: one MLflow run per finished trial.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _WHERE = {
     "XGBoostPruningCallback": "xgboost",
     "LightGBMPruningCallback": "lightgbm",
     "RayExecutor": "ray",
+    "MLflowCallback": "mlflow",
 }
 
 __all__ = sorted(_WHERE)

@@ -19,7 +19,7 @@ from hypersearch.study._seeds_mixin import SeedsMixin
 from hypersearch.study._sessions import sessions_of
 from hypersearch.study._tell import check_values
 from hypersearch.study._tell_mixin import TellMixin
-from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._frozen import FrozenTrial, show_budget_of
 from hypersearch.trial._state import TrialState
 from hypersearch.trial._trial import FIXED_PARAMS_KEY, Trial
 
@@ -180,9 +180,8 @@ class Study(TellMixin, SeedsMixin, FreshLocksOnPickle):
             raise RuntimeError(
                 "best_trial is for single-objective studies; use `best_trials` for the Pareto front."
             )
-        if stored_selection(self) == "mean":
-            return best_by_mean(self)[0]
-        return self._best_single()
+        best = best_by_mean(self)[0] if stored_selection(self) == "mean" else self._best_single()
+        return show_budget_of(best, self)
 
     def _best_single(self) -> FrozenTrial:
         from hypersearch.multi_objective._constraints import feasible_best

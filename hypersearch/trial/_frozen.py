@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -97,6 +98,19 @@ class FrozenTrial(FrozenTrialMethods):
         body = ", ".join(f"{name}={value!r}" for name, value in fields.items())
         return f"FrozenTrial({body}, value=None)"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's display: Optuna's repr, then the budget behind it (``study.best_trial``)."""
+        printer.text(repr(self))
+        source = self.__dict__.get(_BUDGET_SOURCE)
+        study = source() if source is not None else None
+        if study is not None:
+            printer.text(f"\n# budget: {study.budget()}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop(_BUDGET_SOURCE, None)  # a weak reference to the study: not picklable
+        return state
+
     def __deepcopy__(self, memo: dict[int, Any]) -> FrozenTrial:
         """A deep copy that copies only what can change: the mappings and non-scalar values.
 
@@ -120,6 +134,14 @@ class FrozenTrial(FrozenTrialMethods):
 
 
 _SCALARS = (str, int, float, bool, type(None))
+# The study whose budget a best trial shows when displayed (a weak reference).
+_BUDGET_SOURCE = "_budget_source"
+
+
+def show_budget_of(trial: FrozenTrial, study: Any) -> FrozenTrial:
+    """Let ``trial``'s interactive display end with ``study``'s budget line."""
+    object.__setattr__(trial, _BUDGET_SOURCE, weakref.ref(study))
+    return trial
 
 
 def _copy_mapping(mapping: Mapping[str, Any], memo: dict[int, Any]) -> dict[str, Any]:

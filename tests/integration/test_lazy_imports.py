@@ -14,7 +14,7 @@ import hypersearch.integration as integration
 def test_importing_the_package_loads_no_training_library():
     code = (
         "import sys, hypersearch, hypersearch.integration\n"
-        "heavy = {'sklearn', 'torch', 'lightning', 'xgboost', 'lightgbm', 'ray'}\n"
+        "heavy = {'sklearn', 'torch', 'lightning', 'xgboost', 'lightgbm', 'ray', 'mlflow'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -29,6 +29,7 @@ def test_importing_the_package_loads_no_training_library():
         ("XGBoostPruningCallback", "xgboost", "xgboost"),
         ("LightGBMPruningCallback", "lightgbm", "lightgbm"),
         ("RayExecutor", "ray", "ray"),
+        ("MLflowCallback", "mlflow", "mlflow"),
     ],
 )
 def test_missing_library_names_the_extra(monkeypatch, name, library, extra):

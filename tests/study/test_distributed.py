@@ -116,9 +116,14 @@ def test_cli_workers_share_a_study(tmp_path):
 
 
 def test_heartbeats_do_not_fail_live_trials(tmp_path):
-    """A slow trial keeps beating while another worker reaps: no false positive."""
+    """A slow trial keeps beating while another worker reaps: no false positive.
+
+    The grace is 10 heartbeats, so a loaded machine (the heartbeat thread waiting for the
+    GIL or the SQLite lock) does not pass for a dead worker; the trial lasts two graces.
+    """
+    grace = 1.0
     url = f"sqlite:///{tmp_path / 'live.db'}"
-    storage = SQLStorage(url, heartbeat_interval=0.1, grace_period=0.5)
+    storage = SQLStorage(url, heartbeat_interval=0.1, grace_period=grace)
     study = hs.create_study(storage=storage, sampler=hs.samplers.RandomSampler(seed=0))
     stop = threading.Event()
     reaped: list[int] = []
@@ -126,15 +131,15 @@ def test_heartbeats_do_not_fail_live_trials(tmp_path):
     def reaper():
         other = hs.load_study(
             study_name=study.study_name,
-            storage=SQLStorage(url, heartbeat_interval=0.1, grace_period=0.5),
+            storage=SQLStorage(url, heartbeat_interval=0.1, grace_period=grace),
         )
         while not stop.is_set():
-            reaped.extend(other._storage.fail_stale_trials(other._study_id, grace_period=0.5))
+            reaped.extend(other._storage.fail_stale_trials(other._study_id, grace_period=grace))
             time.sleep(0.05)
 
     def slow(trial):
         x = trial.suggest_float("x", 0, 1)
-        end = time.monotonic() + 1.5
+        end = time.monotonic() + 2 * grace
         while time.monotonic() < end:  # busy Python code holding the GIL in slices
             sum(range(10_000))
         return x

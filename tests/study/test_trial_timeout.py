@@ -47,7 +47,7 @@ def check_sleeper_run(study: hs.Study, elapsed: float, n: int) -> None:
     assert "time limit of 0.3 s" in first.system_attrs["fail_reason"]
     assert first.system_attrs["trial_timeout"] == LIMIT
     assert len(rest) == n - 1 and all(t.state == hs.TrialState.COMPLETE for t in rest)
-    assert elapsed < 10  # not the 30 s the stuck trial asked for
+    assert elapsed < 20  # not the 30 s the stuck trial asked for (slack for a loaded machine)
 
 
 @own_alarm

@@ -23,6 +23,14 @@ from hypersearch.samplers._nsga._encoding import Encoding, snap
 from hypersearch.samplers._nsga._operators import BaseCrossover, make_crossover, polynomial_mutation
 from hypersearch.samplers._nsga._operators_more import BaseMutation, PolynomialMutation
 from hypersearch.samplers._nsga._selection import das_dennis, select_elites
+from hypersearch.samplers._nsga._strategies import (
+    AfterTrialStrategy,
+    ChildStrategy,
+    EliteStrategy,
+    check_strategy,
+    user_child,
+    user_elites,
+)
 from hypersearch.samplers._search_space import intersection_search_space
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -98,6 +106,14 @@ class NSGAIISampler(BaseSampler):
             when satisfied; called when a trial finishes (COMPLETE or PRUNED)
             and stored as the system attribute ``"constraints"``. Feasible
             trials beat infeasible ones; infeasible ones compare by total violation.
+        elite_population_selection_strategy: Optuna's hook
+            ``f(study, population) -> parents``; None means non-dominated sorting
+            with crowding (or NSGA-III's niching).
+        child_generation_strategy: Optuna's hook
+            ``f(study, search_space, parent_population) -> params``; None means
+            tournament, crossover and mutation as above.
+        after_trial_strategy: Optuna's hook ``f(study, trial, state, values)``,
+            run instead of recording ``constraints_func``'s values.
     """
 
     def __init__(
@@ -111,6 +127,9 @@ class NSGAIISampler(BaseSampler):
         swapping_prob: float = 0.5,
         seed: int | None = None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        elite_population_selection_strategy: EliteStrategy | None = None,
+        child_generation_strategy: ChildStrategy | None = None,
+        after_trial_strategy: AfterTrialStrategy | None = None,
     ) -> None:
         if (
             isinstance(population_size, bool)
@@ -135,6 +154,15 @@ class NSGAIISampler(BaseSampler):
         self._rng = np.random.default_rng(seed)
         self._lhs_seed = int(self._rng.integers(2**32))
         self._constraints_func = constraints_func
+        for name, hook in (
+            ("elite_population_selection_strategy", elite_population_selection_strategy),
+            ("child_generation_strategy", child_generation_strategy),
+            ("after_trial_strategy", after_trial_strategy),
+        ):
+            check_strategy(name, hook)
+        self._elite_strategy = elite_population_selection_strategy
+        self._child_strategy = child_generation_strategy
+        self._after_trial_strategy = after_trial_strategy
         self._lock = threading.Lock()
         self._caches: dict[tuple[int, int], _StudyCache] = {}
         self._pending: dict[int, int] = {}
@@ -192,18 +220,24 @@ class NSGAIISampler(BaseSampler):
         candidates = np.concatenate([old, new])
         if len(candidates) == 0:
             return None
+        size = self._population_size
+        if self._elite_strategy is not None:
+            candidates = user_elites(study, self._elite_strategy, candidates)
+            if len(candidates) == 0:
+                raise ValueError("elite_population_selection_strategy returned no trials.")
+            size = len(candidates)
         values = history.signed_values()[candidates]
         viol = cache.viol[candidates]
         violation = None if np.isnan(viol).all() else np.where(np.isnan(viol), np.inf, viol)
-        idx, ranks, crowd = self._select(values, violation)
+        idx, ranks, crowd = self._select(values, violation, size)
         considered[new] = True
         cache.elites = (candidates[idx], ranks, crowd)
         return cache.elites
 
     def _select(
-        self, values: np.ndarray, violation: np.ndarray | None
+        self, values: np.ndarray, violation: np.ndarray | None, size: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return select_elites(values, violation, self._population_size)
+        return select_elites(values, violation, size)
 
     # -- sampling --------------------------------------------------------------
     def infer_relative_search_space(
@@ -223,6 +257,8 @@ class NSGAIISampler(BaseSampler):
             if elites is None:
                 return {}
             rows, ranks, crowd = elites
+            if self._child_strategy is not None:
+                return user_child(study, self._child_strategy, search_space, rows)
             history = study.history
             enc = Encoding(search_space)
             parents = enc.encode(np.column_stack([history.param(name)[rows] for name in enc.names]))
@@ -324,7 +360,9 @@ class NSGAIISampler(BaseSampler):
     ) -> None:
         with self._lock:
             self._pending.pop(trial.trial_id, None)
-        if self._constraints_func is not None:
+        if self._after_trial_strategy is not None:
+            self._after_trial_strategy(study, trial, state, values)
+        elif self._constraints_func is not None:
             record_constraints(study, trial, state, values, self._constraints_func)
 
 
@@ -367,7 +405,7 @@ class NSGAIIISampler(NSGAIISampler):
         self._dividing_parameter = dividing_parameter
 
     def _select(
-        self, values: np.ndarray, violation: np.ndarray | None
+        self, values: np.ndarray, violation: np.ndarray | None, size: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         refs = self._reference_points
         if refs is None:
@@ -376,6 +414,4 @@ class NSGAIIISampler(NSGAIISampler):
             raise ValueError(
                 f"reference_points must have shape (k, {values.shape[1]}), got {refs.shape}."
             )
-        return select_elites(
-            values, violation, self._population_size, reference_points=refs, rng=self._rng
-        )
+        return select_elites(values, violation, size, reference_points=refs, rng=self._rng)
