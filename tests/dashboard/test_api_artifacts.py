@@ -112,3 +112,11 @@ def test_without_a_store_artifacts_are_listed_but_not_served(setup):
     assert {a["url"] for a in detail["artifacts"]} == {None}
     got = client.get(f"/api/studies/{sid}/trials/0/artifacts/{ids['model.json']}")
     assert got.status_code == 404 and "--artifact-dir" in got.json()["error"]
+
+
+def test_cli_takes_the_artifact_directory():
+    from hypersearch.cli import build_parser
+
+    args = build_parser().parse_args(["dashboard", "sqlite:///x.db", "--artifact-dir", "arts"])
+    assert args.artifact_dir == "arts"
+    assert build_parser().parse_args(["dashboard", "sqlite:///x.db"]).artifact_dir is None
