@@ -14,7 +14,13 @@ def cmd_dashboard(args: argparse.Namespace) -> None:
         from hypersearch.exceptions import CLIUsageError
 
         raise CLIUsageError("give the storage URL: hypersearch dashboard sqlite:///hs.db")
-    run(url, host=args.host, port=args.port, allow_writes=args.allow_writes)
+    run(
+        url,
+        host=args.host,
+        port=args.port,
+        allow_writes=args.allow_writes,
+        artifact_store=args.artifact_dir,
+    )
 
 
 def add_dashboard(sub: Any) -> None:
@@ -33,5 +39,11 @@ def add_dashboard(sub: Any) -> None:
         "--allow-writes",
         action="store_true",
         help="let the page write notes, tell WAITING trials and fail stuck RUNNING ones",
+    )
+    p.add_argument(
+        "--artifact-dir",
+        default=None,
+        metavar="DIRECTORY",
+        help="the FileSystemArtifactStore directory: a trial's artifacts can be downloaded",
     )
     p.set_defaults(func=cmd_dashboard, needs_storage=False)

@@ -10,11 +10,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from hypersearch import _keys
-from hypersearch.dashboard import _records, _table
+from hypersearch.dashboard import _artifacts, _records, _table
+from hypersearch.dashboard._figures import objective_target
 from hypersearch.dashboard._plots import PLOTS, plot_options, plots_for
+from hypersearch.dashboard._plots_values import history_figure_of
 
 if TYPE_CHECKING:
     from hypersearch.dashboard._cache import StudyCache, StudyEntry
+    from hypersearch.study._history import History
 
 #: A delta with more changed trials than this tells the page to reload its views instead.
 MAX_DELTA_ROWS = 1000
@@ -22,6 +25,11 @@ MAX_DELTA_ROWS = 1000
 SPENDING_MAX_AGE = 2.0
 #: Seconds the study list waits for studies read for the first time; the rest show as loading.
 LIST_WAIT = 1.0
+#: From this many trials on, the budget (which builds every trial object) is computed in the
+#: background: the summary shows without it and a later poll brings it.
+SPENDING_INLINE_MAX = 5000
+#: Seconds a first page waits for a big study's light read (or its whole read) to end.
+FIRST_LOOK_WAIT = 60.0
 
 
 class ApiError(Exception):
@@ -50,9 +58,24 @@ def _record(request: Request, study_id: int) -> Any:
 
 def _summary(entry: StudyEntry, record: Any) -> tuple[dict[str, Any], Any]:
     """The study's summary; its budget part is recomputed at most every 2 s while trials change."""
-    spent, _ = entry.view("spending", _records.spending, max_age=SPENDING_MAX_AGE)
+    if entry.history().n <= SPENDING_INLINE_MAX:
+        spent, _ = entry.view("spending", _records.spending, max_age=SPENDING_MAX_AGE)
+    else:
+        spent = entry.view_soon("spending", _records.spending, max_age=SPENDING_MAX_AGE)
     history = entry.history(fresh=False)
-    return _records.study_summary(record, history, spent), history
+    return _records.study_summary(record, history, spent or _records.SPENDING_PENDING), history
+
+
+def _partial(entry: StudyEntry, wait: float) -> History | None:
+    """The light read of a big study whose whole history is still read; else None."""
+    look = entry.first_look(wait)
+    return look[0] if look is not None and look[1] else None
+
+
+def _partial_summary(record: Any, quick: History) -> dict[str, Any]:
+    """The summary of a light read: version 0, so the next delta brings the whole study."""
+    summary = _records.study_summary(record, quick, _records.SPENDING_PENDING)
+    return {**summary, "version": 0, "partial": True}
 
 
 def info(request: Request) -> JSONResponse:
@@ -84,7 +107,11 @@ def studies(request: Request) -> JSONResponse:
 def study(request: Request) -> JSONResponse:
     entry = _entry(request)
     record = _record(request, entry.study_id)
-    summary, history = _summary(entry, record)
+    quick = _partial(entry, FIRST_LOOK_WAIT)
+    if quick is not None:
+        summary, history = _partial_summary(record, quick), quick
+    else:
+        summary, history = _summary(entry, record)
     return JSONResponse(
         {
             **summary,
@@ -107,6 +134,13 @@ def delta(request: Request) -> JSONResponse:
     entry = _entry(request)
     since = _since(request)
     record = _record(request, entry.study_id)
+    quick = _partial(entry, 0.0)
+    if quick is not None:  # still reading the whole study: nothing new to show yet
+        summary = _partial_summary(record, quick)
+        epoch = request.app.state.epoch
+        return JSONResponse(
+            {"version": 0, "epoch": epoch, "reset": False, "changed": [], "summary": summary}
+        )
     summary, history = _summary(entry, record)
     out: dict[str, Any] = {"version": history.version, "epoch": request.app.state.epoch}
     if since > history.version or since < 0:
@@ -125,13 +159,17 @@ def delta(request: Request) -> JSONResponse:
 
 def trials(request: Request) -> JSONResponse:
     entry = _entry(request)
-    history = entry.history()
+    quick = _partial(entry, FIRST_LOOK_WAIT)
+    history = quick if quick is not None else entry.history()
     try:
         query = _table.parse_query(request.query_params, len(history.directions))
+        if quick is not None and _table.needs_params(query):
+            history = entry.history()  # a parameter filter or sort: wait for the whole study
         rows, total = _table.select_rows(history, query)
     except _table.QueryError as err:
         raise ApiError(400, str(err)) from None
     notes = _notes(entry) if len(rows) else {}
+    history.prefetch(rows.tolist())
     return JSONResponse(
         {
             "total": int(total),
@@ -140,7 +178,7 @@ def trials(request: Request) -> JSONResponse:
             "per_page": query.per_page,
             "params": sorted(history.param_names),
             "n_objectives": len(history.directions),
-            "version": history.version,
+            "version": 0 if history.partial else history.version,
             "rows": [_records.trial_row(history.trial(int(r)), notes) for r in rows],
         }
     )
@@ -148,14 +186,14 @@ def trials(request: Request) -> JSONResponse:
 
 def _notes(entry: StudyEntry) -> dict[str, Any]:
     """The study's system attributes, where the trials' notes are."""
-    return entry.study.storage.get_study_system_attrs(entry.study_id)
+    return entry.storage.get_study_system_attrs(entry.study_id)
 
 
 def _number(request: Request) -> int:
     return int(request.path_params["number"])
 
 
-def trial(request: Request) -> JSONResponse:
+def _trial(request: Request) -> tuple[StudyEntry, Any]:
     entry = _entry(request)
     history = entry.history()
     number = _number(request)
@@ -165,7 +203,27 @@ def trial(request: Request) -> JSONResponse:
         found = None
     if found is None:
         raise ApiError(404, f"Study {entry.study_id} has no trial number {number}.")
-    return JSONResponse(_records.trial_detail(found, _notes(entry)))
+    return entry, found
+
+
+def trial(request: Request) -> JSONResponse:
+    entry, found = _trial(request)
+    detail = _records.trial_detail(found, _notes(entry))
+    detail["artifacts"] = _artifacts.listing(
+        found, request.url.path, _artifacts.store_of(request) is not None
+    )
+    return JSONResponse(detail)
+
+
+def artifact(request: Request) -> Any:
+    """One artifact's bytes, as an attachment (see ``_artifacts``)."""
+    _, found = _trial(request)
+    try:
+        return _artifacts.response(
+            _artifacts.store_of(request), found, request.path_params["artifact_id"]
+        )
+    except _artifacts.ArtifactError as err:
+        raise ApiError(err.status, err.message) from None
 
 
 def plot(request: Request) -> JSONResponse:
@@ -176,6 +234,10 @@ def plot(request: Request) -> JSONResponse:
         raise ApiError(404, f"Unknown plot {name!r}; the plots are: {', '.join(PLOTS)}.")
     try:
         options = plot_options(kind, request.query_params)
+        quick = _partial(entry, FIRST_LOOK_WAIT) if name == "history" else None
+        if quick is not None and len(quick.directions) == 1:
+            objective_target(quick, options.get("objective", 0))  # checks the objective
+            return JSONResponse({**history_figure_of(quick).to_json(), "version": 0})
         key = (name, tuple(sorted(options.items())))
         fig, history = entry.view(
             key, lambda h: kind.build(entry.study, h, **options), max_age=kind.max_age
@@ -192,7 +254,7 @@ def diagnostics(request: Request) -> JSONResponse:
     found: Any = None
     if callable(diagnose):
         found, _ = entry.view("diagnose", lambda h: _findings(diagnose()), max_age=10.0)
-    choices = entry.study.storage.get_study_system_attrs(entry.study_id).get(_keys.AUTO_CHOICES)
+    choices = entry.storage.get_study_system_attrs(entry.study_id).get(_keys.AUTO_CHOICES)
     return JSONResponse(
         {
             "available": callable(diagnose),

@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import hypersearch
-from hypersearch.dashboard import _api, _writes
+from hypersearch.dashboard import _api, _artifacts, _writes
 from hypersearch.dashboard._cache import StudyCache
 from hypersearch.exceptions import (
     ReadOnlyStorageError,
@@ -179,6 +179,7 @@ def _routes(token: str) -> list[Any]:
         Route(s + "/delta", _api.delta),
         Route(s + "/trials", _api.trials),
         Route(s + n, _api.trial),
+        Route(s + n + "/artifacts/{artifact_id}", _api.artifact),
         Route(s + "/plots/{name}", _api.plot),
         Route(s + "/diagnostics", _api.diagnostics),
         Route(s + "/note", _writes.study_note, methods=["POST"]),
@@ -196,6 +197,7 @@ def create_app(
     hosts: tuple[str, ...] | None = LOCAL_HOSTS,
     warm_up: bool = True,
     storage_name: str = "",
+    artifact_store: Any = None,
 ) -> Starlette:
     """The dashboard's ASGI app over ``storage`` (see :func:`hypersearch.dashboard.run`).
 
@@ -205,11 +207,14 @@ def create_app(
         hosts: Host header names served (None: any, for a server bound to all interfaces).
         warm_up: Read every study's history in a background thread at start-up.
         storage_name: Shown in the page's header (a URL without its password).
+        artifact_store: Where the trials' artifacts are (an ``ArtifactStore`` or a
+            directory): the trial detail offers them for download. None: listed only.
     """
     token = secrets.token_urlsafe(32)
     app = Starlette(routes=_routes(token), exception_handlers=_handlers())
     app.state.cache = StudyCache(storage)
     app.state.allow_writes = bool(allow_writes)
+    app.state.artifact_store = _artifacts.open_store(artifact_store)
     app.state.token = token
     app.state.epoch = secrets.token_hex(8)
     app.state.storage_name = storage_name or type(storage).__name__

@@ -5,6 +5,11 @@ history refreshes by the storage's change cursor (``get_trials_since``): a
 poll costs one indexed query for the rows changed since the last read. Views
 computed from a history (the summary, plots) are cached per history version,
 so many open pages cost one computation per change.
+
+A big study's first read (the storage's columns) takes seconds; a loader thread
+first makes a light read (numbers, states, values: ``History.read_light``) that
+the first page is drawn from (summary, trial table, history plot, all marked
+version 0), then reads the whole history; the page's next poll then brings it.
 """
 
 from __future__ import annotations
@@ -24,14 +29,20 @@ if TYPE_CHECKING:
 
 #: Seconds between two reads of the storage for one study, however many pages poll it.
 MIN_REFRESH_INTERVAL = 0.25
+#: From this many trials on, a study's first read starts with a light one (numbers, states,
+#: values: ``History.read_light``) that the first page is drawn from.
+QUICK_MIN_TRIALS = 20_000
 
 
 class StudyEntry:
     """One study's history and the views computed from it."""
 
-    def __init__(self, study: Study, study_id: int) -> None:
+    def __init__(self, study: Study, study_id: int, storage: BaseStorage | None = None) -> None:
         self.study = study
         self.study_id = study_id
+        #: The storage of the page's small reads (the light read, a page's trials, notes);
+        #: on SQLite not the study's, whose connection a big study's whole read holds.
+        self.storage = storage or study.storage
         self._lock = threading.Lock()
         self._snapshot: History | None = None
         self._read_at = 0.0
@@ -39,6 +50,11 @@ class StudyEntry:
         #: Set once the history was read (the first read of a large study takes seconds).
         self.loaded = threading.Event()
         self._loader: threading.Thread | None = None
+        self._loader_lock = threading.Lock()
+        #: The light first read of a big study, until the whole history is read.
+        self._quick: History | None = None
+        self._looked = threading.Event()  # set once the light or the whole read ended
+        self._computing: dict[Any, threading.Thread] = {}
 
     def load_soon(self, wait: float) -> bool:
         """Read the history in a background thread if not read yet; wait up to ``wait`` s for it.
@@ -47,15 +63,55 @@ class StudyEntry:
         """
         if self.loaded.is_set():
             return True
-        with self._lock:
-            if self._loader is None or not self._loader.is_alive():
-                self._loader = threading.Thread(target=self._load, daemon=True)
-                self._loader.start()
+        self._start_loader()
         return self.loaded.wait(wait)
 
+    def load(self) -> None:
+        """Read the history (a big study: the light read first) in the loader; wait for it."""
+        self._start_loader()
+        loader = self._loader
+        if loader is not None:
+            loader.join()
+
+    def _start_loader(self) -> None:
+        with self._loader_lock:
+            if self._loader is None or not self._loader.is_alive():
+                self._looked.clear()
+                self._loader = threading.Thread(target=self._load, daemon=True)
+                self._loader.start()
+
     def _load(self) -> None:
-        with contextlib.suppress(Exception):  # the page's own request gets the error
-            self.history()
+        try:
+            with contextlib.suppress(Exception):  # the page's own request gets the error
+                self._read_quick()
+            with contextlib.suppress(Exception):
+                self.history()
+        finally:
+            self._quick = None
+            self._looked.set()
+
+    def _read_quick(self) -> None:
+        storage = self.storage
+        if self.loaded.is_set() or storage.get_n_trials(self.study_id) < QUICK_MIN_TRIALS:
+            return
+        from hypersearch.study._history import History
+
+        quick = History(storage, self.study_id, self.study.directions)
+        if quick.read_light():
+            self._quick = quick
+            self._looked.set()
+
+    def first_look(self, wait: float) -> tuple[History, bool] | None:
+        """(history, partial) for a first page: the whole history if read, else the light
+        read of a big study (``partial``), waiting up to ``wait`` s for either; None when
+        neither came (the caller reads the history itself)."""
+        if not self.loaded.is_set():
+            self._start_loader()
+            self._looked.wait(wait)
+        if self.loaded.is_set():
+            return self.history(), False
+        quick = self._quick
+        return None if quick is None else (quick, True)
 
     def history(self, *, fresh: bool = True) -> History:
         """The history, re-read from the storage unless read within the last 0.25 s."""
@@ -85,12 +141,51 @@ class StudyEntry:
         self._views[key] = (history.version, time.monotonic(), value)
         return value, history
 
+    def view_soon(
+        self, key: Any, compute: Callable[[History], Any], *, max_age: float = 0.0
+    ) -> Any:
+        """The view as :meth:`view` would give it if computed already (even out of date);
+        else None, while a background thread computes it for a later call."""
+        history = self.history(fresh=False)
+        cached = self._views.get(key)
+        if cached is not None:
+            version, at, value = cached
+            if version == history.version or time.monotonic() - at < max_age:
+                return value
+        with self._lock:
+            busy = self._computing.get(key)
+            if busy is None or not busy.is_alive():
+                busy = self._computing[key] = threading.Thread(
+                    target=self._compute, args=(key, compute), daemon=True
+                )
+                busy.start()
+        return None if cached is None else cached[2]
+
+    def _compute(self, key: Any, compute: Callable[[History], Any]) -> None:
+        with contextlib.suppress(Exception):  # a later call tries again
+            self.view(key, compute)
+
+
+def _second_sqlite(storage: BaseStorage) -> BaseStorage:
+    """For an SQLite file, a second storage on it for the studies' histories: SQLite reads of
+    one storage take turns, and a big study's first read would hold up the page's small ones."""
+    from hypersearch.storages._sql._storage import SQLStorage
+
+    if type(storage) is not SQLStorage or not storage.url.lower().startswith("sqlite:///"):
+        return storage
+    if storage.url.endswith(("/:memory:", "///")):
+        return storage
+    second = SQLStorage.__new__(SQLStorage)
+    second.__setstate__(storage.__getstate__())  # the same URL and options
+    return second
+
 
 class StudyCache:
     """Every study of a storage, each loaded on first use (or by :meth:`warm_up`)."""
 
     def __init__(self, storage: BaseStorage) -> None:
         self.storage = storage
+        self._history_storage = _second_sqlite(storage)
         self._entries: dict[int, StudyEntry] = {}
         self._lock = threading.Lock()
 
@@ -106,7 +201,7 @@ class StudyCache:
         name = self._name_of(study_id)
         from hypersearch.study._study import Study
 
-        made = StudyEntry(Study(name, self.storage), study_id)
+        made = StudyEntry(Study(name, self._history_storage), study_id, self.storage)
         with self._lock:
             return self._entries.setdefault(study_id, made)
 
@@ -124,6 +219,6 @@ class StudyCache:
         """Read every study's history once (a background thread at start-up runs this)."""
         for record in self.records():
             try:
-                self.entry(record.study_id).history()
+                self.entry(record.study_id).load()
             except Exception:  # noqa: BLE001 - a page asking later gets the error itself
                 continue

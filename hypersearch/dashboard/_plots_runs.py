@@ -10,6 +10,7 @@ import numpy as np
 from hypersearch.dashboard import _downsample as ds
 from hypersearch.dashboard._figures import Figure, arr, empty, grid_axes, layout, line, scatter
 from hypersearch.study._direction import StudyDirection
+from hypersearch.study._history_reports import first
 from hypersearch.trial._state import TrialState
 from hypersearch.visualization import _data_mo, _data_runs
 
@@ -44,13 +45,14 @@ def intermediate_figure(study: Any, history: Any) -> Figure:
         return empty("intermediate", "No trial reported intermediate values.")
     fig = Figure("intermediate", total=int(np.count_nonzero(history.last_step >= 0)))
     groups: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
+    history.prefetch(rows.tolist())  # the curves' trials in one read
     for r in rows.tolist():
         t = history.trial(r)
         steps = sorted(t.intermediate_values)
         steps = [steps[i] for i in ds.stride(len(steps), MAX_STEPS_PER_CURVE)]
         xs, ys, ns = groups.setdefault(t.state.name, ([], [], []))
         xs += steps + [None]
-        ys += [_data_runs._scalar(t.intermediate_values[s]) for s in steps] + [None]
+        ys += [first(t.intermediate_values[s]) for s in steps] + [None]
         ns += [t.number] * len(steps) + [None]
     for state, (xs, ys, ns) in sorted(groups.items()):
         fig.add(

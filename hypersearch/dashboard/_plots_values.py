@@ -20,7 +20,7 @@ from hypersearch.dashboard._figures import (
 )
 from hypersearch.study._direction import StudyDirection
 from hypersearch.visualization import _data_values as data
-from hypersearch.visualization._common import ParamAxis
+from hypersearch.visualization._common import NO_TRIALS, ParamAxis, complete_values
 
 #: Parameters drawn by default: slice and parallel coordinates, and contour pairs.
 MAX_SLICE_PARAMS = 12
@@ -40,7 +40,20 @@ def history_figure(study: Any, history: Any, objective: int = 0) -> Figure:
     d = data.optimization_history_data(study, target=target, target_name=name)
     if d.message:
         return empty("history", d.message)
-    s = d.series[0]
+    return _history_drawing(d.series[0], name)
+
+
+def history_figure_of(history: Any) -> Figure:
+    """A single-objective study's history plot from the history's value columns alone
+    (a light first read, whose trial objects are not read)."""
+    rows, y = complete_values(history, None)
+    if not len(y):
+        return empty("history", NO_TRIALS)
+    best = data._best_so_far(y, history.directions[0], None)
+    return _history_drawing(data.Series("", rows.astype(float), y, best), "Objective Value")
+
+
+def _history_drawing(s: data.Series, name: str) -> Figure:
     fig = Figure("history", total=len(s.values))
     keep = ds.envelope(s.values)
     fig.add(scatter(s.numbers[keep], s.values[keep], name, customdata=arr(s.numbers[keep])))

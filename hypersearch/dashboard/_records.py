@@ -114,11 +114,6 @@ def trial_detail(trial: FrozenTrial, notes: Mapping[str, Any]) -> dict[str, Any]
         "user_attrs": safe(trial.user_attrs),
         "system_attrs": safe(system),
         "lineage": _lineage(trial),
-        "artifacts": [
-            {"id": k[len(_keys.ARTIFACTS_PREFIX) :], "meta": safe(v)}
-            for k, v in system.items()
-            if k.startswith(_keys.ARTIFACTS_PREFIX)
-        ],
         "note": safe(notes.get(trial_note_key(trial.number))),
     }
 
@@ -164,6 +159,14 @@ def loading_summary(record: StudyRecord, storage: Any) -> dict[str, Any]:
         "last_activity": None,
         "loading": True,
     }
+
+
+#: The summary's budget part while it is computed (a big study's first read).
+SPENDING_PENDING = {
+    "budget": None,
+    "budget_text": "computing the budget\u2026",
+    "last_activity": None,
+}
 
 
 def spending(history: History) -> dict[str, Any]:

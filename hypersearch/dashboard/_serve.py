@@ -53,6 +53,7 @@ def run(
     host: str = "127.0.0.1",
     port: int = 8080,
     allow_writes: bool = False,
+    artifact_store: Any = None,
     **uvicorn_options: Any,
 ) -> None:
     """Serve the dashboard of ``storage`` at ``http://host:port/`` until interrupted.
@@ -62,6 +63,8 @@ def run(
         host: The interface to bind; the default serves this machine only.
         port: The TCP port.
         allow_writes: Let the page write notes, tell WAITING trials and fail stuck ones.
+        artifact_store: The trials' artifacts (a directory or an ``ArtifactStore``), served
+            read-only for download from a trial's detail.
         uvicorn_options: Passed on to ``uvicorn.run`` (``log_level``, ...).
     """
     try:
@@ -77,7 +80,13 @@ def run(
     name = redact_url(storage) if isinstance(storage, str) else type(storage).__name__
     # a page may only name this server: DNS-rebinding sites are refused (any name on 0.0.0.0)
     hosts = None if host in ("0.0.0.0", "::") else tuple(dict.fromkeys((host, *LOCAL_HOSTS)))
-    app = create_app(opened, allow_writes=allow_writes, hosts=hosts, storage_name=name)
+    app = create_app(
+        opened,
+        allow_writes=allow_writes,
+        hosts=hosts,
+        storage_name=name,
+        artifact_store=artifact_store,
+    )
     uvicorn_options.setdefault("log_level", "warning")
     print(f"hypersearch dashboard of {name}: http://{_shown(host)}:{port}/", flush=True)
     if host not in LOCAL_HOSTS:

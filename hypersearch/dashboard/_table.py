@@ -117,6 +117,12 @@ def parse_query(params: Any, n_objectives: int) -> TableQuery:
     return q
 
 
+def needs_params(q: TableQuery) -> bool:
+    """Whether the query reads more than numbers, states and values (a light read has no more)."""
+    by_values = q.sort in ("number", "state") or q.sort.startswith("value")
+    return bool(q.param_ranges or q.param_choices) or not by_values
+
+
 def _check_param(history: History, name: str) -> None:
     if name not in history.distributions:
         known = ", ".join(sorted(history.distributions)) or "none"

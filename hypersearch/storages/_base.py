@@ -24,7 +24,7 @@ import abc
 import json
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypersearch._enums import StudyDirection
 from hypersearch.distributions import BaseDistribution
@@ -32,6 +32,9 @@ from hypersearch.storages._optuna_methods import OptunaStorageMethods
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.storages._columns import TrialColumns
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,16 @@ class BaseStorage(OptunaStorageMethods, abc.ABC):
     @abc.abstractmethod
     def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
         """Trials changed after ``cursor`` (-1: all) and the cursor to pass next time."""
+
+    def get_trial_columns_since(
+        self, study_id: int, cursor: int, *, light: bool = False
+    ) -> TrialColumns | None:
+        """The trials ``get_trials_since`` returns, as numpy columns (a bulk read).
+
+        ``light``: numbers, states and values only (``TrialColumns.partial``), a quicker
+        first look. None (the default): this backend has no columnar read.
+        """
+        return None
 
     def get_finish_seq(self, study_id: int) -> int | None:
         """A cheap probe: a number that changes whenever a trial of the study finishes.

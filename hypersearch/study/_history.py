@@ -18,8 +18,8 @@ Columns (rows are trial numbers; ``n`` rows are valid):
 from __future__ import annotations
 
 import contextlib
-import copy
 import gc
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from hypersearch.trial._state import TrialState
 
 if TYPE_CHECKING:
     from hypersearch.storages._base import BaseStorage
+    from hypersearch.storages._columns import TrialColumns
 
 _INITIAL_CAPACITY = 64
 # from this many changed trials on, a refresh fills the columns in one go (the first
@@ -86,6 +87,15 @@ class History:
         self.distributions: dict[str, BaseDistribution] = {}
         self.conflicting: set[str] = set()
         self._trials: list[FrozenTrial | None] = []
+        # a first read by columns: its trials are built when asked for (``trial``);
+        # ``_column_row[number]`` is the number's row in ``_columns`` (-1: none)
+        self._columns: TrialColumns | None = None
+        self._column_row = np.zeros(0, dtype=np.int64)
+        self._columns_version = 0
+        self._build_lock = threading.Lock()  # shared with the snapshots, as ``_trials`` is
+        self._fill_lock = threading.Lock()  # held by the thread building every trial
+        #: Read by :meth:`read_light`: parameter columns NaN, no reports (a first look only).
+        self.partial = False
         self._best: int | None = None
         self._sign = 1.0 if self.directions[0] != StudyDirection.MAXIMIZE else -1.0
 
@@ -99,7 +109,28 @@ class History:
         with _gc_paused():
             return self._read_changes()
 
+    def read_light(self) -> bool:
+        """A first read of numbers, states and values only, where the storage offers it.
+
+        For a quick first look at a big study (a dashboard's first page): parameter
+        columns stay NaN and reports unread (``partial``); ``trial(n)`` reads the whole
+        trial. False (nothing read) when the storage has no light read or this history
+        was read already.
+        """
+        if self._cursor >= 0:
+            return False
+        columns = self._storage.get_trial_columns_since(self._study_id, -1, light=True)
+        if columns is None:
+            return False
+        self.partial = True
+        self._apply_columns(columns)
+        return True
+
     def _read_changes(self) -> bool:
+        if self._cursor < 0:
+            columns = self._storage.get_trial_columns_since(self._study_id, self._cursor)
+            if columns is not None:
+                return self._apply_columns(columns)
         changed, cursor = self._storage.get_trials_since(self._study_id, self._cursor)
         self._cursor = cursor
         if not changed:
@@ -138,7 +169,8 @@ class History:
             self._grow(row + 1)
             self._trials.extend([None] * (row + 1 - self.n))
             self.n = row + 1
-        self._trials[row] = trial
+        with self._build_lock:  # never under a trial ``_build`` is writing
+            self._trials[row] = trial
         if trial.values is not None and len(trial.values) == self._values.shape[1]:
             self._values[row] = trial.values
         else:
@@ -173,8 +205,9 @@ class History:
             self._grow(top)
             self._trials.extend([None] * (top - self.n))
             self.n = top
-        for trial in trials:
-            self._trials[trial.number] = trial
+        with self._build_lock:
+            for trial in trials:
+                self._trials[trial.number] = trial
         self._values[rows] = self._value_rows(trials)
         self._fill_reports(trials)
         self._fill_params(trials, rows)
@@ -185,6 +218,36 @@ class History:
         self._row_version[rows] = self.version
         if len(self.directions) == 1:
             self._update_best_batch(rows, trials)
+
+    def _apply_columns(self, columns: TrialColumns) -> bool:
+        """The first read, from a storage's columns: no trial object is built here."""
+        self._cursor = columns.cursor
+        if not len(columns):
+            return False
+        self.version += 1
+        rows = columns.numbers
+        top = int(rows.max()) + 1
+        self._grow(top)
+        self._trials.extend([None] * (top - self.n))
+        self.n = top
+        self._column_row = np.full(top, -1, dtype=np.int64)
+        self._column_row[rows] = np.arange(len(rows))
+        self._columns = columns
+        self._columns_version = self.version
+        self._values[rows] = columns.values_for(self._values.shape[1])
+        self._last_step[rows] = columns.last_step
+        self._last_report[rows] = columns.last_report
+        for name, column in columns.params.items():
+            self._params[name] = np.full(len(self._states), np.nan)
+            self._params[name][rows] = column
+        self.distributions.update(columns.distributions)
+        self.conflicting |= columns.conflicting
+        self._states[rows] = columns.states
+        self._row_version[rows] = self.version
+        if len(self.directions) == 1:
+            self._update_best_rows(rows[columns.states == int(TrialState.COMPLETE)])
+        self.last_changed = (self.version, rows.tolist())
+        return True
 
     def _value_rows(self, trials: Sequence[FrozenTrial]) -> np.ndarray:
         n_obj = self._values.shape[1]
@@ -242,7 +305,10 @@ class History:
         complete = np.fromiter(
             (t.state == TrialState.COMPLETE for t in trials), dtype=bool, count=len(trials)
         )
-        candidates = rows[complete]
+        self._update_best_rows(rows[complete])
+
+    def _update_best_rows(self, candidates: np.ndarray) -> None:
+        """The best so far against these COMPLETE rows (in number order)."""
         signed = self._sign * self._values[candidates, 0]
         finite = ~np.isnan(signed)
         if not finite.any():
@@ -259,13 +325,28 @@ class History:
         if self._best is None or self._sign * value < self._sign * self._values[self._best, 0]:
             self._best = row
 
+    def __getstate__(self) -> dict:
+        """Pickled with every trial built (the storage's columns and the lock stay behind)."""
+        if self._columns is not None:
+            self.trials()
+        state = self.__dict__.copy()
+        state.update(_columns=None, _column_row=np.zeros(0, dtype=np.int64))
+        state.update(_build_lock=None, _fill_lock=None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._build_lock = threading.Lock()
+        self._fill_lock = threading.Lock()
+
     def snapshot(self) -> History:
         """A view frozen at this refresh: safe to read while another thread refreshes.
 
         Arrays that grow are replaced, not resized, so the snapshot keeps arrays of
         one consistent length; rows are only added past its ``n``.
         """
-        snap = copy.copy(self)
+        snap = type(self).__new__(type(self))  # not copy.copy: it goes through __getstate__
+        snap.__dict__.update(self.__dict__)
         snap._params = dict(self._params)
         snap.distributions = dict(self.distributions)
         snap.conflicting = set(self.conflicting)
@@ -328,11 +409,60 @@ class History:
         """The snapshot of one trial (shared: do not change it)."""
         trial = self._trials[number]
         if trial is None:
-            raise KeyError(f"Trial {number} has not been read yet.")
+            trial = self._build(number)
+            if trial is None:
+                raise KeyError(f"Trial {number} has not been read yet.")
         return trial
+
+    def _build(self, number: int) -> FrozenTrial | None:
+        """The trial of a number read by columns and not built yet (None: not read)."""
+        columns = self._columns
+        if columns is None or number >= len(self._column_row) or self._column_row[number] < 0:
+            return None
+        built = columns.trial(int(self._column_row[number]))  # outside the lock: no convoy
+        with self._build_lock:
+            trial = self._trials[number]
+            if trial is None:  # else another thread's build or a newer read came first
+                trial = self._trials[number] = built
+            return trial
+
+    def reports(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every intermediate report: (trial numbers, steps, values), by number then step.
+
+        A vector (multi-objective) report counts by its first component. After a first
+        read by columns this needs no trial object for the trials of that read.
+        """
+        from hypersearch.study._history_reports import history_reports
+
+        return history_reports(self)
+
+    def prefetch(self, numbers: Iterable[int]) -> None:
+        """Build these trials together (one read for a table's page), if not built yet."""
+        columns = self._columns
+        if columns is None:
+            return
+        wanted = [
+            int(n)
+            for n in numbers
+            if 0 <= n < len(self._column_row)
+            and self._column_row[n] >= 0
+            and self._trials[n] is None
+        ]
+        built = columns.builder.trials([int(self._column_row[n]) for n in wanted])
+        with self._build_lock:
+            for number, trial in zip(wanted, built, strict=True):
+                if self._trials[number] is None:
+                    self._trials[number] = trial
 
     def trials(self) -> list[FrozenTrial]:
         """Snapshots of every trial read so far, in number order (shared)."""
+        if self._columns is not None and None in self._trials[: self.n]:
+            with self._fill_lock:  # one thread builds them all; the others wait for it
+                self._columns.builder.prepare_all()
+                with _gc_paused():
+                    for number in range(self.n):
+                        if self._trials[number] is None:
+                            self._build(number)
         return [t for t in self._trials[: self.n] if t is not None]
 
     @property

@@ -183,9 +183,17 @@ function renderDetail(table, t) {
   node.append(h("h3", { text: "User attributes" }), kv(t.user_attrs),
     h("h3", { text: "System attributes" }), kv(t.system_attrs),
     h("h3", { text: "Lineage" }), kv(t.lineage),
-    h("h3", { text: "Artifacts" }), kv(Object.fromEntries(t.artifacts.map((a) => [a.id, a.meta]))),
+    h("h3", { text: "Artifacts" }), artifacts(t.artifacts),
     h("h3", { text: "Note" }), h("pre", { testid: "trial-note", text: t.note || "" }));
   if (table.writable) node.append(writeActions(table, t));
+}
+
+function artifacts(list) {
+  if (!list.length) return h("p", { class: "muted", text: "none" });
+  return h("ul", { testid: "artifacts" }, list.map((a) => h("li", {},
+    a.url ? h("a", { href: a.url, download: a.filename, testid: "artifact-link", text: a.filename })
+      : h("span", { text: `${a.filename} (start the dashboard with --artifact-dir to download)` }),
+    h("span", { class: "muted", text: ` ${a.mimetype} \u2014 ${a.artifact_id}` }))));
 }
 
 function writeActions(table, t) {

@@ -25,7 +25,7 @@ import datetime
 import json
 import os
 from collections.abc import Callable, Container, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypersearch.distributions import BaseDistribution
 from hypersearch.exceptions import (
@@ -52,6 +52,9 @@ from hypersearch.study._direction import StudyDirection
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._report_value import IntermediateValue
 from hypersearch.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from hypersearch.storages._columns import TrialColumns
 
 
 class SQLStorage(BaseStorage):
@@ -453,6 +456,15 @@ class SQLStorage(BaseStorage):
 
     def get_trials_since(self, study_id: int, cursor: int) -> tuple[list[FrozenTrial], int]:
         return _reads.trials_since(self._writer, study_id, cursor)
+
+    def get_trial_columns_since(
+        self, study_id: int, cursor: int, *, light: bool = False
+    ) -> TrialColumns:
+        from hypersearch.storages._sql import _columns, _columns_light
+
+        if light:
+            return _columns_light.read_light_columns(self._writer, study_id, cursor)
+        return _columns.read_columns(self._writer, study_id, cursor)
 
     def get_all_trials(
         self, study_id: int, states: Container[TrialState] | None = None
