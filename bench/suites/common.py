@@ -71,6 +71,20 @@ def run_tasks(fn: Callable[[T], R], tasks: list[T], jobs: int) -> Iterator[R]:
         yield from pool.imap_unordered(fn, tasks)
 
 
+def split_by_seed(records: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Calibration (even seeds) and test (odd seeds) halves of a detector benchmark."""
+    calibration = [r for r in records if r["case"]["seed"] % 2 == 0]
+    return calibration, [r for r in records if r["case"]["seed"] % 2 == 1]
+
+
+def write_report(opts: SuiteOptions, name: str, lines: list[str]) -> Path:
+    """Write a suite's Markdown report ``<name>.md`` where the options say."""
+    out = opts.out(name, "md")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
 def rotate(items: list[T], shift: int) -> list[T]:
     """Rotate run order per seed so no method always runs first (spreads drift and noise)."""
     if not items:

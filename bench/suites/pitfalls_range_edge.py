@@ -24,7 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.suites.common import SuiteOptions, log, quiet_warnings, run_tasks
+from bench.suites.common import (
+    SuiteOptions,
+    log,
+    quiet_warnings,
+    run_tasks,
+    split_by_seed,
+    write_report,
+)
 
 PART = "range-edge"
 SAMPLERS = ("tpe", "random")
@@ -225,8 +232,7 @@ def run(opts: SuiteOptions) -> Path:
     all_cases = cases(opts)
     log(f"pitfalls range-edge: {len(all_cases)} studies")
     records = list(run_tasks(run_case, all_cases, opts.jobs))
-    calibration = [r for r in records if r["case"]["seed"] % 2 == 0]
-    test = [r for r in records if r["case"]["seed"] % 2 == 1]
+    calibration, test = split_by_seed(records)
     rule, cal_det, cal_fa = _choose(calibration)
     default = (1.0, _range_edge.MIN_SHARE, _range_edge.LEVEL, _range_edge.LEVEL)
     lines = _header(opts, len(records), rule, cal_det, cal_fa)
@@ -239,10 +245,7 @@ def run(opts: SuiteOptions) -> Path:
         default,
     )
     lines += _cost(records) + NOTES
-    out = opts.out("pitfalls-range-edge", "md")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    return out
+    return write_report(opts, "pitfalls-range-edge", lines)
 
 
 def _header(opts, n, rule, det, fa) -> list[str]:  # type: ignore[no-untyped-def]

@@ -26,7 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.suites.common import SuiteOptions, log, quiet_warnings, run_tasks
+from bench.suites.common import (
+    SuiteOptions,
+    log,
+    quiet_warnings,
+    run_tasks,
+    split_by_seed,
+    write_report,
+)
 
 PART = "useless"
 SAMPLERS = ("tpe", "random")
@@ -210,8 +217,7 @@ def run(opts: SuiteOptions) -> Path:
         records.append(record)
         if i % 16 == 15:
             log(f"pitfalls useless: {i + 1} of {len(all_cases)} studies")
-    calibration = [r for r in records if r["case"]["seed"] % 2 == 0]
-    test = [r for r in records if r["case"]["seed"] % 2 == 1]
+    calibration, test = split_by_seed(records)
     rule, cal_det, cal_fa = _choose(calibration)
     default = (_useless.SHARE_CAP, _useless.SHARE_SLOPE, 0.0, 0)  # the library: shares only
     lines = _header(opts, len(records), rule, cal_det, cal_fa)
@@ -224,10 +230,7 @@ def run(opts: SuiteOptions) -> Path:
         default,
     )
     lines += _cost(records) + NOTES
-    out = opts.out("pitfalls-useless", "md")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
-    return out
+    return write_report(opts, "pitfalls-useless", lines)
 
 
 def _header(opts, n, rule, det, fa) -> list[str]:  # type: ignore[no-untyped-def]
