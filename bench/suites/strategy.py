@@ -1,10 +1,11 @@
 """Strategy suite: the best value reached within a wall-clock budget, by cost regime.
 
-``python -m bench strategy [--quick] [--seeds N] [--budgets N] [--problems ..] [--methods ..]``
+``python -m bench strategy [--quick] [--seeds N] [--budgets N] [--problems ..] [--methods ..]
+[--part REGIME ..]``
 
 Each run is one (problem, regime, method, seed): a single worker on a simulated clock
 (``strategy_sim``) whose budget is ``N`` median trial costs (``--budgets``, default 30;
-quick 6).  Regimes: cheap (10 ms per trial), moderate (1 s), expensive (100 s, with a
+quick 6).  ``--part`` limits the regimes (repeatable).  Regimes: cheap (10 ms per trial), moderate (1 s), expensive (100 s, with a
 report per fidelity step so pruning methods can stop trials).  Methods' real CPU time is
 added to the clock.  Report: ``strategy_report``.
 """
@@ -82,7 +83,16 @@ def make_plan(opts: SuiteOptions) -> Plan:
         methods = [m for m in METHODS.select(["*"]) if "slow" not in METHODS.get(m).tags]
     n_equiv = (opts.budgets or [QUICK_BUDGET if opts.quick else FULL_BUDGET])[0]
     seeds = list(range(opts.seeds or (1 if opts.quick else 10)))
-    return Plan(problems, methods, [r.name for r in REGIMES], seeds, n_equiv)
+    return Plan(problems, methods, _regimes(opts.parts), seeds, n_equiv)
+
+
+def _regimes(parts: list[str]) -> list[str]:
+    """The regimes ``--part`` names (all when none), in the suite's order."""
+    names = [r.name for r in REGIMES]
+    unknown = [p for p in parts if p not in names]
+    if unknown:
+        raise ValueError(f"unknown strategy regime(s) {unknown}: --part takes one of {names}")
+    return [n for n in names if not parts or n in parts]
 
 
 def applies(method: str, problem: str, regime: str) -> bool:

@@ -210,3 +210,14 @@ def test_ablation_variants_pass_their_options_and_stay_out_of_the_default_plan()
     assert not [m for m in default if "ablation" in MF_METHODS.get(m).tags]
     named = make_plan(SuiteOptions(quick=True, methods=["hs-bohb-hyperband-*"])).methods
     assert "hs-bohb-hyperband-rf15" in named
+
+
+def test_the_strategy_suite_runs_the_regimes_named_by_part() -> None:
+    from bench.suites.common import SuiteOptions
+    from bench.suites.strategy import make_plan
+
+    assert make_plan(SuiteOptions(quick=True)).regimes == ["cheap", "moderate", "expensive"]
+    plan = make_plan(SuiteOptions(quick=True, parts=["moderate", "cheap"]))
+    assert plan.regimes == ["cheap", "moderate"]
+    with pytest.raises(ValueError, match="unknown strategy regime.*'slow'"):
+        make_plan(SuiteOptions(quick=True, parts=["slow"]))

@@ -206,6 +206,27 @@ def test_several_objectives_start_with_the_gp():
     assert samplers_chosen(study) == ["random", "gp"]
 
 
+def test_a_models_start_up_is_random_as_the_fixed_samplers_start():
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    study.optimize(numeric, n_trials=10)
+    assert samplers_chosen(study)[-1] in ("gp", "tpe")  # the model is chosen from trial 1 on
+    assert set(study.sampler._samplers) == {"random"}  # but not loaded before its trial 10
+    study.optimize(numeric, n_trials=1)
+    assert {"random"} < set(study.sampler._samplers)
+
+
+@pytest.mark.parametrize(
+    ("fn", "startup"), [(numeric, {"random", "qmc"}), (conditional, {"random"})]
+)
+def test_the_sobol_start_up_switch_takes_numeric_spaces_only(monkeypatch, fn, startup):
+    from hypersearch.samplers._auto import _sampler
+
+    monkeypatch.setattr(_sampler, "STARTUP_QMC", True)
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    study.optimize(fn, n_trials=10)
+    assert set(study.sampler._samplers) == startup
+
+
 def test_a_seed_reproduces_the_trials():
     def run():
         study = hs.create_study(sampler=AutoSampler(seed=7))
