@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,11 @@ class Pair:
         )
 
     def run(self, *args: str) -> tuple[subprocess.CompletedProcess[str], ...]:
-        ours, theirs = self.run_one("hypersearch", *args), self.run_one("optuna", *args)
+        # the two CLIs write separate files: run them at once (each is mostly start-up)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            ours_run = pool.submit(self.run_one, "hypersearch", *args)
+            theirs = self.run_one("optuna", *args)
+            ours = ours_run.result()
         assert ours.returncode == theirs.returncode, (args, ours.stderr, theirs.stderr)
         return ours, theirs
 

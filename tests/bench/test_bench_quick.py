@@ -11,14 +11,20 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from bench.optimizers import MF_METHODS, MO_OPTIMIZERS, OPTIMIZERS
 from bench.suites.overhead import SAMPLERS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 280
+# a test may wait for the runs queued before its own
+pytestmark = pytest.mark.timeout(600)
 
 
 @dataclass
@@ -85,6 +91,55 @@ def run_suite(suite: str, out_dir: Path, *extra: str) -> subprocess.CompletedPro
     return proc
 
 
+# Each test's quick run (suite and extra arguments), longest first: the runs are
+# subprocesses, so two at a time keep both cores busy while pytest waits.
+QUICK_RUNS: dict[str, tuple[str, ...]] = {
+    "test_dashboard_quick": ("dashboard",),
+    "test_quality_quick": ("quality",),
+    "test_multifidelity_quick": ("multifidelity",),
+    "test_overhead_quick": ("overhead",),
+    "test_analysis_quick": ("analysis",),
+    "test_multiobjective_quick": ("multiobjective",),
+    "test_pbt_quick": ("pbt",),
+    "test_pitfalls_seeds_quick": ("pitfalls", "--part", "seeds"),
+    "test_strategy_quick": ("strategy",),
+    "test_pitfalls_stop_quick": ("pitfalls", "--part", "stop"),
+}
+PARALLEL_RUNS = 2
+
+
+class QuickRuns:
+    """Starts the quick runs of the selected tests at once; each test waits for its own."""
+
+    def __init__(self, selected: list[str], root: Path) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=PARALLEL_RUNS)
+        self._runs: dict[str, tuple[Path, Future[subprocess.CompletedProcess[str]]]] = {}
+        for name in (n for n in QUICK_RUNS if n in selected):
+            out_dir = root / name
+            out_dir.mkdir()
+            suite, *extra = QUICK_RUNS[name]
+            self._runs[name] = (out_dir, self._pool.submit(run_suite, suite, out_dir, *extra))
+
+    def output_of(self, test_name: str) -> Path:
+        """The out-dir of ``test_name``'s run, once the run exited 0 (else the test fails)."""
+        out_dir, future = self._runs[test_name]
+        future.result()
+        return out_dir
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="module")
+def quick(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[QuickRuns]:
+    selected = [item.name for item in request.session.items if item.module is request.module]
+    runs = QuickRuns(selected, tmp_path_factory.mktemp("quick"))
+    yield runs
+    runs.close()
+
+
 def tables_of(path: Path) -> dict[str, Table]:
     assert path.exists(), f"{path} was not written"
     return parse_tables(path.read_text(encoding="utf-8"))
@@ -101,8 +156,8 @@ def assert_no_errors(table: Table) -> None:
         assert not any(cell.startswith("error") for cell in row), row
 
 
-def test_overhead_quick(tmp_path: Path) -> None:
-    run_suite("overhead", tmp_path)
+def test_overhead_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_overhead_quick")
     tables = tables_of(tmp_path / "overhead-quick.md")
     samplers = find(tables, "Sampler overhead per trial")
     assert samplers.headers == ["sampler", "space", "n=30", "n=100", "n=300", "note"]
@@ -120,8 +175,8 @@ def test_overhead_quick(tmp_path: Path) -> None:
     assert storage.row("memory")[2] != "n/a" and storage.row("sqlite")[2] != "n/a"
 
 
-def test_analysis_quick(tmp_path: Path) -> None:
-    run_suite("analysis", tmp_path)
+def test_analysis_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_analysis_quick")
     tables = tables_of(tmp_path / "analysis-quick.md")
     accuracy = find(tables, "Importance accuracy")
     assert {r[0] for r in accuracy.rows} == {"ishigami", "weighted-10d", "lr-wd"}
@@ -135,9 +190,9 @@ def test_analysis_quick(tmp_path: Path) -> None:
     assert_no_errors(plots)
 
 
-def test_dashboard_quick(tmp_path: Path) -> None:
+def test_dashboard_quick(quick: QuickRuns) -> None:
     """Both dashboards in chromium on a 200-trial SQLite study, and the live-update run."""
-    run_suite("dashboard", tmp_path)
+    tmp_path = quick.output_of("test_dashboard_quick")
     tables = tables_of(tmp_path / "dashboard-quick.md")
     render = find(tables, "Time to first render")
     assert render.headers[:6] == ["storage", "trials", "runs (ours/peer)", "ours: history plot",
@@ -152,8 +207,8 @@ def test_dashboard_quick(tmp_path: Path) -> None:
         assert_no_errors(table)
 
 
-def test_quality_quick(tmp_path: Path) -> None:
-    run_suite("quality", tmp_path)
+def test_quality_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_quality_quick")
     tables = tables_of(tmp_path / "quality-quick.md")
     main = find(tables, "Normalised regret")
     assert main.headers == [
@@ -178,8 +233,8 @@ def test_quality_quick(tmp_path: Path) -> None:
     assert ("hs-random", "optuna-random") in {(r[0], r[1]) for r in wilcoxon.rows}
 
 
-def test_multifidelity_quick(tmp_path: Path) -> None:
-    run_suite("multifidelity", tmp_path)
+def test_multifidelity_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_multifidelity_quick")
     tables = tables_of(tmp_path / "multifidelity-quick.md")
     main = find(tables, "Normalised regret of the incumbent")
     assert main.headers[:6] == [
@@ -202,8 +257,8 @@ def test_multifidelity_quick(tmp_path: Path) -> None:
     assert ("hs-random-median", "optuna-random-median") in {(r[0], r[1]) for r in wilcoxon.rows}
 
 
-def test_multiobjective_quick(tmp_path: Path) -> None:
-    run_suite("multiobjective", tmp_path)
+def test_multiobjective_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_multiobjective_quick")
     tables = tables_of(tmp_path / "multiobjective-quick.md")
     main = find(tables, "Hypervolume ratio")
     assert main.headers == ["optimizer", "runs", "HV@20", "HV@40", "rank@20", "rank@40", "note"]
@@ -234,8 +289,8 @@ def test_multiobjective_quick(tmp_path: Path) -> None:
     assert "Issue #6 target" in (tmp_path / "multiobjective-quick.md").read_text()
 
 
-def test_pbt_quick(tmp_path: Path) -> None:
-    run_suite("pbt", tmp_path)
+def test_pbt_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_pbt_quick")
     tables = tables_of(tmp_path / "pbt-quick.md")
     main = find(tables, "Validation loss of the answer")
     assert [r[0] for r in main.rows] == ["random", "pbt", "pb2", "asha"]
@@ -253,8 +308,8 @@ def test_pbt_quick(tmp_path: Path) -> None:
     assert (tmp_path / "pbt-quick.png").exists()
 
 
-def test_pitfalls_seeds_quick(tmp_path: Path) -> None:
-    run_suite("pitfalls", tmp_path, "--part", "seeds")
+def test_pitfalls_seeds_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_pitfalls_seeds_quick")
     tables = tables_of(tmp_path / "pitfalls-seeds-quick.md")
     picks = find(tables, "True score of the pick")
     from bench.suites.pitfalls_seeds import PICKS
@@ -275,8 +330,8 @@ def test_pitfalls_seeds_quick(tmp_path: Path) -> None:
     ]
 
 
-def test_pitfalls_stop_quick(tmp_path: Path) -> None:
-    run_suite("pitfalls", tmp_path, "--part", "stop")
+def test_pitfalls_stop_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_pitfalls_stop_quick")
     tables = tables_of(tmp_path / "pitfalls-stop-quick.md")
     for patience in (1, 3):
         table = find(tables, f"Patience {patience}:")
@@ -286,8 +341,8 @@ def test_pitfalls_stop_quick(tmp_path: Path) -> None:
     assert cost.rows[0][1] != "0" and cost.rows[-1][0] == "whole run, per trial"
 
 
-def test_strategy_quick(tmp_path: Path) -> None:
-    run_suite("strategy", tmp_path)
+def test_strategy_quick(quick: QuickRuns) -> None:
+    tmp_path = quick.output_of("test_strategy_quick")
     tables = tables_of(tmp_path / "strategy-quick.md")
     for regime in ("cheap", "moderate", "expensive"):
         table = find(tables, f"{regime}: median normalised regret")
