@@ -32,6 +32,9 @@ MIN_REFRESH_INTERVAL = 0.25
 #: From this many trials on, a study's first read starts with a light one (numbers, states,
 #: values: ``History.read_light``) that the first page is drawn from.
 QUICK_MIN_TRIALS = 20_000
+#: After a big study's whole read, the loader builds its trial objects (what the timeline,
+#: budget and lineage need) this many at a time, counting them for the page's notice.
+BUILD_CHUNK = 5000
 
 
 class StudyEntry:
@@ -55,6 +58,9 @@ class StudyEntry:
         self._quick: History | None = None
         self._looked = threading.Event()  # set once the light or the whole read ended
         self._computing: dict[Any, threading.Thread] = {}
+        #: (stage, done, total) while the loader works on a big study: "reading" (the light
+        #: read is shown, the whole read runs), then "building" (trial objects); else None.
+        self._stage: tuple[str, int, int] | None = None
 
     def load_soon(self, wait: float) -> bool:
         """Read the history in a background thread if not read yet; wait up to ``wait`` s for it.
@@ -85,10 +91,33 @@ class StudyEntry:
             with contextlib.suppress(Exception):  # the page's own request gets the error
                 self._read_quick()
             with contextlib.suppress(Exception):
-                self.history()
+                history = self.history()
+                big = self._quick is not None
+                self._quick = None
+                self._looked.set()
+                if big:
+                    self._build_all(history)
         finally:
             self._quick = None
+            self._stage = None
             self._looked.set()
+
+    def _build_all(self, history: History) -> None:
+        """Build every trial object, a chunk at a time, counting them (``progress``)."""
+        n = history.n
+        for start in range(0, n, BUILD_CHUNK):
+            self._stage = ("building", start, n)
+            history.prefetch(range(start, min(start + BUILD_CHUNK, n)))
+
+    def progress(self) -> dict[str, Any] | None:
+        """What the loader still does for a big study's first read, for the page; else None.
+
+        ``{"stage": "reading" | "building", "done": trials read, "total": trials}``.
+        """
+        stage = self._stage
+        if stage is None:
+            return None
+        return {"stage": stage[0], "done": stage[1], "total": stage[2]}
 
     def _read_quick(self) -> None:
         storage = self.storage
@@ -98,6 +127,7 @@ class StudyEntry:
 
         quick = History(storage, self.study_id, self.study.directions)
         if quick.read_light():
+            self._stage = ("reading", 0, quick.n)
             self._quick = quick
             self._looked.set()
 

@@ -12,11 +12,12 @@ export function studyView(root, studyId, writable) {
   const title = h("h2", { testid: "study-name" });
   const summary = h("div", { class: "summary", testid: "study-summary" });
   const note = h("section", { testid: "study-note-section" });
+  const notice = h("p", { class: "notice", testid: "loading-notice", hidden: true });
   const plots = h("div", { class: "plots", testid: "plots" });
   const diagnostics = h("section", { testid: "diagnostics" }, h("h2", { text: "Diagnostics" }));
   const table = new TrialTable(studyId, writable);
   const plotsHead = h("h2", { text: "Plots" });
-  root.append(title, summary, note, plotsHead, plots, table.node, diagnostics);
+  root.append(title, summary, notice, note, plotsHead, plots, table.node, diagnostics);
 
   function showSummary(s) {
     title.textContent = s.study_name;
@@ -31,6 +32,7 @@ export function studyView(root, studyId, writable) {
       h("div", { testid: "summary-budget", class: "muted", text: s.budget_text }),
       h("div", { testid: "summary-last", text: `last activity: ${fmtTime(s.last_activity)}` }));
     table.paramKinds = s.param_kinds || table.paramKinds;
+    showReading(s.reading);
     clear(note, h("h2", { text: "Note" }), h("pre", { testid: "study-note", text: s.note || "" }));
     if (writable) {
       const input = h("textarea", { testid: "study-note-input" });
@@ -42,13 +44,25 @@ export function studyView(root, studyId, writable) {
     }
   }
 
+  // a big study's first read: the page shows a light read while the server reads the rest
+  function showReading(r) {
+    notice.hidden = !r;
+    if (!r) { notice.textContent = ""; return; }
+    const n = (x) => x.toLocaleString("en-US");
+    notice.textContent = r.stage === "reading"
+      ? `Loading the rest of the study: reading the parameters and reports of ${n(r.total)} trials (shown so far: numbers, states, values)\u2026`
+      : `Loading the rest of the study: ${n(r.done)} of ${n(r.total)} trials read\u2026`;
+  }
+
   async function refreshPlot(box) {
+    if (!box.dataset.loadedAt) return true; // not loaded yet: its first load brings the latest
+    if (box.dataset.loading) return false; // a load is on the way: refreshed after it
     const last = Number(box.dataset.loadedAt || 0);
     const cost = Number(box.dataset.fetchMs || 0);
     if (Date.now() - last < Math.max(1500, 10 * cost)) return false; // a costly plot refreshes less often
     box.dataset.loadedAt = String(Date.now());
-    await loadPlot(box, plotPath(box));
-    return true;
+    const fig = await loadPlot(box, plotPath(box));
+    return !fig.pending;
   }
 
   function plotPath(box) {
@@ -65,13 +79,17 @@ export function studyView(root, studyId, writable) {
     plotsHead.append(" of ", view.chooser);
   }
 
-  async function loadOne(box) {
+  async function loadOne(box, preview = false) {
+    box.dataset.loading = "1";
     try {
       box.dataset.loadedAt = String(Date.now());
-      await loadPlot(box, plotPath(box));
+      const fig = await loadPlot(box, plotPath(box), { preview });
+      if (fig.pending) view.stale.add(box); // it waits for every trial: asked again at the next poll
     } catch (err) {
       if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
       else view.stale.add(box);
+    } finally {
+      delete box.dataset.loading;
     }
   }
 
@@ -79,12 +97,27 @@ export function studyView(root, studyId, writable) {
     const queue = [...boxes];
     const worker = async () => { while (queue.length && !view.stopped) await loadOne(queue.shift()); };
     await Promise.all([worker(), worker()]); // two at a time: the server computes, the browser draws
+    view.plotsTried = true;
+    checkPlotsLoaded();
+  }
+
+  // every plot drawn (none still waiting for the whole study); then the diagnostics once
+  function checkPlotsLoaded() {
+    if (!view.plotsTried || state.plotsLoaded) return;
+    if (view.boxes.some((b) => b.dataset.pending)) return;
     state.plotsLoaded = true;
+    view.diagnosedAt = Date.now();
+    loadDiagnostics().catch(() => {});
   }
 
   async function loadDiagnostics() {
     const d = await get(`/api/studies/${studyId}/diagnostics`);
     clear(diagnostics, h("h2", { text: "Diagnostics" }));
+    if (d.pending) { // it needs every trial: asked again once the plots are drawn
+      diagnostics.append(h("p", { class: "muted", testid: "diagnostics-waiting", text: "Waiting for every trial to be read\u2026" }));
+      view.diagnosedAt = 0;
+      return;
+    }
     if (!d.available) diagnostics.append(h("p", { testid: "diagnostics-unavailable", class: "muted",
       text: "Diagnostics are not available in this version of hypersearch (study.diagnose())." }));
     else diagnostics.append(findingsTable(d.diagnostics));
@@ -94,6 +127,7 @@ export function studyView(root, studyId, writable) {
 
   async function first() {
     const s = await get(`/api/studies/${studyId}`);
+    performance.mark("hs:summary");
     if (view.stopped) return;
     view.version = s.version;
     view.epoch = s.epoch;
@@ -103,10 +137,10 @@ export function studyView(root, studyId, writable) {
     view.boxes = s.plots.map((p) => plotBox(p.name, p.title));
     plots.append(...view.boxes);
     const [head, ...rest] = view.boxes; // the history plot comes with the table
-    await Promise.all([table.refresh(), head ? loadOne(head) : null]);
+    await Promise.all([table.refresh(), head ? loadOne(head, true) : null]);
     state.ready = true;
     state.lastUpdate = Date.now();
-    loadPlots(rest).then(() => { view.diagnosedAt = Date.now(); return loadDiagnostics(); }).catch(() => {});
+    loadPlots(rest).catch(() => {});
   }
 
   async function poll() {
@@ -130,7 +164,7 @@ export function studyView(root, studyId, writable) {
       await table.refresh();
       for (const box of view.boxes) view.stale.add(box);
     }
-    if (changed && Date.now() - (view.diagnosedAt || 0) > 10000 && state.plotsLoaded) {
+    if ((changed || !view.diagnosedAt) && Date.now() - (view.diagnosedAt || 0) > 10000 && state.plotsLoaded) {
       view.diagnosedAt = Date.now();
       loadDiagnostics().catch(() => {});
     }
@@ -139,6 +173,7 @@ export function studyView(root, studyId, writable) {
         if (await refreshPlot(box)) view.stale.delete(box);
       } catch (err) { /* kept stale: retried at the next poll */ }
     }
+    checkPlotsLoaded();
     state.lastUpdate = Date.now();
   }
 
