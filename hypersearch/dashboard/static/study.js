@@ -4,7 +4,9 @@ import { h, clear, fmt, fmtTime } from "./dom.js";
 import { plotBox, loadPlot } from "./plots.js";
 import { TrialTable } from "./table.js";
 
-const POLL_MS = 1000;
+// The delta poll starts every POLL_MS (one at a time); the table follows at most every TABLE_MS.
+const POLL_MS = 500;
+const TABLE_MS = 1000;
 
 export function studyView(root, studyId, writable) {
   const state = window.hsDashboard;
@@ -145,13 +147,14 @@ export function studyView(root, studyId, writable) {
 
   async function poll() {
     if (view.stopped) return;
+    const started = Date.now();
     try {
       if (view.version === null) await first();
       else await applyDelta(await get(`/api/studies/${studyId}/delta?since=${view.version}`));
     } catch (err) {
       if (err.status === 404) { clear(root, h("p", { testid: "not-found", class: "state-FAIL", text: err.message })); return; }
     }
-    if (!view.stopped) view.timer = setTimeout(poll, POLL_MS);
+    if (!view.stopped) view.timer = setTimeout(poll, Math.max(50, POLL_MS - (Date.now() - started)));
   }
 
   async function applyDelta(d) {
@@ -161,20 +164,46 @@ export function studyView(root, studyId, writable) {
     state.version = d.version;
     showSummary(d.summary);
     if (changed) {
-      await table.refresh();
+      refreshTable();
       for (const box of view.boxes) view.stale.add(box);
     }
     if ((changed || !view.diagnosedAt) && Date.now() - (view.diagnosedAt || 0) > 10000 && state.plotsLoaded) {
       view.diagnosedAt = Date.now();
       loadDiagnostics().catch(() => {});
     }
-    for (const box of [...view.stale]) {
-      try {
-        if (await refreshPlot(box)) view.stale.delete(box);
-      } catch (err) { /* kept stale: retried at the next poll */ }
-    }
-    checkPlotsLoaded();
+    refreshStale();
     state.lastUpdate = Date.now();
+  }
+
+  // the table's page again, apart from the poll: one refresh at a time, at most every TABLE_MS
+  function refreshTable() {
+    view.tableDirty = true;
+    if (view.tableBusy) return;
+    view.tableBusy = true;
+    (async () => {
+      while (view.tableDirty && !view.stopped) {
+        view.tableDirty = false;
+        const started = Date.now();
+        try { await table.refresh(); } catch (err) { /* the next change tries again */ }
+        const wait = TABLE_MS - (Date.now() - started);
+        if (view.tableDirty && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    })().finally(() => { view.tableBusy = false; });
+  }
+
+  // the stale plots, one at a time, apart from the poll: a costly plot does not hold up
+  // the summary's and the table's next update
+  function refreshStale() {
+    if (view.refreshing) return;
+    view.refreshing = (async () => {
+      for (const box of [...view.stale]) {
+        if (view.stopped) return;
+        try {
+          if (await refreshPlot(box)) view.stale.delete(box);
+        } catch (err) { /* kept stale: retried at the next poll */ }
+      }
+      checkPlotsLoaded();
+    })().finally(() => { view.refreshing = null; });
   }
 
   plots.addEventListener("hs-trial", (event) => {
