@@ -47,8 +47,10 @@ PAGES = {
     "hypersearch": {
         "study": ("/#/study/1", {
             "history": "window.hsDashboard && window.hsDashboard.plotPoints.history > 0",
-            "interactive": "window.hsDashboard && window.hsDashboard.interactive"
-                           " && window.hsDashboard.interactive.history === true",
+            # drawn by plotly.js (hover, zoom); a version without the SVG preview: the same
+            "interactive": "window.hsDashboard && (window.hsDashboard.interactive"
+                           " ? window.hsDashboard.interactive.history === true"
+                           " : window.hsDashboard.plotPoints.history > 0)",
             "all plots": "window.hsDashboard && window.hsDashboard.plotsLoaded === true",
         }),
         "table": ("/#/study/1", {"table": "document.querySelector('[data-testid=trial-row]')"}),

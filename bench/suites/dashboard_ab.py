@@ -30,7 +30,8 @@ from bench.suites.dashboard import FULL_VISITS, _uptime, measure_once
 from bench.suites.dashboard_data import cached_study
 from bench.suites.dashboard_live import live_row
 
-RENDER_KEYS = ("cold:history", "study:history", "table:table", "study:all plots")
+RENDER_KEYS = ("cold:history", "cold:interactive", "study:history", "study:interactive",
+               "table:table", "study:all plots")  # fmt: skip
 
 
 def extract(commit: str, into: Path) -> None:
