@@ -42,17 +42,23 @@ def extract(commit: str, into: Path) -> None:
 
 @contextlib.contextmanager
 def source(folder: Path | None) -> Iterator[None]:
-    """Servers and workers started inside import ``hypersearch`` from ``folder`` (None: here)."""
-    old = os.environ.get("PYTHONPATH")
+    """Servers and workers started inside import ``hypersearch`` from ``folder`` (None: here).
+
+    ``python -m`` and ``python -c`` put the working directory first on ``sys.path``: the
+    folder becomes the working directory (the cached studies' URLs are absolute).
+    """
+    old_path, old_cwd = os.environ.get("PYTHONPATH"), os.getcwd()
     if folder is not None:
-        os.environ["PYTHONPATH"] = str(folder) + (os.pathsep + old if old else "")
+        os.environ["PYTHONPATH"] = str(folder) + (os.pathsep + old_path if old_path else "")
+        os.chdir(folder)
     try:
         yield
     finally:
-        if old is None:
+        os.chdir(old_cwd)
+        if old_path is None:
             os.environ.pop("PYTHONPATH", None)
         else:
-            os.environ["PYTHONPATH"] = old
+            os.environ["PYTHONPATH"] = old_path
 
 
 def _sides(before: Path, rounds: int) -> Iterator[tuple[str, Path | None]]:
@@ -110,6 +116,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", default="bench/results/dashboard-ab.md")
     args = parser.parse_args()
+    out = Path(args.out).resolve()
     kinds = args.storage.split(",")
     load_before = _uptime()
     with tempfile.TemporaryDirectory(prefix="dashboard-ab-") as tmp:
@@ -135,7 +142,7 @@ def main() -> None:
             )  # fmt: skip
     rep.text(f"Command: `python -m bench.suites.dashboard_ab {' '.join(sys.argv[1:])}`.  "
              f"`uptime` before: {load_before}; after: {_uptime()}.")  # fmt: skip
-    rep.write(Path(args.out), ["hypersearch", "selenium"])
+    rep.write(out, ["hypersearch", "selenium"])
     log(f"wrote {args.out}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -260,9 +261,10 @@ def plot(request: Request) -> JSONResponse:
             objective_target(quick, options.get("objective", 0))  # checks the objective
             return JSONResponse({**history_figure_of(quick).to_json(), "version": 0})
         key = (name, tuple(sorted(options.items())))
-        fig, history = entry.view(
-            key, lambda h: kind.build(entry.study, h, **options), max_age=kind.max_age
-        )
+        with contextlib.nullcontext() if name == "history" else cache_of(request).heavy:
+            fig, history = entry.view(
+                key, lambda h: kind.build(entry.study, h, **options), max_age=kind.max_age
+            )
     except ValueError as err:
         raise ApiError(400, str(err)) from None
     return JSONResponse({**fig.to_json(), "version": history.version})
@@ -276,7 +278,8 @@ def diagnostics(request: Request) -> JSONResponse:
     if entry.progress() is not None:  # it needs every trial: the page asks again later
         return JSONResponse({"available": callable(diagnose), "pending": True})
     if callable(diagnose):
-        found, _ = entry.view("diagnose", lambda h: _findings(diagnose()), max_age=10.0)
+        with cache_of(request).heavy:
+            found, _ = entry.view("diagnose", lambda h: _findings(diagnose()), max_age=10.0)
     choices = entry.storage.get_study_system_attrs(entry.study_id).get(_keys.AUTO_CHOICES)
     return JSONResponse(
         {

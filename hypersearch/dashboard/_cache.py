@@ -58,6 +58,7 @@ class StudyEntry:
         self._quick: History | None = None
         self._looked = threading.Event()  # set once the light or the whole read ended
         self._computing: dict[Any, threading.Thread] = {}
+        self._key_locks: dict[Any, threading.Lock] = {}
         #: (stage, done, total) while the loader works on a big study: "reading" (the light
         #: read is shown, the whole read runs), then "building" (trial objects); else None.
         self._stage: tuple[str, int, int] | None = None
@@ -162,14 +163,28 @@ class StudyEntry:
         many seconds ago is served as it is, even if the history moved on since.
         """
         history = self.history()
+        found = self._cached(key, history, max_age)
+        if found is not None:
+            return found[0], history
+        with self._key_lock(key):  # a second page asking for it waits for the first's result
+            found = self._cached(key, history, max_age)
+            if found is not None:
+                return found[0], history
+            value = compute(history)
+            self._views[key] = (history.version, time.monotonic(), value)
+        return value, history
+
+    def _cached(self, key: Any, history: History, max_age: float) -> tuple[Any] | None:
         cached = self._views.get(key)
         if cached is not None:
             version, at, value = cached
-            if version == history.version or time.monotonic() - at < max_age:
-                return value, history
-        value = compute(history)
-        self._views[key] = (history.version, time.monotonic(), value)
-        return value, history
+            if version >= history.version or time.monotonic() - at < max_age:
+                return (value,)
+        return None
+
+    def _key_lock(self, key: Any) -> threading.Lock:
+        with self._loader_lock:  # not ``_lock``: a read of the storage holds that one
+            return self._key_locks.setdefault(key, threading.Lock())
 
     def view_soon(
         self, key: Any, compute: Callable[[History], Any], *, max_age: float = 0.0
@@ -218,6 +233,9 @@ class StudyCache:
         self._history_storage = _second_sqlite(storage)
         self._entries: dict[int, StudyEntry] = {}
         self._lock = threading.Lock()
+        #: Held while a costly view is computed (every plot but the history, diagnostics): one
+        #: at a time, so that a page's first requests share the CPU with one of them at most.
+        self.heavy = threading.Lock()
 
     def records(self) -> list[StudyRecord]:
         return list(self.storage.get_all_studies())
