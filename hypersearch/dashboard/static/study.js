@@ -97,8 +97,17 @@ export function studyView(root, studyId, writable) {
 
   async function loadPlots(boxes) {
     const queue = [...boxes];
+    // a plot scrolled into view goes to the front of the queue
+    const seen = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const at = queue.indexOf(e.target);
+        if (e.isIntersecting && at > 0) queue.unshift(...queue.splice(at, 1));
+      }
+    }) : null;
+    for (const box of queue) if (seen) seen.observe(box);
     const worker = async () => { while (queue.length && !view.stopped) await loadOne(queue.shift()); };
     await Promise.all([worker(), worker()]); // two at a time: the server computes, the browser draws
+    if (seen) seen.disconnect();
     view.plotsTried = true;
     checkPlotsLoaded();
   }
