@@ -78,7 +78,7 @@ def render_table(kinds: list[str], n: int, before: Path, rounds: int) -> list[li
             log(f"{kind} {side}: {runs[side][-1]}")
         for key in RENDER_KEYS:
             b, a = _cells(runs["before"], key), _cells(runs["after"], key)
-            rows.append([kind, f"{n:,}", key, *b, *a, _ratio(b[0], a[0])])
+            rows.append([kind, f"{n:,}", key, _f(b[0]), b[1], _f(a[0]), a[1], _ratio(b[0], a[0])])
     return rows
 
 
@@ -88,6 +88,10 @@ def _cells(runs: list[dict[str, Any]], key: str) -> tuple[Any, str]:
     if any(v is None for v in values):
         return None, shown
     return statistics.median(values), shown
+
+
+def _f(value: Any) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _ratio(before: Any, after: Any) -> str:
