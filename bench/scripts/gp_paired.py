@@ -55,11 +55,25 @@ def quality(before: dict, after: dict, budgets: list[int]) -> None:
         print(f"| {b} | {med_b:.3g} | {med_a:.3g} | {_verdict(rb, ra)} |")
 
 
+def _normalise(before: dict, after: dict) -> None:
+    """``final`` -> normalised regret, the optimum being the known one or the best seen in either."""
+    best: dict[str, float] = {}
+    for rec in [*before.values(), *after.values()]:
+        best[rec["problem"]] = min(best.get(rec["problem"], rec["final"]), rec["final"])
+    for rec in [*before.values(), *after.values()]:
+        opt = rec.get("known_optimum")
+        opt = best[rec["problem"]] if opt is None else opt
+        rec["final"] = (rec["final"] - opt) / (rec["reference"] - opt)
+
+
 def strategy(before: dict, after: dict) -> None:
+    _normalise(before, after)
     by_regime: dict[str, list[tuple]] = defaultdict(list)
     for k in sorted(set(before) & set(after)):
         by_regime[k[1]].append(k)
-    print("| regime | runs | median trials before -> after | W/T/L final value (after better), p |")
+    print(
+        "| regime | runs | median trials before -> after | W/T/L normalised regret (after better), p |"
+    )
     print("|---|---|---|---|")
     for regime, keys in sorted(by_regime.items()):
         fb = [before[k]["final"] for k in keys]
@@ -67,6 +81,11 @@ def strategy(before: dict, after: dict) -> None:
         tb = statistics.median(before[k]["trials"] for k in keys)
         ta = statistics.median(after[k]["trials"] for k in keys)
         print(f"| {regime} | {len(keys)} | {tb:g} -> {ta:g} | {_verdict(fb, fa)} |")
+        for problem in sorted({k[0] for k in keys}):
+            sub = [k for k in keys if k[0] == problem]
+            pb = [before[k]["final"] for k in sub]
+            pa = [after[k]["final"] for k in sub]
+            print(f"| {regime}: {problem} | {len(sub)} | | {_verdict(pb, pa)} |")
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ GradFn = Callable[[np.ndarray, np.ndarray], "tuple[np.ndarray, np.ndarray]"]
 
 _FD_STEP = 1e-6
 # The polish stops once an iteration gains less than this fraction of the summed acquisition
-# (scipy's default, 2.2e-9, ran to maxiter): ~1.4x cheaper a trial, and the acquisition reached
+# (scipy's default, 2.2e-9, ran to maxiter): the search ~1.4x cheaper, and the acquisition reached
 # was within 0.01 of the default's in 99.7% of trials (n = 10..50; bench/results/gp-cpu.md).
 _FTOL = 1e-5
 # Local search: each number column moves with this probability (at least one moves).
