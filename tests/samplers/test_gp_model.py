@@ -106,25 +106,3 @@ def test_maximize_acquisition_reaches_the_optimum_of_a_mixed_space() -> None:
     best = enc.decode(u)
     assert best["i"] == 7 and best["c"] == "c"
     assert abs(best["f0"] - 0.3) < 1e-3 and abs(best["f1"] - 0.8) < 1e-3
-
-
-def _refit_pattern(refit_every: int, sizes: range) -> list[bool]:
-    """Whether each fit over growing data re-optimised the hyperparameters."""
-    from hypersearch.samplers._gp._fitter import GPFitter
-
-    rng, x, y, _ = _data(n=max(sizes), cat=())
-    enc = SearchSpaceEncoding({f"x{i}": FloatDistribution(0, 1) for i in range(x.shape[1])})
-    fitter = GPFitter(rng, deterministic=False, refit_every=refit_every)
-    theta = fitter.fit(x[: sizes[0] - 1], y[: sizes[0] - 1], enc, ("objective", 0)).theta
-    moved = []
-    for n in sizes:
-        new = fitter.fit(x[:n], y[:n], enc, ("objective", 0)).theta
-        moved.append(not np.array_equal(new, theta))
-        theta = new
-    return moved
-
-
-def test_refits_every_trial_below_20_points_then_every_second() -> None:
-    assert _refit_pattern(5, range(16, 20)) == [True] * 4
-    assert _refit_pattern(5, range(20, 26)) == [False, True] * 3
-    assert _refit_pattern(1, range(20, 24)) == [True] * 4

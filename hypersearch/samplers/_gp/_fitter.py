@@ -2,10 +2,8 @@
 
 A sampler fits one GP per objective and one per constraint; each has a slot
 (``("objective", i)``, ``("constraint", k)``) remembering its last
-hyperparameters, so that later fits are short warm-started runs: every trial
-below 20 points, every 2nd below 64 (a new point barely moves them there; half
-the MAP cost, no quality loss measured in bench/results/gp-cpu.md), then every
-``refit_every`` trials.
+hyperparameters, so that later fits are short warm-started runs and, once
+past 64 points, happen only every ``refit_every`` trials.
 """
 
 from __future__ import annotations
@@ -50,12 +48,6 @@ class GPFitter:
             return GPModel(x, y, enc.is_cat, sub.theta, deterministic=self.deterministic)
         return self._fit_theta(x, y, enc, slot)
 
-    def _refit_period(self, n: int) -> int:
-        """Refit every trial below 20 points, every 2nd below 64, then every ``refit_every``."""
-        if n < 20:
-            return 1
-        return min(2, self.refit_every) if n < 64 else self.refit_every
-
     def _fit_theta(
         self, x: np.ndarray, y: np.ndarray, enc: SearchSpaceEncoding, slot: Slot
     ) -> GPModel:
@@ -72,7 +64,7 @@ class GPFitter:
                 starts.append(t)
             model = fit_gp(x, y, enc.is_cat, deterministic=det, starts=starts)
             self._calls_since_fit[slot] = 0
-        elif self._calls_since_fit[slot] + 1 >= self._refit_period(len(y)):
+        elif len(y) < 64 or self._calls_since_fit[slot] + 1 >= self.refit_every:
             # Warm start from the last fit; every 5th refit also tries the prior's mode.
             self._n_refits[slot] = self._n_refits.get(slot, 0) + 1
             starts = [theta]

@@ -64,11 +64,6 @@ _CONSTRAINABLE = ("logEI", "EI", "PI")
 # (5/0), DTLZ2 0.449 -> 0.509 (7/3, p=0.13; with the front's float-noise ties counted, see
 # FRONT_DECIMALS); ZDT3 0.963 -> 0.942 (4/5, p=0.43: no clear loss, no gain).
 MO_LOCAL_RADIUS = 0.05
-# Up to SMALL_HISTORY points (where trials are many and cheap) the acquisition polish stops
-# after POLISH_ITERS_SMALL L-BFGS-B iterations instead of 50: the value reached was more than
-# 0.01 below 50's in 0.6% of trials (bench/results/gp-cpu.md).
-SMALL_HISTORY = 64
-POLISH_ITERS_SMALL = 20
 
 
 class GPSampler(BaseSampler):
@@ -149,8 +144,7 @@ class GPSampler(BaseSampler):
     half (feasible first; by non-domination rank for several objectives) and
     the most recent half of that many, to keep per-trial cost flat
     (hyperparameters are fitted on at most 128 such points, warm-started, and
-    re-optimised every trial below 20 points, every 2nd below 64, then every
-    ``refit_every`` trials).
+    re-optimised only every ``refit_every`` trials once past 64 points).
     Measured: ~0.13x Optuna's per-trial time at 200 trials and ~0.004x at
     1,000 (bench/scripts/gp_overhead.py); the window costs some late-run
     precision (bench/scripts/gp_window.py), so raise ``max_points`` when
@@ -170,8 +164,7 @@ class GPSampler(BaseSampler):
             joint space is sampled by ``independent_sampler`` after the startup trials.
         max_points: Most complete trials the GP is fitted on.
         refit_every: Once past 64 points, hyperparameters are re-optimised every
-            ``refit_every`` trials (warm-started), otherwise reused; from 20 points
-            every ``min(2, refit_every)`` trials.
+            ``refit_every`` trials (warm-started), otherwise reused.
         n_candidates: Sobol candidates scored per trial.
         constraints_func: ``f(frozen_trial) -> sequence of floats``, each ``<= 0``
             when satisfied; called when a trial finishes (COMPLETE or PRUNED)
@@ -398,7 +391,6 @@ class GPSampler(BaseSampler):
             self._rng,
             incumbents=incumbents,
             n_candidates=self._n_candidates,
-            maxiter=POLISH_ITERS_SMALL if len(rows) <= SMALL_HISTORY else 50,
             local_radius=MO_LOCAL_RADIUS if local else None,
         )
         return enc.decode(u)
