@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ from starlette.responses import JSONResponse
 
 from hypersearch import _keys
 from hypersearch.dashboard import _artifacts, _records, _table
-from hypersearch.dashboard._figures import objective_target
+from hypersearch.dashboard._figures import empty, objective_target
 from hypersearch.dashboard._plots import PLOTS, plot_options, plots_for
 from hypersearch.dashboard._plots_values import history_figure_of
 
@@ -30,6 +31,20 @@ LIST_WAIT = 1.0
 SPENDING_INLINE_MAX = 5000
 #: Seconds a first page waits for a big study's light read (or its whole read) to end.
 FIRST_LOOK_WAIT = 60.0
+#: Plots drawn from every trial object: while a big study's first read is still under way
+#: they answer at once that they wait for it (the page asks again) instead of holding a
+#: server thread until it ends.
+NEEDS_EVERY_TRIAL = frozenset({"intermediate", "timeline", "lineage", "budget"})
+
+
+def waiting_text(progress: dict[str, Any]) -> str:
+    """What a plot that needs every trial says while a big study's first read goes on."""
+    total = progress["total"]
+    if progress["stage"] == "reading":
+        return (
+            f"Waiting for every trial: reading the parameters and reports of {total:,} trials\u2026"
+        )
+    return f"Waiting for every trial: {progress['done']:,} of {total:,} trials read\u2026"
 
 
 class ApiError(Exception):
@@ -58,12 +73,16 @@ def _record(request: Request, study_id: int) -> Any:
 
 def _summary(entry: StudyEntry, record: Any) -> tuple[dict[str, Any], Any]:
     """The study's summary; its budget part is recomputed at most every 2 s while trials change."""
-    if entry.history().n <= SPENDING_INLINE_MAX:
+    progress = entry.progress()
+    if progress is not None:  # the loader builds the trial objects the budget needs
+        spent = None
+    elif entry.history().n <= SPENDING_INLINE_MAX:
         spent, _ = entry.view("spending", _records.spending, max_age=SPENDING_MAX_AGE)
     else:
         spent = entry.view_soon("spending", _records.spending, max_age=SPENDING_MAX_AGE)
     history = entry.history(fresh=False)
-    return _records.study_summary(record, history, spent or _records.SPENDING_PENDING), history
+    summary = _records.study_summary(record, history, spent or _records.SPENDING_PENDING)
+    return {**summary, "reading": progress}, history
 
 
 def _partial(entry: StudyEntry, wait: float) -> History | None:
@@ -72,10 +91,10 @@ def _partial(entry: StudyEntry, wait: float) -> History | None:
     return look[0] if look is not None and look[1] else None
 
 
-def _partial_summary(record: Any, quick: History) -> dict[str, Any]:
+def _partial_summary(entry: StudyEntry, record: Any, quick: History) -> dict[str, Any]:
     """The summary of a light read: version 0, so the next delta brings the whole study."""
     summary = _records.study_summary(record, quick, _records.SPENDING_PENDING)
-    return {**summary, "version": 0, "partial": True}
+    return {**summary, "version": 0, "partial": True, "reading": entry.progress()}
 
 
 def info(request: Request) -> JSONResponse:
@@ -109,7 +128,7 @@ def study(request: Request) -> JSONResponse:
     record = _record(request, entry.study_id)
     quick = _partial(entry, FIRST_LOOK_WAIT)
     if quick is not None:
-        summary, history = _partial_summary(record, quick), quick
+        summary, history = _partial_summary(entry, record, quick), quick
     else:
         summary, history = _summary(entry, record)
     return JSONResponse(
@@ -136,7 +155,7 @@ def delta(request: Request) -> JSONResponse:
     record = _record(request, entry.study_id)
     quick = _partial(entry, 0.0)
     if quick is not None:  # still reading the whole study: nothing new to show yet
-        summary = _partial_summary(record, quick)
+        summary = _partial_summary(entry, record, quick)
         epoch = request.app.state.epoch
         return JSONResponse(
             {"version": 0, "epoch": epoch, "reset": False, "changed": [], "summary": summary}
@@ -232,6 +251,9 @@ def plot(request: Request) -> JSONResponse:
     kind = PLOTS.get(name)
     if kind is None:
         raise ApiError(404, f"Unknown plot {name!r}; the plots are: {', '.join(PLOTS)}.")
+    progress = entry.progress() if name in NEEDS_EVERY_TRIAL else None
+    if progress is not None:
+        return JSONResponse({**empty(name, waiting_text(progress)).to_json(), "pending": True})
     try:
         options = plot_options(kind, request.query_params)
         quick = _partial(entry, FIRST_LOOK_WAIT) if name == "history" else None
@@ -239,9 +261,10 @@ def plot(request: Request) -> JSONResponse:
             objective_target(quick, options.get("objective", 0))  # checks the objective
             return JSONResponse({**history_figure_of(quick).to_json(), "version": 0})
         key = (name, tuple(sorted(options.items())))
-        fig, history = entry.view(
-            key, lambda h: kind.build(entry.study, h, **options), max_age=kind.max_age
-        )
+        with contextlib.nullcontext() if name == "history" else cache_of(request).heavy:
+            fig, history = entry.view(
+                key, lambda h: kind.build(entry.study, h, **options), max_age=kind.max_age
+            )
     except ValueError as err:
         raise ApiError(400, str(err)) from None
     return JSONResponse({**fig.to_json(), "version": history.version})
@@ -252,8 +275,11 @@ def diagnostics(request: Request) -> JSONResponse:
     entry = _entry(request)
     diagnose = getattr(entry.study, "diagnose", None)
     found: Any = None
+    if entry.progress() is not None:  # it needs every trial: the page asks again later
+        return JSONResponse({"available": callable(diagnose), "pending": True})
     if callable(diagnose):
-        found, _ = entry.view("diagnose", lambda h: _findings(diagnose()), max_age=10.0)
+        with cache_of(request).heavy:
+            found, _ = entry.view("diagnose", lambda h: _findings(diagnose()), max_age=10.0)
     choices = entry.storage.get_study_system_attrs(entry.study_id).get(_keys.AUTO_CHOICES)
     return JSONResponse(
         {

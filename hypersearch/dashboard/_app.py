@@ -6,19 +6,21 @@ import logging
 import secrets
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import hypersearch
 from hypersearch.dashboard import _api, _artifacts, _writes
+from hypersearch.dashboard._assets import PlotlyJs, plotly_js_path
 from hypersearch.dashboard._cache import StudyCache
 from hypersearch.exceptions import (
     ReadOnlyStorageError,
@@ -38,22 +40,6 @@ CSP = (
     "form-action 'none'"
 )
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
-def _plotly_js() -> Path:
-    try:
-        import plotly
-    except ImportError:
-        raise RuntimeError(
-            "The dashboard serves plotly.js from the plotly package: pip install 'hypersearch[dashboard]'."
-        ) from None
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
-def _plotly_url(path: Path) -> str:
-    """plotly.js's address with its file's identity: a browser may keep it without asking again."""
-    stat = path.stat()
-    return f"/plotly.min.js?v={stat.st_size:x}-{stat.st_mtime_ns:x}"
 
 
 class HostCheck:
@@ -81,10 +67,14 @@ class HostCheck:
         # API answers are never stored; the page's files are revalidated (ETag: a 304), unless
         # the response says how long it keeps (plotly.js at its versioned address)
         caching = b"no-store" if scope["path"].startswith("/api/") else b"no-cache"
+        started = time.perf_counter()
 
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
+                # the server's time to the answer, shown to the page (PerformanceResourceTiming)
+                took = (time.perf_counter() - started) * 1000.0
+                headers.append((b"server-timing", f"app;dur={took:.1f}".encode()))
                 if not any(name.lower() == b"cache-control" for name, _ in headers):
                     headers.append((b"cache-control", caching))
                 headers += [
@@ -152,25 +142,17 @@ def _handlers() -> dict[Any, Any]:
     }
 
 
-def _routes(token: str) -> list[Any]:
-    plotly_path = _plotly_js()
-    plotly_url = _plotly_url(plotly_path)
+def _routes(token: str, plotly_js: PlotlyJs) -> list[Any]:
     page = (STATIC / "index.html").read_text(encoding="utf-8")
-    page = page.replace("{{TOKEN}}", token).replace("{{PLOTLY}}", plotly_url)
+    page = page.replace("{{TOKEN}}", token).replace("{{PLOTLY}}", plotly_js.url)
 
     def index(request: Request) -> Response:
         return Response(page, media_type="text/html; charset=utf-8")
 
-    def plotly_js(request: Request) -> Response:
-        response = FileResponse(plotly_path, media_type="text/javascript")
-        if request.url.path + "?" + request.url.query == plotly_url:  # this very file: keep it
-            response.headers["cache-control"] = "public, max-age=31536000, immutable"
-        return response
-
     s, n = "/api/studies/{study_id:int}", "/trials/{number:int}"
     return [
         Route("/", index),
-        Route("/plotly.min.js", plotly_js),
+        Route("/plotly.min.js", plotly_js.respond),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/api/info", _api.info),
         Route("/api/studies", _api.studies),
@@ -211,7 +193,8 @@ def create_app(
             directory): the trial detail offers them for download. None: listed only.
     """
     token = secrets.token_urlsafe(32)
-    app = Starlette(routes=_routes(token), exception_handlers=_handlers())
+    plotly_js = PlotlyJs(plotly_js_path())
+    app = Starlette(routes=_routes(token, plotly_js), exception_handlers=_handlers())
     app.state.cache = StudyCache(storage)
     app.state.allow_writes = bool(allow_writes)
     app.state.artifact_store = _artifacts.open_store(artifact_store)
@@ -219,6 +202,10 @@ def create_app(
     app.state.epoch = secrets.token_hex(8)
     app.state.storage_name = storage_name or type(storage).__name__
     app.state.package_version = hypersearch.__version__
+    # compressed before the first page asks for it (~0.3 s of CPU)
+    threading.Thread(
+        target=plotly_js.body, args=(True,), name="dashboard-gzip", daemon=True
+    ).start()
     if warm_up:
         threading.Thread(
             target=app.state.cache.warm_up, name="dashboard-warm-up", daemon=True

@@ -15,6 +15,7 @@ version 0), then reads the whole history; the page's next poll then brings it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,9 @@ MIN_REFRESH_INTERVAL = 0.25
 #: From this many trials on, a study's first read starts with a light one (numbers, states,
 #: values: ``History.read_light``) that the first page is drawn from.
 QUICK_MIN_TRIALS = 20_000
+#: After a big study's whole read, the loader builds its trial objects (what the timeline,
+#: budget and lineage need) this many at a time, counting them for the page's notice.
+BUILD_CHUNK = 5000
 
 
 class StudyEntry:
@@ -55,6 +59,10 @@ class StudyEntry:
         self._quick: History | None = None
         self._looked = threading.Event()  # set once the light or the whole read ended
         self._computing: dict[Any, threading.Thread] = {}
+        self._key_locks: dict[Any, threading.Lock] = {}
+        #: (stage, done, total) while the loader works on a big study: "reading" (the light
+        #: read is shown, the whole read runs), then "building" (trial objects); else None.
+        self._stage: tuple[str, int, int] | None = None
 
     def load_soon(self, wait: float) -> bool:
         """Read the history in a background thread if not read yet; wait up to ``wait`` s for it.
@@ -85,10 +93,43 @@ class StudyEntry:
             with contextlib.suppress(Exception):  # the page's own request gets the error
                 self._read_quick()
             with contextlib.suppress(Exception):
-                self.history()
+                history = self.history()
+                big = self._quick is not None
+                self._quick = None
+                self._looked.set()
+                if big:
+                    self._build_all(history)
         finally:
             self._quick = None
+            self._stage = None
             self._looked.set()
+
+    def _build_all(self, history: History) -> None:
+        """Build every trial object, a chunk at a time, counting them (``progress``).
+
+        The cyclic garbage collector is off meanwhile (as ``History.trials`` does): the
+        objects are new and acyclic, and collections would scan them again and again.
+        """
+        n = history.n
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for start in range(0, n, BUILD_CHUNK):
+                self._stage = ("building", start, n)
+                history.prefetch(range(start, min(start + BUILD_CHUNK, n)))
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def progress(self) -> dict[str, Any] | None:
+        """What the loader still does for a big study's first read, for the page; else None.
+
+        ``{"stage": "reading" | "building", "done": trials read, "total": trials}``.
+        """
+        stage = self._stage
+        if stage is None:
+            return None
+        return {"stage": stage[0], "done": stage[1], "total": stage[2]}
 
     def _read_quick(self) -> None:
         storage = self.storage
@@ -98,6 +139,7 @@ class StudyEntry:
 
         quick = History(storage, self.study_id, self.study.directions)
         if quick.read_light():
+            self._stage = ("reading", 0, quick.n)
             self._quick = quick
             self._looked.set()
 
@@ -132,14 +174,28 @@ class StudyEntry:
         many seconds ago is served as it is, even if the history moved on since.
         """
         history = self.history()
+        found = self._cached(key, history, max_age)
+        if found is not None:
+            return found[0], history
+        with self._key_lock(key):  # a second page asking for it waits for the first's result
+            found = self._cached(key, history, max_age)
+            if found is not None:
+                return found[0], history
+            value = compute(history)
+            self._views[key] = (history.version, time.monotonic(), value)
+        return value, history
+
+    def _cached(self, key: Any, history: History, max_age: float) -> tuple[Any] | None:
         cached = self._views.get(key)
         if cached is not None:
             version, at, value = cached
-            if version == history.version or time.monotonic() - at < max_age:
-                return value, history
-        value = compute(history)
-        self._views[key] = (history.version, time.monotonic(), value)
-        return value, history
+            if version >= history.version or time.monotonic() - at < max_age:
+                return (value,)
+        return None
+
+    def _key_lock(self, key: Any) -> threading.Lock:
+        with self._loader_lock:  # not ``_lock``: a read of the storage holds that one
+            return self._key_locks.setdefault(key, threading.Lock())
 
     def view_soon(
         self, key: Any, compute: Callable[[History], Any], *, max_age: float = 0.0
@@ -188,6 +244,9 @@ class StudyCache:
         self._history_storage = _second_sqlite(storage)
         self._entries: dict[int, StudyEntry] = {}
         self._lock = threading.Lock()
+        #: Held while a costly view is computed (every plot but the history, diagnostics): one
+        #: at a time, so that a page's first requests share the CPU with one of them at most.
+        self.heavy = threading.Lock()
 
     def records(self) -> list[StudyRecord]:
         return list(self.storage.get_all_studies())

@@ -21,6 +21,8 @@ import pytest
 PROGRAMS_DIR = Path(__file__).parent / "programs"
 PROGRAMS = sorted(p.name for p in PROGRAMS_DIR.glob("p*.py"))
 TIMEOUT_S = 120
+# the first program's test also waits for the module fixture, which runs all of them
+pytestmark = pytest.mark.timeout(900)
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,21 @@ def test_plotly_is_loaded_by_the_app_from_an_address_the_browser_keeps(client):
     assert client.get("/api/info").headers["cache-control"] == "no-store"
 
 
+def test_plotly_is_sent_compressed_and_answers_a_conditional_request(client):
+    address = re.search(r'<meta name="hs-plotly" content="([^"]+)">', client.get("/").text)[1]
+    plain = client.get(address, headers={"accept-encoding": "identity"})
+    packed = client.get(address, headers={"accept-encoding": "gzip, br"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["vary"] == "accept-encoding"
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
+    assert packed.content == plain.content  # the client undid the gzip
+    again = client.get(address, headers={"if-none-match": packed.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
 def test_the_javascript_never_writes_html(client):
-    for name in ("app.js", "study.js", "table.js", "plots.js", "dom.js", "api.js"):
+    for name in ("app.js", "study.js", "table.js", "plots.js", "preview.js", "dom.js", "api.js"):
         source = client.get(f"/static/{name}").text
         assert (
             "innerHTML" not in source

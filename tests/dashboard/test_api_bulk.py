@@ -93,17 +93,25 @@ def test_a_big_study_shows_from_its_light_read_until_the_whole_read_lands(tmp_pa
 
     from hypersearch.dashboard import _cache
     from hypersearch.storages import SQLStorage
+    from hypersearch.study._history import History
 
     monkeypatch.setattr(_cache, "QUICK_MIN_TRIALS", 0)  # every study counts as big
-    release = threading.Event()
-    whole_read = SQLStorage.get_trial_columns_since
+    monkeypatch.setattr(_cache, "BUILD_CHUNK", 5)
+    release, built = threading.Event(), threading.Event()
+    whole_read, prefetch = SQLStorage.get_trial_columns_since, History.prefetch
 
     def held(self, study_id, cursor, *, light=False):
         if not light:
             release.wait(30)
         return whole_read(self, study_id, cursor, light=light)
 
+    def held_prefetch(self, numbers):
+        if isinstance(numbers, range) and numbers.start > 0:  # the loader's second chunk waits
+            built.wait(30)
+        prefetch(self, numbers)
+
     monkeypatch.setattr(SQLStorage, "get_trial_columns_since", held)
+    monkeypatch.setattr(History, "prefetch", held_prefetch)
     url = f"sqlite:///{tmp_path / 'q.db'}"
     fill(url, "s", n=8)
     client = client_of(open_storage(url), read_first=False)
@@ -118,6 +126,8 @@ def test_a_big_study_shows_from_its_light_read_until_the_whole_read_lands(tmp_pa
     assert plot["version"] == 0 and plot["total"] == 8
     delta = client.get(f"/api/studies/{sid}/delta?since=0").json()
     assert delta["version"] == 0 and delta["changed"] == [] and not delta["reset"]
+    assert delta["summary"]["reading"] == {"stage": "reading", "done": 0, "total": 8}
+    _waits(client, sid, "reading the parameters and reports of 8 trials")
     release.set()
     deadline = time.monotonic() + 20
     while delta["version"] == 0 and time.monotonic() < deadline:
@@ -125,3 +135,19 @@ def test_a_big_study_shows_from_its_light_read_until_the_whole_read_lands(tmp_pa
         delta = client.get(f"/api/studies/{sid}/delta?since=0").json()
     assert delta["version"] >= 1 and len(delta["changed"]) == 8  # the page redraws from it
     assert "partial" not in client.get(f"/api/studies/{sid}").json()
+    assert delta["summary"]["reading"] == {"stage": "building", "done": 5, "total": 8}
+    _waits(client, sid, "5 of 8 trials read")
+    built.set()
+    while client.get(f"/api/studies/{sid}").json()["reading"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    timeline = client.get(f"/api/studies/{sid}/plots/timeline").json()
+    assert "pending" not in timeline and timeline["points"] == 8
+    assert client.get(f"/api/studies/{sid}/diagnostics").json().get("pending") is None
+
+
+def _waits(client, sid, words):
+    """The plots that need every trial, and the diagnostics, answer at once that they wait."""
+    for name in _api.NEEDS_EVERY_TRIAL:
+        fig = client.get(f"/api/studies/{sid}/plots/{name}").json()
+        assert fig["pending"] is True and words in fig["message"] and fig["data"] == []
+    assert client.get(f"/api/studies/{sid}/diagnostics").json()["pending"] is True

@@ -1,6 +1,6 @@
 """A trial finished by another process shows on the open page, without a reload, within 2 s.
 
-The page polls once a second, so the trial shows about 1 s after its commit.  On a machine
+The page polls twice a second, so the trial shows well within 1 s of its commit.  On a machine
 loaded beyond twice its cores the 2 s stretch in proportion (the test suite shares two
 cores with other work); ``python -m bench dashboard`` measures the latency itself.
 """

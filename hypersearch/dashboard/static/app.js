@@ -3,7 +3,7 @@ import { get } from "./api.js";
 import { h, clear, fmt, fmtTime } from "./dom.js";
 import { studyView } from "./study.js";
 
-window.hsDashboard = { ready: false, lastUpdate: 0, plotPoints: {}, view: null, version: null, errors: [] };
+window.hsDashboard = { ready: false, lastUpdate: 0, plotPoints: {}, interactive: {}, view: null, version: null, errors: [] };
 const main = document.getElementById("main");
 let current = null; // the view object: { stop() }
 
@@ -26,6 +26,8 @@ function route() {
   const state = window.hsDashboard;
   state.ready = false;
   state.plotPoints = {};
+  state.interactive = {};
+  state.plotsLoaded = false;
   state.version = null;
   const hash = location.hash.replace(/^#/, "") || "/";
   const study = hash.match(/^\/study\/(\d+)$/);

@@ -1,6 +1,7 @@
 // One plot per container: fetched as plotly JSON (already downsampled by the server), drawn with Plotly.react.
 import { get } from "./api.js";
 import { h, clear } from "./dom.js";
+import { canPreview, preview as drawSvg } from "./preview.js";
 
 const CONFIG = { displaylogo: false, responsive: true };
 let plotlyLoading = null;
@@ -12,7 +13,8 @@ export function plotly() {
   if (!plotlyLoading) {
     plotlyLoading = new Promise((resolve, reject) => {
       const src = document.querySelector('meta[name="hs-plotly"]').content;
-      const script = h("script", { src, onload: () => resolve(window.Plotly), onerror: () => {
+      performance.mark("hs:plotly-start");
+      const script = h("script", { src, onload: () => { performance.mark("hs:plotly-ready"); resolve(window.Plotly); }, onerror: () => {
         plotlyLoading = null; // the next drawing tries again
         script.remove();
         reject(new Error("plotly.js did not load"));
@@ -39,36 +41,76 @@ export function plotBox(name, title) {
   return box;
 }
 
-export async function loadPlot(box, path) {
+/** Fetch and draw one plot.  ``preview``: when plotly.js is not loaded yet, draw the figure
+ * as plain SVG first (preview.js) and only then start plotly.js, whose parsing blocks the page. */
+export async function loadPlot(box, path, { preview = false } = {}) {
   const name = box.dataset.plot;
   const started = performance.now();
-  const [fig] = await Promise.all([get(path), plotly()]);
+  const json = get(path).then((f) => { performance.mark(`hs:${name}:json`); return f; });
+  let fig;
+  if (preview && !window.Plotly) {
+    fig = await json;
+    if (canPreview(fig) && !box.dataset.drawn) {
+      drawPreview(box, fig);
+      await painted(); // shown before plotly.js's parsing holds the page for seconds
+    }
+    await plotly();
+  } else {
+    [fig] = await Promise.all([json, plotly()]);
+  }
   draw(box, fig);
+  performance.mark(`hs:${name}:drawn`);
   box.dataset.version = fig.version === undefined ? "" : String(fig.version);
   box.dataset.fetchMs = String(Math.round(performance.now() - started));
   return fig;
 }
 
+// Resolves once the browser painted what was drawn (the frame after the next), and a
+// timer's turn later, so that the page's other timers run before a long script starts;
+// at most 0.5 s (a hidden tab paints no frame).
+function painted() {
+  const frames = new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50))));
+  return Promise.race([frames, new Promise((resolve) => setTimeout(resolve, 500))]);
+}
+
+function chartOf(box) {
+  let chart = box.querySelector(".chart");
+  if (!chart) {
+    clear(box);
+    chart = h("div", { class: "chart" });
+    box.append(chart, h("div", { class: "note", testid: "plot-note" }));
+  }
+  return chart;
+}
+
+function drawPreview(box, fig) {
+  const name = box.dataset.plot;
+  drawSvg(chartOf(box), fig);
+  box.querySelector(".note").textContent = fig.note || "";
+  box.dataset.preview = "1";
+  const points = countPoints(fig.data);
+  window.hsDashboard.plotPoints[name] = points;
+  box.dataset.points = String(points);
+  box.dataset.total = String(fig.total);
+  performance.mark(`hs:${name}:preview`);
+}
+
 export function draw(box, fig) {
   const name = box.dataset.plot;
   const state = window.hsDashboard;
+  if (fig.pending) box.dataset.pending = "1"; // it waits for the whole study: asked again
+  else delete box.dataset.pending;
   if (fig.message) {
     if (box.dataset.drawn) window.Plotly.purge(box.querySelector(".chart"));
-    clear(box, h("div", { class: "message", testid: "plot-message", text: fig.message }));
+    clear(box, h("div", { class: fig.pending ? "message waiting" : "message", testid: fig.pending ? "plot-waiting" : "plot-message", text: fig.message }));
     delete box.dataset.drawn;
     state.plotPoints[name] = 0;
     box.dataset.points = "0";
     return;
   }
-  let chart = box.querySelector(".chart");
-  let note = box.querySelector(".note");
-  if (!chart) {
-    clear(box);
-    chart = h("div", { class: "chart" });
-    note = h("div", { class: "note", testid: "plot-note" });
-    box.append(chart, note);
-  }
-  note.textContent = fig.note || "";
+  const chart = chartOf(box);
+  if (box.dataset.preview) { chart.replaceChildren(); delete box.dataset.preview; } // plotly draws it now
+  box.querySelector(".note").textContent = fig.note || "";
   const layout = Object.assign({ autosize: true }, fig.layout, { uirevision: name });
   window.Plotly.react(chart, fig.data, layout, CONFIG);
   if (!box.dataset.drawn && chart.on) {
@@ -79,6 +121,7 @@ export function draw(box, fig) {
     });
   }
   box.dataset.drawn = "1";
+  state.interactive[name] = true;
   const points = countPoints(fig.data);
   state.plotPoints[name] = points;
   box.dataset.points = String(points);

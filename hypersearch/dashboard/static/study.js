@@ -4,7 +4,9 @@ import { h, clear, fmt, fmtTime } from "./dom.js";
 import { plotBox, loadPlot } from "./plots.js";
 import { TrialTable } from "./table.js";
 
-const POLL_MS = 1000;
+// The delta poll starts every POLL_MS (one at a time); the table follows at most every TABLE_MS.
+const POLL_MS = 500;
+const TABLE_MS = 1000;
 
 export function studyView(root, studyId, writable) {
   const state = window.hsDashboard;
@@ -12,11 +14,12 @@ export function studyView(root, studyId, writable) {
   const title = h("h2", { testid: "study-name" });
   const summary = h("div", { class: "summary", testid: "study-summary" });
   const note = h("section", { testid: "study-note-section" });
+  const notice = h("p", { class: "notice", testid: "loading-notice", hidden: true });
   const plots = h("div", { class: "plots", testid: "plots" });
   const diagnostics = h("section", { testid: "diagnostics" }, h("h2", { text: "Diagnostics" }));
   const table = new TrialTable(studyId, writable);
   const plotsHead = h("h2", { text: "Plots" });
-  root.append(title, summary, note, plotsHead, plots, table.node, diagnostics);
+  root.append(title, summary, notice, note, plotsHead, plots, table.node, diagnostics);
 
   function showSummary(s) {
     title.textContent = s.study_name;
@@ -31,6 +34,7 @@ export function studyView(root, studyId, writable) {
       h("div", { testid: "summary-budget", class: "muted", text: s.budget_text }),
       h("div", { testid: "summary-last", text: `last activity: ${fmtTime(s.last_activity)}` }));
     table.paramKinds = s.param_kinds || table.paramKinds;
+    showReading(s.reading);
     clear(note, h("h2", { text: "Note" }), h("pre", { testid: "study-note", text: s.note || "" }));
     if (writable) {
       const input = h("textarea", { testid: "study-note-input" });
@@ -42,13 +46,25 @@ export function studyView(root, studyId, writable) {
     }
   }
 
+  // a big study's first read: the page shows a light read while the server reads the rest
+  function showReading(r) {
+    notice.hidden = !r;
+    if (!r) { notice.textContent = ""; return; }
+    const n = (x) => x.toLocaleString("en-US");
+    notice.textContent = r.stage === "reading"
+      ? `Loading the rest of the study: reading the parameters and reports of ${n(r.total)} trials (shown so far: numbers, states, values)\u2026`
+      : `Loading the rest of the study: ${n(r.done)} of ${n(r.total)} trials read\u2026`;
+  }
+
   async function refreshPlot(box) {
+    if (!box.dataset.loadedAt) return true; // not loaded yet: its first load brings the latest
+    if (box.dataset.loading) return false; // a load is on the way: refreshed after it
     const last = Number(box.dataset.loadedAt || 0);
     const cost = Number(box.dataset.fetchMs || 0);
     if (Date.now() - last < Math.max(1500, 10 * cost)) return false; // a costly plot refreshes less often
     box.dataset.loadedAt = String(Date.now());
-    await loadPlot(box, plotPath(box));
-    return true;
+    const fig = await loadPlot(box, plotPath(box));
+    return !fig.pending;
   }
 
   function plotPath(box) {
@@ -65,26 +81,54 @@ export function studyView(root, studyId, writable) {
     plotsHead.append(" of ", view.chooser);
   }
 
-  async function loadOne(box) {
+  async function loadOne(box, preview = false) {
+    box.dataset.loading = "1";
     try {
       box.dataset.loadedAt = String(Date.now());
-      await loadPlot(box, plotPath(box));
+      const fig = await loadPlot(box, plotPath(box), { preview });
+      if (fig.pending) view.stale.add(box); // it waits for every trial: asked again at the next poll
     } catch (err) {
       if (err.status >= 400 && err.status < 500) clear(box, h("p", { class: "message", text: err.message }));
       else view.stale.add(box);
+    } finally {
+      delete box.dataset.loading;
     }
   }
 
   async function loadPlots(boxes) {
     const queue = [...boxes];
+    // a plot scrolled into view goes to the front of the queue
+    const seen = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const at = queue.indexOf(e.target);
+        if (e.isIntersecting && at > 0) queue.unshift(...queue.splice(at, 1));
+      }
+    }) : null;
+    for (const box of queue) if (seen) seen.observe(box);
     const worker = async () => { while (queue.length && !view.stopped) await loadOne(queue.shift()); };
     await Promise.all([worker(), worker()]); // two at a time: the server computes, the browser draws
+    if (seen) seen.disconnect();
+    view.plotsTried = true;
+    checkPlotsLoaded();
+  }
+
+  // every plot drawn (none still waiting for the whole study); then the diagnostics once
+  function checkPlotsLoaded() {
+    if (!view.plotsTried || state.plotsLoaded) return;
+    if (view.boxes.some((b) => b.dataset.pending)) return;
     state.plotsLoaded = true;
+    view.diagnosedAt = Date.now();
+    loadDiagnostics().catch(() => {});
   }
 
   async function loadDiagnostics() {
     const d = await get(`/api/studies/${studyId}/diagnostics`);
     clear(diagnostics, h("h2", { text: "Diagnostics" }));
+    if (d.pending) { // it needs every trial: asked again once the plots are drawn
+      diagnostics.append(h("p", { class: "muted", testid: "diagnostics-waiting", text: "Waiting for every trial to be read\u2026" }));
+      view.diagnosedAt = 0;
+      return;
+    }
     if (!d.available) diagnostics.append(h("p", { testid: "diagnostics-unavailable", class: "muted",
       text: "Diagnostics are not available in this version of hypersearch (study.diagnose())." }));
     else diagnostics.append(findingsTable(d.diagnostics));
@@ -94,6 +138,7 @@ export function studyView(root, studyId, writable) {
 
   async function first() {
     const s = await get(`/api/studies/${studyId}`);
+    performance.mark("hs:summary");
     if (view.stopped) return;
     view.version = s.version;
     view.epoch = s.epoch;
@@ -103,21 +148,22 @@ export function studyView(root, studyId, writable) {
     view.boxes = s.plots.map((p) => plotBox(p.name, p.title));
     plots.append(...view.boxes);
     const [head, ...rest] = view.boxes; // the history plot comes with the table
-    await Promise.all([table.refresh(), head ? loadOne(head) : null]);
+    await Promise.all([table.refresh(), head ? loadOne(head, true) : null]);
     state.ready = true;
     state.lastUpdate = Date.now();
-    loadPlots(rest).then(() => { view.diagnosedAt = Date.now(); return loadDiagnostics(); }).catch(() => {});
+    loadPlots(rest).catch(() => {});
   }
 
   async function poll() {
     if (view.stopped) return;
+    const started = Date.now();
     try {
       if (view.version === null) await first();
       else await applyDelta(await get(`/api/studies/${studyId}/delta?since=${view.version}`));
     } catch (err) {
       if (err.status === 404) { clear(root, h("p", { testid: "not-found", class: "state-FAIL", text: err.message })); return; }
     }
-    if (!view.stopped) view.timer = setTimeout(poll, POLL_MS);
+    if (!view.stopped) view.timer = setTimeout(poll, Math.max(50, POLL_MS - (Date.now() - started)));
   }
 
   async function applyDelta(d) {
@@ -127,19 +173,46 @@ export function studyView(root, studyId, writable) {
     state.version = d.version;
     showSummary(d.summary);
     if (changed) {
-      await table.refresh();
+      refreshTable();
       for (const box of view.boxes) view.stale.add(box);
     }
-    if (changed && Date.now() - (view.diagnosedAt || 0) > 10000 && state.plotsLoaded) {
+    if ((changed || !view.diagnosedAt) && Date.now() - (view.diagnosedAt || 0) > 10000 && state.plotsLoaded) {
       view.diagnosedAt = Date.now();
       loadDiagnostics().catch(() => {});
     }
-    for (const box of [...view.stale]) {
-      try {
-        if (await refreshPlot(box)) view.stale.delete(box);
-      } catch (err) { /* kept stale: retried at the next poll */ }
-    }
+    refreshStale();
     state.lastUpdate = Date.now();
+  }
+
+  // the table's page again, apart from the poll: one refresh at a time, at most every TABLE_MS
+  function refreshTable() {
+    view.tableDirty = true;
+    if (view.tableBusy) return;
+    view.tableBusy = true;
+    (async () => {
+      while (view.tableDirty && !view.stopped) {
+        view.tableDirty = false;
+        const started = Date.now();
+        try { await table.refresh(); } catch (err) { /* the next change tries again */ }
+        const wait = TABLE_MS - (Date.now() - started);
+        if (view.tableDirty && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    })().finally(() => { view.tableBusy = false; });
+  }
+
+  // the stale plots, one at a time, apart from the poll: a costly plot does not hold up
+  // the summary's and the table's next update
+  function refreshStale() {
+    if (view.refreshing) return;
+    view.refreshing = (async () => {
+      for (const box of [...view.stale]) {
+        if (view.stopped) return;
+        try {
+          if (await refreshPlot(box)) view.stale.delete(box);
+        } catch (err) { /* kept stale: retried at the next poll */ }
+      }
+      checkPlotsLoaded();
+    })().finally(() => { view.refreshing = null; });
   }
 
   plots.addEventListener("hs-trial", (event) => {

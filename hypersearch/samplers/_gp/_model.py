@@ -38,6 +38,10 @@ DETERMINISTIC_NOISE = 1e-6
 _LOG_L_BOUNDS = (math.log(1e-3), math.log(1e2))
 _LOG_S_BOUNDS = (math.log(1e-2), math.log(1e2))
 _LOG_NOISE_BOUNDS = (math.log(MIN_NOISE), 0.0)
+_LOG_2PI = math.log(2.0 * math.pi)
+# LAPACK directly: np.linalg / scipy.linalg wrappers cost more than the work at n ~ 30.
+_potrf = scipy.linalg.lapack.dpotrf
+_potrs = scipy.linalg.lapack.dpotrs
 
 
 def sq_dist_parts(a: np.ndarray, b: np.ndarray, is_cat: np.ndarray) -> np.ndarray:
@@ -77,6 +81,14 @@ def matern52(r2: np.ndarray) -> np.ndarray:
     return (1.0 + SQRT5 * r + (5.0 / 3.0) * r2) * np.exp(-SQRT5 * r)
 
 
+def matern52_and_dr2(r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`matern52` and :func:`matern52_dr2` sharing one square root and exponential."""
+    sr = SQRT5 * np.sqrt(np.maximum(r2, 0.0))
+    e = np.exp(-sr)
+    lin = 1.0 + sr
+    return (lin + (5.0 / 3.0) * r2) * e, -(5.0 / 6.0) * lin * e
+
+
 def matern52_dr2(r2: np.ndarray) -> np.ndarray:
     """Derivative of :func:`matern52` with respect to ``r^2``."""
     r = np.sqrt(np.maximum(r2, 0.0))
@@ -100,18 +112,27 @@ class Prior:
     noise_mu: float = -4.0
     noise_sigma: float = 1.0
 
-    def neg_log(self, theta: np.ndarray, fit_noise: bool) -> tuple[float, np.ndarray]:
+    def arrays(self, fit_noise: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Per-hyperparameter ``(mu, sigma)`` of the log-normals, in ``theta``'s order."""
         d = self.dim
         mus = np.r_[np.full(d, self.ls_mu), self.scale_mu]
         sig = np.r_[np.full(d, self.ls_sigma), self.scale_sigma]
         if fit_noise:
             mus = np.r_[mus, self.noise_mu]
             sig = np.r_[sig, self.noise_sigma]
-        # Densities of the values themselves (as GPyTorch/BoTorch apply them), so
-        # the MAP mode of a LogNormal(mu, sigma) is exp(mu - sigma^2), not exp(mu):
-        # -log p(v) = log v + (log v - mu)^2 / (2 sigma^2) + const, with log v = theta.
-        z = (theta - mus) / sig
-        return 0.5 * float(z @ z) + float(theta.sum()), z / sig + 1.0
+        return mus, sig
+
+    def neg_log(self, theta: np.ndarray, fit_noise: bool) -> tuple[float, np.ndarray]:
+        mus, sig = self.arrays(fit_noise)
+        return _neg_log_prior(theta, mus, sig)
+
+
+def _neg_log_prior(theta: np.ndarray, mus: np.ndarray, sig: np.ndarray) -> tuple[float, np.ndarray]:
+    # Densities of the values themselves (as GPyTorch/BoTorch apply them), so
+    # the MAP mode of a LogNormal(mu, sigma) is exp(mu - sigma^2), not exp(mu):
+    # -log p(v) = log v + (log v - mu)^2 / (2 sigma^2) + const, with log v = theta.
+    z = (theta - mus) / sig
+    return 0.5 * float(z @ z) + float(theta.sum()), z / sig + 1.0
 
 
 class GPModel:
@@ -142,7 +163,7 @@ class GPModel:
         kmat[np.diag_indices_from(kmat)] += self.noise
         chol = _cholesky(kmat)
         self.chol = chol
-        self.alpha = scipy.linalg.cho_solve((chol, True), self.y)
+        self.alpha = _potrs(chol, self.y, lower=1)[0]
         self.k_inv = _inverse_from_cholesky(chol)
 
     def with_fantasies(self, x_new: np.ndarray) -> GPModel:
@@ -174,18 +195,22 @@ class GPModel:
         self, xq: np.ndarray, active: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Mean, variance and their gradients ``(m, n_active)`` in the ``active`` columns."""
+        m = len(xq)
         parts = sq_dist_parts(xq, self.x, self.is_cat)
-        r2 = parts @ self.inv_l2
-        kq = self.scale * matern52(r2)
-        dk_dr2 = self.scale * matern52_dr2(r2)  # (m, n)
-        # d r2 / d xq_j = 2 (xq_j - X_j) / l_j^2
-        diff = xq[:, None, active] - self.x[None, :, active]  # (m, n, a)
-        dk = dk_dr2[:, :, None] * 2.0 * diff * self.inv_l2[active]  # (m, n, a)
-        mean = kq @ self.alpha
-        dmean = np.einsum("mna,n->ma", dk, self.alpha)
+        unit, unit_dr2 = matern52_and_dr2(parts @ self.inv_l2)
+        kq = self.scale * unit
         v = kq @ self.k_inv
+        mean = kq @ self.alpha
         var = self.scale - np.einsum("ij,ij->i", v, kq)
-        dvar = -2.0 * np.einsum("mna,mn->ma", dk, v)
+        # d k(xq, X_i) / d xq_j = dk/dr2 * 2 (xq_j - X_ij) / l_j^2: with c = dk/dr2 * w (w = alpha
+        # for the mean, -2 v for the variance), sum_i c_i (xq_j - X_ij) = xq_j sum(c) - c @ X_j.
+        dk_dr2 = self.scale * unit_dr2
+        c = np.vstack([dk_dr2 * self.alpha, -2.0 * dk_dr2 * v])  # (2m, n)
+        xa = xq[:, active]
+        grads = (c.sum(axis=1)[:, None] * np.vstack([xa, xa]) - c @ self.x[:, active]) * (
+            2.0 * self.inv_l2[active]
+        )
+        dmean, dvar = grads[:m], grads[m:]
         small = var < 1e-12
         var = np.maximum(var, 1e-12)
         dvar[small] = 0.0
@@ -195,10 +220,10 @@ class GPModel:
 def _cholesky(kmat: np.ndarray) -> np.ndarray:
     jitter = 0.0
     for _ in range(6):
-        try:
-            return np.linalg.cholesky(kmat + jitter * np.eye(len(kmat)) if jitter else kmat)
-        except np.linalg.LinAlgError:
-            jitter = 1e-8 if jitter == 0.0 else jitter * 10.0
+        chol, info = _potrf(kmat + jitter * np.eye(len(kmat)) if jitter else kmat, lower=1, clean=1)
+        if info == 0:
+            return chol
+        jitter = 1e-8 if jitter == 0.0 else jitter * 10.0
     raise np.linalg.LinAlgError("Kernel matrix is not positive definite.")
 
 
@@ -206,36 +231,34 @@ def _neg_log_posterior(
     theta: np.ndarray,
     parts: np.ndarray,
     y: np.ndarray,
-    prior: Prior,
+    prior: tuple[np.ndarray, np.ndarray],
     fit_noise: bool,
 ) -> tuple[float, np.ndarray]:
-    n, _, d = parts.shape
+    """Negative log posterior and its gradient; ``parts`` is ``(n * n, d)``."""
+    n, d = len(y), parts.shape[1]
     inv_l2 = np.exp(-2.0 * theta[:d])
     scale = math.exp(theta[d])
     noise = math.exp(theta[d + 1]) if fit_noise else DETERMINISTIC_NOISE
-    r2 = parts @ inv_l2
-    kf = scale * matern52(r2)
+    r2 = (parts @ inv_l2).reshape(n, n)
+    unit, unit_dr2 = matern52_and_dr2(r2)
+    kf = scale * unit
     kmat = kf.copy()
-    kmat[np.diag_indices(n)] += noise
-    try:
-        chol = np.linalg.cholesky(kmat)
-    except np.linalg.LinAlgError:
+    kmat.flat[:: n + 1] += noise
+    chol, info = _potrf(kmat, lower=1, clean=1)
+    if info != 0:
         return 1e10, np.zeros_like(theta)
-    alpha = scipy.linalg.cho_solve((chol, True), y)
-    nll = (
-        0.5 * float(y @ alpha)
-        + float(np.log(np.diag(chol)).sum())
-        + 0.5 * n * math.log(2 * math.pi)
-    )
-    w = _inverse_from_cholesky(chol) - np.outer(alpha, alpha)
+    alpha, _ = _potrs(chol, y, lower=1)
+    nll = 0.5 * float(y @ alpha) + float(np.log(chol.diagonal()).sum()) + 0.5 * n * _LOG_2PI
+    w = _inverse_from_cholesky(chol)
+    w -= np.outer(alpha, alpha)
     # dK/dlog l_j = -2 * dk/dr2 * parts_j / l_j^2 ; dk/dr2 = scale * matern52_dr2
-    g = -2.0 * scale * matern52_dr2(r2) * w  # (n, n)
+    g = (-2.0 * scale) * (unit_dr2 * w)  # (n, n)
     grad = np.empty_like(theta)
-    grad[:d] = 0.5 * np.einsum("ab,abj->j", g, parts) * inv_l2
-    grad[d] = 0.5 * float(np.einsum("ab,ab->", w, kf))
+    grad[:d] = 0.5 * (g.ravel() @ parts) * inv_l2
+    grad[d] = 0.5 * float(np.vdot(w, kf))
     if fit_noise:
-        grad[d + 1] = 0.5 * noise * float(np.trace(w))
-    prior_val, prior_grad = prior.neg_log(theta, fit_noise)
+        grad[d + 1] = 0.5 * noise * float(w.trace())
+    prior_val, prior_grad = _neg_log_prior(theta, *prior)
     return nll + prior_val, grad + prior_grad
 
 
@@ -260,9 +283,9 @@ def fit_gp(
 ) -> GPModel:
     """MAP-fit the hyperparameters from each start; keep the best; return the model."""
     d = x.shape[1]
-    parts = sq_dist_parts(x, x, is_cat)
-    prior = Prior(d)
+    parts = sq_dist_parts(x, x, is_cat).reshape(-1, d)
     fit_noise = not deterministic
+    prior = Prior(d).arrays(fit_noise)
     bounds = [_LOG_L_BOUNDS] * d + [_LOG_S_BOUNDS] + ([_LOG_NOISE_BOUNDS] if fit_noise else [])
     lo = np.array([b[0] for b in bounds])
     hi = np.array([b[1] for b in bounds])

@@ -33,13 +33,33 @@ ValueFn = Callable[[np.ndarray], np.ndarray]
 GradFn = Callable[[np.ndarray, np.ndarray], "tuple[np.ndarray, np.ndarray]"]
 
 _FD_STEP = 1e-6
+# The polish stops once an iteration gains less than this fraction of the summed acquisition
+# (scipy's default, 2.2e-9, ran to maxiter): the search ~1.4x cheaper, and the acquisition reached
+# was within 0.01 of the default's in 99.7% of trials (n = 10..50; bench/results/gp-cpu.md).
+_FTOL = 1e-5
 # Local search: each number column moves with this probability (at least one moves).
 SUBSET_PROB = 0.2
 
 
+_SOBOL_BITS = 30
+# (dim, n) -> a scrambled Sobol net as integers: building one costs ~1 ms a trial, reusing it
+# with a fresh random digital shift (an XOR, which keeps the net's strata) costs ~0.02 ms.
+_SOBOL_NETS: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _sobol_net(dim: int, n: int) -> np.ndarray:
+    net = _SOBOL_NETS.get((dim, n))
+    if net is None:
+        engine = qmc.Sobol(dim, scramble=True, bits=_SOBOL_BITS, seed=0)
+        m = max(int(np.ceil(np.log2(max(n, 1)))), 0)
+        net = np.round(engine.random_base2(m)[:n] * 2.0**_SOBOL_BITS).astype(np.int64)
+        _SOBOL_NETS[(dim, n)] = net
+    return net
+
+
 def _sobol_candidates(enc: SearchSpaceEncoding, n: int, rng: np.random.Generator) -> np.ndarray:
-    sob = qmc.Sobol(enc.dim, scramble=True, seed=rng)
-    u = sob.random(n)
+    shift = rng.integers(2**_SOBOL_BITS, size=enc.dim, dtype=np.int64)
+    u = ((_sobol_net(enc.dim, n) ^ shift) + 0.5) / 2.0**_SOBOL_BITS
     cat = enc.is_cat
     if cat.any():
         u[:, cat] = np.minimum(np.floor(u[:, cat] * enc.n_grid[cat]), enc.n_grid[cat] - 1)
@@ -111,7 +131,7 @@ def _polish(
         jac=True,
         method="L-BFGS-B",
         bounds=list(zip(lo, hi)),
-        options={"maxiter": maxiter, "gtol": 1e-6},
+        options={"maxiter": maxiter, "gtol": 1e-6, "ftol": _FTOL},
     )
     out = base.copy()
     out[:, active] = np.clip(res.x.reshape(b, a), 0.0, 1.0)
@@ -186,20 +206,23 @@ def maximize_acquisition(
             starts.append(i)
     u, best_vals = cands[starts], vals[starts]
     active = enc.polished
+    radius = 1.0 if local_radius is None else local_radius
+    # Starts to polish: all at first, then those whose discrete columns the last sweep moved
+    # (the others sit where the last polish left them).
+    todo = np.ones(len(u), dtype=bool)
     for _ in range(max_rounds):
-        prev = best_vals.copy()
-        if active.any():
-            radius = 1.0 if local_radius is None else local_radius
-            polished = enc.snap(_polish(u, active, value, value_grad, maxiter, radius))
+        if active.any() and todo.any():
+            polished = enc.snap(_polish(u[todo], active, value, value_grad, maxiter, radius))
             pv = value(polished)
             pv = np.where(np.isfinite(pv), pv, -np.inf)
-            take = pv > best_vals
-            u = np.where(take[:, None], polished, u)
-            best_vals = np.where(take, pv, best_vals)
-        if (enc.small_discrete | enc.large_grid).any():
-            u, best_vals = _coordinate_search(u, best_vals, enc, value)
-        else:
+            take = pv > best_vals[todo]
+            u[todo] = np.where(take[:, None], polished, u[todo])
+            best_vals[todo] = np.where(take, pv, best_vals[todo])
+        if not (enc.small_discrete | enc.large_grid).any():
             break
-        if not np.any(best_vals > prev + 1e-12 * np.abs(prev)):
+        prev = best_vals.copy()
+        u, best_vals = _coordinate_search(u, best_vals, enc, value)
+        todo = best_vals > prev + 1e-12 * np.abs(prev)
+        if not todo.any():
             break
     return u[int(np.argmax(best_vals))]
