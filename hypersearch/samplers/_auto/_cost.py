@@ -36,18 +36,20 @@ OVERHEAD_KEY = _keys.AUTO_OVERHEAD
 GP_LEVEL, MODEL_LEVEL, RANDOM_LEVEL = 2, 1, 0
 
 # Reference sampler CPU time per trial (seconds), used until the AutoSampler measured its
-# own: bench/results/strategy-sampler-cpu.md, 5 floats, n in (50, 100]: GP 37.1 ms (the
-# GP's other history sizes: GP_REFERENCE_S), TPE 1.78 ms, random 0.163 ms.
-REFERENCE_OVERHEAD_S = {GP_LEVEL: 0.0371, MODEL_LEVEL: 0.00178, RANDOM_LEVEL: 0.000163}
+# own: bench/results/strategy-sampler-cpu.md ("after", the GP of s8-gp), 5 floats, n in
+# (50, 100]: GP 24.6 ms (its other history sizes: GP_REFERENCE_S), TPE 1.49 ms, random 0.151 ms.
+REFERENCE_OVERHEAD_S = {GP_LEVEL: 0.0246, MODEL_LEVEL: 0.00149, RANDOM_LEVEL: 0.000151}
 # The GP's CPU time per trial by history size (same file: (midpoint of the window, seconds)).
-GP_REFERENCE_S = ((20, 0.0253), (40, 0.0384), (75, 0.0371), (125, 0.0457), (175, 0.0652))
+GP_REFERENCE_S = ((20, 0.0163), (40, 0.0145), (75, 0.0246), (125, 0.0325), (175, 0.0415))
+# Past GP_REFERENCE_S's last window the GP's time grows as n ** GP_GROWTH (gp_reference).
+GP_GROWTH = 0.73
 # How many random trials one model-guided trial is worth, from regret at equal trial counts:
 # bench/results/quality-bbob.md, TPE at 50 trials (median regret 0.0106) beats random at 200
 # (0.0237), so TPE >= 4; bench/results/quality-hpo.md GP at 50 (4.94e-05) beats TPE at 100
 # (5.40e-05), and quality-gp-bbob.md GP at 50 (0.00344) ~ TPE at 100 (0.0037): GP ~ 2 x TPE.
 WORTH = {GP_LEVEL: 8.0, MODEL_LEVEL: 4.0, RANDOM_LEVEL: 1.0}
 # With a trial-count budget: the GP may take this long per trial whatever the objective's time
-# (ours takes ~25 ms of CPU a trial at n <= 30 in 5-D: strategy-sampler-cpu.md).
+# (ours takes ~16 ms of CPU a trial at n <= 30 in 5-D: strategy-sampler-cpu.md).
 OVERHEAD_FLOOR_S = 0.01
 # Trials looked at (the most recent finished ones) and the fewest that make a measurement.
 WINDOW = 20
@@ -157,14 +159,14 @@ def _timing(history: History, number: int, cache: dict[int, Timing], local: Loca
 def gp_reference(n_trials: int) -> float:
     """The GP's reference CPU time per trial at ``n_trials`` (``GP_REFERENCE_S``, interpolated).
 
-    Past the last measured window it grows as ``n ** 1.06``, the growth from n=125 to 175
-    (65.2 / 45.7 = 1.43 = 1.4 ** 1.06); below the first it is flat.
+    Past the last measured window it grows as ``n ** 0.73``, the growth from n=125 to 175
+    (41.5 / 32.5 = 1.28 = 1.4 ** 0.73); below the first it is flat.
     """
     sizes = [n for n, _ in GP_REFERENCE_S]
     seconds = [t for _, t in GP_REFERENCE_S]
     if n_trials <= sizes[-1]:
         return float(np.interp(n_trials, sizes, seconds))
-    return seconds[-1] * (n_trials / sizes[-1]) ** 1.06
+    return seconds[-1] * (n_trials / sizes[-1]) ** GP_GROWTH
 
 
 def overheads(measured: CostFacts, level_now: int, n_trials: int) -> dict[int, float]:
