@@ -22,7 +22,7 @@ Every threshold says where its number comes from. The table, in order (first mat
 10. otherwise -> TPE.
 
 Rule 3 departs from issue #17's "reports -> the multi-fidelity pair" because the measurements
-say so: in ``bench/results/strategy.md`` (expensive regime: 100 s trials reporting per fidelity
+say so: in ``bench/results/strategy-s7.md`` (expensive regime: 100 s trials reporting per fidelity
 step, a budget of 30 median-trial costs, 10 seeds) the GP without pruning beats BOHB +
 Hyperband on 3 of 4 problems (Wilcoxon p <= 0.027: mfh3-bad, yahpo glmnet and rpart) and ties
 on lcbench-3945, and beats the GP with Hyperband pruning on the same 3 (p <= 0.049; early
@@ -65,7 +65,7 @@ MO_TPE_MAX_TRIALS = 500
 CMA_MIN_TRIALS = 500
 CMA_MIN_WORKERS = 8
 # Reports with the AutoSampler's own Hyperband: BOHB (not the GP) from this many planned trials.
-# The GP is measured ahead at 30 median-trial costs (strategy.md, module docstring); no
+# The GP is measured ahead at 30 median-trial costs (strategy-s7.md, module docstring); no
 # cross-over was measured, so it is the GP's range (past it rules 4-10 pick no GP anyway).
 BOHB_MIN_PLANNED = GP_MAX_TRIALS
 

@@ -79,7 +79,7 @@ class AutoSampler(BaseSampler):
     When the study was created without a pruner the AutoSampler supplies one: a
     :class:`~hypersearch.pruners.HyperbandPruner` (one objective; an ``AutoHyperband``
     that prunes only the trials BOHB sampled: at small budgets the GP samples reporting
-    trials and lets them finish, as measured ahead in ``bench/results/strategy.md``), :class:`~hypersearch.pruners.ParetoPruner` (several), or a
+    trials and lets them finish, as measured ahead in ``bench/results/strategy-s7.md``), :class:`~hypersearch.pruners.ParetoPruner` (several), or a
     :class:`~hypersearch.schedulers.PBTScheduler` when ``continuous_steps`` is set.
     A pruner the user gave is kept as it is.
 
