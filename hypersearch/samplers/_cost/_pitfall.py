@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.stats import rankdata
 
 MIN_TRIALS = 5
 """Fewer complete trials with a value and a cost than this: no evidence (weight 1)."""
@@ -42,6 +41,8 @@ def costly_is_better_evidence(values: np.ndarray, costs: np.ndarray) -> float:
     Negative when smaller values come with larger costs; 0 with fewer than
     :data:`MIN_TRIALS` pairs or when either side is constant.
     """
+    from scipy.stats import rankdata  # lazy: scipy.stats costs ~1 s of CPU to import
+
     ok = np.isfinite(values) & np.isfinite(costs)
     n = int(ok.sum())
     if n < MIN_TRIALS:
