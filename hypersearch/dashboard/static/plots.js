@@ -58,7 +58,9 @@ export async function loadPlot(box, path, { preview = false } = {}) {
   } else {
     [fig] = await Promise.all([json, plotly()]);
   }
+  const drawStart = performance.now();
   draw(box, fig);
+  box.dataset.drawMs = String(Math.round(performance.now() - drawStart));
   performance.mark(`hs:${name}:drawn`);
   box.dataset.version = fig.version === undefined ? "" : String(fig.version);
   box.dataset.fetchMs = String(Math.round(performance.now() - started));
