@@ -64,8 +64,8 @@ export function studyView(root, studyId, writable) {
     // off screen: redrawn once scrolled into view (a plot still waiting for the study is asked anyway)
     if (view.onScreen && !view.visible.has(box) && !box.dataset.pending) return false;
     const last = Number(box.dataset.loadedAt || 0);
-    // a costly plot refreshes less often: its fetch and drawing at most 10% of the time
-    if (Date.now() - last < Math.max(REFRESH_MS, 10 * Number(box.dataset.fetchMs || 0))) return false;
+    // a costly plot refreshes less often: its fetch and drawing take at most 5% of the time
+    if (Date.now() - last < Math.max(REFRESH_MS, 20 * Number(box.dataset.fetchMs || 0))) return false;
     box.dataset.loadedAt = String(Date.now());
     box.dataset.loading = "1"; // one load of a plot at a time
     try {
