@@ -59,3 +59,41 @@ def test_a_trial_finished_elsewhere_appears_without_reload(
     assert seen - committed <= budget, f"the trial showed {seen - committed:.2f} s after its commit"
     wait_for(lambda: js(browser, "return window.hsDashboard.plotPoints.history") > points,
              timeout=10, what="the history plot's new point")  # fmt: skip
+
+
+#: Each plot box's name, when it was last fetched, and whether it is below the window.
+_BOXES = """
+return [...document.querySelectorAll('[data-testid=plots] > .plot')].map((b) => [b.dataset.plot,
+  Number(b.dataset.loadedAt || 0), b.getBoundingClientRect().top > window.innerHeight, !!b.dataset.pending]);
+"""
+
+
+def _loaded_at(browser: Any, name: str) -> float:
+    return float(
+        js(browser, f"return Number(document.getElementById('plot-{name}').dataset.loadedAt)")
+    )
+
+
+def test_a_plot_off_screen_is_redrawn_only_once_scrolled_into_view(
+    browser: Any, server: Any, dashboard_db: str, studies: dict[str, int]
+) -> None:
+    open_view(browser, f"{server.url}/#/study/{studies['live']}")
+    wait_for(lambda: js(browser, "return window.hsDashboard.plotsLoaded"), 60, "the plots")
+    js(browser, "window.scrollTo(0, 0)")
+    below = [name for name, _, off, pending in js(browser, _BOXES) if off and not pending]
+    assert below, "no plot below the window to test with"
+    far = below[-1]
+    before, history = _loaded_at(browser, far), _loaded_at(browser, "history")
+    points = js(browser, "return window.hsDashboard.plotPoints.history")
+
+    subprocess.run([sys.executable, "-c", WRITER, dashboard_db], capture_output=True, text=True,
+                   timeout=120, check=True)  # fmt: skip
+    wait_for(lambda: js(browser, "return window.hsDashboard.plotPoints.history") > points,
+             timeout=15, what="the history plot's new point")  # fmt: skip
+    assert _loaded_at(browser, "history") > history
+    time.sleep(2.0)  # a few polls: the stale plot below stays as it was
+    assert _loaded_at(browser, far) == before, f"{far} was redrawn off screen"
+
+    js(browser, f"document.getElementById('plot-{far}').scrollIntoView()")
+    wait_for(lambda: _loaded_at(browser, far) > before, timeout=15, what=f"{far} redrawn in view")
+    js(browser, "window.scrollTo(0, 0)")

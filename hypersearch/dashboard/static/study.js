@@ -7,10 +7,12 @@ import { TrialTable } from "./table.js";
 // The delta poll starts every POLL_MS (one at a time); the table follows at most every TABLE_MS.
 const POLL_MS = 500;
 const TABLE_MS = 1000;
+// A stale plot is redrawn at most every REFRESH_MS (a costly one less often, see refreshPlot).
+const REFRESH_MS = 1500;
 
 export function studyView(root, studyId, writable) {
   const state = window.hsDashboard;
-  const view = { objective: 0, chooser: null, stopped: false, version: null, epoch: null, timer: null, boxes: [], stale: new Set() };
+  const view = { objective: 0, chooser: null, stopped: false, version: null, epoch: null, timer: null, boxes: [], stale: new Set(), visible: new Set(), onScreen: null };
   const title = h("h2", { testid: "study-name" });
   const summary = h("div", { class: "summary", testid: "study-summary" });
   const note = h("section", { testid: "study-note-section" });
@@ -59,12 +61,19 @@ export function studyView(root, studyId, writable) {
   async function refreshPlot(box) {
     if (!box.dataset.loadedAt) return true; // not loaded yet: its first load brings the latest
     if (box.dataset.loading) return false; // a load is on the way: refreshed after it
+    // off screen: redrawn once scrolled into view (a plot still waiting for the study is asked anyway)
+    if (view.onScreen && !view.visible.has(box) && !box.dataset.pending) return false;
     const last = Number(box.dataset.loadedAt || 0);
-    const cost = Number(box.dataset.fetchMs || 0);
-    if (Date.now() - last < Math.max(1500, 10 * cost)) return false; // a costly plot refreshes less often
+    // a costly plot refreshes less often: its fetch and drawing take at most 5% of the time
+    if (Date.now() - last < Math.max(REFRESH_MS, 20 * Number(box.dataset.fetchMs || 0))) return false;
     box.dataset.loadedAt = String(Date.now());
-    const fig = await loadPlot(box, plotPath(box));
-    return !fig.pending;
+    box.dataset.loading = "1"; // one load of a plot at a time
+    try {
+      const fig = await loadPlot(box, plotPath(box));
+      return !fig.pending;
+    } finally {
+      delete box.dataset.loading;
+    }
   }
 
   function plotPath(box) {
@@ -147,6 +156,7 @@ export function studyView(root, studyId, writable) {
     objectiveChooser(s);
     view.boxes = s.plots.map((p) => plotBox(p.name, p.title));
     plots.append(...view.boxes);
+    watchScreen(view.boxes);
     const [head, ...rest] = view.boxes; // the history plot comes with the table
     await Promise.all([table.refresh(), head ? loadOne(head, true) : null]);
     state.ready = true;
@@ -182,6 +192,21 @@ export function studyView(root, studyId, writable) {
     }
     refreshStale();
     state.lastUpdate = Date.now();
+  }
+
+  // which plots are on screen: a stale one scrolled into view is redrawn then
+  function watchScreen(boxes) {
+    if (!("IntersectionObserver" in window)) return;
+    view.onScreen = new IntersectionObserver((entries) => {
+      let shown = false;
+      for (const e of entries) {
+        if (!e.isIntersecting) { view.visible.delete(e.target); continue; }
+        view.visible.add(e.target);
+        shown = shown || view.stale.has(e.target);
+      }
+      if (shown && !view.stopped) refreshStale();
+    });
+    for (const box of boxes) view.onScreen.observe(box);
   }
 
   // the table's page again, apart from the poll: one refresh at a time, at most every TABLE_MS
@@ -220,7 +245,11 @@ export function studyView(root, studyId, writable) {
   });
   window.addEventListener("hs-recovered", () => { for (const box of view.boxes) view.stale.add(box); });
   poll();
-  return { stop() { view.stopped = true; clearTimeout(view.timer); } };
+  return { stop() {
+    view.stopped = true;
+    clearTimeout(view.timer);
+    if (view.onScreen) view.onScreen.disconnect();
+  } };
 }
 
 function findingsTable(findings) {
