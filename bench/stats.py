@@ -121,6 +121,17 @@ def fmt(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
+def fmt_wilson(k: int, n: int) -> str:
+    """``k/n = p% [lo%, hi%]``: the share with its 95% Wilson score interval."""
+    if n == 0:
+        return "n/a"
+    z = 1.96
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{k}/{n} = {p:.0%} [{max(0.0, centre - half):.0%}, {min(1.0, centre + half):.0%}]"
+
+
 def fmt_quartiles(values: Iterable[float], digits: int = 3) -> str:
     med, q25, q75 = quartiles(values)
     if not math.isfinite(med):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.stats import fmt_wilson
 from bench.suites.common import (
     SuiteOptions,
     log,
@@ -216,16 +217,6 @@ def _choose(records: list[dict]) -> tuple[Rule, float, float]:
     return best[1], best[2], best[3]
 
 
-def _wilson(k: int, n: int) -> str:
-    if n == 0:
-        return "n/a"
-    z = 1.96
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return f"{k}/{n} = {p:.0%} [{max(0.0, centre - half):.0%}, {min(1.0, centre + half):.0%}]"
-
-
 def run(opts: SuiteOptions) -> Path:
     from hypersearch.diagnostics import _range_edge
 
@@ -329,8 +320,8 @@ def _row(records: list[dict], n: int, rule: Rule, sampler: str, scale: str) -> l
         return []
     fa_interior = _rates(records, n, rule, interior_only=True)[2]
     return [
-        f"| {sampler} | {scale} | {n} | {_wilson(det, n_ex)} | {_wilson(fa, n_all)} "
-        f"| {_wilson(fa_interior, n_all)} |"
+        f"| {sampler} | {scale} | {n} | {fmt_wilson(det, n_ex)} | {fmt_wilson(fa, n_all)} "
+        f"| {fmt_wilson(fa_interior, n_all)} |"
     ]
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.stats import fmt_wilson
 from bench.suites.common import (
     SuiteOptions,
     log,
@@ -197,16 +198,6 @@ def _kind(rule: Rule) -> str:
     return "excess over the shuffles" if rule[3] else "scores"
 
 
-def _wilson(k: int, n: int) -> str:
-    if n == 0:
-        return "n/a"
-    z = 1.96
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return f"{k}/{n} = {p:.0%} [{max(0.0, centre - half):.0%}, {min(1.0, centre + half):.0%}]"
-
-
 def run(opts: SuiteOptions) -> Path:
     from hypersearch.diagnostics import _useless
 
@@ -330,7 +321,9 @@ def _row(records: list[dict], rule: Rule, n: int, labels: tuple[str, str, str]) 
     hit, n_useless, fa, n_reads = _counts(records, rule, n)
     if not n_reads:
         return []
-    return [f"| {' | '.join(labels)} | {n} | {_wilson(hit, n_useless)} | {_wilson(fa, n_reads)} |"]
+    return [
+        f"| {' | '.join(labels)} | {n} | {fmt_wilson(hit, n_useless)} | {fmt_wilson(fa, n_reads)} |"
+    ]
 
 
 def _cost(records: list[dict]) -> list[str]:

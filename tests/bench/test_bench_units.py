@@ -221,3 +221,11 @@ def test_the_strategy_suite_runs_the_regimes_named_by_part() -> None:
     assert plan.regimes == ["cheap", "moderate"]
     with pytest.raises(ValueError, match="unknown strategy regime.*'slow'"):
         make_plan(SuiteOptions(quick=True, parts=["slow"]))
+
+
+def test_fmt_wilson_gives_the_share_and_its_95_percent_interval():
+    from bench.stats import fmt_wilson
+
+    assert fmt_wilson(0, 0) == "n/a"
+    assert fmt_wilson(5, 10) == "5/10 = 50% [24%, 76%]"
+    assert fmt_wilson(0, 20) == "0/20 = 0% [0%, 16%]"

@@ -156,35 +156,8 @@ def test_cli_budget_and_report(tmp_path, capsys):
     assert out.startswith("# Study `s`") and "device-hours" in out
 
 
-def test_cli_worker_records_its_devices_for_the_device_hours(tmp_path, capsys):
-    from hypersearch.cli import main
-
-    url = f"sqlite:///{tmp_path / 'w.db'}"
-    hs.create_study(storage=url, study_name="w")
-    objective = tmp_path / "objective.py"
-    objective.write_text("def objective(trial):\n    return trial.suggest_float('x', 0, 1)\n")
-    base = [
-        "worker",
-        "--storage",
-        url,
-        "--study-name",
-        "w",
-        "--objective",
-        f"{objective}:objective",
-    ]
-    assert main([*base, "--n-trials", "2", "--devices", "2"]) == 0
-    assert main([*base, "--max-trials", "3", "--devices", "0.5"]) == 0
-    trials = hs.load_study(study_name="w", storage=url).trials
-    assert [t.system_attrs.get(_keys.DEVICES) for t in trials] == [2, 2, 0.5]
-    capsys.readouterr()
-    assert main(["budget", "--storage", url, "--study-name", "w"]) == 0
-    assert "device-hours" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("devices", ["0", "-1", "nan", "inf"])
-def test_cli_worker_refuses_bad_devices_before_running(tmp_path, capsys, devices):
-    from hypersearch.cli import main
-
+def _worker_study(tmp_path):
+    """A SQLite study ``w`` and the ``hypersearch worker`` command line that runs trials on it."""
     url = f"sqlite:///{tmp_path / 'w.db'}"
     hs.create_study(storage=url, study_name="w")
     objective = tmp_path / "objective.py"
@@ -198,6 +171,27 @@ def test_cli_worker_refuses_bad_devices_before_running(tmp_path, capsys, devices
         "--objective",
         f"{objective}:objective",
     ]
+    return url, argv
+
+
+def test_cli_worker_records_its_devices_for_the_device_hours(tmp_path, capsys):
+    from hypersearch.cli import main
+
+    url, base = _worker_study(tmp_path)
+    assert main([*base, "--n-trials", "2", "--devices", "2"]) == 0
+    assert main([*base, "--max-trials", "3", "--devices", "0.5"]) == 0
+    trials = hs.load_study(study_name="w", storage=url).trials
+    assert [t.system_attrs.get(_keys.DEVICES) for t in trials] == [2, 2, 0.5]
+    capsys.readouterr()
+    assert main(["budget", "--storage", url, "--study-name", "w"]) == 0
+    assert "device-hours" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("devices", ["0", "-1", "nan", "inf"])
+def test_cli_worker_refuses_bad_devices_before_running(tmp_path, capsys, devices):
+    from hypersearch.cli import main
+
+    url, argv = _worker_study(tmp_path)
     assert main([*argv, "--n-trials", "1", "--devices", devices]) != 0
     assert "--devices" in capsys.readouterr().err
     assert hs.load_study(study_name="w", storage=url).trials == []
