@@ -215,18 +215,6 @@ def test_a_models_start_up_is_random_as_the_fixed_samplers_start():
     assert {"random"} < set(study.sampler._samplers)
 
 
-@pytest.mark.parametrize(
-    ("fn", "startup"), [(numeric, {"random", "qmc"}), (conditional, {"random"})]
-)
-def test_the_sobol_start_up_switch_takes_numeric_spaces_only(monkeypatch, fn, startup):
-    from hypersearch.samplers._auto import _sampler
-
-    monkeypatch.setattr(_sampler, "STARTUP_QMC", True)
-    study = hs.create_study(sampler=AutoSampler(seed=0))
-    study.optimize(fn, n_trials=10)
-    assert set(study.sampler._samplers) == startup
-
-
 def test_a_seed_reproduces_the_trials():
     def run():
         study = hs.create_study(sampler=AutoSampler(seed=7))

@@ -12,13 +12,7 @@ from hypersearch._validation import check_int
 from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._auto import _cost
 from hypersearch.samplers._auto._build import ConstraintsFunc, build
-from hypersearch.samplers._auto._facts import (
-    Facts,
-    FactsReader,
-    Plan,
-    distribution_size,
-    gather,
-)
+from hypersearch.samplers._auto._facts import FactsReader, Plan, distribution_size, gather
 from hypersearch.samplers._auto._record import (
     append_choice,
     budget_seconds,
@@ -312,7 +306,7 @@ class AutoSampler(BaseSampler):
         self._current = choice.sampler
         self._route = self._current
         if choice.sampler in _STARTS_AT_RANDOM and facts.n_finished < STARTUP_TRIALS:
-            self._route = _startup_sampler(facts)  # the model's start-up, without loading it
+            self._route = "random"  # what the model would do anyway, without loading it
         return self._route
 
     def _load(self, study: Study) -> None:
@@ -388,14 +382,6 @@ class AutoSampler(BaseSampler):
         return f"AutoSampler(current={self._current!r})"
 
 
-def _startup_sampler(facts: Facts) -> str:
-    """The model's first ``STARTUP_TRIALS``: Sobol' points where the space allows, else random."""
-    space = facts.space
-    if STARTUP_QMC and space is not None and space.numeric and not space.conditional:
-        return "qmc"
-    return "random"
-
-
 def _own_hyperband(pruner: object) -> bool:
     """The AutoSampler's own Hyperband (by class: a pickled copy of the sampler agrees)."""
     from hypersearch.samplers._auto._pruner import AutoHyperband
@@ -409,12 +395,9 @@ def _continuous(trial: FrozenTrial) -> bool:
 
 # The model samplers' start-up: their first 10 trials are random (n_startup_trials=10).
 STARTUP_TRIALS = 10
-# Sobol' start-up points instead of random ones (numeric, unconditional spaces): off. Measured
-# (bench/scripts/auto_startup_ab.py, strategy suite, 20 seeds; strategy.md "Start-up"): better on
-# glmnet@cheap (13/0/7, p=0.036) and mfh3-bad@moderate (15/0/5, p=0.012), worse on
-# lcbench-3945@moderate (5/0/15, p=0.022; fewer trials, 21.5 vs 23.5): a loss, so random, as the
-# fixed samplers start.
-STARTUP_QMC = False
+# Random, not Sobol': Sobol' start-up points were measured (strategy.md "Start-up", 20 seeds)
+# better on glmnet@cheap (13/0/7, p=0.036) and mfh3-bad@moderate (15/0/5, p=0.012) but worse on
+# lcbench-3945@moderate (5/0/15, p=0.022).
 _STARTS_AT_RANDOM = frozenset(("gp", "tpe", "bohb"))
 _MULTI_FIDELITY = frozenset(("bohb",))
 # Samplers whose time is worth storing (random, QMC and brute force take well under 1 ms).
