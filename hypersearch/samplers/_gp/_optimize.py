@@ -9,7 +9,7 @@
    corners, where variance is largest (bench/scripts/gp_mo_dtlz2.py).
 2. Take the best few as starts and alternate, until nothing improves:
 
-   * a batched L-BFGS-B polish of the continuous columns (and of large
+   * a batched bounded L-BFGS polish (``_boxmin``) of the continuous columns (and of large
      integer grids, treated as continuous, then snapped) with the discrete
      columns held fixed; all starts in one call, since their sum separates;
    * a coordinate search over the discrete columns: every value of a small
@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import scipy.optimize
 from scipy.stats import qmc
 
+from hypersearch.samplers._gp._boxmin import minimize_box
 from hypersearch.samplers._gp._space import SearchSpaceEncoding
 
 # value(u) -> (m,) ; value_grad(u, active) -> ((m,), (m, a)) or None when not analytic
@@ -103,7 +103,7 @@ def _polish(
     maxiter: int,
     radius: float = 1.0,
 ) -> np.ndarray:
-    """Batched L-BFGS-B over the ``active`` columns of every start at once (within ``radius``)."""
+    """Batched bounded L-BFGS over the ``active`` columns of all starts (within ``radius``)."""
     b, a = len(u0), int(active.sum())
     base = u0.copy()
     lo = np.clip(u0[:, active] - radius, 0.0, 1.0).ravel()
@@ -125,13 +125,8 @@ def _polish(
         grad = np.where(np.isfinite(grad), grad, 0.0)
         return -float(val.sum()), -grad.ravel()
 
-    res = scipy.optimize.minimize(
-        objective,
-        u0[:, active].ravel(),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=list(zip(lo, hi)),
-        options={"maxiter": maxiter, "gtol": 1e-6, "ftol": _FTOL},
+    res = minimize_box(
+        objective, u0[:, active].ravel(), lo, hi, maxiter=maxiter, gtol=1e-6, ftol=_FTOL
     )
     out = base.copy()
     out[:, active] = np.clip(res.x.reshape(b, a), 0.0, 1.0)
