@@ -163,6 +163,23 @@ def _coordinate_search(
     return u, vals
 
 
+def _refine(
+    enc: SearchSpaceEncoding,
+    top: np.ndarray,
+    best_val: float,
+    value: ValueFn,
+    rng: np.random.Generator,
+    n: int,
+) -> np.ndarray:
+    """The best of ``top[0]`` and ``n`` perturbations of the ``top`` candidates."""
+    near = _local_candidates(enc, top, n, rng)
+    if len(near) == 0:
+        return top[0]
+    near_vals = np.where(np.isfinite(v := value(near)), v, -np.inf)
+    i = int(np.argmax(near_vals))
+    return near[i] if near_vals[i] > best_val else top[0]
+
+
 def maximize_acquisition(
     enc: SearchSpaceEncoding,
     value: ValueFn,
@@ -175,10 +192,13 @@ def maximize_acquisition(
     max_rounds: int = 3,
     maxiter: int = 50,
     local_radius: float | None = None,
+    polish: bool = True,
 ) -> np.ndarray:
     """The (approximate) maximiser of ``value`` as a snapped unit-cube point.
 
     With ``local_radius`` the search stays near ``incumbents`` (see the module docstring).
+    Without ``polish`` the best candidate is refined by one more round of perturbations
+    around the best few instead (no gradients, no discrete sweeps: several times cheaper).
     """
     if local_radius is not None and len(incumbents):
         cands = _local_candidates(enc, incumbents, n_candidates, rng, subset_prob=SUBSET_PROB)
@@ -193,6 +213,8 @@ def maximize_acquisition(
     vals = value(cands)
     vals = np.where(np.isfinite(vals), vals, -np.inf)
     order = np.argsort(-vals, kind="stable")
+    if not polish:
+        return _refine(enc, cands[order[:n_starts]], vals[order[0]], value, rng, n_candidates // 8)
     starts = [order[0]]
     for i in order[1:]:
         if len(starts) >= n_starts:
