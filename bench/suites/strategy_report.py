@@ -172,6 +172,20 @@ def cost_table(rep: Report, records: list[Record], methods: list[str]) -> None:
     )
 
 
+def choices_table(rep: Report, records: list[Record]) -> None:
+    """What the AutoSampler picked: its sequences of choices and how many runs made each."""
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for r in records:
+        if r["method"] == AUTO and r.get("auto_choices"):
+            counts[(r["problem"], r["regime"], " -> ".join(r["auto_choices"]))] += 1
+    if counts:
+        rep.table(
+            f"{AUTO}'s choices (sampler@finished trials when chosen; runs that made them)",
+            ["problem", "regime", "choices", "runs"],
+            [[p, g, c, str(n)] for (p, g, c), n in sorted(counts.items())],
+        )
+
+
 def _load() -> str:
     try:
         return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -235,4 +249,5 @@ def analyse(plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) 
         if "hs-gp" in methods and peer in methods:
             detail_table(rep, reg, "hs-gp", peer)
     cost_table(rep, records, methods)
+    choices_table(rep, records)
     return rep
