@@ -7,7 +7,8 @@ Each run is one (problem, regime, method, seed): a single worker on a simulated 
 (``strategy_sim``) whose budget is ``N`` median trial costs (``--budgets``, default 30;
 quick 6).  ``--part`` limits the regimes (repeatable).  Regimes: cheap (10 ms per trial), moderate (1 s), expensive (100 s, with a
 report per fidelity step so pruning methods can stop trials).  Methods' real CPU time is
-added to the clock.  Report: ``strategy_report``.
+added to the clock.  Conditional and noisy problems: ``strategy_problems``' docstring.
+Report: ``strategy_report``.
 """
 
 from __future__ import annotations

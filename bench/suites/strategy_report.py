@@ -173,16 +173,24 @@ def cost_table(rep: Report, records: list[Record], methods: list[str]) -> None:
 
 
 def choices_table(rep: Report, records: list[Record]) -> None:
-    """What the AutoSampler picked: its sequences of choices and how many runs made each."""
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    """What the AutoSampler picked: its sequences of samplers, when it switched, how often."""
+    switches: dict[tuple[str, str, tuple[str, ...]], list[list[int]]] = defaultdict(list)
     for r in records:
         if r["method"] == AUTO and r.get("auto_choices"):
-            counts[(r["problem"], r["regime"], " -> ".join(r["auto_choices"]))] += 1
-    if counts:
+            names, at = zip(*(c.rsplit("@", 1) for c in r["auto_choices"]))
+            switches[(r["problem"], r["regime"], names)].append([int(n) for n in at])
+    rows = []
+    for (problem, regime, names), runs in sorted(switches.items()):
+        steps = [
+            f"{name}@{min(col)}" + (f"..{max(col)}" if max(col) > min(col) else "")
+            for name, col in zip(names, zip(*runs))
+        ]
+        rows.append([problem, regime, " -> ".join(steps), str(len(runs))])
+    if rows:
         rep.table(
-            f"{AUTO}'s choices (sampler@finished trials when chosen; runs that made them)",
+            f"{AUTO}'s choices (sampler@finished trials when chosen, range over runs)",
             ["problem", "regime", "choices", "runs"],
-            [[p, g, c, str(n)] for (p, g, c), n in sorted(counts.items())],
+            rows,
         )
 
 
@@ -226,7 +234,10 @@ def analyse(plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) 
         "Normalised regret = (best - optimum) / (random median - optimum); optimum = the known one "
         "or the best value any run found.  `optunahub-auto-rebuilt` = the documented OptunaHub "
         "AutoSampler rules rebuilt from Optuna's own samplers (bench/optimizers/optunahub_rules.py), "
-        "not OptunaHub's code."
+        "not OptunaHub's code.  On a `*-noisy` problem the method sees each value plus "
+        "Gaussian noise, and `best` is the noise-free value of its best-observed trial (what "
+        "a user would deploy); a conditional problem runs only the define-by-run methods "
+        "(the others' cells read n/a)."
     )
     rep.text(f"Machine load at report time: `{_load()}` (2 shared cores).  " + provenance(records))
     if reasons:
