@@ -8,7 +8,7 @@ CPU seconds (real wall-clock cost, one thread).
 
 Two kinds of problem test what issue #17 names besides tabular spaces:
 
-* conditional (``sklearn-cond-digits``): a model family and settings that exist only for
+* conditional (``sklearn-cond-*``): a model family and settings that exist only for
   the chosen family (``bench.space.When``); only define-by-run methods (the Optuna-style
   studies, tag ``define-by-run``) run on it, the others' cells read "does not apply";
 * noisy (``*-noisy``): the method observes the value plus Gaussian noise (``noise_sd`` in
@@ -33,7 +33,7 @@ from bench.problems import MF_PROBLEMS, PROBLEMS
 from bench.problems import yahpo_tabular as yt
 from bench.problems.base import REFERENCE_SEED, Problem
 from bench.problems.mf_base import Curve, MFProblem
-from bench.problems.sklearn_conditional import make_cond_digits
+from bench.problems.sklearn_conditional import make_cond_diabetes, make_cond_digits
 from bench.space import Params, Space, sample
 
 N_REFERENCE = 64
@@ -142,12 +142,16 @@ for _name in (
         requires=PROBLEMS.get(_name).requires,
         tags=("single",),
     )
-TASKS.add(
-    "sklearn-cond-digits",
-    lambda seed: _from_problem(make_cond_digits(seed), measured_cost=True),
-    requires=("sklearn",),
-    tags=("single", "conditional"),
-)
+for _name, _make in (
+    ("sklearn-cond-digits", make_cond_digits),
+    ("sklearn-cond-diabetes", make_cond_diabetes),
+):
+    TASKS.add(
+        _name,
+        lambda seed, make=_make: _from_problem(make(seed), measured_cost=True),
+        requires=("sklearn",),
+        tags=("single", "conditional"),
+    )
 # noise sd 0.02 (both losses lie in [0, 1]): ~1/9 of the gap from the random median to the
 # optimum on both (protein 0.40 -> 0.22; dt-digits 0.33 -> ~0.15), 5x protein's run-to-run sd
 for _name, _sd in (("hpolib-protein_structure", 0.02), ("sklearn-dt-digits", 0.02)):
