@@ -7,7 +7,7 @@ import pytest
 
 from bench.optimizers.optuna_like import load_library, suggest_all
 from bench.problems.mf_base import Curve
-from bench.problems.sklearn_conditional import SPACE, cv_error
+from bench.problems.sklearn_conditional import REG_SPACE, SPACE, cv_error, cv_mse
 from bench.space import Cat, Float, Space, When, sample
 from bench.suites.strategy_problems import TASKS, Task
 from bench.suites.strategy_sim import REGIMES, Trace, simulate
@@ -60,6 +60,14 @@ def test_the_conditional_sklearn_task_rejects_inactive_parameters() -> None:
         cv_error({**knn, "svc_C": 1.0})
     assert SPACE.active({"model": "svc", "svc_kernel": "linear", "svc_C": 1.0, "svc_degree": 3})
     assert "svc_degree" not in SPACE.active({"model": "svc", "svc_kernel": "rbf", "svc_C": 1.0})
+
+
+def test_the_conditional_regression_task_scores_the_svr_branch() -> None:
+    svr = {"model": "svr", "svr_kernel": "linear", "svr_C": 1.0}
+    assert REG_SPACE.active(svr) == svr
+    assert 0.3 < cv_mse(svr) < 0.7  # diabetes: R^2 ~ 0.5 for a linear model
+    with pytest.raises(ValueError, match="inactive parameters given: \\['svr_gamma'\\]"):
+        cv_mse({**svr, "svr_gamma": 0.1})
 
 
 def test_only_define_by_run_methods_apply_to_the_conditional_problem() -> None:
