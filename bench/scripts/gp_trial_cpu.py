@@ -7,6 +7,8 @@ per trial in windows ``(lo, hi]`` of the history size; the table gives the media
 seeds per tree and the ratio ``first / second``.
 
     OMP_NUM_THREADS=1 python bench/scripts/gp_trial_cpu.py --tree before=/tmp/old --tree after=.
+
+A tree may name the GPSampler's effort after an ``@`` (``--tree full=.@full --tree light=.@light``).
 """
 
 from __future__ import annotations
@@ -44,13 +46,16 @@ def _objective(kind: str, dim: int):  # type: ignore[no-untyped-def]
     return objective
 
 
-def measure(space: str, seed: int, windows: tuple[tuple[int, int], ...]) -> dict[str, object]:
+def measure(
+    space: str, seed: int, windows: tuple[tuple[int, int], ...], effort: str
+) -> dict[str, object]:
     """Run in the child: CPU ms per trial per window, and the params of the last trial."""
     import hypersearch as hs
 
     hs.logging.set_verbosity(hs.logging.WARNING)
     objective = _objective(*SPACES[space])
-    study = hs.create_study(sampler=hs.samplers.GPSampler(seed=seed))
+    extra = {"effort": effort} if effort else {}  # trees before the light effort take none
+    study = hs.create_study(sampler=hs.samplers.GPSampler(seed=seed, **extra))
     study.optimize(objective, n_trials=windows[0][0])
     per_trial = []
     for lo, hi in windows:
@@ -61,23 +66,26 @@ def measure(space: str, seed: int, windows: tuple[tuple[int, int], ...]) -> dict
 
 
 def _child(tree: str, space: str, seed: int, windows: str) -> dict[str, object]:
+    tree, _, effort = tree.partition("@")
     env = dict(os.environ, PYTHONPATH=os.path.abspath(tree))
-    cmd = [sys.executable, __file__, "--child", space, str(seed), windows]
+    cmd = [sys.executable, __file__, "--child", space, str(seed), windows, effort]
     out = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tree", action="append", default=[], help="label=path (two of them)")
+    parser.add_argument(
+        "--tree", action="append", default=[], help="label=path[@effort] (two of them)"
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--spaces", default=",".join(SPACES))
     parser.add_argument("--max-n", type=int, default=100)
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        space, seed, windows = args.child
-        print(json.dumps(measure(space, int(seed), tuple(json.loads(windows)))))
+        space, seed, windows, effort = args.child
+        print(json.dumps(measure(space, int(seed), tuple(json.loads(windows)), effort)))
         return
     windows = tuple(w for w in WINDOWS if w[1] <= args.max_n)
     trees = [t.split("=", 1) for t in args.tree]

@@ -212,6 +212,8 @@ for _name, _sampler in (
     ("rf", "RandomForestSampler"),
 ):
     _ours(f"hs-{_name}", _sampler)
+# the GP's effort for objectives of milliseconds (what the AutoSampler picks for them)
+_ours("hs-gp-light", "GPSampler", effort="light")
 _ours("hs-bohb-hyperband", "BOHBSampler", "HyperbandPruner")
 # GP sampling with Hyperband's early stopping: the AutoSampler's candidate pair for reports
 _ours("hs-gp-hyperband", "GPSampler", "HyperbandPruner")

@@ -8,6 +8,7 @@ import pytest
 
 from hypersearch.samplers._auto._cost import (
     GP_LEVEL,
+    GP_LIGHT_LEVEL,
     MODEL_LEVEL,
     RANDOM_LEVEL,
     CostFacts,
@@ -104,6 +105,10 @@ def test_categorical_and_conditional_spaces_get_tpe():
 
 
 def test_cost_levels_move_to_cheaper_samplers():
+    choice = decide(facts(), GP_LIGHT_LEVEL, False, False)
+    assert (choice.sampler, "light effort" in choice.reason) == ("gp-light", True)
+    assert pick(facts(space=MIXED), level=GP_LIGHT_LEVEL) == "tpe"
+    assert pick(facts(n_objectives=2), level=GP_LIGHT_LEVEL) == "tpe"  # logEHVI: full GP only
     assert pick(facts(), level=MODEL_LEVEL) == "tpe"
     assert pick(facts(), level=RANDOM_LEVEL) == "qmc"
     assert pick(facts(space=CONDITIONAL), level=RANDOM_LEVEL) == "random"
@@ -137,6 +142,7 @@ def test_planned_total_counts_what_the_plan_still_allows():
 
 def test_level_of_each_sampler():
     assert level_of("gp") == GP_LEVEL
+    assert level_of("gp-light") == GP_LIGHT_LEVEL
     assert level_of("random") == level_of("qmc") == RANDOM_LEVEL
     assert level_of("tpe") == level_of("cmaes") == MODEL_LEVEL
 
@@ -147,16 +153,41 @@ def cost(objective: float, overhead: float) -> CostFacts:
 
 @pytest.mark.parametrize(
     ("objective", "expected"),
-    [(1e-4, RANDOM_LEVEL), (0.01, MODEL_LEVEL), (0.05, GP_LEVEL), (10.0, GP_LEVEL)],
+    [
+        (1e-4, RANDOM_LEVEL),
+        (0.01, GP_LIGHT_LEVEL),
+        (0.05, GP_LIGHT_LEVEL),
+        (0.2, GP_LEVEL),
+        (10.0, GP_LEVEL),
+    ],
 )
 def test_time_bound_progress_per_second(objective, expected):
-    # measured as TPE (5 ms a trial); GP (29 ms at n=100) and random at their reference costs
+    # measured as TPE (5 ms a trial); GP (29 ms at n=100), its light effort (0.35 x: 10 ms) and
+    # random at their reference costs; light beats full below ~95 ms (8.5/(T+10) > 10/(T+29))
     level = affordable_level(cost(objective, 0.005), MODEL_LEVEL, GP_LEVEL, 1, time_bound=True)
     assert level == expected
 
 
+def test_time_bound_a_cheap_tpe_beats_the_light_gp_on_a_millisecond_objective():
+    # TPE at 1.5 ms: 4 / 2.5 ms beats the light GP's 8.5 / 11 ms and random's 1 / 1.2 ms
+    level = affordable_level(cost(0.001, 0.0015), MODEL_LEVEL, MODEL_LEVEL, 1, time_bound=True)
+    assert level == MODEL_LEVEL
+
+
+def test_the_two_gp_efforts_are_judged_by_each_others_measurement():
+    # the light GP measured at 20 ms a trial: the full one counts as 20 / 0.35 = 57 ms
+    light = cost(0.03, 0.02)
+    assert affordable_level(light, GP_LIGHT_LEVEL, GP_LIGHT_LEVEL, 1, False) == GP_LIGHT_LEVEL
+    assert affordable_level(cost(0.06, 0.02), GP_LIGHT_LEVEL, GP_LEVEL, 1, False) == GP_LEVEL
+    # going back up from the light GP needs only EFFORT_HYSTERESIS (1.1x), not 2x
+    slow = cost(2.0, 0.02)
+    assert affordable_level(slow, GP_LIGHT_LEVEL, GP_LIGHT_LEVEL, 1, True) == GP_LEVEL
+
+
 def test_a_trial_count_budget_never_drops_to_random():
-    level = affordable_level(cost(1e-5, 0.05), MODEL_LEVEL, GP_LEVEL, 1, time_bound=False)
+    # TPE measured at 50 ms; at n=150 the GP's references (37 ms, light 13 ms) exceed the 10 ms floor
+    m = cost(1e-5, 0.05)
+    level = affordable_level(m, MODEL_LEVEL, GP_LEVEL, 1, time_bound=False, n_trials=150)
     assert level == MODEL_LEVEL
 
 
@@ -172,11 +203,12 @@ def test_workers_make_the_sampler_the_serial_part():
 
 
 def test_going_back_up_needs_room_to_spare():
-    # 50 ms objective vs the GP's 29 ms reference at n=100: affordable from level 2, not
-    # back from level 1 (it needs HYSTERESIS = 2x room); a 100 ms objective has it
+    # 50 ms objective vs the GP's 29 ms reference at n=100: affordable from the GP level, not
+    # back from TPE's (it needs HYSTERESIS = 2x room: only the light GP's 10 ms has it); a
+    # 100 ms objective has it
     m = cost(0.05, 0.005)
     assert affordable_level(m, MODEL_LEVEL, GP_LEVEL, 1, time_bound=False) == GP_LEVEL
-    assert affordable_level(m, MODEL_LEVEL, MODEL_LEVEL, 1, time_bound=False) == MODEL_LEVEL
+    assert affordable_level(m, MODEL_LEVEL, MODEL_LEVEL, 1, time_bound=False) == GP_LIGHT_LEVEL
     assert affordable_level(cost(0.1, 0.005), MODEL_LEVEL, MODEL_LEVEL, 1, False) == GP_LEVEL
 
 
@@ -198,4 +230,4 @@ def test_in_the_start_up_the_gp_is_judged_by_its_reference():
     # trials sampled at random so far (their overhead is random's): the GP's cost is the reference
     cheap = affordable_level(cost(1e-4, 1e-4), RANDOM_LEVEL, GP_LEVEL, 1, False, n_trials=5)
     dear = affordable_level(cost(1.0, 1e-4), RANDOM_LEVEL, GP_LEVEL, 1, False, n_trials=5)
-    assert (cheap, dear) == (MODEL_LEVEL, GP_LEVEL)
+    assert (cheap, dear) == (GP_LIGHT_LEVEL, GP_LEVEL)  # light: 0.35 x 16.3 ms <= the 10 ms floor

@@ -36,17 +36,20 @@ def _quadratic(trial: hypersearch.Trial) -> float:
     return (x - 1.3) ** 2 + (y + 0.7) ** 2
 
 
-def test_same_seed_same_trials() -> None:
+@pytest.mark.parametrize("effort", ["full", "light"])
+def test_same_seed_same_trials(effort: str) -> None:
     runs = []
     for _ in range(2):
-        study = hypersearch.create_study(sampler=GPSampler(seed=3, n_startup_trials=4))
+        sampler = GPSampler(seed=3, n_startup_trials=4, effort=effort)
+        study = hypersearch.create_study(sampler=sampler)
         study.optimize(_mixed, n_trials=8)
         runs.append([t.params for t in study.trials])
     assert runs[0] == runs[1]
 
 
-def test_mixed_space_values_inside_distributions() -> None:
-    study = hypersearch.create_study(sampler=GPSampler(seed=0, n_startup_trials=4))
+@pytest.mark.parametrize("effort", ["full", "light"])
+def test_mixed_space_values_inside_distributions(effort: str) -> None:
+    study = hypersearch.create_study(sampler=GPSampler(seed=0, n_startup_trials=4, effort=effort))
     study.optimize(_mixed, n_trials=12)
     assert len(study.trials) == 12
     for trial in study.trials:
@@ -87,6 +90,19 @@ def _erfc(x: np.ndarray) -> np.ndarray:
     from scipy.special import erfc
 
     return erfc(x / math.sqrt(2))
+
+
+def test_light_effort_skips_the_polish_and_still_homes_in(monkeypatch) -> None:
+    from hypersearch.samplers._gp import _optimize
+
+    def no_polish(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the light effort must not polish")
+
+    monkeypatch.setattr(_optimize, "_polish", no_polish)
+    monkeypatch.setattr(_optimize, "_coordinate_search", no_polish)
+    study = hypersearch.create_study(sampler=GPSampler(seed=0, effort="light"))
+    study.optimize(_quadratic, n_trials=25)
+    assert study.best_value < 0.1  # random search's median at 25 trials is ~1
 
 
 def test_beats_random_on_quadratic() -> None:
@@ -172,6 +188,7 @@ def test_small_history_and_changing_space() -> None:
         {"max_points": 2},
         {"refit_every": 0},
         {"n_candidates": 0},
+        {"effort": "high"},
     ],
 )
 def test_bad_arguments(kwargs: dict) -> None:

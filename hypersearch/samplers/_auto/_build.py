@@ -11,7 +11,18 @@ from hypersearch.trial._frozen import FrozenTrial
 ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
 
 # Every name a choice can take, in a fixed order (a sampler's seed offset is its index).
-SAMPLER_NAMES = ("random", "qmc", "bruteforce", "tpe", "gp", "cmaes", "bohb", "nsga2", "nsga3")
+SAMPLER_NAMES = (
+    "random",
+    "qmc",
+    "bruteforce",
+    "tpe",
+    "gp",
+    "cmaes",
+    "bohb",
+    "nsga2",
+    "nsga3",
+    "gp-light",
+)
 
 
 def build(name: str, seed: int | None, constraints_func: ConstraintsFunc | None) -> BaseSampler:
@@ -55,6 +66,14 @@ def _gp(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSampler:
     return GPSampler(seed=seed, constraints_func=constraints, warn_independent_sampling=False)
 
 
+def _gp_light(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSampler:
+    from hypersearch.samplers._gp import GPSampler
+
+    return GPSampler(
+        seed=seed, constraints_func=constraints, warn_independent_sampling=False, effort="light"
+    )
+
+
 def _cmaes(seed: int | None, _: Any) -> BaseSampler:
     from hypersearch.samplers._cmaes import CmaEsSampler
 
@@ -89,4 +108,5 @@ _MAKERS: dict[str, Callable[[int | None, ConstraintsFunc | None], BaseSampler]] 
     "bohb": _bohb,
     "nsga2": _nsga2,
     "nsga3": _nsga3,
+    "gp-light": _gp_light,
 }

@@ -32,8 +32,9 @@ from hypersearch.study._history import History
 
 OVERHEAD_KEY = _keys.AUTO_OVERHEAD
 
-# Levels: what the cost allows. 2: a GP; 1: TPE, CMA-ES, NSGA (ms per trial); 0: random / QMC.
-GP_LEVEL, MODEL_LEVEL, RANDOM_LEVEL = 2, 1, 0
+# Levels: what the cost allows. 3: a GP; 2: a GP of light effort (GPSampler(effort="light"));
+# 1: TPE, CMA-ES, NSGA (ms per trial); 0: random / QMC.
+GP_LEVEL, GP_LIGHT_LEVEL, MODEL_LEVEL, RANDOM_LEVEL = 3, 2, 1, 0
 
 # Reference sampler CPU time per trial (seconds), used until the AutoSampler measured its
 # own: bench/results/strategy-sampler-cpu.md ("after", the GP of s8-gp), 5 floats, n in
@@ -52,7 +53,11 @@ GP_GROWTH = 0.73
 # 9/0/1), loses on sklearn-dt-digits (0/4/6), ties 4 (10 seeds), and at 30 it ranks best on
 # average (strategy.md, strategy-b100.md): GP = 2.5 x TPE, so a 10 ms objective takes the GP
 # while it costs < ~19 ms a trial (n < ~50).
-WORTH = {GP_LEVEL: 10.0, MODEL_LEVEL: 4.0, RANDOM_LEVEL: 1.0}
+# The light GP: GP_LIGHT_WORTH random trials a trial, LIGHT_CPU_RATIO of the GP's CPU time
+# (bench/results/gp-light.md).
+GP_LIGHT_WORTH = 8.5
+LIGHT_CPU_RATIO = 0.35
+WORTH = {GP_LEVEL: 10.0, GP_LIGHT_LEVEL: GP_LIGHT_WORTH, MODEL_LEVEL: 4.0, RANDOM_LEVEL: 1.0}
 # With a trial-count budget: the GP may take this long per trial whatever the objective's time
 # (ours takes ~16 ms of CPU a trial at n <= 30 in 5-D: strategy-sampler-cpu.md).
 OVERHEAD_FLOOR_S = 0.01
@@ -63,6 +68,8 @@ MIN_MEASURED = 5
 RECORD_EVERY = 4
 # A level goes back up only when the rule holds with this much to spare (no flip-flopping).
 HYSTERESIS = 2.0
+# From the light GP back to the full one (a switch costs one fresh fit, not a model's history).
+EFFORT_HYSTERESIS = 1.1
 
 
 # One finished trial: (duration, sampling time if known, the level that sampled it: None when
@@ -175,11 +182,16 @@ def gp_reference(n_trials: int) -> float:
 
 
 def overheads(measured: CostFacts, level_now: int, n_trials: int) -> dict[int, float]:
-    """Per-level sampler overhead: the measured one for the level sampling now, else the reference."""
+    """Per-level sampler overhead: the measured one for the level sampling now, else the
+    reference; the two GP efforts are scaled from each other (``LIGHT_CPU_RATIO``)."""
     table = dict(REFERENCE_OVERHEAD_S)
     table[GP_LEVEL] = gp_reference(n_trials)
     if measured.overhead_s > 0.0:
         table[level_now] = measured.overhead_s
+    if level_now == GP_LIGHT_LEVEL and measured.overhead_s > 0.0:
+        table[GP_LEVEL] = measured.overhead_s / LIGHT_CPU_RATIO
+    else:
+        table[GP_LIGHT_LEVEL] = LIGHT_CPU_RATIO * table[GP_LEVEL]
     return table
 
 
@@ -211,12 +223,16 @@ def _best_level(cost: dict[int, float], objective: float, time_bound: bool, slac
     if time_bound:
         rate = {lv: WORTH[lv] / (objective + cost[lv]) for lv in cost}
         best = RANDOM_LEVEL
-        for level in (MODEL_LEVEL, GP_LEVEL):
-            if rate[level] > slack * rate[best]:
+        for level in (MODEL_LEVEL, GP_LIGHT_LEVEL, GP_LEVEL):
+            step = min(slack, EFFORT_HYSTERESIS) if best == GP_LIGHT_LEVEL else slack
+            if rate[level] > step * rate[best]:
                 best = level
         return best
     allowed = max(objective, OVERHEAD_FLOOR_S) / slack
-    return GP_LEVEL if cost[GP_LEVEL] <= allowed else MODEL_LEVEL
+    for level in (GP_LEVEL, GP_LIGHT_LEVEL):
+        if cost[level] <= allowed:
+            return level
+    return MODEL_LEVEL
 
 
 def describe(measured: CostFacts | None) -> str:

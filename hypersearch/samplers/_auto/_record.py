@@ -1,7 +1,8 @@
 """The stored choices: study system attribute ``_keys.AUTO_CHOICES``, a list of records.
 
 Each record: ``sampler``, ``reason``, ``n_trials`` (finished trials when it was made),
-``datetime`` (UTC, ISO), ``level`` (the cost level then: 2 GP, 1 TPE-like, 0 random)
+``datetime`` (UTC, ISO), ``level`` (the cost level then: 3 GP, 2 GP of light effort, 1 TPE-like, 0 random;
+records written before the light GP have 2 for the GP)
 and ``pruner`` (multi-fidelity and PBT: which one, and whether the AutoSampler set it).
 Appended once per change of sampler, oldest first.
 """

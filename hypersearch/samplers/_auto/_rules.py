@@ -17,7 +17,8 @@ Every threshold says where its number comes from. The table, in order (first mat
    or many workers.
 6. cost level 0 (sampling would cost more than it buys) -> QMC (numeric, unconditional) or random.
 7. conditional or mostly categorical -> TPE.
-8. numeric, GP affordable, history small, few parameters -> GP.
+8. numeric, GP affordable, history small, few parameters -> GP (of light effort, ``gp-light``,
+   where only that is affordable: objectives of tens of milliseconds, see ``_cost``).
 9. numeric, >= 500 more trials planned, or many workers and the GP not affordable -> CMA-ES.
 10. otherwise -> TPE.
 
@@ -38,7 +39,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hypersearch.samplers._auto._cost import GP_LEVEL, MODEL_LEVEL, RANDOM_LEVEL
+from hypersearch.samplers._auto._cost import (
+    GP_LEVEL,
+    GP_LIGHT_LEVEL,
+    MODEL_LEVEL,
+    RANDOM_LEVEL,
+)
 from hypersearch.samplers._auto._facts import Facts
 
 # An all-discrete space enumerated when no n_trials is declared: up to this many points.
@@ -70,6 +76,10 @@ CMA_MIN_WORKERS = 8
 BOHB_MIN_PLANNED = GP_MAX_TRIALS
 
 
+# The GP's names: full effort and light effort (GPSampler(effort="light")).
+GP_NAMES = ("gp", "gp-light")
+
+
 @dataclass(frozen=True)
 class Choice:
     """A sampler name and why."""
@@ -96,9 +106,10 @@ def _with_reports(facts: Facts, plain: Choice) -> Choice:
     if facts.user_ladder:
         return Choice("bohb", "the objective reports to the user's budget ladder: BOHB")
     planned = facts.planned_total
-    if plain.sampler == "gp" and (planned is None or planned < BOHB_MIN_PLANNED):
+    if plain.sampler in GP_NAMES and (planned is None or planned < BOHB_MIN_PLANNED):
         budget = "no trial budget declared" if planned is None else f"{planned} trials planned"
-        return Choice("gp", f"{plain.reason}; reports, {budget}: GP, Hyperband not pruning")
+        why = f"{plain.reason}; reports, {budget}: GP, Hyperband not pruning"
+        return Choice(plain.sampler, why)
     return Choice("bohb", "the objective reports intermediate values: multi-fidelity")
 
 
@@ -118,12 +129,15 @@ def _plain(facts: Facts, level: int, has_constraints_func: bool) -> Choice:
         what = "conditional" if space.conditional else "mostly categorical"
         return Choice("tpe", f"{what} space of {space.n_params} parameters")
     if (
-        level >= GP_LEVEL
+        level >= GP_LIGHT_LEVEL
         and facts.n_finished < GP_MAX_TRIALS
         and space.n_params <= GP_MAX_PARAMS
         and not _many_planned(facts)
     ):
-        return Choice("gp", f"numeric space of {space.n_params}, {facts.n_finished} trials so far")
+        why = f"numeric space of {space.n_params}, {facts.n_finished} trials so far"
+        if level < GP_LEVEL:
+            return Choice("gp-light", f"{why}; fast trials: the GP's light effort")
+        return Choice("gp", why)
     if (
         space.numeric
         and space.n_params >= 2
@@ -141,7 +155,7 @@ def _many_planned(facts: Facts) -> bool:
 
 
 def _tpe_reason(facts: Facts, level: int) -> str:
-    if level < GP_LEVEL:
+    if level < GP_LIGHT_LEVEL:
         return "a GP costs more than the trial: TPE"
     return f"{facts.n_finished} trials: past the GP's range, TPE"
 
@@ -166,9 +180,11 @@ def level_of(sampler: str) -> int:
     """The cost level a sampler belongs to (what its overhead is measured as)."""
     if sampler == "gp":
         return GP_LEVEL
+    if sampler == "gp-light":
+        return GP_LIGHT_LEVEL
     if sampler in ("random", "qmc"):
         return RANDOM_LEVEL
     return MODEL_LEVEL
 
 
-__all__ = ["Choice", "decide", "level_of"]
+__all__ = ["GP_NAMES", "Choice", "decide", "level_of"]

@@ -398,15 +398,16 @@ STARTUP_TRIALS = 10
 # Random, not Sobol': Sobol' start-up points were measured (strategy.md "Start-up", 20 seeds)
 # better on glmnet@cheap (13/0/7, p=0.036) and mfh3-bad@moderate (15/0/5, p=0.012) but worse on
 # lcbench-3945@moderate (5/0/15, p=0.022).
-_STARTS_AT_RANDOM = frozenset(("gp", "tpe", "bohb"))
+_STARTS_AT_RANDOM = frozenset(("gp", "gp-light", "tpe", "bohb"))
 _MULTI_FIDELITY = frozenset(("bohb",))
 # Samplers whose time is worth storing (random, QMC and brute force take well under 1 ms).
-_MODELS = frozenset(("tpe", "gp", "cmaes", "bohb", "nsga2", "nsga3"))
-_RECORDS_CONSTRAINTS = frozenset(("gp", "tpe", "nsga2", "nsga3"))
+_MODELS = frozenset(("tpe", "gp", "gp-light", "cmaes", "bohb", "nsga2", "nsga3"))
+_RECORDS_CONSTRAINTS = frozenset(("gp", "gp-light", "tpe", "nsga2", "nsga3"))
 _BATCH = {
     "tpe": "constant liar",
     "bohb": "constant liar",
     "gp": "kriging-believer fantasies",
+    "gp-light": "kriging-believer fantasies",
     "cmaes": "one generation across workers",
     "nsga2": "one generation across workers",
     "nsga3": "one generation across workers",

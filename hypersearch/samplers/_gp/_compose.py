@@ -1,7 +1,7 @@
 """Acquisitions over several GPs: logEHVI, log probability of feasibility, and their sums.
 
 Each builder returns ``value(u)`` and ``value_grad(u, active)`` over unit-cube
-points, the interface :func:`maximize_acquisition` polishes with L-BFGS-B.
+points, the interface :func:`maximize_acquisition` polishes with bounded L-BFGS.
 
 * ``log EHVI(x)`` over a box decomposition of the non-dominated region
   (:mod:`hypersearch.samplers._gp._ehvi`), one GP per objective.

@@ -18,9 +18,11 @@ from hypersearch.samplers._gp._space import SearchSpaceEncoding
 # Hyperparameters are fitted on at most this many points (the best half and the
 # most recent half): MAP cost is cubic, and the estimates barely move past it.
 FIT_POINTS = 128
-# L-BFGS-B iterations of a warm-started refit. At 10 instead of 30 the log posterior reached
+# Bounded L-BFGS iterations of a warm-started refit. At 10 instead of 30 the log posterior reached
 # was within 1e-4 of 30's in 90% of refits (n = 10..50; bench/results/gp-cpu.md).
 WARM_ITERS = 10
+# The same with ``light=True`` (the GPSampler's effort="light", for objectives of milliseconds).
+LIGHT_WARM_ITERS = 4
 
 Slot = tuple[str, int]
 
@@ -28,8 +30,16 @@ Slot = tuple[str, int]
 class GPFitter:
     """MAP fits with per-slot warm starts (see the module docstring)."""
 
-    def __init__(self, rng: np.random.Generator, *, deterministic: bool, refit_every: int) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        *,
+        deterministic: bool,
+        refit_every: int,
+        light: bool = False,
+    ) -> None:
         self.rng = rng
+        self.warm_iters = LIGHT_WARM_ITERS if light else WARM_ITERS
         self.deterministic = deterministic
         self.refit_every = refit_every
         self._theta: dict[Slot, np.ndarray] = {}
@@ -70,7 +80,9 @@ class GPFitter:
             starts = [theta]
             if self._n_refits[slot] % 5 == 0:
                 starts.append(default_theta(d, det))
-            model = fit_gp(x, y, enc.is_cat, deterministic=det, starts=starts, maxiter=WARM_ITERS)
+            model = fit_gp(
+                x, y, enc.is_cat, deterministic=det, starts=starts, maxiter=self.warm_iters
+            )
             self._calls_since_fit[slot] = 0
         else:
             model = GPModel(x, y, enc.is_cat, theta, deterministic=det)
