@@ -1,4 +1,4 @@
-"""The GP sampler's numerical pieces: analytic gradients, the Sobol candidates, the optimiser."""
+"""The GP sampler's numerical pieces: analytic gradients, the global candidates, the optimiser."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypersearch.samplers._gp._model import (
     _neg_log_posterior,
     sq_dist_parts,
 )
-from hypersearch.samplers._gp._optimize import _sobol_candidates, maximize_acquisition
+from hypersearch.samplers._gp._optimize import _global_candidates, maximize_acquisition
 from hypersearch.samplers._gp._space import SearchSpaceEncoding
 
 
@@ -67,20 +67,21 @@ def test_neg_log_posterior_gradient_matches_finite_differences() -> None:
         assert abs(grad[j] - (up - down) / (2 * h)) < 1e-4 * max(1.0, abs(grad[j]))
 
 
-def test_sobol_candidates_are_a_shifted_net_that_the_seed_fixes() -> None:
-    enc = SearchSpaceEncoding({f"x{i}": FloatDistribution(0, 1) for i in range(3)})
-    a = _sobol_candidates(enc, 1024, np.random.default_rng(5))
-    b = _sobol_candidates(enc, 1024, np.random.default_rng(5))
-    c = _sobol_candidates(enc, 1024, np.random.default_rng(6))
+def test_global_candidates_are_a_shifted_low_discrepancy_set_that_the_seed_fixes() -> None:
+    enc = SearchSpaceEncoding({f"x{i}": FloatDistribution(0, 1) for i in range(5)})
+    a = _global_candidates(enc, 1024, np.random.default_rng(5))
+    b = _global_candidates(enc, 1024, np.random.default_rng(5))
+    c = _global_candidates(enc, 1024, np.random.default_rng(6))
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
     assert a.min() >= 0.0 and a.max() <= 1.0
-    # The digital shift keeps the net's strata: each 1/16 of every axis holds 1024 / 16 points.
+    # Low discrepancy on every axis: each 1/16 holds 1024 / 16 = 64 points up to a few (random
+    # points stray by ~3 standard deviations, ~22)
     for u in (a, c):
-        for j in range(3):
+        for j in range(5):
             counts = np.bincount(np.floor(u[:, j] * 16).astype(int), minlength=16)
-            assert counts.tolist() == [64] * 16
-    assert len(_sobol_candidates(enc, 1000, np.random.default_rng(5))) == 1000
+            assert np.abs(counts - 64).max() <= 5
+    assert len(_global_candidates(enc, 1000, np.random.default_rng(5))) == 1000
 
 
 def test_maximize_acquisition_reaches_the_optimum_of_a_mixed_space() -> None:

@@ -1,6 +1,6 @@
 """Maximising an acquisition function over a mixed search space.
 
-1. Score scrambled Sobol candidates (snapped onto valid values) plus a few
+1. Score low-discrepancy candidates (snapped onto valid values) plus a few
    perturbations of the best observed points; or, with ``local_radius``
    (several objectives), only perturbations of the given points, each moving
    a random subset of coordinates (BoTorch's sample-around-best, TuRBO's
@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import qmc
 
 from hypersearch.samplers._gp._boxmin import minimize_box
 from hypersearch.samplers._gp._space import SearchSpaceEncoding
@@ -41,25 +40,27 @@ _FTOL = 1e-5
 SUBSET_PROB = 0.2
 
 
-_SOBOL_BITS = 30
-# (dim, n) -> a scrambled Sobol net as integers: building one costs ~1 ms a trial, reusing it
-# with a fresh random digital shift (an XOR, which keeps the net's strata) costs ~0.02 ms.
-_SOBOL_NETS: dict[tuple[int, int], np.ndarray] = {}
+# Global candidates: a randomly shifted Kronecker sequence (Roberts' R_d: point i is
+# frac(shift + i alpha), alpha_j = phi_d^-j, phi_d the positive root of x^(d+1) = x + 1), a
+# low-discrepancy set at any n and dimension that needs no table: it replaced a cached scrambled
+# Sobol' net, whose scipy.stats import cost 0.7-2.2 s at the first GP trial of a process
+# (bench/results/gp-light.md).
+_ALPHAS: dict[int, np.ndarray] = {}
 
 
-def _sobol_net(dim: int, n: int) -> np.ndarray:
-    net = _SOBOL_NETS.get((dim, n))
-    if net is None:
-        engine = qmc.Sobol(dim, scramble=True, bits=_SOBOL_BITS, seed=0)
-        m = max(int(np.ceil(np.log2(max(n, 1)))), 0)
-        net = np.round(engine.random_base2(m)[:n] * 2.0**_SOBOL_BITS).astype(np.int64)
-        _SOBOL_NETS[(dim, n)] = net
-    return net
+def _kronecker_alpha(dim: int) -> np.ndarray:
+    alpha = _ALPHAS.get(dim)
+    if alpha is None:
+        phi = 2.0
+        for _ in range(50):  # Newton on x^(d+1) - x - 1, from above the root
+            phi -= (phi ** (dim + 1) - phi - 1.0) / ((dim + 1) * phi**dim - 1.0)
+        alpha = _ALPHAS[dim] = (1.0 / phi) ** np.arange(1, dim + 1)
+    return alpha
 
 
-def _sobol_candidates(enc: SearchSpaceEncoding, n: int, rng: np.random.Generator) -> np.ndarray:
-    shift = rng.integers(2**_SOBOL_BITS, size=enc.dim, dtype=np.int64)
-    u = ((_sobol_net(enc.dim, n) ^ shift) + 0.5) / 2.0**_SOBOL_BITS
+def _global_candidates(enc: SearchSpaceEncoding, n: int, rng: np.random.Generator) -> np.ndarray:
+    steps = np.arange(1, n + 1, dtype=float)[:, None]
+    u = (rng.random(enc.dim) + steps * _kronecker_alpha(enc.dim)) % 1.0
     cat = enc.is_cat
     if cat.any():
         u[:, cat] = np.minimum(np.floor(u[:, cat] * enc.n_grid[cat]), enc.n_grid[cat] - 1)
@@ -206,7 +207,7 @@ def maximize_acquisition(
         local_radius = None
         cands = np.vstack(
             [
-                _sobol_candidates(enc, n_candidates, rng),
+                _global_candidates(enc, n_candidates, rng),
                 _local_candidates(enc, incumbents, n_candidates // 8, rng),
             ]
         )

@@ -116,7 +116,7 @@ class GPSampler(BaseSampler):
     logEHVI (EI is multiplied; UCB and KG do not take constraints). Until some
     trial is feasible the sampler maximises ``PoF`` alone.
 
-    The acquisition is maximised over scrambled Sobol candidates, the best few
+    The acquisition is maximised over low-discrepancy candidates, the best few
     polished by bounded L-BFGS with analytic gradients, alternating with exhaustive
     / local search over discrete parameters. With several objectives the
     candidates are instead perturbations of the Pareto front's points (a
@@ -168,7 +168,7 @@ class GPSampler(BaseSampler):
         max_points: Most complete trials the GP is fitted on.
         refit_every: Once past 64 points, hyperparameters are re-optimised every
             ``refit_every`` trials (warm-started), otherwise reused.
-        n_candidates: Sobol candidates scored per trial.
+        n_candidates: Low-discrepancy (randomly shifted Kronecker) candidates scored per trial.
         effort: ``"full"`` (default) or ``"light"``, for objectives that take milliseconds:
             at most 512 candidates, the best few refined by random perturbations instead of
             gradient polish and discrete sweeps, and warm hyperparameter refits of 4 iterations
