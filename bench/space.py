@@ -1,4 +1,10 @@
-"""Library-neutral search spaces; every adapter translates these into its own format."""
+"""Library-neutral search spaces; every adapter translates these into its own format.
+
+A space may be conditional: a ``When`` makes a parameter exist only where its parent (an
+earlier parameter, itself present) takes one of some values.  Only define-by-run adapters
+(Optuna-style ``suggest_*``) can search such a space; a configuration holds the active
+parameters only.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +42,38 @@ Params = dict[str, object]
 
 
 @dataclass(frozen=True)
+class When:
+    """``param`` is active only where ``parent`` is active and takes one of ``values``."""
+
+    param: str
+    parent: str
+    values: tuple[object, ...]
+
+
+@dataclass(frozen=True)
 class Space:
     params: tuple[Param, ...]
+    conditions: tuple[When, ...] = ()
+
+    @property
+    def is_conditional(self) -> bool:
+        return bool(self.conditions)
+
+    def is_active(self, name: str, chosen: Params) -> bool:
+        """Whether ``name`` exists given the parameters ``chosen`` before it."""
+        return all(
+            c.parent in chosen and chosen[c.parent] in c.values
+            for c in self.conditions
+            if c.param == name
+        )
+
+    def active(self, params: Params) -> Params:
+        """``params`` without the parameters their parents switch off (parents come first)."""
+        kept: Params = {}
+        for p in self.params:
+            if p.name in params and self.is_active(p.name, kept):
+                kept[p.name] = params[p.name]
+        return kept
 
     @property
     def names(self) -> list[str]:
@@ -83,5 +119,5 @@ def from_unit(space: Space, u: np.ndarray) -> Params:
 
 
 def sample(space: Space, rng: np.random.Generator) -> Params:
-    """One uniform random point (uniform in log space for log parameters)."""
-    return from_unit(space, rng.random(space.dim))
+    """One uniform random point (uniform in log space for log parameters), active only."""
+    return space.active(from_unit(space, rng.random(space.dim)))

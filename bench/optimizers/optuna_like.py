@@ -21,9 +21,11 @@ def load_library(library: str) -> ModuleType:
 
 
 def suggest_all(trial: Any, space: Space) -> Params:
-    """Ask an Optuna-style trial for every parameter of ``space``."""
+    """Ask an Optuna-style trial for every parameter of ``space`` that is active (define-by-run)."""
     params: Params = {}
     for p in space.params:
+        if not space.is_active(p.name, params):
+            continue
         if isinstance(p, Float):
             params[p.name] = trial.suggest_float(p.name, p.low, p.high, log=p.log)
         elif isinstance(p, Int):

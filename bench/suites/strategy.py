@@ -7,7 +7,8 @@ Each run is one (problem, regime, method, seed): a single worker on a simulated 
 (``strategy_sim``) whose budget is ``N`` median trial costs (``--budgets``, default 30;
 quick 6).  ``--part`` limits the regimes (repeatable).  Regimes: cheap (10 ms per trial), moderate (1 s), expensive (100 s, with a
 report per fidelity step so pruning methods can stop trials).  Methods' real CPU time is
-added to the clock.  Report: ``strategy_report``.
+added to the clock.  Conditional and noisy problems: ``strategy_problems``' docstring.
+Report: ``strategy_report``.
 """
 
 from __future__ import annotations
@@ -100,10 +101,14 @@ def applies(method: str, problem: str, regime: str) -> bool:
 
     Fidelity methods run only there (they need the reports).  Without a fidelity the
     expensive regime would repeat the moderate one with 100x less relative overhead.
+    A conditional space needs a define-by-run method.
     """
+    tags = METHODS.get(method).tags
+    if "conditional" in TASKS.get(problem).tags and "define-by-run" not in tags:
+        return False
     if regime == "expensive":
         return _task(problem, 0).has_fidelity
-    return "fidelity" not in METHODS.get(method).tags
+    return "fidelity" not in tags
 
 
 @lru_cache(maxsize=8)
@@ -127,6 +132,16 @@ def _warm_imports() -> None:
         build(name, 0, None)
 
 
+def _auto_choices(method: object) -> list[str] | None:
+    """The AutoSampler's stored choices as ``sampler@finished-trials`` (None for others)."""
+    study = getattr(method, "study", None)
+    attrs = getattr(study, "system_attrs", None) or {}
+    records = attrs.get("study:auto_choices")  # hypersearch._keys.AUTO_CHOICES
+    if not isinstance(records, list):
+        return None
+    return [f"{r.get('sampler')}@{r.get('n_trials')}" for r in records]
+
+
 def run_one(run: Run) -> Record:
     quiet_warnings()
     _warm_imports()
@@ -144,7 +159,8 @@ def run_one(run: Run) -> Record:
         task = _task(run.problem, run.seed)
         method = make_method(run.method, task, run.seed, run.n_equiv)
         budget = run.n_equiv * regime.trial_seconds
-        trace = simulate(task, method, regime, budget, TRIAL_CAP_FACTOR * run.n_equiv)
+        cap = TRIAL_CAP_FACTOR * run.n_equiv
+        trace = simulate(task, method, regime, budget, cap, run.seed)
         rec.update(
             status="ok",
             final=trace.final if math.isfinite(trace.final) else None,
@@ -155,6 +171,7 @@ def run_one(run: Run) -> Record:
             reference=task.reference_value(),
             known_optimum=task.known_optimum,
             group=task.group,
+            auto_choices=_auto_choices(method),
         )
     except Exception as exc:  # noqa: BLE001 - one broken run must not stop the suite
         rec.update(status="error", note=f"{type(exc).__name__}: {exc}"[:300])

@@ -4,7 +4,8 @@
 in full evaluations at the median cost (NGOpt and SMAC are told it as their trial budget).
 Tags: ``ours``, ``fixed`` (one of our fixed strategies, the auto sampler's yardstick),
 ``fidelity`` (needs intermediate reports: only on problems with a fidelity in the
-expensive regime), ``slow`` (run only when named).
+expensive regime), ``slow`` (run only when named), ``define-by-run`` (an Optuna-style
+study: it asks for the active parameters only, so it runs on conditional spaces).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def _probe_auto() -> str | None:
 
 
 def _ours(name: str, sampler: str, pruner: str | None = None, **kw: Any) -> None:
-    tags = ("ours", "fixed") + (("fidelity",) if pruner else ())
+    tags = ("ours", "fixed", "define-by-run") + (("fidelity",) if pruner else ())
     METHODS.add(
         name,
         partial(_study, "hypersearch", sampler, pruner, **kw),
@@ -217,9 +218,17 @@ _ours("hs-bohb-hyperband", "BOHBSampler", "HyperbandPruner")
 # GP sampling with Hyperband's early stopping: the AutoSampler's candidate pair for reports
 _ours("hs-gp-hyperband", "GPSampler", "HyperbandPruner")
 _ours("hs-tpe-asha", "TPESampler", "SuccessiveHalvingPruner")
-METHODS.add("hs-auto", _auto, probe=_probe_auto, ours=True, tags=("ours",))
-METHODS.add("optuna-tpe", partial(_study, "optuna", "TPESampler", None), requires=("optuna",))
-METHODS.add("optunahub-auto-rebuilt", _rebuilt_auto, requires=("optuna", "torch", "cmaes"))
+_DBR = "define-by-run"
+METHODS.add("hs-auto", _auto, probe=_probe_auto, ours=True, tags=("ours", _DBR))
+METHODS.add(
+    "optuna-tpe",
+    partial(_study, "optuna", "TPESampler", None),
+    requires=("optuna",),
+    tags=(_DBR,),
+)
+METHODS.add(
+    "optunahub-auto-rebuilt", _rebuilt_auto, requires=("optuna", "torch", "cmaes"), tags=(_DBR,)
+)
 METHODS.add("nevergrad-ngopt", NGOptRun, requires=("nevergrad",))
 _SMAC = ("smac",)
 METHODS.add(  # ~5 s of CPU per 30-trial run: named with --methods (see strategy.md)

@@ -172,6 +172,28 @@ def cost_table(rep: Report, records: list[Record], methods: list[str]) -> None:
     )
 
 
+def choices_table(rep: Report, records: list[Record]) -> None:
+    """What the AutoSampler picked: its sequences of samplers, when it switched, how often."""
+    switches: dict[tuple[str, str, tuple[str, ...]], list[list[int]]] = defaultdict(list)
+    for r in records:
+        if r["method"] == AUTO and r.get("auto_choices"):
+            names, at = zip(*(c.rsplit("@", 1) for c in r["auto_choices"]))
+            switches[(r["problem"], r["regime"], names)].append([int(n) for n in at])
+    rows = []
+    for (problem, regime, names), runs in sorted(switches.items()):
+        steps = [
+            f"{name}@{min(col)}" + (f"..{max(col)}" if max(col) > min(col) else "")
+            for name, col in zip(names, zip(*runs))
+        ]
+        rows.append([problem, regime, " -> ".join(steps), str(len(runs))])
+    if rows:
+        rep.table(
+            f"{AUTO}'s choices (sampler@finished trials when chosen, range over runs)",
+            ["problem", "regime", "choices", "runs"],
+            rows,
+        )
+
+
 def _load() -> str:
     try:
         return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -212,7 +234,10 @@ def analyse(plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) 
         "Normalised regret = (best - optimum) / (random median - optimum); optimum = the known one "
         "or the best value any run found.  `optunahub-auto-rebuilt` = the documented OptunaHub "
         "AutoSampler rules rebuilt from Optuna's own samplers (bench/optimizers/optunahub_rules.py), "
-        "not OptunaHub's code."
+        "not OptunaHub's code.  On a `*-noisy` problem the method sees each value plus "
+        "Gaussian noise, and `best` is the noise-free value of its best-observed trial (what "
+        "a user would deploy); a conditional problem runs only the define-by-run methods "
+        "(the others' cells read n/a)."
     )
     rep.text(f"Machine load at report time: `{_load()}` (2 shared cores).  " + provenance(records))
     if reasons:
@@ -235,4 +260,5 @@ def analyse(plan, store: RawStore, reasons: dict[str, str], opts: SuiteOptions) 
         if "hs-gp" in methods and peer in methods:
             detail_table(rep, reg, "hs-gp", peer)
     cost_table(rep, records, methods)
+    choices_table(rep, records)
     return rep

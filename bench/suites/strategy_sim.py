@@ -5,7 +5,8 @@ the regime's cost per median trial) and by the method's own CPU time (``process_
 around ``ask`` + suggestions, ``report`` / ``should_prune`` and ``tell``).  The run ends
 when the clock passes the budget: an evaluation that would finish later never counts.
 With ``epochs`` the objective reports after every fidelity step and may be pruned;
-without, each trial is one full-fidelity evaluation.
+without, each trial is one full-fidelity evaluation.  A noisy task's method sees the value
+plus noise; the trace keeps the noise-free value of the trial with the best observed one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from bench.optimizers.multifidelity import MFMethod
 from bench.suites.strategy_problems import Task
@@ -32,25 +35,35 @@ REGIMES = (
 )
 
 
+NOISE_STREAM = 9017  # the noise generator's seed is (NOISE_STREAM, run seed)
+
+
 @dataclass
 class Trace:
+    """The incumbent over time: the true value of the trial with the best observed value."""
+
     times: list[float] = field(default_factory=list)
     best: list[float] = field(default_factory=list)
     trials: int = 0
     method_seconds: float = 0.0
+    best_observed: float = math.inf
 
-    def offer(self, t: float, value: float) -> None:
-        if math.isfinite(value) and (not self.best or value < self.best[-1]):
+    def offer(self, t: float, observed: float, true: float) -> None:
+        if math.isfinite(observed) and observed < self.best_observed:
+            self.best_observed = observed
             self.times.append(t)
-            self.best.append(value)
+            self.best.append(true)
 
     @property
     def final(self) -> float:
         return self.best[-1] if self.best else math.inf
 
 
-def simulate(task: Task, method: MFMethod, regime: Regime, budget: float, max_trials: int) -> Trace:
+def simulate(
+    task: Task, method: MFMethod, regime: Regime, budget: float, max_trials: int, seed: int = 0
+) -> Trace:
     trace = Trace()
+    noise = np.random.default_rng([NOISE_STREAM, seed])
     clock = 0.0
     cpu = time.process_time
 
@@ -71,7 +84,10 @@ def simulate(task: Task, method: MFMethod, regime: Regime, budget: float, max_tr
         t0 = cpu()
         trial = method.ask()
         charge(t0)
-        values, cost = task.curve(trial.params)
+        true_values, cost = task.curve(trial.params)
+        values = true_values
+        if task.noise_sd:
+            values = true_values + task.noise_sd * noise.standard_normal(len(true_values))
         cost = cost * regime.trial_seconds
         trace.trials += 1
         if not (regime.epochs and task.has_fidelity):
@@ -79,7 +95,7 @@ def simulate(task: Task, method: MFMethod, regime: Regime, budget: float, max_tr
             if clock > budget:
                 break
             sync()
-            trace.offer(clock, float(values[-1]))
+            trace.offer(clock, float(values[-1]), float(true_values[-1]))
             t0 = cpu()
             method.tell(trial, float(values[-1]), pruned=False)
             charge(t0)
@@ -94,7 +110,7 @@ def simulate(task: Task, method: MFMethod, regime: Regime, budget: float, max_tr
             sync()
             value = float(values[step - 1])
             if task.any_step_counts or step == task.steps:
-                trace.offer(clock, value)
+                trace.offer(clock, value, float(true_values[step - 1]))
             t0 = cpu()
             trial.report(value, step)
             stop = step < last and trial.should_prune()

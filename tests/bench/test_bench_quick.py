@@ -359,3 +359,5 @@ def test_strategy_quick(quick: QuickRuns) -> None:
     assert versus.row("hs-tpe")[1].endswith("of 2")
     cost = find(tables, "Trials run and method CPU time")
     assert cost.headers == ["method", "cheap", "moderate", "expensive"]
+    choices = find(tables, "hs-auto's choices")  # read from each run's study
+    assert choices.rows and all(r[2].startswith("random@0") for r in choices.rows)
