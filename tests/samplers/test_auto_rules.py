@@ -98,6 +98,15 @@ def test_numeric_spaces_get_a_gp_while_the_history_is_small():
     assert pick(facts(space=wide)) == "tpe"
 
 
+def test_the_reason_says_when_some_parameters_are_categorical():
+    some = SpaceFacts(n_params=4, n_continuous=2, n_categorical=2, size=math.inf, conditional=False)
+    assert (
+        "mostly numeric (2 categorical) space of 4"
+        in decide(facts(space=some), GP_LEVEL, False, False).reason
+    )
+    assert decide(facts(), GP_LEVEL, False, False).reason.startswith("numeric space of")
+
+
 def test_categorical_and_conditional_spaces_get_tpe():
     assert pick(facts(space=MIXED)) == "tpe"
     choice = decide(facts(space=CONDITIONAL), GP_LEVEL, False, False)

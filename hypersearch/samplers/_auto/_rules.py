@@ -134,7 +134,8 @@ def _plain(facts: Facts, level: int, has_constraints_func: bool) -> Choice:
         and space.n_params <= GP_MAX_PARAMS
         and not _many_planned(facts)
     ):
-        why = f"numeric space of {space.n_params}, {facts.n_finished} trials so far"
+        kind = "numeric" if space.numeric else f"mostly numeric ({space.n_categorical} categorical)"
+        why = f"{kind} space of {space.n_params}, {facts.n_finished} trials so far"
         if level < GP_LEVEL:
             return Choice("gp-light", f"{why}; fast trials: the GP's light effort")
         return Choice("gp", why)
