@@ -55,7 +55,7 @@ class AutoSampler(BaseSampler):
     several objectives otherwise                            NSGA-II (2) / NSGA-III (3+)
     sampling costs more than it buys (cheap trials)         QMC / random
     conditional or mostly categorical                       TPE
-    numeric, < 200 trials, <= 20 params, GP affordable      GP
+    numeric, < 200 trials, <= 20 params, GP affordable      GP (``gp-light``: fast trials)
     numeric, >= 500 more trials planned, or >= 8 workers    CMA-ES
     otherwise                                               TPE
     ======================================================  ==========================
@@ -65,8 +65,10 @@ class AutoSampler(BaseSampler):
     duration from the storage; when a model costs more than the progress it buys
     per wall-clock second (a ``timeout`` or no ``n_trials``), or more than the
     objective itself and 10 ms (only ``n_trials`` declared), it moves to a cheaper
-    one: GP -> TPE / CMA-ES -> QMC / random. With ``n_jobs`` threads the sampler is
-    the serial part, so the objective's time counts divided by the workers.
+    one: GP -> the GP's light effort (``GPSampler(effort="light")``, ~1/3 of its CPU
+    time, for objectives under ~0.1 s) -> TPE / CMA-ES -> QMC / random. With ``n_jobs``
+    threads the sampler is the serial part, so the objective's time counts divided by the
+    workers.
     Parallel workers are handled by the samplers chosen: TPE's constant liar, the
     GP's kriging-believer fantasies, CMA-ES's generations.
 
