@@ -87,9 +87,11 @@ def minimize_box(
             break
         d = _direction(pg, pairs) if pairs else -pg
         d[held] = 0.0
-        if float(g @ d) >= 0.0:  # not a descent direction: restart from steepest descent
+        gd = float(g @ d)
+        if gd >= 0.0:  # not a descent direction: restart from steepest descent
             pairs.clear()
             d = -pg
+            gd = -float(pg @ pg)
         t = 1.0 if pairs else min(1.0, 1.0 / float(np.linalg.norm(pg)))
         for _ in range(_MAX_BACKTRACKS):
             x_new = np.clip(x + t * d, lo, hi)
@@ -98,7 +100,7 @@ def minimize_box(
             slope = float(g @ (x_new - x))
             if slope < 0.0 and f_new <= f + _ARMIJO * slope:
                 break
-            t = _step_length(f, f_new, float(g @ d), t)
+            t = _step_length(f, f_new, gd, t)
         else:
             break  # no acceptable step: x is as good as this method gets
         s, y = x_new - x, g_new - g

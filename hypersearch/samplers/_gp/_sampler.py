@@ -172,7 +172,7 @@ class GPSampler(BaseSampler):
         effort: ``"full"`` (default) or ``"light"``, for objectives that take milliseconds:
             at most 512 candidates, the best few refined by random perturbations instead of
             gradient polish and discrete sweeps, and warm hyperparameter refits of 4 iterations
-            instead of 10. Measured ~3x less CPU a trial at 10-30 trials and a little
+            instead of 10. Measured 2-3x less CPU a trial at 10-50 trials and a little
             precision per trial (bench/results/gp-light.md); the AutoSampler picks it when
             the objective is fast.
         constraints_func: ``f(frozen_trial) -> sequence of floats``, each ``<= 0``
