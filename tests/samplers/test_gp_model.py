@@ -15,7 +15,7 @@ from hypersearch.samplers._gp._model import (
     _neg_log_posterior,
     sq_dist_parts,
 )
-from hypersearch.samplers._gp._optimize import _global_candidates, maximize_acquisition
+from hypersearch.samplers._gp._optimize import global_candidates, maximize_acquisition
 from hypersearch.samplers._gp._space import SearchSpaceEncoding
 
 
@@ -69,9 +69,9 @@ def test_neg_log_posterior_gradient_matches_finite_differences() -> None:
 
 def test_global_candidates_are_a_shifted_low_discrepancy_set_that_the_seed_fixes() -> None:
     enc = SearchSpaceEncoding({f"x{i}": FloatDistribution(0, 1) for i in range(5)})
-    a = _global_candidates(enc, 1024, np.random.default_rng(5))
-    b = _global_candidates(enc, 1024, np.random.default_rng(5))
-    c = _global_candidates(enc, 1024, np.random.default_rng(6))
+    a = global_candidates(enc, 1024, np.random.default_rng(5))
+    b = global_candidates(enc, 1024, np.random.default_rng(5))
+    c = global_candidates(enc, 1024, np.random.default_rng(6))
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
     assert a.min() >= 0.0 and a.max() <= 1.0
@@ -81,7 +81,7 @@ def test_global_candidates_are_a_shifted_low_discrepancy_set_that_the_seed_fixes
         for j in range(5):
             counts = np.bincount(np.floor(u[:, j] * 16).astype(int), minlength=16)
             assert np.abs(counts - 64).max() <= 5
-    assert len(_global_candidates(enc, 1000, np.random.default_rng(5))) == 1000
+    assert len(global_candidates(enc, 1000, np.random.default_rng(5))) == 1000
 
 
 def test_maximize_acquisition_reaches_the_optimum_of_a_mixed_space() -> None:

@@ -6,18 +6,20 @@ for TPE's ``log l(x) - log g(x)`` the same subtraction. ``c`` is the cost model'
 prediction (:class:`~hypersearch.samplers._cost._model.CostModel`), ``alpha`` the
 cooling (:func:`~hypersearch.samplers._cost._cooling.cooling_alpha`), for TPE times the
 cost's weight (:func:`~hypersearch.samplers._cost._pitfall.cost_weight`: none when the
-trials show that the costly ones are the good ones).
+trials show that the costly ones are the good ones). The GP's random start leans to
+cheap regions too (:mod:`~hypersearch.samplers._cost._design`).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hypersearch.samplers._cost._cooling import budget_label, cooling_alpha
+from hypersearch.samplers._cost._design import MIN_RANDOM, cheap_start_point
 from hypersearch.samplers._cost._measure import CostWarning, costs_of
 from hypersearch.samplers._cost._model import CostModel
 from hypersearch.samplers._cost._pitfall import cost_weight, costly_is_better_evidence
@@ -116,6 +118,36 @@ class CostAwareness:
         costs = costs_of([history.trial(int(r)) for r in rows])
         column = np.array([np.nan if c is None else c for c in costs], dtype=float)
         return CostModel.fit(self.fitter, enc, x, column)
+
+    def start_params(
+        self,
+        study: Study,
+        number: int,
+        space: dict[str, BaseDistribution],
+        rows: np.ndarray,
+    ) -> dict[str, Any]:
+        """Trial ``number``'s start point in ``space``, leaning to cheap regions, or {}
+        (sample at random): one objective only, at least :data:`MIN_RANDOM` complete
+        trials in ``rows`` (numbers), a cost model and a cost that still weighs."""
+        from hypersearch.samplers._gp._space import SearchSpaceEncoding
+
+        history = study.history
+        if len(history.directions) > 1:
+            return {}
+        params = history.param_matrix(list(space))
+        tried = ~np.isnan(params).any(axis=1)  # running trials too
+        if number < len(tried):
+            tried[number] = False
+        rows = rows[tried[rows]]
+        weight = cost_weight(self._evidence(study))
+        if len(rows) < MIN_RANDOM or weight <= 0.0:
+            return {}
+        enc = SearchSpaceEncoding(space)
+        model = self.model(study, rows, enc, enc.encode(params[rows]))
+        if model is None:
+            return {}
+        u = cheap_start_point(enc, enc.encode(params[tried]), model, self.rng, weight=weight)
+        return enc.decode(u)
 
     def prepare(
         self,

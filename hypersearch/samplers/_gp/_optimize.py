@@ -58,7 +58,8 @@ def _kronecker_alpha(dim: int) -> np.ndarray:
     return alpha
 
 
-def _global_candidates(enc: SearchSpaceEncoding, n: int, rng: np.random.Generator) -> np.ndarray:
+def global_candidates(enc: SearchSpaceEncoding, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` points spread over the whole space, encoded (a randomly shifted Kronecker set)."""
     steps = np.arange(1, n + 1, dtype=float)[:, None]
     u = (rng.random(enc.dim) + steps * _kronecker_alpha(enc.dim)) % 1.0
     cat = enc.is_cat
@@ -207,7 +208,7 @@ def maximize_acquisition(
         local_radius = None
         cands = np.vstack(
             [
-                _global_candidates(enc, n_candidates, rng),
+                global_candidates(enc, n_candidates, rng),
                 _local_candidates(enc, incumbents, n_candidates // 8, rng),
             ]
         )

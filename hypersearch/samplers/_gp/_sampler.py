@@ -183,7 +183,9 @@ class GPSampler(BaseSampler):
             Lee et al. 2020): ``log EI(x) - alpha log c(x)`` (``EI / c ** alpha`` for
             ``"EI"``), ``c`` a GP on the log cost of the complete trials (their ``cost``
             user attribute, else their duration), ``alpha`` falling from 1 after the
-            random start to 0 as the budget is spent. The budget: ``cost_budget``, else
+            random start to 0 as the budget is spent; the random start itself leans to
+            cheap regions after 3 trials (:mod:`hypersearch.samplers._cost._design`).
+            The budget: ``cost_budget``, else
             ``optimize(budget_cost=...)``, ``budget_seconds=...`` or ``n_trials=...``
             (see :mod:`hypersearch.samplers._cost._cooling`); none: ``alpha = 1``. Once
             the budget is spent a ``CostWarning`` says so. One objective and
@@ -351,7 +353,9 @@ class GPSampler(BaseSampler):
         complete = history.mask(TrialState.COMPLETE) & ~np.isnan(values).any(axis=1)
         rows = np.flatnonzero(complete)
         if len(rows) < max(self._n_startup, 2):
-            return {}
+            if self._cost is None:
+                return {}
+            return self._cost.start_params(study, trial.number, search_space, rows)
         params = history.param_matrix(names)
         rows = rows[~np.isnan(params[rows]).any(axis=1)]
         if len(rows) < 2:
