@@ -18,9 +18,10 @@ Used by TPE only. Measured (``python -m bench cost-aware --seeds 20``, Hartmann-
 its optimum at the costly end): cost-aware TPE lost to plain TPE (cost to target 1.79x,
 17 of 20 seeds worse, p = 0.001) and now ties it (1.10x, 15 of 20 seeds identical,
 p = 0.14), while it still reaches the target in 0.60x the cost on Branin and Hartmann-6.
-The GP does not use it: with it the GP saved less on Branin (0.85x
+The GP's acquisition does not use it: with it the GP saved less on Branin (0.85x
 instead of 0.72x; Hartmann-6 0.73x either way), and EI's own uncertainty keeps it from
-losing on Hartmann-3 without it (0.98x).
+losing on Hartmann-3 without it (0.98x). The GP's cost-leaning random start
+(:mod:`~hypersearch.samplers._cost._design`) does: there a cheap pull costs information.
 """
 
 from __future__ import annotations
