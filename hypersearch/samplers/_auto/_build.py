@@ -22,6 +22,7 @@ SAMPLER_NAMES = (
     "nsga2",
     "nsga3",
     "gp-light",
+    "gp-cost",
 )
 
 
@@ -74,6 +75,15 @@ def _gp_light(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSamp
     )
 
 
+def _gp_cost(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSampler:
+    from hypersearch.samplers._gp import GPSampler
+
+    # the cooling counts down the budget the study declared (see _percost)
+    return GPSampler(
+        seed=seed, constraints_func=constraints, warn_independent_sampling=False, cost_aware=True
+    )
+
+
 def _cmaes(seed: int | None, _: Any) -> BaseSampler:
     from hypersearch.samplers._cmaes import CmaEsSampler
 
@@ -109,4 +119,5 @@ _MAKERS: dict[str, Callable[[int | None, ConstraintsFunc | None], BaseSampler]] 
     "nsga2": _nsga2,
     "nsga3": _nsga3,
     "gp-light": _gp_light,
+    "gp-cost": _gp_cost,
 }

@@ -18,7 +18,8 @@ Every threshold says where its number comes from. The table, in order (first mat
 6. cost level 0 (sampling would cost more than it buys) -> QMC (numeric, unconditional) or random.
 7. conditional or mostly categorical -> TPE.
 8. numeric, GP affordable, history small, few parameters -> GP (of light effort, ``gp-light``,
-   where only that is affordable: objectives of tens of milliseconds, see ``_cost``).
+   where only that is affordable: objectives of tens of milliseconds, see ``_cost``); the
+   full GP per unit cost (``gp-cost``) where costs vary 10x or more (8b, ``_percost``).
 9. numeric, >= 500 more trials planned, or many workers and the GP not affordable -> CMA-ES.
 10. otherwise -> TPE.
 
@@ -76,8 +77,8 @@ CMA_MIN_WORKERS = 8
 BOHB_MIN_PLANNED = GP_MAX_TRIALS
 
 
-# The GP's names: full effort and light effort (GPSampler(effort="light")).
-GP_NAMES = ("gp", "gp-light")
+# The GP's names: full effort, light effort (GPSampler(effort="light")), per unit cost.
+GP_NAMES = ("gp", "gp-light", "gp-cost")
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def _multi_objective(facts: Facts, level: int) -> Choice:
 
 def level_of(sampler: str) -> int:
     """The cost level a sampler belongs to (what its overhead is measured as)."""
-    if sampler == "gp":
+    if sampler in ("gp", "gp-cost"):
         return GP_LEVEL
     if sampler == "gp-light":
         return GP_LIGHT_LEVEL

@@ -13,6 +13,7 @@ from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._auto import _cost
 from hypersearch.samplers._auto._build import ConstraintsFunc, build
 from hypersearch.samplers._auto._facts import FactsReader, Plan, distribution_size, gather
+from hypersearch.samplers._auto._percost import per_unit_cost
 from hypersearch.samplers._auto._record import (
     append_choice,
     budget_seconds,
@@ -56,6 +57,7 @@ class AutoSampler(BaseSampler):
     sampling costs more than it buys (cheap trials)         QMC / random
     conditional or mostly categorical                       TPE
     numeric, < 200 trials, <= 20 params, GP affordable      GP (``gp-light``: fast trials)
+    ... and costs vary >= 10x under a declared budget       GP per unit cost (``gp-cost``)
     numeric, >= 500 more trials planned, or >= 8 workers    CMA-ES
     otherwise                                               TPE
     ======================================================  ==========================
@@ -71,6 +73,10 @@ class AutoSampler(BaseSampler):
     workers.
     Parallel workers are handled by the samplers chosen: TPE's constant liar, the
     GP's kriging-believer fantasies, CMA-ES's generations.
+    Where the trials' costs (their ``cost`` user attribute, else their duration) vary
+    10x or more (90th percentile over 10th), a budget is declared and the costly
+    trials are not the good ones, the full GP searches per unit cost, cooled over the
+    budget (``GPSampler(cost_aware=True)``; ``_percost.py``).
 
     When the study was created without a pruner the AutoSampler supplies one: a
     :class:`~hypersearch.pruners.HyperbandPruner` (one objective; an ``AutoHyperband``
@@ -144,6 +150,12 @@ class AutoSampler(BaseSampler):
     def current(self) -> str:
         """The name of the sampler chosen for the latest trial."""
         return self._current
+
+    @property
+    def cost_aware(self) -> bool:
+        """True: it may search per unit cost (rule 8b), so ``optimize`` records ``n_trials``
+        in the study for the cost cooling to count down."""
+        return True
 
     def default_pruner(self, n_objectives: int) -> BasePruner | BaseScheduler:
         """The pruner (or scheduler) a study created without one gets with this sampler."""
@@ -302,6 +314,7 @@ class AutoSampler(BaseSampler):
         choice = decide(
             facts, level, self._continuous_steps is not None, self._constraints_func is not None
         )
+        choice = per_unit_cost(choice, study)
         self._level_now = level
         if not same(self._last, choice.sampler):
             self._last = self._store(study, choice, facts.n_finished, facts.workers, level)
@@ -400,16 +413,18 @@ STARTUP_TRIALS = 10
 # Random, not Sobol': Sobol' start-up points were measured (strategy.md "Start-up", 20 seeds)
 # better on glmnet@cheap (13/0/7, p=0.036) and mfh3-bad@moderate (15/0/5, p=0.012) but worse on
 # lcbench-3945@moderate (5/0/15, p=0.022).
+# (The cost-aware GP starts itself: its start leans to cheap regions, see _cost/_design.py.)
 _STARTS_AT_RANDOM = frozenset(("gp", "gp-light", "tpe", "bohb"))
 _MULTI_FIDELITY = frozenset(("bohb",))
 # Samplers whose time is worth storing (random, QMC and brute force take well under 1 ms).
-_MODELS = frozenset(("tpe", "gp", "gp-light", "cmaes", "bohb", "nsga2", "nsga3"))
-_RECORDS_CONSTRAINTS = frozenset(("gp", "gp-light", "tpe", "nsga2", "nsga3"))
+_MODELS = frozenset(("tpe", "gp", "gp-light", "gp-cost", "cmaes", "bohb", "nsga2", "nsga3"))
+_RECORDS_CONSTRAINTS = frozenset(("gp", "gp-light", "gp-cost", "tpe", "nsga2", "nsga3"))
 _BATCH = {
     "tpe": "constant liar",
     "bohb": "constant liar",
     "gp": "kriging-believer fantasies",
     "gp-light": "kriging-believer fantasies",
+    "gp-cost": "kriging-believer fantasies",
     "cmaes": "one generation across workers",
     "nsga2": "one generation across workers",
     "nsga3": "one generation across workers",

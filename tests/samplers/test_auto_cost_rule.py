@@ -1,0 +1,104 @@
+"""AutoSampler rule 8b: the GP per unit cost where trials cost widely different amounts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import hypersearch as hs
+from hypersearch import _keys
+from hypersearch.distributions import FloatDistribution
+from hypersearch.samplers import AutoSampler
+from hypersearch.samplers._cost._budget import declare_budget
+from hypersearch.trial import create_trial
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    hs.logging.set_verbosity(hs.logging.WARNING)
+    yield
+    hs.logging.set_verbosity(hs.logging.INFO)
+
+
+def costed_trials(study, n, cost, value, seconds=30.0, directions=1):
+    """``n`` finished 30 s trials (the GP's level) at ``x = i / n``, costing ``cost(x)``."""
+    dist = {"x": FloatDistribution(0, 1), "y": FloatDistribution(0, 1)}
+    start = datetime.datetime(2026, 1, 1)
+    for i in range(n):
+        x = (i * 7 % n) / n  # costs in no order of the trial number
+        trial = create_trial(
+            values=[value(x)] * directions,
+            params={"x": x, "y": 0.5},
+            distributions=dist,
+            user_attrs={_keys.COST: cost(x)},
+            system_attrs={_keys.AUTO_OVERHEAD: 0.5},
+        )
+        took = datetime.timedelta(seconds=seconds)
+        study.add_trial(trial.replace(datetime_start=start, datetime_complete=start + took))
+    study.sampler._current = study.sampler._route = "gp"  # the recent trials' overhead: GP's
+
+
+def next_choice(study):
+    trial = study.ask()
+    study.tell(trial, [0.0] * len(study.directions))
+    return study.system_attrs[_keys.AUTO_CHOICES][-1]
+
+
+def _study(directions=1):
+    return hs.create_study(sampler=AutoSampler(seed=0), directions=["minimize"] * directions)
+
+
+def _varies(x):
+    return 30.0**x
+
+
+def _flat(x):
+    return (x - 0.3) ** 2
+
+
+def test_costs_varying_widely_under_a_budget_bring_the_gp_per_unit_cost():
+    study = _study()
+    costed_trials(study, 12, _varies, _flat)
+    declare_budget(study, None, None, 60)
+    choice = next_choice(study)
+    assert choice["sampler"] == "gp-cost"
+    assert "costs vary 12x" in choice["reason"] and "per unit cost" in choice["reason"]
+    assert study.sampler._delegate("gp-cost").cost_aware
+
+
+@pytest.mark.parametrize(
+    ("cost", "value", "budget", "why"),
+    [
+        (lambda x: 2.0 + x, _flat, True, "costs vary 1.5x"),
+        (_varies, _flat, False, "no budget to cool over"),
+        (_varies, lambda x: -x, True, "the costly trials are the good ones"),
+    ],
+)
+def test_otherwise_the_plain_gp(cost, value, budget, why):
+    study = _study()
+    costed_trials(study, 12, cost, value)
+    if budget:
+        declare_budget(study, None, None, 60)
+    assert next_choice(study)["sampler"] == "gp", why
+
+
+def test_too_few_costs_and_several_objectives_keep_the_plain_gp():
+    study = _study()
+    costed_trials(study, 4, _varies, _flat)
+    declare_budget(study, None, None, 60)
+    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._rules import Choice
+
+    assert per_unit_cost(Choice("gp", "r"), study).sampler == "gp"
+    two = _study(directions=2)
+    costed_trials(two, 12, _varies, _flat, directions=2)
+    declare_budget(two, None, None, 60)
+    assert per_unit_cost(Choice("gp", "r"), two).sampler == "gp"
+    assert per_unit_cost(Choice("tpe", "r"), study).sampler == "tpe"
+
+
+def test_optimize_records_the_trial_budget_that_the_cooling_counts_down():
+    study = _study()
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    assert study.system_attrs[_keys.BUDGET_TRIALS] == 3
