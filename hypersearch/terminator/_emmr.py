@@ -102,11 +102,17 @@ class EMMREvaluator(BaseImprovementEvaluator):
             return self._criterion(before, now, x, z, enc)
 
     def _fit(self, x: np.ndarray, z: np.ndarray, enc: Any) -> Any:
-        from hypersearch.samplers._gp._model import default_theta, fit_gp
+        from hypersearch.samplers._gp._model import default_theta, fit_gp, stop_prior
 
         det = self._deterministic
         return fit_gp(
-            x, z, enc.is_cat, deterministic=det, starts=[default_theta(enc.dim, det)], maxiter=50
+            x,
+            z,
+            enc.is_cat,
+            deterministic=det,
+            starts=[default_theta(enc.dim, det)],
+            maxiter=50,
+            prior=stop_prior(enc.dim),
         )
 
     def _criterion(self, before: Any, now: Any, x: np.ndarray, z: np.ndarray, enc: Any) -> float:

@@ -126,14 +126,22 @@ class RegretBound:
 
     def _fit(self, x: np.ndarray, z: np.ndarray, enc: Any, key: Any) -> Any:
         """MAP hyperparameters, warm-started; between refits the last ones are reused."""
-        from hypersearch.samplers._gp._model import GPModel, default_theta, fit_gp
+        from hypersearch.samplers._gp._model import GPModel, default_theta, fit_gp, stop_prior
 
         theta = self._theta if self._space_key == key else None
         if theta is not None and self._since_fit + 1 < REFIT_EVERY:
             self._since_fit += 1
             return GPModel(x, z, enc.is_cat, theta, deterministic=False)
         starts = [theta if theta is not None else default_theta(enc.dim, False)]
-        model = fit_gp(x, z, enc.is_cat, deterministic=False, starts=starts, maxiter=50)
+        model = fit_gp(
+            x,
+            z,
+            enc.is_cat,
+            deterministic=False,
+            starts=starts,
+            maxiter=50,
+            prior=stop_prior(enc.dim),
+        )
         self._theta, self._space_key, self._since_fit = model.theta, key, 0
         return model
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import numpy as np
 import pytest
 
 import hypersearch as hs
@@ -63,7 +64,7 @@ def test_costs_varying_widely_under_a_budget_bring_the_gp_per_unit_cost():
     declare_budget(study, None, None, 60)
     choice = next_choice(study)
     assert choice["sampler"] == "gp-cost"
-    assert "costs vary 12x" in choice["reason"] and "per unit cost" in choice["reason"]
+    assert "the start's costs vary 1" in choice["reason"] and "per unit cost" in choice["reason"]
     assert study.sampler._delegate("gp-cost").cost_aware
 
 
@@ -85,7 +86,7 @@ def test_otherwise_the_plain_gp(cost, value, budget, why):
 
 def test_too_few_costs_and_several_objectives_keep_the_plain_gp():
     study = _study()
-    costed_trials(study, 4, _varies, _flat)
+    costed_trials(study, 9, _varies, _flat)
     declare_budget(study, None, None, 60)
     from hypersearch.samplers._auto._percost import per_unit_cost
     from hypersearch.samplers._auto._rules import Choice
@@ -102,3 +103,36 @@ def test_optimize_records_the_trial_budget_that_the_cooling_counts_down():
     study = _study()
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     assert study.system_attrs[_keys.BUDGET_TRIALS] == 3
+
+
+def test_the_light_gp_becomes_the_light_gp_per_unit_cost():
+    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._rules import Choice
+
+    study = _study()
+    costed_trials(study, 12, _varies, _flat)
+    declare_budget(study, None, None, 60)
+    assert per_unit_cost(Choice("gp-light", "r"), study).sampler == "gp-light-cost"
+    light = study.sampler._delegate("gp-light-cost")
+    assert light.cost_aware
+
+
+def test_the_decision_reads_the_start_only_so_later_trials_do_not_flip_it():
+    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._rules import Choice
+
+    study = _study()
+    costed_trials(study, 10, _varies, _flat)
+    declare_budget(study, None, None, 60)
+    before = per_unit_cost(Choice("gp", "r"), study)
+    costed_trials(study, 30, lambda x: 1.0, _flat)  # the model's trials, all alike in cost
+    assert per_unit_cost(Choice("gp", "r"), study) == before
+    assert before.sampler == "gp-cost"
+
+
+def test_the_lognormal_spread_of_costs_uniform_in_log_scale():
+    from hypersearch.samplers._auto._percost import lognormal_spread
+
+    costs = 30.0 ** np.linspace(0, 1, 1001)
+    assert lognormal_spread(costs) == pytest.approx(30.0 ** (2 * 1.2816 / 12**0.5), rel=0.01)
+    assert lognormal_spread(np.full(10, 3.0)) == pytest.approx(1.0)

@@ -23,6 +23,7 @@ SAMPLER_NAMES = (
     "nsga3",
     "gp-light",
     "gp-cost",
+    "gp-light-cost",
 )
 
 
@@ -76,11 +77,25 @@ def _gp_light(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSamp
 
 
 def _gp_cost(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSampler:
+    return _per_unit_cost(seed, constraints, "full")
+
+
+def _gp_light_cost(seed: int | None, constraints: ConstraintsFunc | None) -> BaseSampler:
+    return _per_unit_cost(seed, constraints, "light")
+
+
+def _per_unit_cost(
+    seed: int | None, constraints: ConstraintsFunc | None, effort: str
+) -> BaseSampler:
     from hypersearch.samplers._gp import GPSampler
 
     # the cooling counts down the budget the study declared (see _percost)
     return GPSampler(
-        seed=seed, constraints_func=constraints, warn_independent_sampling=False, cost_aware=True
+        seed=seed,
+        constraints_func=constraints,
+        warn_independent_sampling=False,
+        effort=effort,
+        cost_aware=True,
     )
 
 
@@ -120,4 +135,5 @@ _MAKERS: dict[str, Callable[[int | None, ConstraintsFunc | None], BaseSampler]] 
     "nsga3": _nsga3,
     "gp-light": _gp_light,
     "gp-cost": _gp_cost,
+    "gp-light-cost": _gp_light_cost,
 }

@@ -19,7 +19,8 @@ Every threshold says where its number comes from. The table, in order (first mat
 7. conditional or mostly categorical -> TPE.
 8. numeric, GP affordable, history small, few parameters -> GP (of light effort, ``gp-light``,
    where only that is affordable: objectives of tens of milliseconds, see ``_cost``); the
-   full GP per unit cost (``gp-cost``) where costs vary 10x or more (8b, ``_percost``).
+   GP per unit cost (``gp-cost``, ``gp-light-cost``) where costs vary ~10x or more (8b,
+   ``_percost``).
 9. numeric, >= 500 more trials planned, or many workers and the GP not affordable -> CMA-ES.
 10. otherwise -> TPE.
 
@@ -78,7 +79,7 @@ BOHB_MIN_PLANNED = GP_MAX_TRIALS
 
 
 # The GP's names: full effort, light effort (GPSampler(effort="light")), per unit cost.
-GP_NAMES = ("gp", "gp-light", "gp-cost")
+GP_NAMES = ("gp", "gp-light", "gp-cost", "gp-light-cost")
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def level_of(sampler: str) -> int:
     """The cost level a sampler belongs to (what its overhead is measured as)."""
     if sampler in ("gp", "gp-cost"):
         return GP_LEVEL
-    if sampler == "gp-light":
+    if sampler in ("gp-light", "gp-light-cost"):
         return GP_LIGHT_LEVEL
     if sampler in ("random", "qmc"):
         return RANDOM_LEVEL

@@ -57,7 +57,7 @@ class AutoSampler(BaseSampler):
     sampling costs more than it buys (cheap trials)         QMC / random
     conditional or mostly categorical                       TPE
     numeric, < 200 trials, <= 20 params, GP affordable      GP (``gp-light``: fast trials)
-    ... and costs vary >= 10x under a declared budget       GP per unit cost (``gp-cost``)
+    ... the start's costs vary ~10x+, a budget declared     GP per unit cost
     numeric, >= 500 more trials planned, or >= 8 workers    CMA-ES
     otherwise                                               TPE
     ======================================================  ==========================
@@ -73,9 +73,9 @@ class AutoSampler(BaseSampler):
     workers.
     Parallel workers are handled by the samplers chosen: TPE's constant liar, the
     GP's kriging-believer fantasies, CMA-ES's generations.
-    Where the trials' costs (their ``cost`` user attribute, else their duration) vary
-    10x or more (90th percentile over 10th), a budget is declared and the costly
-    trials are not the good ones, the full GP searches per unit cost, cooled over the
+    Where the random start's costs (the ``cost`` user attribute, else the duration) vary
+    ~10x or more (90th percentile over 10th), a budget is declared and the costly
+    trials are not the good ones, the GP searches per unit cost, cooled over the
     budget (``GPSampler(cost_aware=True)``; ``_percost.py``).
 
     When the study was created without a pruner the AutoSampler supplies one: a
@@ -413,18 +413,22 @@ STARTUP_TRIALS = 10
 # Random, not Sobol': Sobol' start-up points were measured (strategy.md "Start-up", 20 seeds)
 # better on glmnet@cheap (13/0/7, p=0.036) and mfh3-bad@moderate (15/0/5, p=0.012) but worse on
 # lcbench-3945@moderate (5/0/15, p=0.022).
-# (The cost-aware GP starts itself: its start leans to cheap regions, see _cost/_design.py.)
 _STARTS_AT_RANDOM = frozenset(("gp", "gp-light", "tpe", "bohb"))
 _MULTI_FIDELITY = frozenset(("bohb",))
 # Samplers whose time is worth storing (random, QMC and brute force take well under 1 ms).
-_MODELS = frozenset(("tpe", "gp", "gp-light", "gp-cost", "cmaes", "bohb", "nsga2", "nsga3"))
-_RECORDS_CONSTRAINTS = frozenset(("gp", "gp-light", "gp-cost", "tpe", "nsga2", "nsga3"))
+_MODELS = frozenset(
+    ("tpe", "gp", "gp-light", "gp-cost", "gp-light-cost", "cmaes", "bohb", "nsga2", "nsga3")
+)
+_RECORDS_CONSTRAINTS = frozenset(
+    ("gp", "gp-light", "gp-cost", "gp-light-cost", "tpe", "nsga2", "nsga3")
+)
 _BATCH = {
     "tpe": "constant liar",
     "bohb": "constant liar",
     "gp": "kriging-believer fantasies",
     "gp-light": "kriging-believer fantasies",
     "gp-cost": "kriging-believer fantasies",
+    "gp-light-cost": "kriging-believer fantasies",
     "cmaes": "one generation across workers",
     "nsga2": "one generation across workers",
     "nsga3": "one generation across workers",
