@@ -39,8 +39,11 @@ SUITE = "cost-aware"
 TRIAL_EQUIV = 50
 HORIZON = 2.0
 MAX_TRIALS = 250
-PAIRS = (("gp-cost", "gp"), ("tpe-cost", "tpe"))
-METHODS = ("gp", "gp-cost", "tpe", "tpe-cost")
+PAIRS = (("gp-cost", "gp"), ("tpe-cost", "tpe"), ("auto", "gp"))
+METHODS = ("gp", "gp-cost", "tpe", "tpe-cost", "auto")
+# The AutoSampler decides by measured time, so its trials take real time: the median random
+# configuration sleeps this long (the full GP's level; its cost attribute is as the others').
+AUTO_MEDIAN_TRIAL_S = 0.2
 QUICK_PROBLEMS = ("branin-cost30",)
 SPREAD_BAR = 10.0  # "when costs vary 10x or more across the space" (p90/p10)
 RATIO_BAR = 0.7  # "... reaches the target in at most 0.7x the total cost of plain EI"
@@ -49,6 +52,8 @@ RATIO_BAR = 0.7  # "... reaches the target in at most 0.7x the total cost of pla
 def make_sampler(method: str, seed: int, budget: float) -> Any:
     import hypersearch as hs
 
+    if method == "auto":
+        return hs.samplers.AutoSampler(seed=seed)
     aware = method.endswith("-cost")
     extra: dict[str, Any] = {"cost_aware": True, "cost_budget": budget} if aware else {}
     if method.startswith("gp"):
@@ -70,6 +75,8 @@ def run_one(task: tuple[str, str, int, float]) -> dict[str, Any]:
     def objective(trial: Any) -> float:
         value, cost = problem(suggest_all(trial, problem.space))
         trial.set_user_attr("cost", cost)
+        if method == "auto":
+            time.sleep(AUTO_MEDIAN_TRIAL_S * cost / median_cost)
         return value
 
     study = hs.create_study(sampler=make_sampler(method, seed, budget))
@@ -81,7 +88,9 @@ def run_one(task: tuple[str, str, int, float]) -> dict[str, Any]:
         diagnose=False,  # its checkpoints' CPU time is no part of the samplers' own
     )
     trials = study.get_trials(states=[hs.TrialState.COMPLETE])
+    chosen = [r["sampler"] for r in study.system_attrs.get(hs._keys.AUTO_CHOICES, [])]
     return {
+        "chosen": chosen,
         "problem": name,
         "method": method,
         "seed": seed,
@@ -263,15 +272,35 @@ def write_report(
         f"(at most {MAX_TRIALS} trials). Costs to target are in units of B. "
         "W/T/L count seeds where the cost-aware sampler is better / equal / worse. Bar "
         f"(issue #17): cost p90/p10 >= {SPREAD_BAR:g}x: ratio <= {RATIO_BAR}x; otherwise "
-        "no worse: no significant loss (p < 0.05) on cost to target or best within B."
+        "no worse: no significant loss (p < 0.05) on cost to target or best within B.\n\n"
+        "`auto` is the AutoSampler (the default sampler), given nothing but the study: its "
+        f"trials sleep {AUTO_MEDIAN_TRIAL_S} s x cost / median cost, since it decides by "
+        "measured time, and its cooling counts down the budget the run declares, "
+        f"``budget_cost = {HORIZON:g} B`` (the fixed samplers' cools over B)."
     )
     for ours, plain in PAIRS:
         if ours in methods and plain in methods:
             rows = _pair_rows(store, problems, ours, plain, seeds)
             report.table(f"{ours} vs {plain}", HEADERS, rows)
+    if "auto" in methods:
+        report.text(_auto_choices(store, problems, seeds))
     path = report.write(opts.out(SUITE, "md"), packages=("numpy", "scipy"))
     log(f"wrote {path}")
     return path
+
+
+def _auto_choices(store: RawStore, problems: list[str], seeds: int) -> str:
+    """Which samplers the AutoSampler went through, per problem (runs with that sequence)."""
+    lines = ["The AutoSampler's choices (sequence: runs):", ""]
+    for p in problems:
+        runs = [r for r in store.select(problem=p, method="auto") if r["seed"] < seeds]
+        counts: dict[str, int] = {}
+        for r in runs:
+            key = " -> ".join(r.get("chosen", [])) or "n/a"
+            counts[key] = counts.get(key, 0) + 1
+        listed = "; ".join(f"{k}: {n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        lines.append(f"* {p}: {listed}")
+    return "\n".join(lines)
 
 
 def _uptime() -> str:

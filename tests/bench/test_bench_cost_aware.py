@@ -12,12 +12,14 @@ from tests.bench.test_bench_quick import find, run_suite, tables_of
 def test_cost_aware_quick(tmp_path: Path) -> None:
     run_suite("cost-aware", tmp_path)
     tables = tables_of(tmp_path / "cost-aware-quick.md")
-    for title in ("gp-cost vs gp", "tpe-cost vs tpe"):
+    for title in ("gp-cost vs gp", "tpe-cost vs tpe", "auto vs gp"):
         table = find(tables, title)
         assert table.headers == HEADERS
         assert table.column("problem") == ["branin-cost30"]
         assert table.column("cost p90/p10")[0].endswith("x")
-    assert "load average" in (tmp_path / "cost-aware-quick.md").read_text(encoding="utf-8")
+    text = (tmp_path / "cost-aware-quick.md").read_text(encoding="utf-8")
+    assert "load average" in text
+    assert "* branin-cost30: random -> " in text  # the AutoSampler's choices, per problem
 
 
 def test_cost_to_target_and_best_within_budget() -> None:
