@@ -72,7 +72,7 @@ def declare_budget(
     """Record the budgets given to this run in the study (a budget not given keeps its record).
 
     ``n_trials`` is recorded (as the finished trials the run aims at) only when another
-    budget is given or the study's sampler is cost-aware: it costs a read of the trials.
+    budget is given or the study's sampler is (or, as the AutoSampler, may be) cost-aware.
     """
     trials = None
     if n_trials is not None and (
@@ -143,7 +143,7 @@ class BudgetStop:
 
 
 def _n_finished(study: Study) -> int:
-    return len(study.get_trials(deepcopy=False, states=FINISHED))
+    return int(study.history.mask(*FINISHED).sum())  # the history reads only new rows
 
 
 def start_budget(
