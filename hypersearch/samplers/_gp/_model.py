@@ -21,13 +21,11 @@ small cost on sphere/Branin, which both still beat Optuna's GPSampler.
 ``s ~ LogNormal(0, 1)`` and ``sigma2 ~ LogNormal(-4, 2)`` (outputs are
 standardised), by bounded L-BFGS (``_boxmin``) on analytic gradients. The noise prior
 was ``LogNormal(-4, 1)``, whose mode (``exp(-5)``, a noise sd of 8% of the outputs') the
-fit could hardly leave: a deterministic Hartmann-3 was then modelled as noisy and the GP
-stopped short of its optimum (median regret at 30 trials 4.7e-4, Optuna's GP 7.5e-5).
-With ``sigma = 2`` it reaches 3.0e-5; on noisy versions (noise sd 0.05, 0.2; 40 seeds)
-it ties the old prior (15/0/25, p = 0.34; 19/0/21, p = 0.63), though it fits less noise
-than there is on small samples; the strategy suite (``python -m bench strategy``, cheap and
-moderate, 9 problems with 2 noisy ones, 20 seeds) has hs-gp 4 wins and 0 losses and
-hs-auto 4 wins and 0 losses of 18 cells against ``sigma = 1``. The priors are densities of
+fit could hardly leave: a deterministic Hartmann-3 was modelled as noisy and the GP
+stopped short of its optimum. With ``sigma = 2`` (``bench/results/gp-noise-prior.md``, 40
+seeds, 30 trials) its median regret fell from 4.7e-4 to 4.1e-5 (37/0/3), noisy versions
+tie, and the strategy suite (cheap and moderate, 9 problems with 2 noisy ones, 20 seeds)
+has hs-gp and hs-auto 4 wins and 0 losses each of 18 cells against ``sigma = 1``. The priors are densities of
 the values (not of their logs), so each mode is ``exp(mu - sigma^2)``. ``deterministic`` pins ``sigma2`` to a small constant.
 """
 
