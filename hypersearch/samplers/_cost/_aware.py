@@ -54,7 +54,10 @@ class CostAwareness:
     ) -> None:
         from hypersearch.samplers._gp._fitter import GPFitter
 
-        self.fitter = GPFitter(rng, deterministic=False, refit_every=5)
+        # the cost model keeps the noise prior the cost-aware search was measured with
+        # (LogNormal(-4, 1)): measured durations are noisy, and a cost model that fits them
+        # exactly leans on spurious wiggles
+        self.fitter = GPFitter(rng, deterministic=False, refit_every=5, noise_sigma=1.0)
         self.n_init = n_init
         self.cost_budget = cost_budget
         self.costly_is_better_check = costly_is_better_check

@@ -37,8 +37,10 @@ class GPFitter:
         deterministic: bool,
         refit_every: int,
         light: bool = False,
+        noise_sigma: float | None = None,
     ) -> None:
         self.rng = rng
+        self.noise_sigma = noise_sigma  # None: the Prior's; else its noise prior's sigma
         self.warm_iters = LIGHT_WARM_ITERS if light else WARM_ITERS
         self.deterministic = deterministic
         self.refit_every = refit_every
@@ -65,14 +67,14 @@ class GPFitter:
         d = enc.dim
         det = self.deterministic
         theta = self._theta.get(slot)
+        prior = self._prior(d)
         if theta is None or self._key.get(slot) != key:
-            prior = Prior(d)
             starts = [default_theta(d, det)]
             for _ in range(2):
                 t = default_theta(d, det).copy()
                 t[:d] = self.rng.normal(prior.ls_mu - 1.0, 1.0, size=d)
                 starts.append(t)
-            model = fit_gp(x, y, enc.is_cat, deterministic=det, starts=starts)
+            model = fit_gp(x, y, enc.is_cat, deterministic=det, starts=starts, prior=prior)
             self._calls_since_fit[slot] = 0
         elif len(y) < 64 or self._calls_since_fit[slot] + 1 >= self.refit_every:
             # Warm start from the last fit; every 5th refit also tries the prior's mode.
@@ -81,7 +83,13 @@ class GPFitter:
             if self._n_refits[slot] % 5 == 0:
                 starts.append(default_theta(d, det))
             model = fit_gp(
-                x, y, enc.is_cat, deterministic=det, starts=starts, maxiter=self.warm_iters
+                x,
+                y,
+                enc.is_cat,
+                deterministic=det,
+                starts=starts,
+                maxiter=self.warm_iters,
+                prior=prior,
             )
             self._calls_since_fit[slot] = 0
         else:
@@ -89,3 +97,8 @@ class GPFitter:
             self._calls_since_fit[slot] += 1
         self._theta[slot], self._key[slot] = model.theta, key
         return model
+
+    def _prior(self, dim: int) -> Prior:
+        if self.noise_sigma is None:
+            return Prior(dim)
+        return Prior(dim, noise_sigma=self.noise_sigma)
