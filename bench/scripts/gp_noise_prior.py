@@ -1,44 +1,37 @@
-"""GPSampler on Hartmann-3 under two noise priors, paired by seed, with and without noise.
+"""GPSampler on Hartmann-3 from two source trees, paired by seed, with and without noise.
 
-The GP's MAP fit puts ``LogNormal(-4, sigma)`` on the noise variance of the standardised
-outputs (``hypersearch/samplers/_gp/_model.py``). This runs 30 trials per seed for each
-``sigma`` given and each observation noise (Gaussian, sd as given; the regret is of the
-noise-free value of the trial with the best observed one) and writes a Markdown table:
-median regret per sigma and a paired Wilcoxon of the last sigma against the first.
+Written for the GP's noise prior (``hypersearch/samplers/_gp/_model.py``): a tree from
+before the change (``LogNormal(-4, 1)`` on the noise variance) against one after
+(``LogNormal(-4, 2)``). Each tree runs in its own subprocess (``PYTHONPATH`` = the tree),
+30 trials per seed and observation noise (Gaussian, sd as given; the regret is of the
+noise-free value of the trial with the best observed one); a Markdown table gives the
+median regret per tree and a paired Wilcoxon of the last tree against the first.
 
-    OMP_NUM_THREADS=1 python bench/scripts/gp_noise_prior.py --sigmas 1,2 --noises 0,0.05,0.2 --seeds 40
+    git worktree add /tmp/sigma1 a450106
+    OMP_NUM_THREADS=1 python bench/scripts/gp_noise_prior.py \
+        --tree sigma1=/tmp/sigma1 --tree sigma2=. --noises 0,0.05,0.2 --seeds 40
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import json
+import os
+import subprocess
 import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+HERE = Path(__file__).resolve()
+sys.path.insert(0, str(HERE.parents[2]))
 
 from bench.problems.synthetic import HARTMANN3_A, HARTMANN3_P, HARTMANN_ALPHA, hartmann  # noqa: E402
 from bench.stats import wilcoxon_paired  # noqa: E402
 
 F_MIN = -3.86278214782076
 N_TRIALS = 30
-
-
-def _use_noise_sigma(sigma: float) -> None:
-    """Make every GP fit of this process use ``LogNormal(-4, sigma)`` on the noise."""
-    from hypersearch.samplers._gp import _fitter, _model
-
-    base = _model.Prior
-
-    def prior(dim: int) -> _model.Prior:
-        return dataclasses.replace(base(dim), noise_sigma=sigma)
-
-    _model.Prior = prior  # type: ignore[misc,assignment]
-    _fitter.Prior = prior  # type: ignore[misc,assignment]
 
 
 def regret(seed: int, noise: float) -> float:
@@ -57,28 +50,47 @@ def regret(seed: int, noise: float) -> float:
     return float(study.best_trial.user_attrs["true"]) - F_MIN
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sigmas", default="1,2")
-    parser.add_argument("--noises", default="0,0.05,0.2")
-    parser.add_argument("--seeds", type=int, default=40)
-    args = parser.parse_args()
+def worker(noises: list[float], seeds: int) -> None:
+    """In a tree's subprocess: the regrets per noise, as JSON on stdout."""
+    assert "hypersearch" not in sys.modules
+    sys.path.insert(0, os.environ["PYTHONPATH"])  # the tree's hypersearch, not this checkout's
     warnings.filterwarnings("ignore")
     import hypersearch as hs
 
+    assert Path(hs.__file__).resolve().is_relative_to(Path(os.environ["PYTHONPATH"]))
+
     hs.logging.set_verbosity(hs.logging.ERROR)
-    sigmas = [float(s) for s in args.sigmas.split(",")]
+    out = {str(noise): [regret(s, noise) for s in range(seeds)] for noise in noises}
+    print(json.dumps(out))
+
+
+def run_tree(path: str, noises: str, seeds: int) -> dict[str, np.ndarray]:
+    env = dict(os.environ, PYTHONPATH=str(Path(path).resolve()))
+    cmd = [sys.executable, str(HERE), "--worker", "--noises", noises, "--seeds", str(seeds)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    return {k: np.array(v) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--tree", action="append", default=[], help="label=path (2 or more)")
+    parser.add_argument("--noises", default="0,0.05,0.2")
+    parser.add_argument("--seeds", type=int, default=40)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
     noises = [float(s) for s in args.noises.split(",")]
-    results: dict[tuple[float, float], np.ndarray] = {}
-    for sigma in sigmas:  # the patch holds for the rest of the process: last sigma last
-        _use_noise_sigma(sigma)
-        for noise in noises:
-            results[sigma, noise] = np.array([regret(s, noise) for s in range(args.seeds)])
-    print(f"| noise sd | {' | '.join(f'sigma={s:g}' for s in sigmas)} | last vs first W/T/L p |")
-    print(f"|---|{'---|' * len(sigmas)}---|")
+    if args.worker:
+        worker(noises, args.seeds)
+        return
+    trees = [t.split("=", 1) for t in args.tree]
+    results = {label: run_tree(path, args.noises, args.seeds) for label, path in trees}
+    labels = [label for label, _ in trees]
+    print(f"| noise sd | {' | '.join(labels)} | {labels[-1]} vs {labels[0]} W/T/L p |")
+    print(f"|---|{'---|' * len(labels)}---|")
     for noise in noises:
-        medians = " | ".join(f"{np.median(results[s, noise]):.2e}" for s in sigmas)
-        test = wilcoxon_paired(results[sigmas[-1], noise], results[sigmas[0], noise])
+        key = str(noise)
+        medians = " | ".join(f"{np.median(results[t][key]):.2e}" for t in labels)
+        test = wilcoxon_paired(results[labels[-1]][key], results[labels[0]][key])
         print(f"| {noise:g} | {medians} | {test} |")
 
 
