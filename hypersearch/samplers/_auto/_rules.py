@@ -29,7 +29,9 @@ say so: in ``bench/results/strategy-s7.md`` (expensive regime: 100 s trials repo
 step, a budget of 30 median-trial costs, 10 seeds) the GP without pruning beats BOHB +
 Hyperband on 3 of 4 problems (Wilcoxon p <= 0.027: mfh3-bad, yahpo glmnet and rpart) and ties
 on lcbench-3945, and beats the GP with Hyperband pruning on the same 3 (p <= 0.049; early
-rungs misrank YAHPO's ``trainsize`` fidelity) and ties on lcbench.  At 100 median-trial costs
+rungs misrank YAHPO's ``trainsize`` fidelity) and ties on lcbench; rerun at 20 seeds in
+``strategy.md`` (session 10), the same 3 wins and 1 tie against each (p <= 0.006, lcbench
+p = 0.053 and 0.70).  At 100 median-trial costs
 a first look (mfh3-bad, 1-2 seeds, not a claim) still had the GP ahead (regret 9.5e-07 vs
 BOHB's 0.071), so ``BOHB_MIN_PLANNED`` is the GP's range, not a measured cross-over.  The
 multi-fidelity pair is kept where the GP is not the choice (categorical or conditional spaces,
