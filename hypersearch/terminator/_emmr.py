@@ -102,7 +102,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
             return self._criterion(before, now, x, z, enc)
 
     def _fit(self, x: np.ndarray, z: np.ndarray, enc: Any) -> Any:
-        from hypersearch.samplers._gp._model import default_theta, fit_gp, stop_prior
+        from hypersearch.samplers._gp._model import default_theta, fit_gp, narrow_noise_prior
 
         det = self._deterministic
         return fit_gp(
@@ -112,7 +112,7 @@ class EMMREvaluator(BaseImprovementEvaluator):
             deterministic=det,
             starts=[default_theta(enc.dim, det)],
             maxiter=50,
-            prior=stop_prior(enc.dim),
+            prior=narrow_noise_prior(enc.dim),
         )
 
     def _criterion(self, before: Any, now: Any, x: np.ndarray, z: np.ndarray, enc: Any) -> float:

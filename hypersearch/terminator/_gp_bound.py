@@ -126,7 +126,12 @@ class RegretBound:
 
     def _fit(self, x: np.ndarray, z: np.ndarray, enc: Any, key: Any) -> Any:
         """MAP hyperparameters, warm-started; between refits the last ones are reused."""
-        from hypersearch.samplers._gp._model import GPModel, default_theta, fit_gp, stop_prior
+        from hypersearch.samplers._gp._model import (
+            GPModel,
+            default_theta,
+            fit_gp,
+            narrow_noise_prior,
+        )
 
         theta = self._theta if self._space_key == key else None
         if theta is not None and self._since_fit + 1 < REFIT_EVERY:
@@ -140,7 +145,7 @@ class RegretBound:
             deterministic=False,
             starts=starts,
             maxiter=50,
-            prior=stop_prior(enc.dim),
+            prior=narrow_noise_prior(enc.dim),
         )
         self._theta, self._space_key, self._since_fit = model.theta, key, 0
         return model

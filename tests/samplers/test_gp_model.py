@@ -110,7 +110,7 @@ def test_maximize_acquisition_reaches_the_optimum_of_a_mixed_space() -> None:
 
 
 def test_the_noise_prior_lets_a_deterministic_function_fit_as_noiseless():
-    from hypersearch.samplers._gp._model import default_theta, fit_gp, stop_prior
+    from hypersearch.samplers._gp._model import default_theta, fit_gp, narrow_noise_prior
 
     rng = np.random.default_rng(0)
     x = rng.random((30, 3))
@@ -119,7 +119,7 @@ def test_the_noise_prior_lets_a_deterministic_function_fit_as_noiseless():
     is_cat = np.zeros(3, dtype=bool)
     starts = [default_theta(3, False)]
     sampler_fit = fit_gp(x, y, is_cat, deterministic=False, starts=starts)
-    stop_fit = fit_gp(x, y, is_cat, deterministic=False, starts=starts, prior=stop_prior(3))
+    stop_fit = fit_gp(x, y, is_cat, deterministic=False, starts=starts, prior=narrow_noise_prior(3))
     assert sampler_fit.noise < 0.1 * stop_fit.noise  # the stopping rules keep their prior
     noisy = fit_gp(x, y + 0.3 * rng.standard_normal(30), is_cat, deterministic=False, starts=starts)
     assert noisy.noise > 10 * sampler_fit.noise  # noise in the data still shows

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 START = 10  # the AutoSampler's random start (``_sampler.STARTUP_TRIALS``)
 SPREAD_MIN = 7.0
 _Z90 = 1.2816  # the standard normal's 90th percentile
-_NO_WEIGHT_AT = -2.0  # ``_pitfall.NO_WEIGHT_AT``: the costly trials are the good ones
 _PER_UNIT_COST = {"gp": "gp-cost", "gp-light": "gp-light-cost"}
 
 
@@ -57,7 +56,7 @@ def per_unit_cost(choice: Choice, study: Study) -> Choice:
         return choice
     from hypersearch.samplers._cost import declared_budget
     from hypersearch.samplers._cost._measure import costs_of
-    from hypersearch.samplers._cost._pitfall import costly_is_better_evidence
+    from hypersearch.samplers._cost._pitfall import NO_WEIGHT_AT, costly_is_better_evidence
     from hypersearch.trial._state import TrialState
 
     history = study.history
@@ -76,7 +75,7 @@ def per_unit_cost(choice: Choice, study: Study) -> Choice:
     spread = lognormal_spread(column)
     if spread < SPREAD_MIN:
         return choice
-    if costly_is_better_evidence(history.signed_values()[rows, 0], column) <= _NO_WEIGHT_AT:
+    if costly_is_better_evidence(history.signed_values()[rows, 0], column) <= NO_WEIGHT_AT:
         return choice
     why = f"{choice.reason}; the start's costs vary {spread:.0f}x: GP per unit cost"
     return Choice(_PER_UNIT_COST[choice.sampler], why)

@@ -53,11 +53,9 @@ class CostAwareness:
         costly_is_better_check: bool = False,
     ) -> None:
         from hypersearch.samplers._gp._fitter import GPFitter
+        from hypersearch.samplers._gp._model import narrow_noise_prior
 
-        # the cost model keeps the noise prior the cost-aware search was measured with
-        # (LogNormal(-4, 1)): measured durations are noisy, and a cost model that fits them
-        # exactly leans on spurious wiggles
-        self.fitter = GPFitter(rng, deterministic=False, refit_every=5, noise_sigma=1.0)
+        self.fitter = GPFitter(rng, deterministic=False, refit_every=5, prior=narrow_noise_prior)
         self.n_init = n_init
         self.cost_budget = cost_budget
         self.costly_is_better_check = costly_is_better_check

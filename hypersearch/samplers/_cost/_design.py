@@ -38,13 +38,11 @@ _TINY = 1e-12
 def nearest_distance(enc: SearchSpaceEncoding, u: np.ndarray, done: np.ndarray) -> np.ndarray:
     """Distance of each encoded point in ``u`` to its nearest point in ``done`` (categorical
     columns: 0 when equal, 1 otherwise)."""
+    from hypersearch.samplers._gp._model import sq_dist_parts
+
     if len(done) == 0:
         return np.full(len(u), np.sqrt(enc.dim))
-    diff = np.abs(u[:, None, :] - done[None, :, :])
-    cat = enc.is_cat
-    if cat.any():
-        diff[:, :, cat] = diff[:, :, cat] > 0.5
-    return np.sqrt((diff**2).sum(axis=2).min(axis=1))
+    return np.sqrt(sq_dist_parts(u, done, enc.is_cat).sum(axis=2).min(axis=1))
 
 
 def cheap_start_point(

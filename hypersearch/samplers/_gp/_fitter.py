@@ -8,6 +8,7 @@ past 64 points, happen only every ``refit_every`` trials.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -37,10 +38,10 @@ class GPFitter:
         deterministic: bool,
         refit_every: int,
         light: bool = False,
-        noise_sigma: float | None = None,
+        prior: Callable[[int], Prior] = Prior,
     ) -> None:
         self.rng = rng
-        self.noise_sigma = noise_sigma  # None: the Prior's; else its noise prior's sigma
+        self.prior = prior  # dimension -> the hyperparameters' priors
         self.warm_iters = LIGHT_WARM_ITERS if light else WARM_ITERS
         self.deterministic = deterministic
         self.refit_every = refit_every
@@ -67,7 +68,7 @@ class GPFitter:
         d = enc.dim
         det = self.deterministic
         theta = self._theta.get(slot)
-        prior = self._prior(d)
+        prior = self.prior(d)
         if theta is None or self._key.get(slot) != key:
             starts = [default_theta(d, det)]
             for _ in range(2):
@@ -97,8 +98,3 @@ class GPFitter:
             self._calls_since_fit[slot] += 1
         self._theta[slot], self._key[slot] = model.theta, key
         return model
-
-    def _prior(self, dim: int) -> Prior:
-        if self.noise_sigma is None:
-            return Prior(dim)
-        return Prior(dim, noise_sigma=self.noise_sigma)

@@ -126,10 +126,12 @@ class Prior:
         return _neg_log_prior(theta, mus, sig)
 
 
-def stop_prior(dim: int) -> Prior:
-    """The stopping rules' priors (``hypersearch.terminator``): the noise prior they were
-    measured with, ``LogNormal(-4, 1)``. Their rules weigh the fitted noise, so the
-    sampler's wider noise prior would change when they stop (unmeasured)."""
+def narrow_noise_prior(dim: int) -> Prior:
+    """The priors with the earlier noise prior, ``LogNormal(-4, 1)``, for the models that
+    were measured with it: the stopping rules (``hypersearch.terminator``), which weigh the
+    fitted noise, and the cost model of cost-aware search (measured durations are noisy;
+    fitted exactly, cost-aware TPE reached Branin's target at 0.73x plain TPE's cost
+    instead of 0.60x)."""
     return Prior(dim, noise_sigma=1.0)
 
 
