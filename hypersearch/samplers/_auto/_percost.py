@@ -62,9 +62,6 @@ def per_unit_cost(choice: Choice, study: Study) -> Choice:
     history = study.history
     if len(history.directions) > 1:
         return choice
-    declared = declared_budget(study.system_attrs)
-    if declared.cost is None and declared.seconds is None and declared.trials is None:
-        return choice
     rows = np.flatnonzero(history.mask(TrialState.COMPLETE))[:START]
     if len(rows) < START:
         return choice
@@ -76,6 +73,10 @@ def per_unit_cost(choice: Choice, study: Study) -> Choice:
     if spread < SPREAD_MIN:
         return choice
     if costly_is_better_evidence(history.signed_values()[rows, 0], column) <= NO_WEIGHT_AT:
+        return choice
+    # last: the study's attributes are a storage read (the history checks are in memory)
+    declared = declared_budget(study.system_attrs)
+    if declared.cost is None and declared.seconds is None and declared.trials is None:
         return choice
     why = f"{choice.reason}; the start's costs vary {spread:.0f}x: GP per unit cost"
     return Choice(_PER_UNIT_COST[choice.sampler], why)
