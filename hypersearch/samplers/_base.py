@@ -15,6 +15,7 @@ as one that was there from the start.
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -96,3 +97,33 @@ def sample_uniform(rng: np.random.Generator, distribution: BaseDistribution) -> 
         n_steps = (high_i - low_i) // distribution.step
         return int(low_i + distribution.step * int(rng.integers(n_steps + 1)))
     raise TypeError(f"Unknown distribution {distribution!r}.")
+
+
+_BELOW_ONE = math.nextafter(1.0, 0.0)
+
+
+def unit_to_external(u: float, distribution: BaseDistribution) -> Any:
+    """Map ``u`` in [0, 1) to an external value, equal mass per value/length.
+
+    Continuous floats scale linearly (in log space with ``log=True``); stepped
+    floats and ints split [0, 1) into one equal bucket per grid value; log ints
+    give each integer ``k`` the log-width of [k - 0.5, k + 0.5]; categoricals one
+    bucket per choice.
+    """
+    u = min(max(float(u), 0.0), _BELOW_ONE)
+    if isinstance(distribution, CategoricalDistribution):
+        return distribution.choices[int(u * len(distribution.choices))]
+    low, high, step, log = distribution.low, distribution.high, distribution.step, distribution.log  # type: ignore[attr-defined]
+    if isinstance(distribution, FloatDistribution):
+        if log:
+            x = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+            return min(high, max(low, x))
+        if step is None:
+            return min(high, max(low, low + u * (high - low)))
+        n = int(round((high - low) / step)) + 1
+        return float(min(high, low + step * min(int(u * n), n - 1)))
+    if log:
+        a, b = math.log(low - 0.5), math.log(high + 0.5)
+        return int(min(high, max(low, round(math.exp(a + u * (b - a))))))
+    n = (high - low) // step + 1
+    return int(low + step * min(int(u * n), n - 1))

@@ -13,10 +13,8 @@ from hypersearch import logging as hs_logging
 from hypersearch._validation import check_flags
 from hypersearch.distributions import (
     BaseDistribution,
-    CategoricalDistribution,
-    FloatDistribution,
 )
-from hypersearch.samplers._base import BaseSampler
+from hypersearch.samplers._base import BaseSampler, unit_to_external
 from hypersearch.samplers._random import RandomSampler
 from hypersearch.trial._frozen import FrozenTrial
 from hypersearch.trial._state import TrialState
@@ -28,33 +26,6 @@ if TYPE_CHECKING:
 
 SEED_KEY = _keys.QMC_SEED
 _logger = hs_logging.get_logger(__name__)
-
-
-def unit_to_external(u: float, distribution: BaseDistribution) -> Any:
-    """Map ``u`` in [0, 1) to an external value, equal mass per value/length.
-
-    Continuous floats scale linearly (in log space with ``log=True``); stepped
-    floats and ints split [0, 1) into one equal bucket per grid value; log ints
-    give each integer ``k`` the log-width of [k - 0.5, k + 0.5]; categoricals one
-    bucket per choice.
-    """
-    u = min(max(float(u), 0.0), np.nextafter(1.0, 0.0))
-    if isinstance(distribution, CategoricalDistribution):
-        return distribution.choices[int(u * len(distribution.choices))]
-    low, high, step, log = distribution.low, distribution.high, distribution.step, distribution.log  # type: ignore[attr-defined]
-    if isinstance(distribution, FloatDistribution):
-        if log:
-            x = float(np.exp(np.log(low) + u * (np.log(high) - np.log(low))))
-            return min(high, max(low, x))
-        if step is None:
-            return min(high, max(low, low + u * (high - low)))
-        n = int(round((high - low) / step)) + 1
-        return float(min(high, low + step * min(int(u * n), n - 1)))
-    if log:
-        a, b = np.log(low - 0.5), np.log(high + 0.5)
-        return int(min(high, max(low, round(float(np.exp(a + u * (b - a)))))))
-    n = (high - low) // step + 1
-    return int(low + step * min(int(u * n), n - 1))
 
 
 class QMCSampler(BaseSampler):

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-import math
+import os
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from hypersearch.distributions import BaseDistribution, FloatDistribution
-from hypersearch.samplers._base import BaseSampler, sample_uniform
+from hypersearch.distributions import BaseDistribution
+from hypersearch.samplers._base import BaseSampler, unit_to_external
 from hypersearch.trial._frozen import FrozenTrial
+from hypersearch.trial._seed import SEED_BOUND
 
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
+
+_KEPT_STREAMS = 64
+"""At most this many trials' streams are kept (threads interleave their trials)."""
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _mix(z: int) -> int:
+    """SplitMix64's finaliser: a bijection of 64-bit ints that scatters nearby inputs."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+class _Stream:
+    """SplitMix64 (Steele, Lea and Flood 2014): one trial's draws, cheap to start."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, base: int, number: int) -> None:
+        self.state = _mix(_mix(base) ^ number)
+
+    def random(self) -> float:
+        """A uniform float in [0, 1) with 53 random bits."""
+        self.state = (self.state + _GOLDEN) & _MASK
+        return (_mix(self.state) >> 11) * 2.0**-53
 
 
 class RandomSampler(BaseSampler):
@@ -21,18 +46,23 @@ class RandomSampler(BaseSampler):
     The right choice for cheap trials and as a baseline: it has no overhead that
     grows with the study and parallelises perfectly.
 
+    Trial ``n`` draws from a stream keyed by the seed and ``n`` alone, so a seeded
+    study gives the same trials whichever worker runs them and in whatever order,
+    workers sharing a storage never repeat each other, and samplers that start at
+    random with the same seed (the GP, the AutoSampler) start alike.
+
     Args:
-        seed: Seed of the random generator; the same seed gives the same trials.
+        seed: Seed of the random streams; the same seed gives the same trials.
     """
 
     def __init__(self, seed: int | None = None) -> None:
         self._seed = seed  # trials' seeds derive from it (``trial.seed``)
-        self._rng = np.random.default_rng(seed)
-        self._buffer: list[float] = []
+        self._base = _base_seed(seed)
+        self._streams: dict[int, _Stream] = {}
 
     def reseed_rng(self) -> None:
-        self._rng = np.random.default_rng()
-        self._buffer = []
+        self._base = _base_seed(None)
+        self._streams = {}
 
     def sample_independent(
         self,
@@ -41,15 +71,20 @@ class RandomSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
-        dist = param_distribution
-        if type(dist) is FloatDistribution and dist.step is None:
-            # Uniform draws come from a pre-drawn buffer: one numpy call per 256 values.
-            if not self._buffer:
-                self._buffer = self._rng.random(256).tolist()
-            u = self._buffer.pop()
-            if dist.log:
-                return float(
-                    math.exp(math.log(dist.low) + u * (math.log(dist.high) - math.log(dist.low)))
-                )
-            return min(dist.high, dist.low + u * (dist.high - dist.low))
-        return sample_uniform(self._rng, dist)
+        return unit_to_external(self._stream(trial.number).random(), param_distribution)
+
+    def _stream(self, number: int) -> _Stream:
+        """Trial ``number``'s stream, made on its first draw."""
+        stream = self._streams.get(number)
+        if stream is None:
+            if len(self._streams) >= _KEPT_STREAMS:  # keep the newer half
+                self._streams = dict(list(self._streams.items())[_KEPT_STREAMS // 2 :])
+            stream = self._streams[number] = _Stream(self._base, number)
+        return stream
+
+
+def _base_seed(seed: int | None) -> int:
+    """The seed itself, or a fresh one drawn from the OS for ``seed=None``."""
+    if seed is None:
+        return int.from_bytes(os.urandom(4), "big") % SEED_BOUND
+    return int(seed)

@@ -11,7 +11,7 @@ import hypersearch as hs
 from hypersearch import _keys
 from hypersearch.distributions import FloatDistribution
 from hypersearch.pruners import HyperbandPruner, MedianPruner, ParetoPruner
-from hypersearch.samplers import AutoSampler, RandomSampler, TPESampler
+from hypersearch.samplers import AutoSampler, GPSampler, RandomSampler, TPESampler
 from hypersearch.schedulers import PBTScheduler
 from hypersearch.trial import create_trial
 
@@ -227,6 +227,15 @@ def test_a_seed_reproduces_the_trials():
         return [t.params for t in study.trials], samplers_chosen(study)
 
     assert run() == run()
+
+
+def test_a_seeded_choice_runs_the_trials_of_the_fixed_sampler_it_names():
+    auto = hs.create_study(sampler=AutoSampler(seed=4))
+    auto.optimize(numeric, n_trials=16)
+    assert samplers_chosen(auto) == ["random", "gp", "gp-light"]  # instant trials: light GP
+    fixed = hs.create_study(sampler=GPSampler(seed=4, effort="light"))
+    fixed.optimize(numeric, n_trials=16)
+    assert [t.params for t in auto.trials] == [t.params for t in fixed.trials]
 
 
 # -- the cost rule on a recorded history --------------------------------------------------------

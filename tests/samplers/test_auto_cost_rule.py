@@ -22,8 +22,11 @@ def _quiet():
     hs.logging.set_verbosity(hs.logging.INFO)
 
 
-def costed_trials(study, n, cost, value, seconds=30.0, directions=1):
-    """``n`` finished 30 s trials (the GP's level) at ``x = i / n``, costing ``cost(x)``."""
+def costed_trials(study, n, cost, value, seconds=30.0, directions=1, timed=False):
+    """``n`` finished 30 s trials (the GP's level) at ``x = i / n``, costing ``cost(x)``.
+
+    ``timed``: the trials set no cost attribute and last ``cost(x)`` seconds instead.
+    """
     dist = {"x": FloatDistribution(0, 1), "y": FloatDistribution(0, 1)}
     start = datetime.datetime(2026, 1, 1)
     for i in range(n):
@@ -32,10 +35,10 @@ def costed_trials(study, n, cost, value, seconds=30.0, directions=1):
             values=[value(x)] * directions,
             params={"x": x, "y": 0.5},
             distributions=dist,
-            user_attrs={_keys.COST: cost(x)},
+            user_attrs={} if timed else {_keys.COST: cost(x)},
             system_attrs={_keys.AUTO_OVERHEAD: 0.5},
         )
-        took = datetime.timedelta(seconds=seconds)
+        took = datetime.timedelta(seconds=cost(x) if timed else seconds)
         study.add_trial(trial.replace(datetime_start=start, datetime_complete=start + took))
     study.sampler._current = study.sampler._route = "gp"  # the recent trials' overhead: GP's
 
@@ -82,6 +85,17 @@ def test_otherwise_the_plain_gp(cost, value, budget, why):
     if budget:
         declare_budget(study, None, None, 60)
     assert next_choice(study)["sampler"] == "gp", why
+
+
+@pytest.mark.parametrize(("median_s", "chosen"), [(1.0, "gp-cost"), (0.005, "gp")])
+def test_durations_are_costs_unless_too_short_to_tell_apart(median_s, chosen):
+    study = _study()
+    costed_trials(study, 12, lambda x: median_s * 30.0 ** (x - 0.5), _flat, timed=True)
+    declare_budget(study, None, None, 60)
+    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._rules import Choice
+
+    assert per_unit_cost(Choice("gp", "r"), study).sampler == chosen
 
 
 def test_too_few_costs_and_several_objectives_keep_the_plain_gp():

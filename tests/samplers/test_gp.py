@@ -131,7 +131,7 @@ def test_pending_trials_are_fantasised() -> None:
     blind = GPSampler(seed=0, n_startup_trials=5)
     blind._pending = lambda history, params, number: np.empty((0, params.shape[1]))  # type: ignore[method-assign]
     without = _two_pending_asks(blind)
-    assert without < 1e-3  # the same model asks (almost) the same point twice...
+    assert without < 5e-3  # the same model asks (almost) the same point twice...
     assert with_fantasies > 1e-2  # ...unless the first pending point is fantasised
     assert with_fantasies > 100 * without
 

@@ -13,7 +13,8 @@ from hypersearch.distributions import (
     IntDistribution,
 )
 from hypersearch.samplers import QMCSampler, RandomSampler
-from hypersearch.samplers._qmc import SEED_KEY, unit_to_external
+from hypersearch.samplers._base import unit_to_external
+from hypersearch.samplers._qmc import SEED_KEY
 
 
 def objective(trial: hs.Trial) -> float:

@@ -1,4 +1,4 @@
-"""Building the sampler a choice names; each gets its own seed from the AutoSampler's."""
+"""Building the sampler a choice names, with the AutoSampler's own seed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypersearch.trial._frozen import FrozenTrial
 
 ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
 
-# Every name a choice can take, in a fixed order (a sampler's seed offset is its index).
+# Every name a choice can take.
 SAMPLER_NAMES = (
     "random",
     "qmc",
@@ -28,9 +28,14 @@ SAMPLER_NAMES = (
 
 
 def build(name: str, seed: int | None, constraints_func: ConstraintsFunc | None) -> BaseSampler:
-    """A fresh sampler for ``name``; ``seed + index`` keeps runs reproducible."""
-    sub_seed = None if seed is None else seed + SAMPLER_NAMES.index(name)
-    return _MAKERS[name](sub_seed, constraints_func)
+    """A fresh sampler for ``name`` with the AutoSampler's seed.
+
+    Sharing the seed is safe (random draws are keyed by trial number, so the samplers
+    never repeat each other's trials) and makes a choice reproduce the fixed sampler
+    it names: ``AutoSampler(seed=s)`` that settles on the GP runs the same trials as
+    ``GPSampler(seed=s)`` from its random start on.
+    """
+    return _MAKERS[name](seed, constraints_func)
 
 
 def _random(seed: int | None, _: Any) -> BaseSampler:

@@ -6,6 +6,9 @@ cost with cost cooling) where, on the random start (the first :data:`START` comp
 trials: a sample of the whole space, which the model's later trials are not):
 
 * the costs (``cost`` attribute, else duration) vary :data:`SPREAD_MIN` times or more,
+  durations counting only where their median is :data:`TIMED_MIN_S` or more (shorter
+  ones vary with timer and scheduler noise, and the sampler's own time per trial is
+  of their order: a pull to cheap regions buys nothing there),
   90th percentile over 10th, of a log-normal fitted to them
   (``exp(2 * 1.2816 * sd(log cost))``). Ten costs underestimate a spread, the plain
   percentiles most (a median of 7.7-9.4 where the space's is 14-15x), so the threshold
@@ -32,13 +35,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hypersearch import _keys
 from hypersearch.samplers._auto._rules import Choice
 
 if TYPE_CHECKING:
     from hypersearch.study._study import Study
+    from hypersearch.trial._frozen import FrozenTrial
 
 START = 10  # the AutoSampler's random start (``_sampler.STARTUP_TRIALS``)
 SPREAD_MIN = 7.0
+TIMED_MIN_S = 0.05
 _Z90 = 1.2816  # the standard normal's 90th percentile
 _PER_UNIT_COST = {"gp": "gp-cost", "gp-light": "gp-light-cost"}
 
@@ -65,8 +71,9 @@ def per_unit_cost(choice: Choice, study: Study) -> Choice:
     rows = np.flatnonzero(history.mask(TrialState.COMPLETE))[:START]
     if len(rows) < START:
         return choice
-    costs = costs_of([history.trial(int(r)) for r in rows])
-    if any(c is None for c in costs):
+    trials = [history.trial(int(r)) for r in rows]
+    costs = costs_of(trials)
+    if any(c is None for c in costs) or _only_noise(trials, costs):
         return choice
     column = np.array(costs, dtype=float)
     spread = lognormal_spread(column)
@@ -80,3 +87,9 @@ def per_unit_cost(choice: Choice, study: Study) -> Choice:
         return choice
     why = f"{choice.reason}; the start's costs vary {spread:.0f}x: GP per unit cost"
     return Choice(_PER_UNIT_COST[choice.sampler], why)
+
+
+def _only_noise(trials: list[FrozenTrial], costs: list[float | None]) -> bool:
+    """Whether the costs are durations too short to tell configurations apart."""
+    timed = [c for t, c in zip(trials, costs) if _keys.COST not in t.user_attrs]
+    return bool(timed) and float(np.median(np.array(timed, dtype=float))) < TIMED_MIN_S

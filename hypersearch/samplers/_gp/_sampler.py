@@ -253,9 +253,8 @@ class GPSampler(BaseSampler):
             )
         self._seed = seed
         self._rng = np.random.default_rng(seed)
-        self._independent = independent_sampler or RandomSampler(
-            seed=None if seed is None else int(self._rng.integers(2**31))
-        )
+        # Same seed: the random start is the one a RandomSampler(seed) would draw.
+        self._independent = independent_sampler or RandomSampler(seed=seed)
         self._n_startup = n_startup_trials
         self._acq = acquisition
         self._beta = float(beta)
