@@ -71,7 +71,11 @@ class RandomSampler(BaseSampler):
         param_name: str,
         param_distribution: BaseDistribution,
     ) -> Any:
-        return unit_to_external(self._stream(trial.number).random(), param_distribution)
+        return self.draw(trial.number, param_distribution)
+
+    def draw(self, number: int, distribution: BaseDistribution) -> Any:
+        """Trial ``number``'s next value of ``distribution`` (samplers that start at random)."""
+        return unit_to_external(self._stream(number).random(), distribution)
 
     def _stream(self, number: int) -> _Stream:
         """Trial ``number``'s stream, made on its first draw."""

@@ -238,6 +238,15 @@ def test_a_seeded_choice_runs_the_trials_of_the_fixed_sampler_it_names():
     assert [t.params for t in auto.trials] == [t.params for t in fixed.trials]
 
 
+def test_a_seeded_choice_of_tpe_runs_the_trials_of_tpe():
+    auto = hs.create_study(sampler=AutoSampler(seed=2))
+    auto.optimize(conditional, n_trials=16)
+    assert samplers_chosen(auto)[-1] == "tpe"
+    fixed = hs.create_study(sampler=TPESampler(seed=2))
+    fixed.optimize(conditional, n_trials=16)
+    assert [t.params for t in auto.trials] == [t.params for t in fixed.trials]
+
+
 # -- the cost rule on a recorded history --------------------------------------------------------
 def timed_trials(study, n, objective_s, overhead_s, record_every=1):
     """Add ``n`` finished trials that took ``objective_s + overhead_s``, ``overhead_s`` sampling."""
@@ -422,3 +431,15 @@ def test_each_choice_is_logged_once(caplog):
     logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("AutoSampler:")]
     assert len(logged) == len(choices(study)) >= 2
     assert "tpe at" in logged[-1]
+
+
+def test_the_default_steers_away_from_configurations_that_crash():
+    def crashes_left(trial):
+        x = trial.suggest_float("x", -5, 5)
+        if x < -3:
+            raise ValueError("out of memory")
+        return (x - 1) ** 2 + trial.suggest_float("y", 0, 1)
+
+    study = hs.create_study(sampler=AutoSampler(seed=0))
+    study.optimize(crashes_left, n_trials=30, catch=ValueError)
+    assert sum(t.state == hs.TrialState.FAIL for t in study.trials) <= 8  # 20% of the range

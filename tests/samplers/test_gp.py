@@ -161,6 +161,34 @@ def test_infinite_and_failed_values() -> None:
     assert min(finite) < 0.5
 
 
+def _crashes_left_of_minus_3(trial: hypersearch.Trial) -> float:
+    x = trial.suggest_float("x", -5.0, 5.0)
+    if x < -3.0:
+        raise ValueError("boom")
+    return (x - 1.0) ** 2
+
+
+@pytest.mark.parametrize(("avoid", "most", "least"), [(True, 8, 1), (False, 40, 20)])
+def test_configurations_that_crashed_are_avoided(avoid: bool, most: int, least: int) -> None:
+    sampler = GPSampler(seed=0, n_startup_trials=5, avoid_failures=avoid)
+    study = hypersearch.create_study(sampler=sampler)
+    study.optimize(_crashes_left_of_minus_3, n_trials=40, catch=ValueError)
+    failures = sum(t.state == TrialState.FAIL for t in study.trials)
+    assert least <= failures <= most  # ignored, the GP keeps asking where it has no data
+    if avoid:
+        assert study.best_value < 1e-4
+
+
+def test_avoid_failures_is_a_flag_and_ucb_runs_without_the_weight() -> None:
+    with pytest.raises(TypeError, match="avoid_failures"):
+        GPSampler(avoid_failures="yes")  # type: ignore[arg-type]
+    study = hypersearch.create_study(
+        sampler=GPSampler(seed=0, n_startup_trials=5, acquisition="UCB")
+    )
+    study.optimize(_crashes_left_of_minus_3, n_trials=12, catch=ValueError)  # runs, unweighted
+    assert len(study.trials) == 12
+
+
 def test_small_history_and_changing_space() -> None:
     sampler = GPSampler(seed=0, n_startup_trials=0)
     study = hypersearch.create_study(sampler=sampler)

@@ -9,7 +9,7 @@ import pytest
 
 import hypersearch as hs
 from hypersearch.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-from hypersearch.samplers._tpe._startup import value_at
+from hypersearch.samplers._base import unit_to_external
 
 
 def _startup_params(n: int, seed: int) -> list[dict[str, object]]:
@@ -40,7 +40,7 @@ def test_the_same_seed_gives_the_same_startup() -> None:
     assert _startup_params(6, 3) == _startup_params(6, 3)
 
 
-def test_value_at_stays_inside_every_distribution() -> None:
+def test_unit_to_external_stays_inside_every_distribution() -> None:
     dists = [
         FloatDistribution(0.5, 2.0),
         FloatDistribution(1e-4, 1.0, log=True),
@@ -51,9 +51,9 @@ def test_value_at_stays_inside_every_distribution() -> None:
     ]
     for dist in dists:
         for u in (0.0, 0.3, 0.999999, 1.0 - 1e-16):
-            assert dist.contains(dist.to_internal_repr(value_at(dist, u))), (dist, u)
-    assert value_at(IntDistribution(-3, 9, step=3), 0.99) == 9
-    assert value_at(FloatDistribution(0.0, 1.0, step=0.25), 0.0) == 0.0
+            assert dist.contains(dist.to_internal_repr(unit_to_external(u, dist))), (dist, u)
+    assert unit_to_external(0.99, IntDistribution(-3, 9, step=3)) == 9
+    assert unit_to_external(0.0, FloatDistribution(0.0, 1.0, step=0.25)) == 0.0
 
 
 def test_an_unknown_startup_is_refused() -> None:
@@ -71,3 +71,16 @@ def test_the_sampler_travels_mid_startup() -> None:
     first = sorted(int(t.params["x"] * 4) for t in study.trials)
     second = sorted(int(t.params["x"] * 4) for t in study2.trials)
     assert sorted(first + second) == [0, 1, 2, 3]  # the copy continues the same strata
+
+
+def test_a_random_startup_draws_the_trials_of_random_search_with_its_seed() -> None:
+    def objective(trial: hs.Trial) -> float:
+        return trial.suggest_float("x", 0, 1) + trial.suggest_int("k", 0, 7)
+
+    runs = []
+    for sampler in (hs.samplers.RandomSampler(seed=6), hs.samplers.TPESampler(seed=6)):
+        study = hs.create_study(sampler=sampler)
+        study.optimize(objective, n_trials=12)
+        runs.append([t.params for t in study.trials])
+    assert runs[0][:10] == runs[1][:10]  # TPE's 10 startup trials
+    assert runs[0][10:] != runs[1][10:]

@@ -93,7 +93,8 @@ class AutoSampler(BaseSampler):
     makes the same one.
 
     Args:
-        seed: Seed; each sampler it builds gets ``seed + k`` (``k`` fixed per kind).
+        seed: Seed, passed unchanged to each sampler it builds, so a choice runs the trials
+            of the fixed sampler it names with this seed.
             Choices that depend on measured time (the cost rule) can differ between
             runs whose timings differ.
         constraints_func: Passed to the samplers that take one (TPE, GP, NSGA);

@@ -36,6 +36,7 @@ from hypersearch.samplers._gp._constraints import (
     ConstraintsFunc,
     standardize_constraint,
 )
+from hypersearch.samplers._gp._failures import failed_rows, failure_model
 from hypersearch.samplers._gp._fitter import GPFitter
 from hypersearch.samplers._gp._model import GPModel
 from hypersearch.samplers._gp._optimize import GradFn, ValueFn, maximize_acquisition
@@ -191,6 +192,11 @@ class GPSampler(BaseSampler):
             the budget is spent a ``CostWarning`` says so. One objective and
             ``acquisition`` in ``"logEI"``, ``"EI"``, ``"PI"`` only.
         cost_budget: The cooling's budget in cost units (with ``cost_aware``).
+        avoid_failures: Weigh the acquisition by a GP's probability that a point does
+            not fail, learnt from the FAIL trials (:mod:`._failures`), so the sampler
+            steers away from configurations that crashed; with ``acquisition`` in
+            ``"logEI"``, ``"EI"``, ``"PI"`` or several objectives. False: ignore FAIL
+            trials (e.g. when failures are transient and unrelated to the parameters).
     """
 
     def __init__(
@@ -211,11 +217,13 @@ class GPSampler(BaseSampler):
         cost_aware: bool = False,
         cost_budget: float | None = None,
         warn_independent_sampling: bool = True,
+        avoid_failures: bool = True,
     ) -> None:
         check_flags(
             deterministic_objective=deterministic_objective,
             cost_aware=cost_aware,
             warn_independent_sampling=warn_independent_sampling,
+            avoid_failures=avoid_failures,
         )
         cost_budget = check_cost_budget(cost_budget)
         if cost_aware and acquisition not in _CONSTRAINABLE:
@@ -264,6 +272,7 @@ class GPSampler(BaseSampler):
         self._light = effort == "light"
         self._n_candidates = min(n_candidates, LIGHT_CANDIDATES) if self._light else n_candidates
         self._constraints_func = constraints_func
+        self._avoid_failures = avoid_failures
         self._fitter = GPFitter(
             self._rng, deterministic=self._deterministic, refit_every=refit_every, light=self._light
         )
@@ -380,6 +389,11 @@ class GPSampler(BaseSampler):
         if cons_rows is not None:
             feasible = np.all(cons_rows <= 0, axis=1)  # rows without constraint values: infeasible
             con_models, thresholds = self._fit_constraints(x, cons_rows, enc)
+        if self._avoid_failures and (self._acq in _CONSTRAINABLE or ys.shape[1] > 1):
+            failed = failed_rows(history, params, self._max_points // 2)
+            crash = failure_model(self._fitter, enc, x, enc.encode(params[failed]))
+            if crash is not None:
+                con_models, thresholds = [*con_models, crash[0]], [*thresholds, crash[1]]
         pending = self._pending(history, params, trial.number)
         x_pend = enc.encode(pending) if len(pending) else np.empty((0, enc.dim))
         pend_values = (

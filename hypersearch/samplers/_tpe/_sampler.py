@@ -31,6 +31,7 @@ from hypersearch.samplers._tpe._split import (
     mo_below_weights,
     split_multi,
     split_single,
+    with_failures_above,
 )
 from hypersearch.samplers._tpe._startup import STARTUPS, StartupDraws
 from hypersearch.trial._frozen import FrozenTrial
@@ -72,8 +73,8 @@ class TPESampler(BaseSampler):
     Trials used: COMPLETE ones by value; PRUNED ones after them, ranked by
     ``(-last reported step, last reported value)``; RUNNING ones (other than the
     trial being sampled) count as bad when ``constant_liar`` is on, so parallel
-    workers spread out; FAIL trials and NaN values are ignored, ``+-inf`` values
-    are clipped to the finite extremes. With several objectives (MOTPE, Ozaki et
+    workers spread out; FAIL trials count as bad (``avoid_failures``); NaN values
+    are ignored, ``+-inf`` values are clipped to the finite extremes. With several objectives (MOTPE, Ozaki et
     al. 2020/2022) the good set is taken by non-domination rank, the front at the
     cut thinned by greedy hypervolume subset selection, and each good trial is
     weighted by its share of the good set's hypervolume. With ``constraints_func``
@@ -101,6 +102,9 @@ class TPESampler(BaseSampler):
         group: Decompose a conditional space into co-occurring groups (needs
             ``multivariate``).
         constant_liar: Count RUNNING trials as bad.
+        avoid_failures: Count FAIL trials as bad, so the sampler steers away from
+            configurations that crashed (False: ignore them, e.g. when failures are
+            transient and unrelated to the parameters).
         warn_independent_sampling: Warn (once per parameter) when multivariate
             TPE has to sample a parameter on its own; only with an explicit
             ``multivariate=True``.
@@ -166,6 +170,7 @@ class TPESampler(BaseSampler):
         constant_liar: bool = True,
         warn_independent_sampling: bool = True,
         seed: int | None = None,
+        avoid_failures: bool = True,
         bandwidth_factor: float = 0.2,
         min_bandwidth: float = 0.01,
         categorical_smoothing: float | None = None,
@@ -188,6 +193,7 @@ class TPESampler(BaseSampler):
             multivariate=multivariate,
             group=group,
             constant_liar=constant_liar,
+            avoid_failures=avoid_failures,
             warn_independent_sampling=warn_independent_sampling,
             consider_endpoints=consider_endpoints,
             magic_clip_by_study=magic_clip_by_study,
@@ -232,13 +238,14 @@ class TPESampler(BaseSampler):
             raise ValueError("group=True needs multivariate=True.")
         if startup not in STARTUPS:
             raise ValueError(f"startup must be one of {STARTUPS}, got {startup!r}.")
-        self._startup = StartupDraws(startup, n_startup_trials)
+        self._startup = StartupDraws(startup, n_startup_trials, seed)
         self._n_startup = n_startup_trials
         self._gamma = gamma
         self._weights = weights
         self._multivariate = multivariate
         self._group = group
         self._constant_liar = constant_liar
+        self._avoid_failures = avoid_failures
         self._warn = warn_independent_sampling and asked_multivariate
         self._split = split
         pe_opts: dict[str, Any] = dict(
@@ -286,6 +293,7 @@ class TPESampler(BaseSampler):
 
     def reseed_rng(self) -> None:
         self._rng = np.random.default_rng()
+        self._startup.uniform.reseed_rng()
         if self._cost is not None:
             self._cost.rng = self._rng
 
@@ -315,6 +323,8 @@ class TPESampler(BaseSampler):
             masks = split(history, number, self._constant_liar, gamma)
         else:
             masks = split(history, number, self._constant_liar, gamma, violation)  # type: ignore[call-arg]
+        if self._avoid_failures:
+            masks = with_failures_above(history, masks)
         self._cache = (key, masks)
         return masks
 
@@ -439,7 +449,7 @@ class TPESampler(BaseSampler):
         history = study.history
         if self._n_finished(history) < max(self._n_startup, 1):  # nothing to model yet
             with self._lock:
-                return self._startup.draw(self._rng, param_name, param_distribution)
+                return self._startup.draw(self._rng, trial.number, param_name, param_distribution)
         if self._multivariate and self._warn and not self._group and param_name not in self._warned:
             self._warned.add(param_name)
             warnings.warn(
