@@ -92,25 +92,25 @@ def test_durations_are_costs_unless_too_short_to_tell_apart(median_s, chosen):
     study = _study()
     costed_trials(study, 12, lambda x: median_s * 30.0 ** (x - 0.5), _flat, timed=True)
     declare_budget(study, None, None, 60)
-    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._percost import StartSpread, per_unit_cost
     from hypersearch.samplers._auto._rules import Choice
 
-    assert per_unit_cost(Choice("gp", "r"), study).sampler == chosen
+    assert per_unit_cost(Choice("gp", "r"), study, StartSpread()).sampler == chosen
 
 
 def test_too_few_costs_and_several_objectives_keep_the_plain_gp():
     study = _study()
     costed_trials(study, 9, _varies, _flat)
     declare_budget(study, None, None, 60)
-    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._percost import StartSpread, per_unit_cost
     from hypersearch.samplers._auto._rules import Choice
 
-    assert per_unit_cost(Choice("gp", "r"), study).sampler == "gp"
+    assert per_unit_cost(Choice("gp", "r"), study, StartSpread()).sampler == "gp"
     two = _study(directions=2)
     costed_trials(two, 12, _varies, _flat, directions=2)
     declare_budget(two, None, None, 60)
-    assert per_unit_cost(Choice("gp", "r"), two).sampler == "gp"
-    assert per_unit_cost(Choice("tpe", "r"), study).sampler == "tpe"
+    assert per_unit_cost(Choice("gp", "r"), two, StartSpread()).sampler == "gp"
+    assert per_unit_cost(Choice("tpe", "r"), study, StartSpread()).sampler == "tpe"
 
 
 def test_optimize_records_the_trial_budget_that_the_cooling_counts_down():
@@ -120,27 +120,27 @@ def test_optimize_records_the_trial_budget_that_the_cooling_counts_down():
 
 
 def test_the_light_gp_becomes_the_light_gp_per_unit_cost():
-    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._percost import StartSpread, per_unit_cost
     from hypersearch.samplers._auto._rules import Choice
 
     study = _study()
     costed_trials(study, 12, _varies, _flat)
     declare_budget(study, None, None, 60)
-    assert per_unit_cost(Choice("gp-light", "r"), study).sampler == "gp-light-cost"
+    assert per_unit_cost(Choice("gp-light", "r"), study, StartSpread()).sampler == "gp-light-cost"
     light = study.sampler._delegate("gp-light-cost")
     assert light.cost_aware
 
 
 def test_the_decision_reads_the_start_only_so_later_trials_do_not_flip_it():
-    from hypersearch.samplers._auto._percost import per_unit_cost
+    from hypersearch.samplers._auto._percost import StartSpread, per_unit_cost
     from hypersearch.samplers._auto._rules import Choice
 
     study = _study()
     costed_trials(study, 10, _varies, _flat)
     declare_budget(study, None, None, 60)
-    before = per_unit_cost(Choice("gp", "r"), study)
+    before = per_unit_cost(Choice("gp", "r"), study, StartSpread())
     costed_trials(study, 30, lambda x: 1.0, _flat)  # the model's trials, all alike in cost
-    assert per_unit_cost(Choice("gp", "r"), study) == before
+    assert per_unit_cost(Choice("gp", "r"), study, StartSpread()) == before
     assert before.sampler == "gp-cost"
 
 
@@ -150,3 +150,24 @@ def test_the_lognormal_spread_of_costs_uniform_in_log_scale():
     costs = 30.0 ** np.linspace(0, 1, 1001)
     assert lognormal_spread(costs) == pytest.approx(30.0 ** (2 * 1.2816 / 12**0.5), rel=0.01)
     assert lognormal_spread(np.full(10, 3.0)) == pytest.approx(1.0)
+
+
+def test_the_start_is_read_once_per_study():
+    from hypersearch.samplers._auto._percost import StartSpread
+
+    study = _study()
+    reader = StartSpread()
+    costed_trials(study, 9, _varies, _flat)
+    assert reader(study.history) is None  # the start is not done: read again next time
+    costed_trials(study, 1, _varies, _flat)
+    spread = reader(study.history)
+    assert spread is not None and spread > 7
+    calls = []
+    history = study.history  # a snapshot: the same study's identity
+    original = history.trial
+    history.trial = lambda n: calls.append(n) or original(n)  # type: ignore[method-assign]
+    assert reader(history) == spread and calls == []
+    assert StartSpread()(history) == spread and len(calls) == 10  # a fresh reader reads
+    other = _study()
+    costed_trials(other, 10, lambda x: 1.0, _flat)
+    assert reader(other.history) is None  # another study: read anew

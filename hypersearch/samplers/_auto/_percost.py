@@ -39,6 +39,7 @@ from hypersearch import _keys
 from hypersearch.samplers._auto._rules import Choice
 
 if TYPE_CHECKING:
+    from hypersearch.study._history import History
     from hypersearch.study._study import Study
     from hypersearch.trial._frozen import FrozenTrial
 
@@ -56,31 +57,56 @@ def lognormal_spread(costs: np.ndarray) -> float:
     return math.exp(2.0 * _Z90 * float(np.std(log_c, ddof=1)))
 
 
-def per_unit_cost(choice: Choice, study: Study) -> Choice:
-    """``choice``, or the cost-aware GP in its place where rule 8b holds (module docstring)."""
-    if choice.sampler not in _PER_UNIT_COST:
-        return choice
-    from hypersearch.samplers._cost import declared_budget
+class StartSpread:
+    """Rule 8b's reading of the random start: the costs' spread where they count, else None.
+
+    Read once per study when the start is done (it does not change after), so the
+    AutoSampler pays it on one trial, not on every one.
+    """
+
+    def __init__(self) -> None:
+        self._identity: object = None
+        self._spread: float | None = None
+
+    def __call__(self, history: History) -> float | None:
+        if self._identity is history.identity:
+            return self._spread
+        from hypersearch.trial._state import TrialState
+
+        rows = np.flatnonzero(history.mask(TrialState.COMPLETE))[:START]
+        if len(rows) < START:
+            return None
+        self._identity, self._spread = history.identity, _spread_of(history, rows)
+        return self._spread
+
+
+def _spread_of(history: History, rows: np.ndarray) -> float | None:
+    """The start's cost spread if it is wide and the costly trials are not the good ones."""
     from hypersearch.samplers._cost._measure import costs_of
     from hypersearch.samplers._cost._pitfall import NO_WEIGHT_AT, costly_is_better_evidence
-    from hypersearch.trial._state import TrialState
 
-    history = study.history
-    if len(history.directions) > 1:
-        return choice
-    rows = np.flatnonzero(history.mask(TrialState.COMPLETE))[:START]
-    if len(rows) < START:
-        return choice
     trials = [history.trial(int(r)) for r in rows]
     costs = costs_of(trials)
     if any(c is None for c in costs) or _only_noise(trials, costs):
-        return choice
+        return None
     column = np.array(costs, dtype=float)
     spread = lognormal_spread(column)
     if spread < SPREAD_MIN:
-        return choice
+        return None
     if costly_is_better_evidence(history.signed_values()[rows, 0], column) <= NO_WEIGHT_AT:
+        return None
+    return spread
+
+
+def per_unit_cost(choice: Choice, study: Study, start_spread: StartSpread) -> Choice:
+    """``choice``, or the cost-aware GP in its place where rule 8b holds (module docstring)."""
+    if choice.sampler not in _PER_UNIT_COST or len(study.history.directions) > 1:
         return choice
+    spread = start_spread(study.history)
+    if spread is None:
+        return choice
+    from hypersearch.samplers._cost import declared_budget
+
     # last: the study's attributes are a storage read (the history checks are in memory)
     declared = declared_budget(study.system_attrs)
     if declared.cost is None and declared.seconds is None and declared.trials is None:

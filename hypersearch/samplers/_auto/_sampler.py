@@ -13,7 +13,7 @@ from hypersearch.distributions import BaseDistribution
 from hypersearch.samplers._auto import _cost
 from hypersearch.samplers._auto._build import ConstraintsFunc, build
 from hypersearch.samplers._auto._facts import FactsReader, Plan, distribution_size, gather
-from hypersearch.samplers._auto._percost import per_unit_cost
+from hypersearch.samplers._auto._percost import StartSpread, per_unit_cost
 from hypersearch.samplers._auto._record import (
     append_choice,
     budget_seconds,
@@ -122,6 +122,7 @@ class AutoSampler(BaseSampler):
             check_int("continuous_steps", continuous_steps, 1)
         check_int("population_size", population_size, 2)
         self._seed = seed
+        self._start_spread = StartSpread()  # rule 8b's reading of the start
         self._constraints_func = constraints_func
         self._continuous_steps = continuous_steps
         self._population_size = population_size
@@ -315,7 +316,7 @@ class AutoSampler(BaseSampler):
         choice = decide(
             facts, level, self._continuous_steps is not None, self._constraints_func is not None
         )
-        choice = per_unit_cost(choice, study)
+        choice = per_unit_cost(choice, study, self._start_spread)
         self._level_now = level
         if not same(self._last, choice.sampler):
             self._last = self._store(study, choice, facts.n_finished, facts.workers, level)
