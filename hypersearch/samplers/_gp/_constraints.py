@@ -23,6 +23,9 @@ from hypersearch.multi_objective._constraints import CONSTRAINTS_KEY
 from hypersearch.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
+    from hypersearch.samplers._gp._fitter import GPFitter
+    from hypersearch.samplers._gp._model import GPModel
+    from hypersearch.samplers._gp._space import SearchSpaceEncoding
     from hypersearch.study._history import History
 
 ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
@@ -87,3 +90,21 @@ def standardize_constraint(c: np.ndarray) -> tuple[np.ndarray, float] | None:
         return None
     mean = float(c.mean())
     return (c - mean) / std, -mean / std
+
+
+def fit_constraints(
+    fitter: GPFitter, x: np.ndarray, cons_rows: np.ndarray, enc: SearchSpaceEncoding
+) -> tuple[list[GPModel], list[float]]:
+    """One GP per informative constraint (on the rows that recorded it) and its threshold."""
+    models, thresholds = [], []
+    for k in range(cons_rows.shape[1]):
+        ok = ~np.isnan(cons_rows[:, k])
+        if ok.sum() < 2:
+            continue
+        scaled = standardize_constraint(cons_rows[ok, k])
+        if scaled is None:  # constant: no information about where it holds
+            continue
+        c, t = scaled
+        models.append(fitter.fit(x[ok], c, enc, ("constraint", k)))
+        thresholds.append(t)
+    return models, thresholds

@@ -34,7 +34,7 @@ from hypersearch.samplers._gp._compose import (
 from hypersearch.samplers._gp._constraints import (
     ConstraintColumns,
     ConstraintsFunc,
-    standardize_constraint,
+    fit_constraints,
 )
 from hypersearch.samplers._gp._failures import failed_rows, failure_model
 from hypersearch.samplers._gp._fitter import GPFitter
@@ -388,7 +388,7 @@ class GPSampler(BaseSampler):
         thresholds: list[float] = []
         if cons_rows is not None:
             feasible = np.all(cons_rows <= 0, axis=1)  # rows without constraint values: infeasible
-            con_models, thresholds = self._fit_constraints(x, cons_rows, enc)
+            con_models, thresholds = fit_constraints(self._fitter, x, cons_rows, enc)
         if self._avoid_failures and (self._acq in _CONSTRAINABLE or ys.shape[1] > 1):
             failed = failed_rows(history, params, self._max_points // 2)
             crash = failure_model(self._fitter, enc, x, enc.encode(params[failed]))
@@ -499,23 +499,6 @@ class GPSampler(BaseSampler):
             return value, value_grad
         model, alpha = prepared
         return per_unit_cost(value, value_grad, model, alpha, log_space=self._acq != "EI")
-
-    def _fit_constraints(
-        self, x: np.ndarray, cons_rows: np.ndarray, enc: SearchSpaceEncoding
-    ) -> tuple[list[GPModel], list[float]]:
-        """One GP per informative constraint (on the rows that recorded it) and its threshold."""
-        models, thresholds = [], []
-        for k in range(cons_rows.shape[1]):
-            ok = ~np.isnan(cons_rows[:, k])
-            if ok.sum() < 2:
-                continue
-            scaled = standardize_constraint(cons_rows[ok, k])
-            if scaled is None:  # constant: no information about where it holds
-                continue
-            c, t = scaled
-            models.append(self._fitter.fit(x[ok], c, enc, ("constraint", k)))
-            thresholds.append(t)
-        return models, thresholds
 
     def _window(self, values: np.ndarray, cons: np.ndarray | None) -> np.ndarray:
         """Indices of the best half (feasible first, then by value or rank) and the most recent half."""
