@@ -135,10 +135,11 @@ def test_pruning_by_partial_fit_epochs_reports_each_epoch():
 )
 def test_pruning_fold_by_fold(estimator, enable_pruning):
     name = "C" if isinstance(estimator, LogisticRegression) else "alpha"
+    lower = 0.9 if name == "C" else 0.8  # 5 SGD epochs on unscaled iris: 0.7-0.96 a fold
     study = hs.create_study(
         direction="maximize",
         sampler=hs.samplers.RandomSampler(seed=0),
-        pruner=hs.pruners.ThresholdPruner(lower=0.9),
+        pruner=hs.pruners.ThresholdPruner(lower=lower),
     )
     search = SearchCV(
         estimator,
@@ -151,7 +152,7 @@ def test_pruning_fold_by_fold(estimator, enable_pruning):
     for trial in study.get_trials(states=(hs.TrialState.PRUNED,)):
         running_means = list(trial.intermediate_values.values())
         assert list(trial.intermediate_values) in ([0], [0, 1])  # a report after each fold
-        assert running_means[-1] < 0.9 <= min(running_means[:-1], default=1.0)
+        assert running_means[-1] < lower <= min(running_means[:-1], default=1.0)
         row = list(search.cv_results_["trial_number"]).index(trial.number)
         assert np.isnan(search.cv_results_["split2_test_score"][row])  # the last fold never ran
     for trial in study.get_trials(states=(hs.TrialState.COMPLETE,)):
