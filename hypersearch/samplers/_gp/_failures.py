@@ -39,7 +39,6 @@ def failure_model(
         return None
     labels = np.concatenate([-np.ones(len(x_ok)), np.ones(len(x_failed))])
     scaled = standardize_constraint(labels)
-    if scaled is None:
-        return None
+    assert scaled is not None  # both labels occur: not constant
     c, threshold = scaled
     return fitter.fit(np.vstack([x_ok, x_failed]), c, enc, ("failure", 0)), threshold

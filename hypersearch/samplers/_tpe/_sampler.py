@@ -74,8 +74,8 @@ class TPESampler(BaseSampler):
     ``(-last reported step, last reported value)``; RUNNING ones (other than the
     trial being sampled) count as bad when ``constant_liar`` is on, so parallel
     workers spread out; FAIL trials count as bad (``avoid_failures``); NaN values
-    are ignored, ``+-inf`` values are clipped to the finite extremes. With several objectives (MOTPE, Ozaki et
-    al. 2020/2022) the good set is taken by non-domination rank, the front at the
+    are ignored, ``+-inf`` values are clipped to the finite extremes. With several
+    objectives (MOTPE, Ozaki et al. 2020/2022) the good set is taken by non-domination rank, the front at the
     cut thinned by greedy hypervolume subset selection, and each good trial is
     weighted by its share of the good set's hypervolume. With ``constraints_func``
     the split is feasible first.
